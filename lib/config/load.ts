@@ -1,0 +1,371 @@
+/**
+ * Loading stack config: raw `vpconnect:*` values in, a typed config (or every problem at once) out.
+ * Pure: the caller reads files and hands in what it read. Used by the Pulumi program (index.ts), the offline
+ * checker (`vpconnect check`) and the tests.
+ */
+import { z } from "zod";
+import { personKey } from "../people";
+import { SecretValue } from "./secret";
+import { crossChecks, isLoopbackHost, NAMESPACE, SECRET_PATHS, SECTION_NAMES, sections, stackConfigSchema } from "./schema";
+import type { Person, StackConfig } from "./schema";
+
+export interface ConfigIssue {
+  /** The stack file (or "stack config" inside the engine). */
+  file: string;
+  /** Full key path, e.g. `vpconnect:allowList.connectIps[3]`. */
+  key: string;
+  /** What is wrong and what is expected. */
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+  constructor(issues: ConfigIssue[]) {
+    super(formatIssues(issues));
+    this.name = "ConfigError";
+    this.issues = issues;
+  }
+}
+
+export function formatIssues(issues: readonly ConfigIssue[]): string {
+  const head = `${issues.length} problem${issues.length === 1 ? "" : "s"} in the stack config; nothing was created:`;
+  return [head, ...issues.map((i) => `  ${i.file}: ${i.key}: ${i.message}`)].join("\n");
+}
+
+/** One person Connect serves, from the roster (configurer first). */
+export interface RosterEntry extends Person {
+  role: string;
+  configurer: boolean;
+}
+
+export interface LoadedConfig {
+  config: StackConfig;
+  /** https://host/path: where Connect reaches Vantagepoint (P1). */
+  publicUrl: string;
+  /** The Entra login app's redirect URI: the public URL's app path (P7). */
+  loginRedirectUri: string;
+  /** Vantagepoint 7.0 and later want the Connect role to be of type Administrator (P3). */
+  requireAdministratorType: boolean;
+  /** Configurer plus users (inline and file), validated, no duplicates. */
+  roster: RosterEntry[];
+  /** Non-fatal notes for the person deploying. */
+  warnings: string[];
+}
+
+/** A roster file parser: returns entries or row-level errors (`row` is 1-based, header is row 1). */
+export type RosterFileParser = (
+  text: string,
+  fileName: string,
+) => { entries: unknown[]; errors: Array<{ row: number; field?: string; message: string }> };
+
+export interface LoadOptions {
+  /** The stack file's name as the user knows it, e.g. `stacks/Pulumi.dev.yaml`. */
+  source: string;
+  /** Config keys the engine marks secret (PULUMI_CONFIG_SECRET_KEYS), e.g. `vpconnect:vantagepoint`. */
+  secretKeys?: ReadonlySet<string>;
+  /** Reads `roster.file` (relative to the project folder). */
+  readFile?: (path: string) => string;
+  parseRosterFile?: RosterFileParser;
+  /** Plaintext for secrets known outside the stack file (offline runs against the emulator). */
+  secretOverrides?: Partial<Record<(typeof SECRET_PATHS)[number], string>>;
+}
+
+/**
+ * Validates raw stack config. `raw` maps full keys (`vpconnect:site`) to values: objects from a stack file or
+ * JSON strings from the engine. Throws ConfigError listing every problem.
+ */
+export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options: LoadOptions): LoadedConfig {
+  const issues: ConfigIssue[] = [];
+  const add = (key: string, message: string) => issues.push({ file: options.source, key, message });
+  const input: Record<string, unknown> = {};
+
+  for (const [fullKey, value] of Object.entries(raw)) {
+    const [namespace, section, ...rest] = fullKey.split(":");
+    if (namespace !== NAMESPACE) continue;
+    if (section === undefined || rest.length > 0 || !(SECTION_NAMES as string[]).includes(section)) {
+      const hint = didYouMean(section ?? "", SECTION_NAMES);
+      add(fullKey, `unknown key${hint ? `; did you mean "${NAMESPACE}:${hint}"?` : `; known keys are ${SECTION_NAMES.map((s) => `${NAMESPACE}:${s}`).join(", ")}`}`);
+      continue;
+    }
+    input[section] = typeof value === "string" ? parseJsonObject(value) : structuredClone(value);
+  }
+
+  for (const path of SECRET_PATHS) {
+    const [section] = path.split(".") as [string];
+    const value = getPath(input, path);
+    if (value === undefined) continue;
+    const override = options.secretOverrides?.[path as (typeof SECRET_PATHS)[number]];
+    if (isSecureMarker(value)) {
+      setPath(input, path, new SecretValue(override, value.secure));
+    } else if (typeof value === "string") {
+      if (options.secretKeys?.has(`${NAMESPACE}:${section}`) || override !== undefined) {
+        setPath(input, path, new SecretValue(override ?? value));
+      } else {
+        add(
+          `${NAMESPACE}:${path}`,
+          `is in plaintext; a secret must be encrypted: run \`pulumi config set --secret --path '${NAMESPACE}:${path}' <value>\` (or take it from a Pulumi ESC environment)`,
+        );
+        setPath(input, path, new SecretValue(undefined, "(plaintext refused)"));
+      }
+    }
+  }
+  for (const path of findSecureMarkers(input)) {
+    if (!SECRET_PATHS.includes(path)) {
+      add(`${NAMESPACE}:${path}`, "is encrypted, but it is not a secret and must be readable by the offline check; set it in plaintext");
+    }
+  }
+
+  const parsedSections: Record<string, unknown> = {};
+  for (const section of SECTION_NAMES) {
+    const parsed = sections[section].safeParse(input[section]);
+    if (parsed.success) {
+      parsedSections[section] = parsed.data;
+      continue;
+    }
+    for (const issue of parsed.error.issues) {
+      const path = [section, ...issue.path];
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          const known = knownKeysAt(path);
+          const hint = didYouMean(key, known);
+          add(keyPath([...path, key]), `unknown key${hint ? `; did you mean "${hint}"?` : known.length ? `; expected one of ${known.join(", ")}` : ""}`);
+        }
+        continue;
+      }
+      if (issue.path.length === 0 && input[section] === undefined) {
+        add(keyPath([section]), `is required; add the \`${NAMESPACE}:${section}\` section (see the README's config reference)`);
+        continue;
+      }
+      add(keyPath(path), describeIssue(issue, getPath(input, path)));
+    }
+  }
+  for (const { path, message } of crossChecks(input, parsedSections)) add(keyPath(path), message);
+  if (issues.length > 0) throw new ConfigError(dedupe(issues));
+
+  const config = stackConfigSchema.parse(parsedSections);
+  const roster = buildRoster(config, options, add);
+  if (issues.length > 0) throw new ConfigError(dedupe(issues));
+
+  const publicUrl = `https://${config.site.publicHostname}${config.site.vantagepointPath === "/" ? "" : config.site.vantagepointPath}`;
+  const warnings: string[] = [];
+  if (config.allowList.enforceAt === "waf") {
+    warnings.push(
+      'allowList.enforceAt is "waf": the NSG admits HTTPS from the whole Internet and the mandatory policy allow-list-no-any-source will fail; prefer "both"',
+    );
+  }
+  if (config.entra.mailboxApp?.access === "ews") {
+    warnings.push("entra.mailboxApp.access is \"ews\": Exchange Online turned EWS off from 1 October 2026; plan the move to Graph");
+  }
+  if (config.entra.mailboxApp?.applicationPermissions) {
+    warnings.push("entra.mailboxApp.applicationPermissions grants whole-tenant mailbox access; the advisory policy mailbox-app-least-privilege will flag it");
+  }
+  const api = new URL(config.vantagepoint.apiUrl);
+  if (api.protocol === "http:" && isLoopbackHost(api.hostname)) {
+    warnings.push(`vantagepoint.apiUrl uses http on ${api.hostname}: fine for the emulator, never for a real server`);
+  }
+  return {
+    config,
+    publicUrl,
+    loginRedirectUri: `${publicUrl}/app`,
+    requireAdministratorType: versionAtLeast(config.vantagepoint.version, 7, 0),
+    roster,
+    warnings,
+  };
+}
+
+/** Merges configurer, inline users and the roster file; reports bad rows and duplicates by row or index. */
+function buildRoster(config: StackConfig, options: LoadOptions, add: (key: string, message: string) => void): RosterEntry[] {
+  const { roster } = config;
+  const sources: Array<{ where: string; person: Person }> = [];
+  sources.push({ where: `${NAMESPACE}:roster.configurer`, person: roster.configurer });
+  roster.users.forEach((person, index) => sources.push({ where: `${NAMESPACE}:roster.users[${index}]`, person }));
+
+  if (roster.file) {
+    if (!options.readFile || !options.parseRosterFile) {
+      add(`${NAMESPACE}:roster.file`, "a roster file cannot be read here; list the users inline under roster.users");
+    } else {
+      let text: string | undefined;
+      try {
+        text = options.readFile(roster.file);
+      } catch (error) {
+        add(`${NAMESPACE}:roster.file`, `cannot read ${JSON.stringify(roster.file)} (${(error as NodeJS.ErrnoException).code ?? "error"}); the path is relative to the project folder`);
+      }
+      if (text !== undefined) {
+        const result = options.parseRosterFile(text, roster.file);
+        for (const e of result.errors) add(`${roster.file} row ${e.row}${e.field ? ` ${e.field}` : ""}`, e.message);
+        result.entries.forEach((entry, index) => {
+          const where = `${roster.file} row ${index + 2}`;
+          const checked = z.strictObject(sections.roster.shape.configurer.shape).safeParse(entry);
+          if (checked.success) sources.push({ where, person: checked.data });
+          else for (const issue of checked.error.issues) add(`${where} ${issue.path.join(".")}`, describeIssue(issue, getPath(entry, issue.path)));
+        });
+      }
+    }
+  }
+
+  const byEmail = new Map<string, string>();
+  const byUser = new Map<string, string>();
+  const out: RosterEntry[] = [];
+  for (const [index, { where, person }] of sources.entries()) {
+    const emailKey = personKey(person.email);
+    const userKey = personKey(person.userId);
+    const sameEmail = byEmail.get(emailKey);
+    const sameUser = byUser.get(userKey);
+    if (sameUser !== undefined) {
+      if (index > 0) add(`${where}.userId`, `${JSON.stringify(person.userId)} is listed twice (also at ${sameUser}); each user ID once`);
+      continue;
+    }
+    if (sameEmail !== undefined) {
+      add(`${where}.email`, `${JSON.stringify(person.email)} is listed twice (also at ${sameEmail}); Connect needs one email per person`);
+      continue;
+    }
+    byEmail.set(emailKey, where);
+    byUser.set(userKey, where);
+    out.push({ ...person, role: index === 0 ? (person.role ?? config.vantagepoint.adminRole) : (person.role ?? roster.defaultRole), configurer: index === 0 });
+  }
+  return out;
+}
+
+/** Turns a zod issue into a sentence that says what was wrong and what is expected. */
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code === "invalid_type") {
+    if (value === undefined) return `is required (${issue.expected === "custom" ? "a secret" : `a ${issue.expected}`})`;
+    return `must be a ${issue.expected}, not ${describeValue(value)}`;
+  }
+  if (issue.code === "invalid_value") return `${describeValue(value)} ${issue.message}`;
+  if (issue.code === "custom" && issue.message === "must be a secret") {
+    return value === undefined ? "is required (a secret)" : "must be a secret: run `pulumi config set --secret --path ...`";
+  }
+  if (issue.code === "custom") return issue.message;
+  if (issue.code === "too_small" || issue.code === "too_big" || issue.code === "invalid_format") {
+    return `${describeValue(value)} ${issue.message.replace(/^Invalid input: /, "")}`;
+  }
+  return issue.message;
+}
+
+function describeValue(value: unknown): string {
+  if (value instanceof SecretValue) return "a secret";
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (value !== null && typeof value === "object") return "an object";
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}..."` : text;
+}
+
+function keyPath(path: readonly PropertyKey[]): string {
+  let out = NAMESPACE + ":";
+  path.forEach((part, index) => {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += (index === 0 ? "" : ".") + String(part);
+  });
+  return out;
+}
+
+/** The keys the schema knows at a path (for "did you mean"). */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: unknown = stackConfigSchema;
+  for (const part of path) {
+    schema = unwrap(schema);
+    if (typeof part === "number") schema = (schema as z.ZodArray)._zod?.def?.element;
+    else schema = (schema as z.ZodObject).shape?.[String(part)];
+    if (schema === undefined) return [];
+  }
+  const shape = (unwrap(schema) as z.ZodObject).shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema as { _zod?: { def?: { innerType?: unknown; in?: unknown; type?: string } } } | undefined;
+  for (let i = 0; i < 10 && current?._zod?.def; i++) {
+    const def = current._zod.def;
+    if (def.innerType) current = def.innerType as typeof current;
+    else if (def.type === "pipe" && def.in) current = def.in as typeof current;
+    else break;
+  }
+  return current;
+}
+
+/** The closest known key within a small edit distance, or undefined. */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (best === undefined || distance < best.distance) best = { candidate, distance };
+  }
+  if (!best) return undefined;
+  return best.distance <= Math.max(1, Math.floor(best.candidate.length / 3)) ? best.candidate : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+function versionAtLeast(version: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = version.split(".").map(Number);
+  return a > major || (a === major && b >= minor);
+}
+
+function parseJsonObject(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isSecureMarker(value: unknown): value is { secure: string } {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !(value instanceof SecretValue) &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { secure?: unknown }).secure === "string"
+  );
+}
+
+function findSecureMarkers(value: unknown, prefix = ""): string[] {
+  if (isSecureMarker(value)) return [prefix];
+  if (value === null || typeof value !== "object" || value instanceof SecretValue) return [];
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const path = Array.isArray(value) ? `${prefix}[${key}]` : prefix ? `${prefix}.${key}` : key;
+    out.push(...findSecureMarkers(child, path));
+  }
+  return out;
+}
+
+function getPath(root: unknown, path: string | readonly PropertyKey[]): unknown {
+  const parts = typeof path === "string" ? path.split(".") : path;
+  let current = root;
+  for (const part of parts) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part as string];
+  }
+  return current;
+}
+
+function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let current: Record<string, unknown> = root;
+  for (const part of parts.slice(0, -1)) current = current[part] as Record<string, unknown>;
+  current[parts[parts.length - 1]!] = value;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.key}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

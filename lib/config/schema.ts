@@ -1,0 +1,362 @@
+/**
+ * The stack config schema: every key under the `vpconnect` namespace, with defaults and the checks that need
+ * more than one field. Pure (zod only). Loading, error wording and secret handling live in ./load.ts.
+ */
+import { z } from "zod";
+import { isCovered, parseRange, rangeProblem } from "../allowList";
+import { emailProblem, userIdProblem } from "../people";
+import { isSecretValue, SecretValue } from "./secret";
+
+/** Stack config namespace: keys are `vpconnect:<section>`. */
+export const NAMESPACE = "vpconnect";
+
+export const SECRET_LIFETIME_LIMIT_DAYS = 730;
+
+/** The predefined Application Gateway TLS policies that require TLS 1.2 or newer. */
+export const TLS_POLICIES = ["AppGwSslPolicy20220101S", "AppGwSslPolicy20220101"] as const;
+
+const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+
+/** Why `value` is not a bare DNS host name (no scheme, path or port), or undefined when it is one. */
+export function hostnameProblem(value: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    return `${JSON.stringify(value)} has a scheme; give the host name only, e.g. ${JSON.stringify(value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").split(/[/:]/)[0])}`;
+  }
+  if (value.includes("/")) return `${JSON.stringify(value)} has a path; give the host name only and put the path in site.vantagepointPath`;
+  if (value.includes(":")) return `${JSON.stringify(value)} has a port; the public endpoint always answers on 443`;
+  if (!hostnamePattern.test(value)) return `${JSON.stringify(value)} is not a DNS host name such as vantagepoint.example.com`;
+  return undefined;
+}
+
+const hostname = z.string().superRefine((value, ctx) => {
+  const problem = hostnameProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const urlPath = z
+  .string()
+  .regex(/^\/[A-Za-z0-9._~\-/]*[^/]$|^\/$/, 'must start with "/" and not end with "/", e.g. "/vantagepoint"');
+
+const name = (what: string) =>
+  z
+    .string()
+    .min(1, `must not be empty; give the ${what}`)
+    .max(80, "must be at most 80 characters")
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._()-]*$/, `must be an Azure ${what}: letters, digits, ".", "_", "-", "(", ")"`);
+
+/** An address range for the allow list, checked with the allow-list rules (syntax, no 0.0.0.0/0, no private ranges unless allowed). */
+const range = z.string().superRefine((value, ctx) => {
+  const parsed = parseRange(value);
+  if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
+});
+
+const ipv4Cidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseRange(value);
+  if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
+  else if (parsed.version !== 4) ctx.addIssue({ code: "custom", message: `${value} must be an IPv4 range` });
+});
+
+/**
+ * A secret value: `{ secure: ... }` in a stack file, or the decrypted string the engine passes for a secret key.
+ * The loader turns both into a SecretValue before parsing; a plain string left here was given in plaintext.
+ */
+const secret = z.custom<SecretValue>((value) => isSecretValue(value), {
+  message: "must be a secret",
+});
+
+const date = z.iso.date({ message: "must be a date written YYYY-MM-DD" });
+
+const lifetimeDays = z
+  .number({ message: "must be a whole number of days" })
+  .int("must be a whole number of days")
+  .min(1, "must be at least 1 day")
+  .max(SECRET_LIFETIME_LIMIT_DAYS, `must be at most ${SECRET_LIFETIME_LIMIT_DAYS} days (Deltek's guide uses 730)`)
+  .default(SECRET_LIFETIME_LIMIT_DAYS);
+
+const email = z.string().superRefine((value, ctx) => {
+  const problem = emailProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const userId = z.string().superRefine((value, ctx) => {
+  const problem = userIdProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+export const personSchema = z.strictObject({
+  /** Vantagepoint user ID (Users form). */
+  userId,
+  /** Email on the employee record (EMail); Connect matches mailboxes by it. */
+  email,
+  firstName: z.string().min(1, "must not be empty").max(50, "must be at most 50 characters"),
+  lastName: z.string().min(1, "must not be empty").max(50, "must be at most 50 characters"),
+  /** Employee key when the employee already exists (e.g. "00201"); otherwise matched by email or created. */
+  employee: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,20}$/, "must be an employee key such as 00201 (letters, digits, '.', '_', '-'; at most 20)")
+    .optional(),
+  /** Security role for the user; defaults to roster.defaultRole. */
+  role: z.string().min(1).max(40).optional(),
+});
+
+const siteSchema = z.strictObject({
+  /** Public DNS name Connect reaches Vantagepoint at (P1). */
+  publicHostname: hostname,
+  /** Path Vantagepoint is served under. */
+  vantagepointPath: urlPath.default("/vantagepoint"),
+  /** The on-premises (or Azure VM) Vantagepoint server behind the gateway. */
+  backend: z.strictObject({
+    address: z.string().min(1, "must not be empty; give the server's private IP or FQDN"),
+    port: z.number().int().min(1).max(65535, "must be a TCP port 1-65535").default(443),
+    protocol: z.enum(["https", "http"], { message: 'must be "https" or "http"' }).default("https"),
+    /** Host header sent to the backend; defaults to the public host name. */
+    hostHeader: hostname.optional(),
+  }),
+});
+
+const azureSchema = z.strictObject({
+  location: z.string().regex(/^[a-z0-9]+$/, "must be an Azure region name such as westeurope").default("westeurope"),
+  resourceGroupName: name("resource group name"),
+  /** Create the resource group (true) or use an existing one (false). */
+  createResourceGroup: z.boolean().default(true),
+  /** Prefix for every Azure resource name (lowercase letters, digits, "-"). */
+  namePrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,20}$/, 'must be 2-21 lowercase letters, digits or "-", starting with a letter')
+    .default("vpconnect"),
+  tags: z.record(z.string(), z.string()).default({}),
+  network: z
+    .strictObject({
+      /** Use an existing virtual network instead of creating one. */
+      existingVirtualNetwork: z.strictObject({ name: name("virtual network name"), resourceGroupName: name("resource group name") }).optional(),
+      /** Address space of the virtual network this creates. */
+      addressSpace: ipv4Cidr.default("10.60.0.0/16"),
+      /** The Application Gateway's own subnet: a /26 or larger, nothing else in it. */
+      gatewaySubnetPrefix: ipv4Cidr.default("10.60.1.0/24"),
+      gatewaySubnetName: z.string().min(1).default("snet-appgw-connect"),
+    })
+    .default({ addressSpace: "10.60.0.0/16", gatewaySubnetPrefix: "10.60.1.0/24", gatewaySubnetName: "snet-appgw-connect" }),
+  /** Optional DNS A record in an existing Azure DNS zone. */
+  dns: z
+    .strictObject({ zoneName: hostname, zoneResourceGroupName: name("resource group name"), recordName: z.string().min(1) })
+    .optional(),
+});
+
+const tlsSchema = z.strictObject({
+  keyVault: z.strictObject({
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, "must be a Key Vault name: 3-24 letters, digits or '-'"),
+    /** Resource group of an existing vault; omit to create the vault in azure.resourceGroupName. */
+    resourceGroupName: name("resource group name").optional(),
+    create: z.boolean().default(false),
+  }),
+  /** Name of the Key Vault certificate for the public host name (versionless id is used, so renewals roll out). */
+  certificateName: z.string().regex(/^[a-zA-Z0-9-]{1,127}$/, "must be a Key Vault object name (letters, digits, '-')"),
+  sslPolicy: z.enum(TLS_POLICIES, { message: `must be one of ${TLS_POLICIES.join(", ")} (TLS 1.2 or newer)` }).default("AppGwSslPolicy20220101S"),
+  /** The deploy-time check fails when the certificate expires within this many days. */
+  certificateMinDaysLeft: z.number().int().min(0).max(365).default(21),
+});
+
+const allowListSchema = z.strictObject({
+  /** Connect's outbound addresses, from Deltek's "Exposed IP Addresses" help topic (P2). Never hard-coded. */
+  connectIps: z.array(range).min(1, "must list at least one address: Connect's published outbound IPs"),
+  /** Other sources that may reach the public URL (e.g. office egress). */
+  extraRanges: z.array(range).default([]),
+  /** Where the allow list is enforced. */
+  enforceAt: z.enum(["both", "nsg", "waf"], { message: 'must be "both", "nsg" or "waf"' }).default("both"),
+  allowPrivateRanges: z.boolean().default(false),
+});
+
+const appSecretFields = {
+  /** Days the client secret lives (at most 730). */
+  secretLifetimeDays: lifetimeDays,
+  /** Date the current secret was issued; change it to roll the secret. */
+  secretRotatedOn: date,
+};
+
+const entraSchema = z.strictObject({
+  tenantId: z.uuid({ message: "must be the Entra tenant ID (a GUID)" }),
+  /** How people sign in to Vantagepoint (P7): Entra ID (Azure AD) or Windows Active Directory integrated login. */
+  loginMode: z.enum(["entraId", "windows"], { message: 'must be "entraId" or "windows"' }).default("entraId"),
+  loginApp: z
+    .strictObject({
+      displayName: z.string().min(1).max(120).default("Deltek Vantagepoint"),
+      ...appSecretFields,
+    })
+    .optional(),
+  mailboxApp: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      displayName: z.string().min(1).max(120).default("Vantagepoint Connect Mailbox"),
+      /** Mailbox API (P8): Microsoft Graph, or Exchange Web Services on explicit opt-in. */
+      access: z.enum(["graph", "ews"], { message: 'must be "graph" or "ews"' }).default("graph"),
+      /** Grant tenant-wide admin consent for the delegated scopes. */
+      grantAdminConsent: z.boolean().default(false),
+      /** Whole-tenant application permissions (Mail/Calendars/Contacts). Needs a strong reason. */
+      applicationPermissions: z.boolean().default(false),
+      ...appSecretFields,
+    })
+    .optional(),
+});
+
+const vantagepointSchema = z.strictObject({
+  /** API root, e.g. https://vantagepoint.example.com/vantagepoint/api. */
+  apiUrl: z.url({ message: "must be a URL such as https://vantagepoint.example.com/vantagepoint/api" }),
+  database: z.string().min(1, "must name the Vantagepoint database"),
+  username: z.string().min(1, "must name the API user"),
+  password: secret,
+  /** Client ID of the API Authorization this project signs in with (needs Allow Password Grant Type). */
+  clientId: z.string().min(1),
+  clientSecret: secret,
+  /** Windows authentication for the API user (Integrated=Y). */
+  integrated: z.boolean().default(false),
+  /** Vantagepoint version; 7.0 and later require the Connect role to be of type Administrator. */
+  version: z.string().regex(/^\d+\.\d+$/, 'must be "major.minor", e.g. "7.0"').default("7.0"),
+  /** The role of whoever configures Connect (P3). */
+  adminRole: z.string().min(1).max(40).default("ADMIN"),
+  connectApiClient: z
+    .strictObject({
+      /** Name Vantagepoint gave the Connect API Authorization. */
+      name: z.string().min(1).default("Vantagepoint Connect"),
+      /** Create it when it does not exist (otherwise a missing one is reported, never created). */
+      allowCreate: z.boolean().default(false),
+      /** The Connect client's secret, when you want it kept as a stack output. */
+      clientSecret: secret.optional(),
+      protect: z.boolean().default(true),
+    })
+    .default({ name: "Vantagepoint Connect", allowCreate: false, protect: true }),
+  /** API paths; the roles and API authorization paths are UNVERIFIED in public docs, so they are configurable. */
+  paths: z
+    .strictObject({
+      employees: urlPath.default("/employee"),
+      users: urlPath.default("/user"),
+      roles: urlPath.default("/security/role"),
+      apiAuthorizations: urlPath.default("/apiauthorization"),
+    })
+    .default({ employees: "/employee", users: "/user", roles: "/security/role", apiAuthorizations: "/apiauthorization" }),
+  pageSize: z.number().int().min(1).max(5000, "must be at most 5000").default(500),
+});
+
+const rosterSchema = z.strictObject({
+  /** Whoever configures Connect (P3, P4). */
+  configurer: personSchema,
+  /** People who will use Connect (P5), inline. */
+  users: z.array(personSchema).default([]),
+  /** Or a CSV/JSON file of them, relative to the project folder. */
+  file: z.string().regex(/\.(csv|json)$/i, "must be a .csv or .json file").optional(),
+  defaultRole: z.string().min(1).max(40).default("CONNECT"),
+  /** What `pulumi destroy` does to people: detach (nothing written) or also deactivate their users. */
+  onDelete: z.enum(["detach", "deactivateUsers"], { message: 'must be "detach" or "deactivateUsers"' }).default("detach"),
+});
+
+const policySchema = z.strictObject({
+  maxSecretLifetimeDays: z.number().int().min(1).max(SECRET_LIFETIME_LIMIT_DAYS).default(SECRET_LIFETIME_LIMIT_DAYS),
+  allowEws: z.boolean().default(false),
+  forbiddenInternetPorts: z.array(z.number().int().min(1).max(65535)).default([22, 3389, 1433, 5985, 5986]),
+});
+
+/** Every `vpconnect:<section>` key. */
+export const sections = {
+  site: siteSchema,
+  azure: azureSchema,
+  tls: tlsSchema,
+  allowList: allowListSchema,
+  entra: entraSchema,
+  vantagepoint: vantagepointSchema,
+  roster: rosterSchema,
+  policy: policySchema.default({ maxSecretLifetimeDays: 730, allowEws: false, forbiddenInternetPorts: [22, 3389, 1433, 5985, 5986] }),
+} as const;
+
+export type SectionName = keyof typeof sections;
+export const SECTION_NAMES = Object.keys(sections) as SectionName[];
+export const SECRET_PATHS = ["vantagepoint.password", "vantagepoint.clientSecret", "vantagepoint.connectApiClient.clientSecret"];
+
+export const stackConfigSchema = z.strictObject(sections);
+
+export type StackConfig = z.output<typeof stackConfigSchema>;
+type Sections = { [K in SectionName]?: z.output<(typeof sections)[K]> };
+
+/**
+ * Checks that span fields or sections. Each check runs when the sections it needs parsed, so one bad value
+ * does not hide another problem. `raw` is the unparsed input, used for the allow-list items so that every
+ * bad range is reported even when a sibling item failed to parse.
+ */
+export function crossChecks(raw: Record<string, unknown>, config: Sections): Array<{ path: (string | number)[]; message: string }> {
+  const out: Array<{ path: (string | number)[]; message: string }> = [];
+  const issue = (path: (string | number)[], message: string) => out.push({ path, message });
+
+  const rawAllow = (raw.allowList ?? {}) as { connectIps?: unknown; extraRanges?: unknown; allowPrivateRanges?: unknown };
+  const allowPrivate = rawAllow.allowPrivateRanges === true;
+  for (const list of ["connectIps", "extraRanges"] as const) {
+    const items = rawAllow[list];
+    if (!Array.isArray(items)) continue;
+    items.forEach((value, index) => {
+      const parsed = parseRange(value);
+      if ("error" in parsed) return;
+      const problem = rangeProblem(parsed, { allowPrivate });
+      if (problem) issue(["allowList", list, index], problem);
+    });
+  }
+
+  const network = config.azure?.network;
+  if (network) {
+    const subnet = parseRange(network.gatewaySubnetPrefix);
+    if (!("error" in subnet) && subnet.prefix > 26) {
+      issue(["azure", "network", "gatewaySubnetPrefix"], `${subnet.cidr} is too small; an Application Gateway v2 subnet must be /26 or larger (a /24 is usual)`);
+    }
+    if (!network.existingVirtualNetwork && !("error" in subnet) && !isCovered([network.addressSpace], subnet.cidr)) {
+      issue(["azure", "network", "gatewaySubnetPrefix"], `${subnet.cidr} is outside azure.network.addressSpace (${network.addressSpace}); pick a subnet inside it`);
+    }
+  }
+
+  const entra = config.entra;
+  if (entra) {
+    if (entra.loginMode === "entraId" && !entra.loginApp) {
+      issue(["entra", "loginApp"], 'is required when entra.loginMode is "entraId"; add loginApp.secretRotatedOn (YYYY-MM-DD)');
+    }
+    if (entra.loginMode === "windows" && entra.loginApp) {
+      issue(["entra", "loginApp"], 'is not used with entra.loginMode "windows" (Connect signs in through Vantagepoint\'s own OAuth flow); remove it');
+    }
+    const policy = config.policy;
+    if (policy) {
+      for (const app of ["loginApp", "mailboxApp"] as const) {
+        const lifetime = entra[app]?.secretLifetimeDays;
+        if (lifetime !== undefined && lifetime > policy.maxSecretLifetimeDays) {
+          issue(["entra", app, "secretLifetimeDays"], `${lifetime} is over policy.maxSecretLifetimeDays (${policy.maxSecretLifetimeDays}); lower it`);
+        }
+      }
+      if (entra.mailboxApp?.access === "ews" && !policy.allowEws) {
+        issue(["entra", "mailboxApp", "access"], '"ews" needs policy.allowEws: true (Exchange Online turned EWS off from 1 October 2026); use "graph"');
+      }
+    }
+  }
+
+  const vantagepoint = config.vantagepoint;
+  if (vantagepoint) {
+    const api = safeUrl(vantagepoint.apiUrl);
+    if (api && api.protocol !== "https:" && !isLoopbackHost(api.hostname)) {
+      issue(["vantagepoint", "apiUrl"], `${JSON.stringify(api.origin + api.pathname)} must use https:// (http is allowed only for 127.0.0.1/localhost)`);
+    }
+    if (api && api.pathname.length > 1 && api.pathname.endsWith("/")) {
+      issue(["vantagepoint", "apiUrl"], 'must not end with "/"; give the API root, e.g. https://vantagepoint.example.com/vantagepoint/api');
+    }
+    if (api && (api.username || api.password)) {
+      issue(["vantagepoint", "apiUrl"], "must not carry credentials; use vantagepoint.username and the secret vantagepoint.password");
+    }
+  }
+  return out;
+}
+
+export type Person = z.output<typeof personSchema>;
+
+function safeUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}

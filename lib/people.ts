@@ -1,0 +1,42 @@
+/**
+ * Rules for the people Connect serves: email addresses and Vantagepoint user IDs (Users form rules from
+ * shared/reference/connect-prerequisites.md). Pure, no Pulumi import.
+ */
+import { z } from "zod";
+
+const emailSchema = z.email();
+
+/** Why `email` is not a valid address for an employee record, or undefined when it is. */
+export function emailProblem(email: unknown): string | undefined {
+  if (typeof email !== "string" || email.trim() === "") return "is empty; every Connect user needs an email address";
+  if (email !== email.trim()) return `${JSON.stringify(email)} has leading or trailing spaces`;
+  if (email.length > 254) return `${JSON.stringify(email)} is longer than 254 characters`;
+  if (!emailSchema.safeParse(email).success) {
+    return `${JSON.stringify(email)} is not a valid email address (expected name@example.com)`;
+  }
+  return undefined;
+}
+
+/** Why `userId` breaks the Vantagepoint Users form rules, or undefined when it is valid. */
+export function userIdProblem(userId: unknown): string | undefined {
+  if (typeof userId !== "string" || userId.trim() === "") return "is empty; give the Vantagepoint user ID";
+  if (userId !== userId.trim()) return `${JSON.stringify(userId)} has leading or trailing spaces`;
+  if (/[\u0000-\u001f\u007f]/.test(userId)) return `${JSON.stringify(userId)} contains control characters`;
+  const at = userId.split("@").length - 1;
+  if (at === 0) {
+    if (userId.length > 120) return `${JSON.stringify(userId)} is ${userId.length} characters; a user ID without "@" may have at most 120`;
+    return undefined;
+  }
+  if (at > 1) return `${JSON.stringify(userId)} has ${at} "@"; a user ID written as an email has exactly one`;
+  const [local, domain] = userId.split("@") as [string, string];
+  if (userId.length > 113) return `${JSON.stringify(userId)} is ${userId.length} characters; an email user ID may have at most 113`;
+  if (local.length === 0 || local.length > 64) return `${JSON.stringify(userId)}: the part before "@" must be 1 to 64 characters`;
+  if (domain.length === 0 || domain.length > 48) return `${JSON.stringify(userId)}: the part after "@" must be 1 to 48 characters`;
+  if (local.endsWith(".")) return `${JSON.stringify(userId)}: a "." may not stand right before "@"`;
+  return undefined;
+}
+
+/** Keys that compare people case-insensitively (emails and user IDs are case-insensitive in Vantagepoint). */
+export function personKey(value: string): string {
+  return value.trim().toLowerCase();
+}
