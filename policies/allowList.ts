@@ -1,0 +1,348 @@
+// Policies on the allow list in front of the gateway: the NSG on the gateway subnet and the WAF custom rule.
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { Cidr, CidrSet, overlaps, parseCidr } from "./lib/cidr";
+import {
+  configOf,
+  arr,
+  COMPONENT,
+  listSome,
+  ResourceLike,
+  str,
+  TYPE,
+  underComponent,
+  Props,
+} from "./lib/props";
+import { admitsRange, admitsTag, hasPort, isAnySource, NsgRule, nsgRules, toRule } from "./lib/nsg";
+import { defaultsFor, schemaFor } from "./config";
+
+/** The TCP port Connect reaches Vantagepoint on. */
+export const CONNECT_PORT = 443;
+/** The ports Application Gateway v2 itself needs inbound (from GatewayManager). */
+export const GATEWAY_PORTS = { start: 65200n, end: 65535n };
+/** Service tags the gateway needs; allow rules from them are infrastructure, not the allow list. */
+const INFRASTRUCTURE_TAGS = new Set(["gatewaymanager", "azureloadbalancer"]);
+
+/** Whether every destination port of a rule lies in the gateway's own 65200-65535 range. */
+function onlyGatewayPorts(rule: NsgRule): boolean {
+  return rule.ports.every((p) => p.start >= GATEWAY_PORTS.start && p.end <= GATEWAY_PORTS.end);
+}
+
+function describePorts(rule: NsgRule): string {
+  return rule.ports
+    .map((p) =>
+      p.start === p.end ? `${p.start}` : p.start === 0n && p.end === 65535n ? "*" : `${p.start}-${p.end}`,
+    )
+    .join(",");
+}
+
+/** A WAF custom rule, reduced to what the allow list checks need. */
+interface WafRule {
+  name: string;
+  action: string;
+  enabled: boolean;
+  /** Every condition is RemoteAddr IPMatch with negationConditon true: an allow list written as Block. */
+  isAllowList: boolean;
+  /** All RemoteAddr IPMatch values of the rule. */
+  values: string[];
+  /** Whether the RemoteAddr conditions are negated. */
+  negated: boolean;
+}
+
+function wafRules(props: Props): WafRule[] {
+  return arr<Props>(props.customRules).map((r) => {
+    const conditions = arr<Props>(r.matchConditions);
+    const remote = conditions.filter(
+      (c) =>
+        str(c.operator) === "IPMatch" &&
+        arr<Props>(c.matchVariables).some((v) => str(v.variableName) === "RemoteAddr"),
+    );
+    const action = str(r.action);
+    return {
+      name: str(r.name) || "(unnamed rule)",
+      action,
+      enabled: str(r.state) !== "Disabled",
+      isAllowList:
+        action === "Block" &&
+        conditions.length > 0 &&
+        remote.length === conditions.length &&
+        remote.every((c) => c.negationConditon === true),
+      values: remote.flatMap((c) => arr<string>(c.matchValues).map(str)),
+      negated: remote.length > 0 && remote.every((c) => c.negationConditon === true),
+    };
+  });
+}
+
+/** Resources of `type`, preferring those inside this project's components. */
+function inScope(resources: readonly ResourceLike[], type: string): ResourceLike[] {
+  const all = resources.filter((r) => r.type === type);
+  const ours = all.filter((r) =>
+    underComponent(r.urn, COMPONENT.allowList, COMPONENT.publicEndpoint, COMPONENT.site),
+  );
+  return ours.length > 0 ? ours : all;
+}
+
+/** P2: every required Connect IP is admitted by the NSG and the WAF, and nothing wider than needed is. */
+export const connectIpsAllowed: StackValidationPolicy = {
+  name: "connect-ips-allowed",
+  description:
+    "Every Connect IP in the pack config must be admitted on TCP 443 by the gateway NSG and the WAF allow-list rule, and no allow range may be wider than needed.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  tags: ["vantagepoint-connect", "P2"],
+  configSchema: schemaFor("connectIps", "extraAllowedRanges", "widestPrefixV4", "widestPrefixV6"),
+  remediationSteps:
+    "Keep the stack's Connect IP list equal to Deltek's published list (and this policy's connectIps); allow nothing else except extraAllowedRanges.",
+  validateStack: (args, reportViolation) => {
+    const cfg = configOf(
+      args,
+      defaultsFor("connectIps", "extraAllowedRanges", "widestPrefixV4", "widestPrefixV6"),
+    );
+    const parseAll = (key: string, list: unknown): Cidr[] => {
+      const out: Cidr[] = [];
+      arr<string>(list).forEach((text, i) => {
+        const c = parseCidr(text);
+        if (c) out.push(c);
+        else
+          reportViolation(`Pack config ${key}[${i}] "${str(text)}" must be an IPv4 or IPv6 address or CIDR.`);
+      });
+      return out;
+    };
+    const required = parseAll("connectIps", cfg.connectIps);
+    const extra = parseAll("extraAllowedRanges", cfg.extraAllowedRanges);
+    if (arr(cfg.connectIps).length === 0) {
+      reportViolation(
+        "Pack config connectIps must list Connect's outbound addresses (Deltek's 'Exposed IP Addresses' topic): without it the allow list cannot be checked.",
+      );
+      return;
+    }
+    const needed = new CidrSet([...required, ...extra]);
+    const tooWide = (c: Cidr) => c.prefix < (c.family === 4 ? cfg.widestPrefixV4 : cfg.widestPrefixV6);
+    const surplus = (c: Cidr): string | undefined =>
+      tooWide(c)
+        ? `${c.text} (wider than /${c.family === 4 ? cfg.widestPrefixV4 : cfg.widestPrefixV6})`
+        : needed.covers(c)
+          ? undefined
+          : `${c.text} (not a Connect IP or extra allowed range)`;
+
+    const resources = args.resources as unknown as ResourceLike[];
+    const nsgs = inScope(resources, TYPE.nsg);
+    if (nsgs.length === 0) {
+      reportViolation(
+        "The stack must have a network security group in front of the gateway that admits only the allow list.",
+      );
+    }
+    const standalone = resources.filter((r) => r.type === TYPE.securityRule);
+    for (const nsg of nsgs) {
+      const nsgName = str(nsg.props.networkSecurityGroupName) || str(nsg.props.name);
+      const rules = [
+        ...nsgRules(nsg.props),
+        ...standalone
+          .filter((r) => nsgName !== "" && str(r.props.networkSecurityGroupName) === nsgName)
+          .map((r) => toRule(r.props)),
+      ].sort((a, b) => a.priority - b.priority);
+      const blocked: string[] = [];
+      for (const c of required) {
+        const result = admitsRange(rules, c, CONNECT_PORT);
+        if (!result.admitted) blocked.push(`${c.text} (blocked by ${result.deniedBy})`);
+      }
+      if (blocked.length > 0) {
+        reportViolation(
+          `NSG '${nsg.name}' must admit every Connect IP on TCP ${CONNECT_PORT}; not admitted: ${listSome(blocked)}.`,
+          nsg.urn,
+        );
+      }
+      const wide: string[] = [];
+      for (const rule of rules.filter((r) => r.inbound && r.allow)) {
+        for (const source of rule.sources) {
+          if (INFRASTRUCTURE_TAGS.has(source.toLowerCase())) continue;
+          if (isAnySource(source)) {
+            if (!onlyGatewayPorts(rule))
+              wide.push(`${rule.name}: ${source} (every source) on ports ${describePorts(rule)}`);
+            continue;
+          }
+          const c = parseCidr(source);
+          const why = c ? surplus(c) : undefined;
+          if (why) wide.push(`${rule.name}: ${why}`);
+        }
+      }
+      if (wide.length > 0) {
+        reportViolation(
+          `NSG '${nsg.name}' must admit nothing wider than the Connect IPs and extraAllowedRanges; found ${listSome(wide)}.`,
+          nsg.urn,
+        );
+      }
+    }
+
+    const wafs = inScope(resources, TYPE.wafPolicy);
+    if (wafs.length === 0) {
+      reportViolation(
+        "The stack must have a WAF policy in front of the gateway with a custom rule that admits only the allow list.",
+      );
+    }
+    for (const waf of wafs) {
+      const rules = wafRules(waf.props).filter((r) => r.enabled);
+      const allowLists = rules.filter((r) => r.isAllowList);
+      if (allowLists.length === 0) {
+        reportViolation(
+          `WAF policy '${waf.name}' must have an enabled custom Block rule on RemoteAddr with a negated IPMatch over the allowed ranges; without it every source is admitted.`,
+          waf.urn,
+        );
+      }
+      for (const rule of allowLists) {
+        const parsed = rule.values.map((v) => ({ v, c: parseCidr(v) }));
+        const admitted = new CidrSet(parsed.flatMap((x) => (x.c ? [x.c] : [])));
+        const missing = required.filter((c) => !admitted.covers(c)).map((c) => c.text);
+        if (missing.length > 0) {
+          reportViolation(
+            `WAF rule '${rule.name}' of '${waf.name}' must admit every Connect IP; missing: ${listSome(missing)}.`,
+            waf.urn,
+          );
+        }
+        const wide = parsed.flatMap((x) =>
+          x.c ? [surplus(x.c)].filter((s): s is string => !!s) : [`${x.v} (not an IP range)`],
+        );
+        if (wide.length > 0) {
+          reportViolation(
+            `WAF rule '${rule.name}' of '${waf.name}' must admit nothing wider than needed; found ${listSome(wide)}.`,
+            waf.urn,
+          );
+        }
+      }
+      for (const rule of rules.filter((r) => !r.isAllowList && !r.negated && r.values.length > 0)) {
+        const cidrs = rule.values.map(parseCidr).filter((c): c is Cidr => !!c);
+        if (rule.action === "Block") {
+          const hit = required
+            .filter((req) => cidrs.some((c) => c.family === req.family && overlaps(c, req)))
+            .map((c) => c.text);
+          if (hit.length > 0) {
+            reportViolation(
+              `WAF rule '${rule.name}' of '${waf.name}' must not block Connect IPs; it blocks ${listSome(hit)}.`,
+              waf.urn,
+            );
+          }
+        } else if (rule.action === "Allow") {
+          const wide = cidrs.map(surplus).filter((s): s is string => !!s);
+          if (wide.length > 0) {
+            reportViolation(
+              `WAF Allow rule '${rule.name}' of '${waf.name}' must admit nothing wider than needed; found ${listSome(wide)}.`,
+              waf.urn,
+            );
+          }
+        }
+      }
+    }
+  },
+};
+
+/** Rules of an NSG or a standalone SecurityRule, for the resource policies. */
+function rulesOf(args: { type: string; props: Props }): NsgRule[] | undefined {
+  if (args.type === TYPE.nsg) return nsgRules(args.props);
+  if (args.type === TYPE.securityRule) return [toRule(args.props)];
+  return undefined;
+}
+
+/** No allow rule from any source except the ports the gateway itself needs. */
+export const allowListNoAnySource: ResourceValidationPolicy = {
+  name: "allow-list-no-any-source",
+  description:
+    "NSG and WAF allow rules must not admit 0.0.0.0/0, ::/0, * or Internet, except NSG rules for the gateway's own ports 65200-65535.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  tags: ["vantagepoint-connect", "P2"],
+  remediationSteps: "List Connect's addresses (and extraAllowedRanges) as sources instead of any source.",
+  validateResource: (args, reportViolation) => {
+    const rules = rulesOf(args);
+    if (rules) {
+      for (const rule of rules) {
+        if (!rule.inbound || !rule.allow || onlyGatewayPorts(rule)) continue;
+        const any = rule.sources.filter(isAnySource);
+        if (any.length > 0) {
+          reportViolation(
+            `Inbound allow rule '${rule.name}' must not admit ${any.join(", ")} (every source) on ports ${describePorts(rule)}; list the allowed ranges instead.`,
+          );
+        }
+      }
+      return;
+    }
+    if (args.type !== TYPE.wafPolicy) return;
+    for (const rule of wafRules(args.props)) {
+      if (!rule.enabled) continue;
+      const any = rule.values.filter((v) => isAnySource(v) || parseCidr(v)?.prefix === 0);
+      if (any.length === 0) continue;
+      if (rule.isAllowList || rule.action === "Allow") {
+        reportViolation(
+          `WAF rule '${rule.name}' must not admit ${any.join(", ")} (every source); list the allowed ranges instead.`,
+        );
+      }
+    }
+  },
+};
+
+/** 22, 3389, 1433, 5985, 5986 (configurable) never open from the Internet or any source. */
+export const nsgNoOpenManagementPorts: ResourceValidationPolicy = {
+  name: "nsg-no-open-management-ports",
+  description:
+    "NSG rules must not open management ports (SSH, RDP, SQL, WinRM by default) to the Internet or any source.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  tags: ["vantagepoint-connect", "baseline"],
+  configSchema: schemaFor("forbiddenInternetPorts"),
+  remediationSteps: "Remove the rule, or restrict its source to a management range or use Azure Bastion.",
+  validateResource: (args, reportViolation) => {
+    const rules = rulesOf(args);
+    if (!rules) return;
+    const { forbiddenInternetPorts } = configOf(args, defaultsFor("forbiddenInternetPorts"));
+    for (const rule of rules) {
+      if (!rule.inbound || !rule.allow || rule.protocol === "icmp") continue;
+      const any = rule.sources.filter(isAnySource);
+      if (any.length === 0) continue;
+      const open = arr<number>(forbiddenInternetPorts).filter((port) => hasPort(rule, port));
+      if (open.length > 0) {
+        reportViolation(
+          `Inbound allow rule '${rule.name}' must not open port(s) ${open.join(", ")} to ${any.join(", ")}.`,
+        );
+      }
+    }
+  },
+};
+
+/** The gateway subnet NSG admits GatewayManager 65200-65535 and AzureLoadBalancer, or the gateway fails. */
+export const nsgGatewayInfrastructureRules: ResourceValidationPolicy = {
+  name: "nsg-gateway-infrastructure-rules",
+  description:
+    "The gateway subnet NSG must admit TCP 65200-65535 from GatewayManager and traffic from AzureLoadBalancer, or Application Gateway v2 stops working.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  tags: ["vantagepoint-connect", "P1"],
+  remediationSteps:
+    "Add AllowGatewayManager (TCP 65200-65535 from GatewayManager) and AllowAzureLoadBalancer rules before any broad Deny.",
+  validateResource: (args, reportViolation) => {
+    if (args.type !== TYPE.nsg) return;
+    if (!underComponent(args.urn, COMPONENT.allowList, COMPONENT.publicEndpoint)) {
+      args.notApplicable(
+        "Only the gateway subnet NSG (inside ConnectAllowList or PublicEndpoint) is checked.",
+      );
+    }
+    const rules = nsgRules(args.props);
+    const gm = admitsTag(rules, "GatewayManager", GATEWAY_PORTS);
+    if (!gm.admitted) {
+      reportViolation(
+        `NSG '${args.name}' must admit TCP 65200-65535 from GatewayManager; ${gm.deniedBy} blocks it.`,
+      );
+    }
+    const lb = admitsTag(rules, "AzureLoadBalancer", { start: 0n, end: 65535n });
+    if (!lb.admitted) {
+      reportViolation(
+        `NSG '${args.name}' must admit AzureLoadBalancer (health probes); ${lb.deniedBy} blocks it.`,
+      );
+    }
+  },
+};
+
+/** The allow list's policies. */
+export const allowListPolicies = [
+  connectIpsAllowed,
+  allowListNoAnySource,
+  nsgNoOpenManagementPorts,
+  nsgGatewayInfrastructureRules,
+];

@@ -1,0 +1,149 @@
+// IPv4/IPv6 CIDR parsing and interval arithmetic on BigInt. Self-contained on purpose: a policy pack ships
+// standalone, with @pulumi/policy and @pulumi/pulumi as its only dependencies.
+
+/** An IP family. */
+export type Family = 4 | 6;
+
+/** A closed interval of addresses (or ports) [start, end]. */
+export interface Interval {
+  start: bigint;
+  end: bigint;
+}
+
+/** A parsed CIDR block (a bare address is a /32 or /128). */
+export interface Cidr extends Interval {
+  family: Family;
+  prefix: number;
+  text: string;
+}
+
+const BITS: Record<Family, number> = { 4: 32, 6: 128 };
+
+function parseIPv4(text: string): bigint | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4) return undefined;
+  let value = 0n;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return undefined;
+    const n = Number(part);
+    if (n > 255) return undefined;
+    value = (value << 8n) | BigInt(n);
+  }
+  return value;
+}
+
+function parseIPv6(text: string): bigint | undefined {
+  let head = text;
+  let tailV4: bigint | undefined;
+  const lastColon = text.lastIndexOf(":");
+  if (text.includes(".")) {
+    tailV4 = parseIPv4(text.slice(lastColon + 1));
+    if (tailV4 === undefined) return undefined;
+    head = text.slice(0, lastColon + 1) + "0:0";
+  }
+  const halves = head.split("::");
+  if (halves.length > 2) return undefined;
+  const toGroups = (s: string): string[] => (s === "" ? [] : s.split(":"));
+  const left = toGroups(halves[0]);
+  const right = halves.length === 2 ? toGroups(halves[1]) : [];
+  const missing = 8 - left.length - right.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const groups = [...left, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...right];
+  let value = 0n;
+  for (const g of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+    value = (value << 16n) | BigInt(parseInt(g, 16));
+  }
+  if (tailV4 !== undefined) value = (value & ~0xffffffffn) | tailV4;
+  return value;
+}
+
+/** Parses "a.b.c.d", "a.b.c.d/n", an IPv6 address or IPv6 CIDR. Host bits are masked off. */
+export function parseCidr(text: string): Cidr | undefined {
+  if (typeof text !== "string") return undefined;
+  const trimmed = text.trim();
+  const [addr, prefixText, extra] = trimmed.split("/");
+  if (extra !== undefined || addr === undefined) return undefined;
+  const family: Family = addr.includes(":") ? 6 : 4;
+  const value = family === 4 ? parseIPv4(addr) : parseIPv6(addr);
+  if (value === undefined) return undefined;
+  const bits = BITS[family];
+  let prefix = bits;
+  if (prefixText !== undefined) {
+    if (!/^\d{1,3}$/.test(prefixText)) return undefined;
+    prefix = Number(prefixText);
+    if (prefix > bits) return undefined;
+  }
+  const hostBits = BigInt(bits - prefix);
+  const start = (value >> hostBits) << hostBits;
+  const end = start + (1n << hostBits) - 1n;
+  return { family, prefix, start, end, text: trimmed };
+}
+
+/** Whether `outer` contains all of `inner` (same family). */
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+  return outer.family === inner.family && outer.start <= inner.start && inner.end <= outer.end;
+}
+
+/** Whether two intervals share at least one point. */
+export function overlaps(a: Interval, b: Interval): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
+/** Sorts and merges overlapping or adjacent intervals. */
+export function mergeIntervals(list: readonly Interval[]): Interval[] {
+  const sorted = [...list].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const out: Interval[] = [];
+  for (const i of sorted) {
+    const last = out[out.length - 1];
+    if (last && i.start <= last.end + 1n) {
+      if (i.end > last.end) last.end = i.end;
+    } else {
+      out.push({ start: i.start, end: i.end });
+    }
+  }
+  return out;
+}
+
+/** Removes `cut` from every interval of `set`. */
+export function subtractInterval(set: readonly Interval[], cut: Interval): Interval[] {
+  const out: Interval[] = [];
+  for (const i of set) {
+    if (!overlaps(i, cut)) {
+      out.push(i);
+      continue;
+    }
+    if (i.start < cut.start) out.push({ start: i.start, end: cut.start - 1n });
+    if (i.end > cut.end) out.push({ start: cut.end + 1n, end: i.end });
+  }
+  return out;
+}
+
+/** Whether the union of `set` covers all of `target`. */
+export function coveredBy(target: Interval, set: readonly Interval[]): boolean {
+  let remaining: Interval[] = [target];
+  for (const i of mergeIntervals(set)) {
+    remaining = subtractInterval(remaining, i);
+    if (remaining.length === 0) return true;
+  }
+  return remaining.length === 0;
+}
+
+/** The whole address space of a family, as an interval. */
+export function wholeFamily(family: Family): Interval {
+  return { start: 0n, end: (1n << BigInt(BITS[family])) - 1n };
+}
+
+/** A set of CIDRs split by family, with their merged union. */
+export class CidrSet {
+  readonly v4: Interval[];
+  readonly v6: Interval[];
+  constructor(cidrs: readonly Cidr[]) {
+    this.v4 = mergeIntervals(cidrs.filter((c) => c.family === 4));
+    this.v6 = mergeIntervals(cidrs.filter((c) => c.family === 6));
+  }
+  /** Whether every address of `c` lies in the set. */
+  covers(c: Cidr): boolean {
+    return coveredBy(c, c.family === 4 ? this.v4 : this.v6);
+  }
+}

@@ -1,0 +1,194 @@
+// Policies on the public endpoint: the Application Gateway, its public IP, its WAF policy and TLS policy.
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { arr, has, lastSegment, str, TYPE, Props } from "./lib/props";
+
+/** P1: the public endpoint listens on HTTPS with a certificate, HTTP only redirects, it has a public IP. */
+export const connectPublicUrlHttps: ResourceValidationPolicy = {
+  name: "connect-public-url-https",
+  description:
+    "The Application Gateway that publishes Vantagepoint must listen on HTTPS with a certificate, use HTTP only to redirect to HTTPS, and have a Standard static public IP.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  tags: ["vantagepoint-connect", "P1"],
+  remediationSteps:
+    "Use the PublicEndpoint component, or give the gateway an Https listener with a Key Vault certificate, a redirect-only Http listener and a public frontend IP.",
+  validateResource: (args, reportViolation) => {
+    const p = args.props;
+    if (args.type === TYPE.publicIp) {
+      if (str(p.sku?.name) !== "Standard") {
+        reportViolation(
+          `Public IP '${args.name}' must use sku.name "Standard" (Application Gateway v2 requires it).`,
+        );
+      }
+      if (str(p.publicIPAllocationMethod) !== "Static") {
+        reportViolation(
+          `Public IP '${args.name}' must use publicIPAllocationMethod "Static" so the public URL's DNS record stays valid.`,
+        );
+      }
+      return;
+    }
+    if (args.type !== TYPE.appGateway) return;
+
+    const listeners = arr<Props>(p.httpListeners);
+    const https = listeners.filter((l) => str(l.protocol).toLowerCase() === "https");
+    const http = listeners.filter((l) => str(l.protocol).toLowerCase() === "http");
+    if (https.length === 0) {
+      reportViolation(
+        `Application Gateway '${args.name}' must have an Https listener: Connect reaches Vantagepoint only over HTTPS.`,
+      );
+    }
+    for (const l of https) {
+      if (!has(l, "sslCertificate") || !has(l.sslCertificate, "id")) {
+        reportViolation(`Https listener '${str(l.name)}' must reference a certificate (sslCertificate.id).`);
+      }
+    }
+    const certs = arr<Props>(p.sslCertificates);
+    if (https.length > 0 && certs.length === 0) {
+      reportViolation(
+        `Application Gateway '${args.name}' must define sslCertificates for its Https listener.`,
+      );
+    }
+    for (const c of certs) {
+      if (!has(c, "keyVaultSecretId") && !has(c, "data")) {
+        reportViolation(
+          `SSL certificate '${str(c.name)}' must come from Key Vault (keyVaultSecretId) or carry data.`,
+        );
+      }
+    }
+
+    const httpsNames = new Set(https.map((l) => str(l.name)));
+    const redirects = new Map(arr<Props>(p.redirectConfigurations).map((r) => [str(r.name), r]));
+    const rules = arr<Props>(p.requestRoutingRules);
+    for (const l of http) {
+      const name = str(l.name);
+      for (const rule of rules.filter((r) => lastSegment(r.httpListener?.id) === name)) {
+        const ruleName = str(rule.name);
+        if (!has(rule, "redirectConfiguration")) {
+          reportViolation(
+            `Routing rule '${ruleName}' on Http listener '${name}' must only redirect to HTTPS (redirectConfiguration), not serve content.`,
+          );
+          continue;
+        }
+        if (has(rule, "backendAddressPool") || has(rule, "backendHttpSettings")) {
+          reportViolation(
+            `Routing rule '${ruleName}' on Http listener '${name}' must not have a backend: HTTP only redirects.`,
+          );
+        }
+        const redirect = redirects.get(lastSegment(rule.redirectConfiguration?.id));
+        const target = redirect ? lastSegment(redirect.targetListener?.id) : "";
+        const targetUrl = redirect ? str(redirect.targetUrl) : "";
+        if (!redirect || !(httpsNames.has(target) || targetUrl.toLowerCase().startsWith("https://"))) {
+          reportViolation(
+            `Routing rule '${ruleName}' must redirect Http listener '${name}' to an Https listener.`,
+          );
+        }
+      }
+    }
+
+    const frontends = arr<Props>(p.frontendIPConfigurations);
+    if (!frontends.some((f) => has(f, "publicIPAddress") && has(f.publicIPAddress, "id"))) {
+      reportViolation(
+        `Application Gateway '${args.name}' must have a frontend IP configuration with a public IP (publicIPAddress.id): Connect is a cloud service.`,
+      );
+    }
+  },
+};
+
+/** WAF_v2 with a WAF policy in Prevention mode. */
+export const appgwWafPrevention: ResourceValidationPolicy = {
+  name: "appgw-waf-prevention",
+  description:
+    "Application Gateways must use the WAF_v2 tier with a WAF policy, and WAF policies must be enabled in Prevention mode with a managed rule set.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  tags: ["vantagepoint-connect", "baseline"],
+  remediationSteps:
+    "Set sku.tier WAF_v2, firewallPolicy.id, and policySettings {state: Enabled, mode: Prevention}.",
+  validateResource: (args, reportViolation) => {
+    const p = args.props;
+    if (args.type === TYPE.appGateway) {
+      if (str(p.sku?.tier) !== "WAF_v2" || str(p.sku?.name) !== "WAF_v2") {
+        reportViolation(
+          `Application Gateway '${args.name}' must use sku name and tier "WAF_v2" (found "${str(p.sku?.name)}"/"${str(p.sku?.tier)}").`,
+        );
+      }
+      if (!has(p.firewallPolicy, "id")) {
+        reportViolation(
+          `Application Gateway '${args.name}' must reference a WAF policy (firewallPolicy.id); the legacy webApplicationFirewallConfiguration is retired.`,
+        );
+      }
+      return;
+    }
+    if (args.type !== TYPE.wafPolicy) return;
+    const settings = p.policySettings ?? {};
+    if (str(settings.state) !== "Enabled") {
+      reportViolation(`WAF policy '${args.name}' must have policySettings.state "Enabled".`);
+    }
+    if (str(settings.mode) !== "Prevention") {
+      reportViolation(
+        `WAF policy '${args.name}' must have policySettings.mode "Prevention" (Detection only logs, it blocks nothing, including the allow list).`,
+      );
+    }
+    if (arr(p.managedRules?.managedRuleSets).length === 0) {
+      reportViolation(
+        `WAF policy '${args.name}' must enable a managed rule set (managedRules.managedRuleSets, e.g. OWASP 3.2).`,
+      );
+    }
+  },
+};
+
+/** Predefined TLS policies whose minimum protocol is TLS 1.2. */
+export const TLS12_PREDEFINED = [
+  "AppGwSslPolicy20170401S",
+  "AppGwSslPolicy20220101",
+  "AppGwSslPolicy20220101S",
+];
+
+/** Returns why an Application Gateway sslPolicy allows less than TLS 1.2, or undefined. */
+export function tlsPolicyProblem(sslPolicy: Props | undefined): string | undefined {
+  if (!sslPolicy || typeof sslPolicy !== "object") {
+    return "has no sslPolicy: set policyType Predefined with AppGwSslPolicy20220101S (older API versions default to TLS 1.0)";
+  }
+  const type = str(sslPolicy.policyType);
+  if (type === "Predefined") {
+    const name = str(sslPolicy.policyName);
+    return TLS12_PREDEFINED.includes(name)
+      ? undefined
+      : `uses predefined policy "${name}", which must be one of ${TLS12_PREDEFINED.join(", ")} (minimum TLS 1.2)`;
+  }
+  if (type === "Custom" || type === "CustomV2") {
+    const min = str(sslPolicy.minProtocolVersion);
+    return min === "TLSv1_2" || min === "TLSv1_3"
+      ? undefined
+      : `uses a ${type} policy with minProtocolVersion "${min || "(unset)"}", which must be TLSv1_2 or TLSv1_3`;
+  }
+  const disabled = arr<string>(sslPolicy.disabledSslProtocols).map(str);
+  return ["TLSv1_0", "TLSv1_1"].every((v) => disabled.includes(v))
+    ? undefined
+    : "must set policyType Predefined (AppGwSslPolicy20220101S) or a Custom policy with minProtocolVersion TLSv1_2";
+}
+
+/** TLS policy with minimum protocol 1.2 or a predefined policy at least that strict. */
+export const appgwTls12: ResourceValidationPolicy = {
+  name: "appgw-tls-1-2",
+  description:
+    "Application Gateway TLS policies (gateway-wide and per SSL profile) must require TLS 1.2 or later.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  tags: ["vantagepoint-connect", "baseline"],
+  remediationSteps: 'Set sslPolicy {policyType: "Predefined", policyName: "AppGwSslPolicy20220101S"}.',
+  validateResource: (args, reportViolation) => {
+    if (args.type !== TYPE.appGateway) return;
+    const problem = tlsPolicyProblem(args.props.sslPolicy);
+    if (problem) reportViolation(`Application Gateway '${args.name}' ${problem}.`);
+    for (const profile of arr<Props>(args.props.sslProfiles)) {
+      if (!has(profile, "sslPolicy")) continue;
+      const pp = tlsPolicyProblem(profile.sslPolicy);
+      if (pp)
+        reportViolation(`SSL profile '${str(profile.name)}' of Application Gateway '${args.name}' ${pp}.`);
+    }
+  },
+};
+
+/** The public endpoint's policies. */
+export const publicEndpointPolicies = [connectPublicUrlHttps, appgwWafPrevention, appgwTls12];

@@ -1,0 +1,139 @@
+import * as assert from "node:assert/strict";
+import { CidrSet, cidrContains, coveredBy, mergeIntervals, parseCidr } from "../../policies/lib/cidr";
+import { isValidEmail, userIdProblem } from "../../policies/lib/identity";
+import { admitsRange, parsePorts, toRule } from "../../policies/lib/nsg";
+import { underComponent, urnTypeChain } from "../../policies/lib/props";
+
+describe("policies/lib/cidr", () => {
+  it("parses IPv4 and IPv6 addresses and CIDRs, masking host bits", () => {
+    const v4 = parseCidr("203.0.113.77/24")!;
+    assert.equal(v4.family, 4);
+    assert.equal(v4.start, parseCidr("203.0.113.0")!.start);
+    assert.equal(v4.end - v4.start, 255n);
+    assert.equal(parseCidr("10.0.0.1")!.prefix, 32);
+    const v6 = parseCidr("2001:db8::/32")!;
+    assert.equal(v6.family, 6);
+    assert.equal(v6.end - v6.start, (1n << 96n) - 1n);
+    assert.equal(parseCidr("::ffff:192.0.2.1")!.start, 0xffffc0000201n);
+    assert.equal(parseCidr("::")!.start, 0n);
+  });
+
+  for (const bad of [
+    "",
+    "1.2.3",
+    "1.2.3.256",
+    "1.2.3.4/33",
+    "2001:db8::/129",
+    "1::2::3",
+    "Internet",
+    "10.0.0.0/8/1",
+    "12345::",
+  ]) {
+    it(`rejects ${JSON.stringify(bad)}`, () => assert.equal(parseCidr(bad), undefined));
+  }
+
+  it("tests containment within one family only", () => {
+    assert.ok(cidrContains(parseCidr("10.0.0.0/8")!, parseCidr("10.1.2.0/24")!));
+    assert.ok(!cidrContains(parseCidr("10.1.2.0/24")!, parseCidr("10.0.0.0/8")!));
+    assert.ok(!cidrContains(parseCidr("::/0")!, parseCidr("10.0.0.0/8")!));
+  });
+
+  it("covers a range split across adjacent blocks, and not one with a gap", () => {
+    const set = new CidrSet([parseCidr("10.0.0.0/25")!, parseCidr("10.0.0.128/25")!]);
+    assert.ok(set.covers(parseCidr("10.0.0.0/24")!));
+    const gap = new CidrSet([parseCidr("10.0.0.0/25")!, parseCidr("10.0.1.0/24")!]);
+    assert.ok(!gap.covers(parseCidr("10.0.0.0/23")!));
+    assert.deepEqual(
+      mergeIntervals([
+        { start: 5n, end: 9n },
+        { start: 1n, end: 4n },
+      ]),
+      [{ start: 1n, end: 9n }],
+    );
+    assert.ok(
+      coveredBy({ start: 1n, end: 9n }, [
+        { start: 1n, end: 4n },
+        { start: 5n, end: 9n },
+      ]),
+    );
+  });
+});
+
+describe("policies/lib/nsg", () => {
+  it("parses port ranges and treats '*' as all ports", () => {
+    assert.deepEqual(parsePorts(["443", "65200-65535"]), [
+      { start: 443n, end: 443n },
+      { start: 65200n, end: 65535n },
+    ]);
+    assert.deepEqual(parsePorts(["*"]), [{ start: 0n, end: 65535n }]);
+  });
+
+  it("evaluates by priority, first match wins", () => {
+    const rules = [
+      toRule({
+        name: "deny",
+        priority: 100,
+        direction: "Inbound",
+        access: "Deny",
+        protocol: "*",
+        sourceAddressPrefix: "203.0.113.0/24",
+        destinationPortRange: "*",
+      }),
+      toRule({
+        name: "allow",
+        priority: 200,
+        direction: "Inbound",
+        access: "Allow",
+        protocol: "Tcp",
+        sourceAddressPrefix: "*",
+        destinationPortRange: "443",
+      }),
+    ];
+    assert.deepEqual(admitsRange(rules, parseCidr("203.0.113.5")!, 443), {
+      admitted: false,
+      deniedBy: "deny (priority 100)",
+    });
+    assert.deepEqual(admitsRange(rules, parseCidr("198.51.100.5")!, 443), { admitted: true });
+    assert.equal(admitsRange(rules, parseCidr("198.51.100.5")!, 80).admitted, false);
+  });
+});
+
+describe("policies/lib/identity", () => {
+  it("accepts ordinary emails and rejects broken ones", () => {
+    assert.ok(isValidEmail("ada.lovelace@example.co.uk"));
+    for (const bad of [
+      "",
+      "ada",
+      "ada@",
+      "@example.com",
+      "ada@example",
+      "a da@example.com",
+      "ada..l@example.com",
+      "ada@-x.com",
+      42,
+    ]) {
+      assert.ok(!isValidEmail(bad), String(bad));
+    }
+  });
+
+  it("applies the Users form rules to user IDs", () => {
+    assert.equal(userIdProblem("ada"), undefined);
+    assert.equal(userIdProblem("ada@example.com"), undefined);
+    assert.match(userIdProblem("x".repeat(121)) ?? "", /120/);
+    assert.match(userIdProblem(`${"x".repeat(65)}@example.com`) ?? "", /64/);
+    assert.match(userIdProblem(`ada@${"d".repeat(49)}`) ?? "", /48/);
+    assert.match(userIdProblem("a@b@c") ?? "", /more than one/);
+    assert.match(userIdProblem("ada.@example.com") ?? "", /'\.' right before '@'/);
+    assert.match(userIdProblem("") ?? "", /empty/);
+  });
+});
+
+describe("policies/lib/props", () => {
+  it("reads the component chain from a URN", () => {
+    const urn =
+      "urn:pulumi:dev::proj::vantagepoint-connect:index:ConnectSite$vantagepoint-connect:index:ConnectAllowList$azure-native:network:NetworkSecurityGroup::nsg";
+    assert.equal(urnTypeChain(urn).length, 3);
+    assert.ok(underComponent(urn, "vantagepoint-connect:index:ConnectAllowList"));
+    assert.ok(!underComponent(urn, "azure-native:network:NetworkSecurityGroup"));
+  });
+});
