@@ -1,0 +1,422 @@
+/**
+ * PublicEndpoint (P1): the public HTTPS address Connect reaches Vantagepoint at. A Standard static public IP
+ * and an Application Gateway (WAF_v2) in its own subnet: HTTPS listener with the Key Vault certificate read
+ * through a user-assigned identity, an HTTP listener that only redirects, the on-premises (or Azure) backend
+ * over HTTPS with the public host name, a health probe on the Vantagepoint path, and optionally an A record
+ * in an existing DNS zone.
+ *
+ * Key Vault access: the component creates the gateway's user-assigned identity. Pass `keyVaultId` and it also
+ * grants that identity "Key Vault Secrets User" on the vault (and creates the gateway after the grant);
+ * otherwise grant `identityPrincipalId` read access to the certificate yourself before the gateway is created.
+ */
+import { isIP } from "node:net";
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import * as dns from "@pulumi/azure-native/dns";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as authorization from "@pulumi/azure-native/authorization";
+import { KEY_VAULT_SECRETS_USER_ROLE_ID } from "./entraPermissions";
+
+/** TLS policies accepted for the HTTPS listener (TLS 1.2 minimum, current cipher suites). */
+export const ACCEPTED_SSL_POLICIES = ["AppGwSslPolicy20220101S", "AppGwSslPolicy20220101"] as const;
+export const DEFAULT_SSL_POLICY = "AppGwSslPolicy20220101S";
+
+/** Names of the gateway's sub-resources (what the id helper and the policies refer to). */
+export const GATEWAY_PARTS = {
+  gatewayIp: "gateway-ip",
+  frontendIp: "public-frontend",
+  httpsPort: "port-443",
+  httpPort: "port-80",
+  certificate: "connect-tls",
+  httpsListener: "https-listener",
+  httpListener: "http-listener",
+  redirect: "http-to-https",
+  backendPool: "vantagepoint-backend",
+  backendSettings: "vantagepoint-settings",
+  probe: "vantagepoint-probe",
+  httpsRule: "https-rule",
+  httpRule: "http-redirect-rule",
+} as const;
+
+/** Routing rule priorities (1-20000, lower first). */
+export const RULE_PRIORITIES = { https: 100, httpRedirect: 200 } as const;
+
+/** Full id of a gateway sub-resource; Azure wants full ids even for references inside the same gateway. */
+export function gatewayPartId(
+  subscriptionId: string,
+  resourceGroupName: string,
+  gatewayName: string,
+  collection: string,
+  part: string,
+): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Network/applicationGateways/${gatewayName}/${collection}/${part}`;
+}
+
+/** "/vantagepoint", "vantagepoint/" -> "/vantagepoint"; "/" or "" -> "" (Vantagepoint at the site root). */
+export function normalizePath(path: string, field = "vantagepointPath"): string {
+  const trimmed = path.trim().replace(/\/+$/, "");
+  if (trimmed === "") return "";
+  const withSlash = trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(withSlash)) {
+    throw new Error(
+      `${field}: ${JSON.stringify(path)} is not a URL path; expected something like /vantagepoint`,
+    );
+  }
+  return withSlash;
+}
+
+/** Why a public host name is not usable, or undefined. */
+export function hostnameProblem(host: string, field = "publicHostname"): string | undefined {
+  const ok =
+    host.length <= 253 &&
+    /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/.test(host) &&
+    isIP(host) === 0;
+  if (ok) return undefined;
+  return `${field}: ${JSON.stringify(host)} is not a DNS host name; give the name only, like vantagepoint.example.com (no https://, no path)`;
+}
+
+/** A versionless Key Vault secret id (https://<vault>.vault.azure.net/secrets/<name>), or a sentence why not. */
+export function certificateSecretIdProblem(id: string, field = "certificateSecretId"): string | undefined {
+  const m =
+    /^https:\/\/([a-z0-9-]+)\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net)\/secrets\/([A-Za-z0-9-]+)(\/[^/]*)?\/?$/i.exec(
+      id,
+    );
+  if (!m) {
+    return `${field}: ${JSON.stringify(id)} is not a Key Vault secret id; expected https://<vault>.vault.azure.net/secrets/<certificate name>`;
+  }
+  if (m[4] && m[4] !== "/") {
+    return `${field}: ${JSON.stringify(id)} names one version; drop the version (https://${m[1]}.vault.${m[2]}/secrets/${m[3]}) so renewed certificates roll out`;
+  }
+  return undefined;
+}
+
+export interface PublicEndpointBackend {
+  /** Private IP address or FQDN of the Vantagepoint web server (reached over VPN/ExpressRoute or in Azure). */
+  address: pulumi.Input<string>;
+  /** Backend port (default 443). */
+  port?: number;
+  /** Backend protocol (default "Https"). */
+  protocol?: "Https" | "Http";
+  /** Host header and SNI sent to the backend (default the public host name, so Vantagepoint builds the right links). */
+  hostName?: pulumi.Input<string>;
+  /** Seconds the gateway waits for a response (default 120). */
+  requestTimeoutSeconds?: number;
+}
+
+export interface PublicEndpointDns {
+  /** The existing public DNS zone, e.g. example.com. */
+  zoneName: pulumi.Input<string>;
+  /** The zone's resource group. */
+  zoneResourceGroupName: pulumi.Input<string>;
+  /** The record's name relative to the zone, e.g. "vantagepoint" ("@" for the apex). */
+  recordName: pulumi.Input<string>;
+  /** TTL in seconds (default 300). */
+  ttl?: number;
+}
+
+export interface PublicEndpointArgs {
+  /** Resource group for the gateway, its public IP and identity. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** Azure region. */
+  readonly location: pulumi.Input<string>;
+  /** Prefix for Azure resource names, e.g. "vp-prod". */
+  readonly namePrefix: string;
+  /** The public host name Connect uses, e.g. vantagepoint.example.com. */
+  readonly publicHostname: pulumi.Input<string>;
+  /** Vantagepoint's path on the host (default "/vantagepoint"). */
+  readonly vantagepointPath?: string;
+  /** Where the gateway forwards to. */
+  readonly backend: PublicEndpointBackend;
+  /** The dedicated gateway subnet (with the allow list's NSG). */
+  readonly gatewaySubnetId: pulumi.Input<string>;
+  /** WAF policy (from ConnectAllowList). */
+  readonly wafPolicyId: pulumi.Input<string>;
+  /** Versionless Key Vault secret id of the TLS certificate. */
+  readonly certificateSecretId: pulumi.Input<string>;
+  /** When given, the gateway's identity is granted "Key Vault Secrets User" on this vault. */
+  readonly keyVaultId?: pulumi.Input<string>;
+  /** Predefined TLS policy (default AppGwSslPolicy20220101S). */
+  readonly sslPolicyName?: string;
+  /** Autoscale bounds (default 0 to 2 instances). */
+  readonly autoscale?: { minCapacity?: number; maxCapacity?: number };
+  /** Optional A record for the public host name in an existing Azure DNS zone. */
+  readonly dns?: PublicEndpointDns;
+  /** Azure tags. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export class PublicEndpoint extends pulumi.ComponentResource {
+  /** https://<host><path>, the address to give Connect. */
+  declare public readonly publicUrl: pulumi.Output<string>;
+  /** The gateway's public IP address. */
+  declare public readonly publicIp: pulumi.Output<string>;
+  /** The Application Gateway's name. */
+  declare public readonly gatewayName: pulumi.Output<string>;
+  /** The Application Gateway's resource id. */
+  declare public readonly gatewayId: pulumi.Output<string>;
+  /** Principal id of the gateway's user-assigned identity (grant it read access to the certificate). */
+  declare public readonly identityPrincipalId: pulumi.Output<string>;
+
+  constructor(name: string, args: PublicEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+    const settings = checkArgs(args); // before super(): bad input registers nothing
+    super("vantagepoint-connect:index:PublicEndpoint", name, {}, opts);
+    const gatewayName = `${args.namePrefix}-appgw`;
+
+    const publicIp = new network.PublicIPAddress(
+      `${name}-ip`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        publicIpAddressName: `${args.namePrefix}-appgw-ip`,
+        sku: { name: "Standard", tier: "Regional" },
+        publicIPAllocationMethod: "Static",
+        publicIPAddressVersion: "IPv4",
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    const identity = new managedidentity.UserAssignedIdentity(
+      `${name}-identity`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        resourceName: `${args.namePrefix}-appgw-identity`,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+    const grant =
+      args.keyVaultId === undefined
+        ? undefined
+        : new authorization.RoleAssignment(
+            `${name}-kv-secrets-user`,
+            {
+              scope: args.keyVaultId,
+              principalId: identity.principalId,
+              principalType: "ServicePrincipal",
+              roleDefinitionId: pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`,
+              description: "Application Gateway reads the Connect TLS certificate",
+            },
+            { parent: this },
+          );
+
+    const partId = (collection: string, part: string) =>
+      pulumi
+        .all([subscriptionId, args.resourceGroupName])
+        .apply(([sub, rg]) => gatewayPartId(sub, rg, gatewayName, collection, part));
+    const gateway = new network.ApplicationGateway(
+      `${name}-gateway`,
+      gatewayInputs(args, settings, gatewayName, publicIp.id, identity.id, partId),
+      { parent: this, dependsOn: grant ? [grant] : [] },
+    );
+
+    if (args.dns) {
+      new dns.RecordSet(
+        `${name}-dns`,
+        {
+          resourceGroupName: args.dns.zoneResourceGroupName,
+          zoneName: args.dns.zoneName,
+          relativeRecordSetName: args.dns.recordName,
+          recordType: "A",
+          ttl: args.dns.ttl ?? 300,
+          aRecords: [{ ipv4Address: publicIp.ipAddress.apply((ip) => ip ?? "") }],
+        },
+        { parent: this },
+      );
+    }
+
+    this.publicUrl = pulumi.interpolate`https://${args.publicHostname}${settings.path}`;
+    this.publicIp = publicIp.ipAddress.apply((ip) => ip ?? "");
+    this.gatewayName = pulumi.output(gatewayName);
+    this.gatewayId = gateway.id;
+    this.identityPrincipalId = identity.principalId;
+    this.registerOutputs({
+      publicUrl: this.publicUrl,
+      publicIp: this.publicIp,
+      gatewayName: this.gatewayName,
+      gatewayId: this.gatewayId,
+      identityPrincipalId: this.identityPrincipalId,
+    });
+  }
+}
+
+interface CheckedSettings {
+  path: string;
+  sslPolicyName: string;
+  port: number;
+  protocol: "Https" | "Http";
+  requestTimeout: number;
+  minCapacity: number;
+  maxCapacity: number;
+}
+
+/** Validates the plain parts of the args; throws naming the field. */
+function checkArgs(args: PublicEndpointArgs): CheckedSettings {
+  const problems: string[] = [];
+  let path = "";
+  try {
+    path = normalizePath(args.vantagepointPath ?? "/vantagepoint");
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (typeof args.publicHostname === "string") {
+    const p = hostnameProblem(args.publicHostname);
+    if (p) problems.push(p);
+  }
+  if (typeof args.certificateSecretId === "string") {
+    const p = certificateSecretIdProblem(args.certificateSecretId);
+    if (p) problems.push(p);
+  }
+  const sslPolicyName = args.sslPolicyName ?? DEFAULT_SSL_POLICY;
+  if (!(ACCEPTED_SSL_POLICIES as readonly string[]).includes(sslPolicyName)) {
+    problems.push(
+      `sslPolicyName: ${JSON.stringify(sslPolicyName)} is not an accepted TLS policy; use ${ACCEPTED_SSL_POLICIES.join(" or ")} (TLS 1.2 or newer)`,
+    );
+  }
+  const port = args.backend.port ?? 443;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    problems.push(`backend.port: ${JSON.stringify(port)} is not a port; expected 1 to 65535`);
+  }
+  const protocol = args.backend.protocol ?? "Https";
+  if (protocol !== "Https" && protocol !== "Http") {
+    problems.push(`backend.protocol: ${JSON.stringify(protocol)} is not "Https" or "Http"`);
+  }
+  const requestTimeout = args.backend.requestTimeoutSeconds ?? 120;
+  if (!Number.isInteger(requestTimeout) || requestTimeout < 1 || requestTimeout > 86400) {
+    problems.push(
+      `backend.requestTimeoutSeconds: ${JSON.stringify(requestTimeout)} is not 1 to 86400 seconds`,
+    );
+  }
+  if (typeof args.backend.address === "string" && args.backend.address.trim() === "") {
+    problems.push("backend.address: empty; give the Vantagepoint web server's private IP address or FQDN");
+  }
+  const minCapacity = args.autoscale?.minCapacity ?? 0;
+  const maxCapacity = args.autoscale?.maxCapacity ?? 2;
+  if (!Number.isInteger(minCapacity) || minCapacity < 0 || minCapacity > 125) {
+    problems.push(`autoscale.minCapacity: ${JSON.stringify(minCapacity)} is not 0 to 125`);
+  }
+  if (!Number.isInteger(maxCapacity) || maxCapacity < Math.max(2, minCapacity) || maxCapacity > 125) {
+    problems.push(
+      `autoscale.maxCapacity: ${JSON.stringify(maxCapacity)} must be 2 to 125 and at least minCapacity`,
+    );
+  }
+  if (args.dns && typeof args.publicHostname === "string") {
+    const { zoneName, recordName } = args.dns;
+    if (typeof zoneName === "string" && typeof recordName === "string") {
+      const fqdn = recordName === "@" ? zoneName : `${recordName}.${zoneName}`;
+      if (fqdn.toLowerCase() !== args.publicHostname.toLowerCase()) {
+        problems.push(
+          `dns.recordName: ${recordName}.${zoneName} is not the public host name ${args.publicHostname}; the A record must name the host Connect uses`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) throw new Error(`public endpoint: ${problems.join("; ")}`);
+  return { path, sslPolicyName, port, protocol, requestTimeout, minCapacity, maxCapacity };
+}
+
+function backendAddresses(address: pulumi.Input<string>) {
+  return pulumi
+    .output(address)
+    .apply((a) => [isIP(a.trim()) === 0 ? { fqdn: a.trim() } : { ipAddress: a.trim() }]);
+}
+
+function gatewayInputs(
+  args: PublicEndpointArgs,
+  s: CheckedSettings,
+  gatewayName: string,
+  publicIpId: pulumi.Output<string>,
+  identityId: pulumi.Output<string>,
+  partId: (collection: string, part: string) => pulumi.Output<string>,
+): network.ApplicationGatewayArgs {
+  const P = GATEWAY_PARTS;
+  const ref = (collection: string, part: string) => ({ id: partId(collection, part) });
+  return {
+    resourceGroupName: args.resourceGroupName,
+    location: args.location,
+    applicationGatewayName: gatewayName,
+    sku: { name: "WAF_v2", tier: "WAF_v2" },
+    autoscaleConfiguration: { minCapacity: s.minCapacity, maxCapacity: s.maxCapacity },
+    enableHttp2: true,
+    firewallPolicy: { id: args.wafPolicyId },
+    identity: { type: "UserAssigned", userAssignedIdentities: [identityId] },
+    sslPolicy: { policyType: "Predefined", policyName: s.sslPolicyName },
+    gatewayIPConfigurations: [{ name: P.gatewayIp, subnet: { id: args.gatewaySubnetId } }],
+    frontendIPConfigurations: [{ name: P.frontendIp, publicIPAddress: { id: publicIpId } }],
+    frontendPorts: [
+      { name: P.httpsPort, port: 443 },
+      { name: P.httpPort, port: 80 },
+    ],
+    sslCertificates: [{ name: P.certificate, keyVaultSecretId: args.certificateSecretId }],
+    httpListeners: [
+      {
+        name: P.httpsListener,
+        protocol: "Https",
+        frontendIPConfiguration: ref("frontendIPConfigurations", P.frontendIp),
+        frontendPort: ref("frontendPorts", P.httpsPort),
+        sslCertificate: ref("sslCertificates", P.certificate),
+      },
+      {
+        name: P.httpListener,
+        protocol: "Http",
+        frontendIPConfiguration: ref("frontendIPConfigurations", P.frontendIp),
+        frontendPort: ref("frontendPorts", P.httpPort),
+      },
+    ],
+    redirectConfigurations: [
+      {
+        name: P.redirect,
+        redirectType: "Permanent",
+        targetListener: ref("httpListeners", P.httpsListener),
+        includePath: true,
+        includeQueryString: true,
+      },
+    ],
+    backendAddressPools: [{ name: P.backendPool, backendAddresses: backendAddresses(args.backend.address) }],
+    backendHttpSettingsCollection: [
+      {
+        name: P.backendSettings,
+        protocol: s.protocol,
+        port: s.port,
+        hostName: args.backend.hostName ?? args.publicHostname,
+        pickHostNameFromBackendAddress: false,
+        cookieBasedAffinity: "Disabled",
+        requestTimeout: s.requestTimeout,
+        probe: ref("probes", P.probe),
+      },
+    ],
+    probes: [
+      {
+        name: P.probe,
+        protocol: s.protocol,
+        path: `${s.path}/app/`,
+        interval: 30,
+        timeout: 30,
+        unhealthyThreshold: 3,
+        pickHostNameFromBackendHttpSettings: true,
+        match: { statusCodes: ["200-399"] },
+      },
+    ],
+    requestRoutingRules: [
+      {
+        name: P.httpsRule,
+        ruleType: "Basic",
+        priority: RULE_PRIORITIES.https,
+        httpListener: ref("httpListeners", P.httpsListener),
+        backendAddressPool: ref("backendAddressPools", P.backendPool),
+        backendHttpSettings: ref("backendHttpSettingsCollection", P.backendSettings),
+      },
+      {
+        name: P.httpRule,
+        ruleType: "Basic",
+        priority: RULE_PRIORITIES.httpRedirect,
+        httpListener: ref("httpListeners", P.httpListener),
+        redirectConfiguration: ref("redirectConfigurations", P.redirect),
+      },
+    ],
+    tags: args.tags,
+  };
+}

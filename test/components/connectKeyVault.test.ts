@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { ConnectKeyVault, defaultVaultName, vaultNameProblem } from "../../components/connectKeyVault";
+import {
+  Harness,
+  MOCK_SUBSCRIPTION_ID,
+  MOCK_TENANT_ID,
+  installMocks,
+  nonChildren,
+  valueOf,
+} from "../support/pulumiMocks";
+
+const VAULT = "azure-native:keyvault:Vault";
+const COMPONENT = "vantagepoint-connect:index:ConnectKeyVault";
+
+describe("ConnectKeyVault", () => {
+  let harness: Harness;
+  before(async () => {
+    harness = await installMocks();
+  });
+  beforeEach(() => harness.reset());
+  after(() => harness.restore());
+
+  it("creates a vault with RBAC authorization, soft delete, purge protection and 90 days retention", async () => {
+    const c = new ConnectKeyVault("kv", {
+      namePrefix: "vp-test",
+      resourceGroupName: "rg",
+      location: "westeurope",
+      tags: { site: "t" },
+    });
+    await harness.settle();
+    const vault = harness.one(VAULT).inputs;
+    assert.equal(vault.vaultName, "vp-test-kv");
+    const {
+      tenantId,
+      sku,
+      enableRbacAuthorization,
+      enableSoftDelete,
+      enablePurgeProtection,
+      softDeleteRetentionInDays,
+    } = vault.properties;
+    assert.deepEqual(
+      {
+        tenantId,
+        sku,
+        enableRbacAuthorization,
+        enableSoftDelete,
+        enablePurgeProtection,
+        softDeleteRetentionInDays,
+      },
+      {
+        tenantId: MOCK_TENANT_ID,
+        sku: { family: "A", name: "standard" },
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        enablePurgeProtection: true,
+        softDeleteRetentionInDays: 90,
+      },
+    );
+    assert.equal(vault.properties.accessPolicies, undefined, "RBAC, not access policies");
+    assert.deepEqual(vault.tags, { site: "t" });
+    assert.equal(await valueOf(c.vaultId), "kv-vault_id");
+    assert.equal(await valueOf(c.vaultName), "vp-test-kv");
+    assert.equal(await valueOf(c.vaultUri), "https://vp-test-kv.vault.azure.net/");
+    assert.deepEqual(nonChildren(harness, harness.one(COMPONENT)), []);
+  });
+
+  it("uses a given tenant instead of asking the provider", async () => {
+    new ConnectKeyVault("kv-tenant", {
+      namePrefix: "vp",
+      vaultName: "vp-secrets-01",
+      resourceGroupName: "rg",
+      location: "westeurope",
+      tenantId: "tenant-x",
+    });
+    await harness.settle();
+    assert.equal(harness.one(VAULT).inputs.properties.tenantId, "tenant-x");
+    assert.equal(harness.calls.length, 0);
+  });
+
+  it("looks up an existing vault and creates nothing", async () => {
+    const c = new ConnectKeyVault("kv-existing", {
+      namePrefix: "vp",
+      existing: { vaultName: "corp-kv", resourceGroupName: "rg-sec" },
+    });
+    await harness.settle();
+    assert.equal(harness.ofType(VAULT).length, 0);
+    assert.deepEqual(
+      harness.calls.map((x) => [x.token, x.inputs]),
+      [["azure-native:keyvault:getVault", { vaultName: "corp-kv", resourceGroupName: "rg-sec" }]],
+    );
+    assert.equal(
+      await valueOf(c.vaultId),
+      `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/corp-kv`,
+    );
+    assert.equal(await valueOf(c.vaultUri), "https://corp-kv.vault.azure.net/");
+    assert.equal(await valueOf(c.resourceGroupName), "rg-sec");
+  });
+
+  it("refuses bad names and missing placement by field", () => {
+    assert.throws(
+      () =>
+        new ConnectKeyVault("bad", {
+          namePrefix: "vp",
+          vaultName: "kv",
+          resourceGroupName: "rg",
+          location: "x",
+        }),
+      /vaultName: "kv" is not a Key Vault name/,
+    );
+    assert.throws(
+      () => new ConnectKeyVault("bad2", { namePrefix: "vp" }),
+      /resourceGroupName and location are required/,
+    );
+    assert.ok(vaultNameProblem("a--bc"));
+    assert.ok(vaultNameProblem("1abc"));
+    assert.equal(vaultNameProblem("vp-prod-kv"), undefined);
+    assert.equal(defaultVaultName("contoso-vantagepoint-production"), "contoso-vantagepoint-kv");
+    assert.equal(vaultNameProblem(defaultVaultName("contoso-vantagepoint-production")), undefined);
+  });
+});
