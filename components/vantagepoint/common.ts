@@ -1,0 +1,48 @@
+/**
+ * Shared by the Vantagepoint dynamic providers. No Pulumi import and nothing unserializable at module
+ * scope: the providers are serialized by Pulumi, so they load the client library inside their methods
+ * with `require` (registering ts-node first when the library is TypeScript source).
+ */
+import type * as VpLib from "../../lib/vantagepoint";
+
+/** Absolute path of the library entry, resolved where the program runs (a plain string serializes). */
+const VP_LIB_ENTRY: string = require.resolve("../../lib/vantagepoint");
+
+/** Loads lib/vantagepoint inside a provider method. */
+export function loadVantagepointLib(): typeof VpLib {
+  if (VP_LIB_ENTRY.endsWith(".ts") && !require.extensions[".ts"]) {
+    require("ts-node").register({ transpileOnly: true });
+  }
+  return require(VP_LIB_ENTRY) as typeof VpLib;
+}
+
+/** Runs fn and rethrows any error with the given secrets (and tokens) removed from its message. */
+export async function withoutSecrets<T>(secrets: ReadonlyArray<unknown>, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const lib = loadVantagepointLib();
+    const known = secrets.filter((s): s is string => typeof s === "string");
+    const message = lib.redactSecrets(e instanceof Error ? e.message : String(e), known);
+    const err = new Error(message);
+    err.name = e instanceof Error ? e.name : "Error";
+    throw err;
+  }
+}
+
+/** The secret values of a connection input, for redaction. */
+export function connectionSecrets(connection: unknown): string[] {
+  const c = (connection ?? {}) as { password?: unknown; clientSecret?: unknown };
+  return [c.password, c.clientSecret].filter((s): s is string => typeof s === "string");
+}
+
+/** A short stable id for a site: hash of the API root and database. */
+export function siteId(prefix: string, connection: unknown): string {
+  const c = (connection ?? {}) as { url?: string; database?: string };
+  const crypto = require("node:crypto") as typeof import("node:crypto");
+  return `${prefix}-${crypto
+    .createHash("sha256")
+    .update(`${c.url ?? ""}|${c.database ?? ""}`)
+    .digest("hex")
+    .slice(0, 12)}`;
+}

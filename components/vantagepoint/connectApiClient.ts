@@ -1,0 +1,205 @@
+/**
+ * ConnectApiClient: adopts the API Authorization Vantagepoint generated for Connect (P6), matched by
+ * name. Outputs its Client ID and, when supplied, the secret as a Pulumi secret. Creates it only when
+ * allowCreate; never updates or deletes any API Authorization; delete does nothing; refresh shows drift
+ * when the Connect one was edited (fingerprint of its non-secret fields).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { VantagepointConnection } from "../../lib/vantagepoint";
+import { connectionSecrets, loadVantagepointLib, withoutSecrets } from "./common";
+
+export interface ConnectApiClientInputs {
+  vpconnectResource: "ConnectApiClient";
+  connection: VantagepointConnection;
+  name: string;
+  allowCreate: boolean;
+  clientSecret?: string;
+}
+
+export interface ConnectApiClientOutputs extends ConnectApiClientInputs {
+  clientId: string;
+  /** Hash of the record's non-secret fields as last seen. */
+  fingerprint: string;
+  /** Fingerprint when adopted; differs from fingerprint after someone edited the record. */
+  adoptedFingerprint: string;
+  /** The record was edited or deleted since it was adopted (set by refresh). */
+  drifted: boolean;
+  /** The record no longer exists (set by refresh). */
+  missing: boolean;
+  /** This project created the record (allowCreate). */
+  created: boolean;
+}
+
+function makeClient(connection: VantagepointConnection) {
+  const lib = loadVantagepointLib();
+  return new lib.VantagepointClient(connection, lib.clientOptionsFromEnv());
+}
+
+function secretsOf(i: ConnectApiClientInputs): unknown[] {
+  return [...connectionSecrets(i.connection), i.clientSecret];
+}
+
+async function adopt(inputs: ConnectApiClientInputs, wasCreated: boolean): Promise<ConnectApiClientOutputs> {
+  return withoutSecrets(secretsOf(inputs), async () => {
+    const lib = loadVantagepointLib();
+    const client = makeClient(inputs.connection);
+    try {
+      const a = await lib.adoptApiClient(client, { name: inputs.name, allowCreate: inputs.allowCreate });
+      const clientSecret = inputs.clientSecret ?? a.generatedSecret;
+      return {
+        ...inputs,
+        ...(clientSecret !== undefined ? { clientSecret } : {}),
+        clientId: a.clientId,
+        fingerprint: a.fingerprint,
+        adoptedFingerprint: a.fingerprint,
+        drifted: false,
+        missing: false,
+        created: wasCreated || a.created,
+      };
+    } finally {
+      client.close();
+    }
+  });
+}
+
+export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
+  ConnectApiClientInputs,
+  ConnectApiClientOutputs
+> = {
+  async check(_olds, news) {
+    const lib = loadVantagepointLib();
+    const failures: pulumi.dynamic.CheckFailure[] = lib
+      .validateConnection(news.connection)
+      .map((i) => ({ property: i.field, reason: i.message }));
+    const name = news.name ?? lib.DEFAULT_CONNECT_API_NAME;
+    if (typeof name !== "string" || name.trim() === "") {
+      failures.push({
+        property: "name",
+        reason: `name must be the API Authorization's name as shown in Utilities > Integrations (default "${lib.DEFAULT_CONNECT_API_NAME}")`,
+      });
+    }
+    const allowCreate = news.allowCreate ?? false;
+    if (typeof allowCreate !== "boolean")
+      failures.push({
+        property: "allowCreate",
+        reason: "allowCreate must be true or false (default false: adopt only)",
+      });
+    if (
+      news.clientSecret !== undefined &&
+      (typeof news.clientSecret !== "string" || news.clientSecret === "")
+    ) {
+      failures.push({
+        property: "clientSecret",
+        reason: "clientSecret must be the secret shown when the API Authorization was generated, or left out",
+      });
+    }
+    return { inputs: { ...news, vpconnectResource: "ConnectApiClient", name, allowCreate }, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const detailedDiff: Record<string, { kind: "UPDATE"; inputDiff: boolean }> = {};
+    if (olds.name !== news.name) detailedDiff.name = { kind: "UPDATE", inputDiff: true };
+    if (olds.allowCreate !== news.allowCreate) detailedDiff.allowCreate = { kind: "UPDATE", inputDiff: true };
+    if (news.clientSecret !== undefined && olds.clientSecret !== news.clientSecret)
+      detailedDiff.clientSecret = { kind: "UPDATE", inputDiff: true };
+    if (olds.drifted || olds.missing)
+      detailedDiff[olds.missing ? "clientId" : "fingerprint"] = { kind: "UPDATE", inputDiff: false };
+    const oc = olds.connection ?? ({} as VantagepointConnection);
+    const nc = news.connection ?? ({} as VantagepointConnection);
+    if (JSON.stringify(oc) !== JSON.stringify(nc))
+      detailedDiff.connection = { kind: "UPDATE", inputDiff: true };
+    return { changes: Object.keys(detailedDiff).length > 0, detailedDiff } as pulumi.dynamic.DiffResult;
+  },
+
+  async create(inputs) {
+    const outs = await adopt(inputs, false);
+    return { id: outs.clientId, outs };
+  },
+
+  async update(_id, olds, news) {
+    // Re-adopts (no write to the record); creates only when it is gone and allowCreate.
+    return { outs: await adopt(news, olds.created === true) };
+  },
+
+  async read(id, props) {
+    if (!props)
+      throw new Error(
+        "ConnectApiClient cannot be imported without its inputs; declare it and run pulumi up.",
+      );
+    return withoutSecrets(secretsOf(props), async () => {
+      const lib = loadVantagepointLib();
+      const client = makeClient(props.connection);
+      try {
+        const now = await lib.readApiClient(client, props.name);
+        if (!now.found) return { id, props: { ...props, missing: true, drifted: true } };
+        const drifted = now.fingerprint !== props.adoptedFingerprint || now.clientId !== props.clientId;
+        return {
+          id,
+          props: { ...props, clientId: now.clientId, fingerprint: now.fingerprint, drifted, missing: false },
+        };
+      } finally {
+        client.close();
+      }
+    });
+  },
+
+  async delete() {
+    // Never deletes an API Authorization: it belongs to Connect, not to this project.
+  },
+};
+
+export interface ConnectApiClientArgs {
+  /** How to reach Vantagepoint; password and clientSecret are made Pulumi secrets. */
+  readonly connection: pulumi.Input<VantagepointConnection>;
+  /** Name of the Connect API Authorization in Utilities > Integrations (default "Vantagepoint Connect"). */
+  readonly name?: pulumi.Input<string>;
+  /** Create it when missing (default false: adopt only). */
+  readonly allowCreate?: pulumi.Input<boolean>;
+  /** Its secret, when you have it (output as a Pulumi secret). */
+  readonly clientSecret?: pulumi.Input<string>;
+}
+
+/** Adopts the Connect API Authorization (P6). protect and retainOnDelete are on by default. */
+export class ConnectApiClient extends pulumi.dynamic.Resource {
+  declare public readonly connection: pulumi.Output<VantagepointConnection>;
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly allowCreate: pulumi.Output<boolean>;
+  /** The Connect Client ID (consumer key). */
+  declare public readonly clientId: pulumi.Output<string>;
+  /** The secret (supplied, or generated when this project created it); a Pulumi secret. */
+  declare public readonly clientSecret: pulumi.Output<string | undefined>;
+  /** Hash of the record's non-secret fields as last seen. */
+  declare public readonly fingerprint: pulumi.Output<string>;
+  declare public readonly adoptedFingerprint: pulumi.Output<string>;
+  /** The record was edited or deleted since adoption (after refresh). */
+  declare public readonly drifted: pulumi.Output<boolean>;
+  declare public readonly missing: pulumi.Output<boolean>;
+  declare public readonly created: pulumi.Output<boolean>;
+
+  constructor(name: string, args: ConnectApiClientArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      connectApiClientProvider,
+      name,
+      {
+        vpconnectResource: "ConnectApiClient",
+        connection: pulumi.secret(args.connection),
+        name: args.name ?? "Vantagepoint Connect",
+        allowCreate: args.allowCreate ?? false,
+        clientSecret: args.clientSecret !== undefined ? pulumi.secret(args.clientSecret) : undefined,
+        clientId: undefined,
+        fingerprint: undefined,
+        adoptedFingerprint: undefined,
+        drifted: undefined,
+        missing: undefined,
+        created: undefined,
+      },
+      pulumi.mergeOptions(
+        { protect: true, retainOnDelete: true, additionalSecretOutputs: ["clientSecret", "connection"] },
+        // Options left undefined keep the safe defaults.
+        Object.fromEntries(
+          Object.entries(opts ?? {}).filter(([, v]) => v !== undefined),
+        ) as pulumi.CustomResourceOptions,
+      ),
+    );
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * ConnectRoster: the set of people who use Connect (and the configurer). For each entry it ensures an
+ * active employee with that email and a linked, active user with the given role (P4, P5). Reads the
+ * current state in pages and writes only what differs. Never deletes or terminates employees.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { RosterEntry, RosterPerson, VantagepointConnection } from "../../lib/vantagepoint";
+import { connectionSecrets, loadVantagepointLib, siteId, withoutSecrets } from "./common";
+
+export type RosterOnDelete = "detach" | "deactivateUsers";
+
+/** Provider inputs (as the engine hands them over: plain values). */
+export interface ConnectRosterInputs {
+  vpconnectResource: "ConnectRoster";
+  connection: VantagepointConnection;
+  entries: RosterEntry[];
+  onDelete: RosterOnDelete;
+}
+
+/** Provider outputs: the inputs plus what was seen and done. */
+export interface ConnectRosterOutputs extends ConnectRosterInputs {
+  people: RosterPerson[];
+  lastRun: { requests: number; writes: number };
+}
+
+type DetailedDiff = Record<
+  string,
+  { kind: "ADD" | "UPDATE" | "DELETE" | "ADD_REPLACE" | "UPDATE_REPLACE"; inputDiff: boolean }
+>;
+
+function makeClient(connection: VantagepointConnection) {
+  const lib = loadVantagepointLib();
+  return new lib.VantagepointClient(connection, lib.clientOptionsFromEnv());
+}
+
+/** The dynamic provider (exported so tests call its methods directly). */
+export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
+  ConnectRosterInputs,
+  ConnectRosterOutputs
+> = {
+  async check(_olds, news) {
+    const lib = loadVantagepointLib();
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    for (const i of lib.validateConnection(news.connection))
+      failures.push({ property: i.field, reason: i.message });
+    for (const i of lib.validateRosterEntries(news.entries)) {
+      failures.push({
+        property: i.index < 0 ? "entries" : `entries[${i.index}].${i.field}`,
+        reason: i.message,
+      });
+    }
+    const onDelete = news.onDelete ?? "detach";
+    if (onDelete !== "detach" && onDelete !== "deactivateUsers") {
+      failures.push({
+        property: "onDelete",
+        reason: `onDelete must be "detach" (default: leave people as they are) or "deactivateUsers"`,
+      });
+    }
+    const secrets = connectionSecrets(news.connection);
+    return {
+      inputs: { ...news, vpconnectResource: "ConnectRoster", onDelete },
+      failures: failures.map((f) => ({ property: f.property, reason: lib.redactSecrets(f.reason, secrets) })),
+    };
+  },
+
+  async diff(_id, olds, news) {
+    const lib = loadVantagepointLib();
+    const detailedDiff: DetailedDiff = {};
+    for (const c of lib.diffRosterEntries(olds.entries ?? [], news.entries ?? [], olds.people ?? [])) {
+      detailedDiff[`entries[${c.key}]`] = {
+        kind: c.kind === "add" ? "ADD" : c.kind === "delete" ? "DELETE" : "UPDATE",
+        inputDiff: true,
+      };
+    }
+    const oc = olds.connection ?? ({} as VantagepointConnection);
+    const nc = news.connection ?? ({} as VantagepointConnection);
+    const replaces: string[] = [];
+    if (oc.url !== nc.url || oc.database !== nc.database) {
+      replaces.push("connection");
+      detailedDiff.connection = { kind: "UPDATE_REPLACE", inputDiff: true };
+    } else if (JSON.stringify(oc) !== JSON.stringify(nc)) {
+      detailedDiff.connection = { kind: "UPDATE", inputDiff: true };
+    }
+    if ((olds.onDelete ?? "detach") !== (news.onDelete ?? "detach"))
+      detailedDiff.onDelete = { kind: "UPDATE", inputDiff: true };
+    const changes = Object.keys(detailedDiff).length > 0;
+    // detailedDiff is read by engines that support it; the 3.245 dynamic host forwards changes/replaces only.
+    return { changes, replaces, deleteBeforeReplace: false, detailedDiff } as pulumi.dynamic.DiffResult;
+  },
+
+  async create(inputs) {
+    return withoutSecrets(connectionSecrets(inputs.connection), async () => {
+      const lib = loadVantagepointLib();
+      const client = makeClient(inputs.connection);
+      try {
+        const run = await lib.applyRoster(client, inputs.entries);
+        const outs: ConnectRosterOutputs = {
+          ...inputs,
+          people: run.people,
+          lastRun: { requests: client.counters.requests, writes: client.counters.writes },
+        };
+        return { id: siteId("connect-roster", inputs.connection), outs };
+      } finally {
+        client.close();
+      }
+    });
+  },
+
+  async update(_id, olds, news) {
+    return withoutSecrets(connectionSecrets(news.connection), async () => {
+      const lib = loadVantagepointLib();
+      const client = makeClient(news.connection);
+      try {
+        const state = await lib.readRosterState(client);
+        const run = await lib.applyRoster(client, news.entries, state);
+        const keep = new Set(news.entries.map((e) => lib.rosterEntryKey(e)));
+        const removed = (olds.entries ?? [])
+          .filter((e) => !keep.has(lib.rosterEntryKey(e)))
+          .map((e) => e.userId);
+        if (news.onDelete === "deactivateUsers" && removed.length)
+          await lib.deactivateUsers(client, removed, state.users);
+        return {
+          outs: {
+            ...news,
+            people: run.people,
+            lastRun: { requests: client.counters.requests, writes: client.counters.writes },
+          },
+        };
+      } finally {
+        client.close();
+      }
+    });
+  },
+
+  async read(id, props) {
+    if (!props)
+      throw new Error("ConnectRoster cannot be imported without its inputs; declare it and run pulumi up.");
+    return withoutSecrets(connectionSecrets(props.connection), async () => {
+      const lib = loadVantagepointLib();
+      const client = makeClient(props.connection);
+      try {
+        const state = await lib.readRosterState(client);
+        const plan = lib.planRoster(state, props.entries ?? []);
+        return {
+          id,
+          props: {
+            ...props,
+            people: plan.observed,
+            lastRun: { requests: client.counters.requests, writes: client.counters.writes },
+          },
+        };
+      } finally {
+        client.close();
+      }
+    });
+  },
+
+  async delete(_id, props) {
+    // Employees are never deleted or terminated: that would stop Connect for those people.
+    if (props.onDelete !== "deactivateUsers") return; // detach: nothing is written
+    await withoutSecrets(connectionSecrets(props.connection), async () => {
+      const lib = loadVantagepointLib();
+      const client = makeClient(props.connection);
+      try {
+        await lib.deactivateUsers(
+          client,
+          (props.entries ?? []).map((e) => e.userId),
+        );
+      } finally {
+        client.close();
+      }
+    });
+  },
+};
+
+export interface ConnectRosterArgs {
+  /** How to reach Vantagepoint; password and clientSecret are made Pulumi secrets. */
+  readonly connection: pulumi.Input<VantagepointConnection>;
+  /** The people who use Connect (and the configurer). */
+  readonly entries: pulumi.Input<RosterEntry[]>;
+  /** On delete: "detach" (default, writes nothing) or "deactivateUsers" (never touches employees). */
+  readonly onDelete?: pulumi.Input<RosterOnDelete>;
+}
+
+/** The Connect roster in Vantagepoint (employees, users, links, roles). */
+export class ConnectRoster extends pulumi.dynamic.Resource {
+  declare public readonly connection: pulumi.Output<VantagepointConnection>;
+  declare public readonly entries: pulumi.Output<RosterEntry[]>;
+  declare public readonly onDelete: pulumi.Output<RosterOnDelete>;
+  /** Per entry: employee key, email, statuses and whether the user is linked. */
+  declare public readonly people: pulumi.Output<RosterPerson[]>;
+  /** Requests and writes of the last create/update/refresh. */
+  declare public readonly lastRun: pulumi.Output<{ requests: number; writes: number }>;
+
+  constructor(name: string, args: ConnectRosterArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      connectRosterProvider,
+      name,
+      {
+        vpconnectResource: "ConnectRoster",
+        connection: pulumi.secret(args.connection),
+        entries: args.entries,
+        onDelete: args.onDelete ?? "detach",
+        people: undefined,
+        lastRun: undefined,
+      },
+      pulumi.mergeOptions({ additionalSecretOutputs: ["connection"] }, opts ?? {}),
+    );
+  }
+}

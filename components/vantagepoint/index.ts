@@ -1,0 +1,4 @@
+/** The Vantagepoint dynamic resources. */
+export * from "./connectRoster";
+export * from "./connectAdminRole";
+export * from "./connectApiClient";

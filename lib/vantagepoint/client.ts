@@ -1,0 +1,657 @@
+/**
+ * The Vantagepoint REST client: token grant and refresh, bearer on every call, paged reads with
+ * fieldFilter, retries with full-jitter backoff honouring Retry-After, bounded write concurrency,
+ * per-request timeouts and errors that never carry a secret. No Pulumi import.
+ */
+import * as http from "node:http";
+import * as https from "node:https";
+import { parseErrorBody, redactSecrets, VantagepointError } from "./errors";
+import { DEFAULT_PAGE_SIZE, DEFAULT_PATHS, VantagepointConnection, VantagepointPaths } from "./types";
+
+export interface ClientOptions {
+  /** Per-request timeout in milliseconds (default 30 000). */
+  timeoutMs?: number;
+  /** Retries after the first attempt for retryable failures (default 5). */
+  maxRetries?: number;
+  /** Base of the exponential backoff in milliseconds (default 250). */
+  baseDelayMs?: number;
+  /** Cap of one backoff delay in milliseconds (default 20 000). */
+  maxDelayMs?: number;
+  /** Cap on an honoured Retry-After in milliseconds (default 120 000). */
+  maxRetryAfterMs?: number;
+  /** Injectable sleep (tests pass a fast one). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Injectable random in [0, 1) for the jitter. */
+  random?: () => number;
+  /** Injectable clock in milliseconds. */
+  now?: () => number;
+  /** Writes in flight at once (default 8). */
+  writeConcurrency?: number;
+  /** Largest reply body accepted in bytes (default 64 MiB). */
+  maxResponseBytes?: number;
+  /** Refresh the token this many ms before it expires (default 60 000). */
+  refreshMarginMs?: number;
+}
+
+export interface RequestCounters {
+  /** Every HTTP request sent, token grants and retries included. */
+  requests: number;
+  /** POST/PUT/DELETE requests sent to hubs (token grants excluded). */
+  writes: number;
+  tokenGrants: number;
+  retries: number;
+  listCalls: number;
+}
+
+export interface ListOptions {
+  fieldFilter?: string[];
+  filters?: Array<{
+    name: string;
+    value: string;
+    opp?: "eq" | "ne" | "gt" | "lt" | "ge" | "le" | "like" | "in";
+  }>;
+  order?: string;
+  pageSize?: number;
+}
+
+export interface CallOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** For POST: re-read to learn whether a failed create landed; return the record if it did. */
+  landed?: () => Promise<unknown | undefined>;
+}
+
+export type Settled<R> = { ok: true; value: R } | { ok: false; error: Error };
+
+interface RawReply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "::1", "[::1]"]);
+
+/** True for 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  if (LOOPBACK_HOSTS.has(h)) return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** Validates the API root: https only, http allowed for loopback addresses. */
+export function parseApiRoot(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new VantagepointError({
+      method: "CONFIG",
+      path: "connection.url",
+      kind: "config",
+      hint: `connection.url is not a URL; use the API root, for example https://vp.example.com/vantagepoint/api.`,
+    });
+  }
+  if (url.username || url.password) {
+    throw new VantagepointError({
+      method: "CONFIG",
+      path: "connection.url",
+      kind: "config",
+      hint: "connection.url must not carry a user name or password; use connection.username and connection.password.",
+    });
+  }
+  if (url.protocol === "https:") return url;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return url;
+  throw new VantagepointError({
+    method: "CONFIG",
+    path: "connection.url",
+    kind: "config",
+    hint: `connection.url must use https:// (http:// is allowed only for loopback addresses such as 127.0.0.1); got ${url.protocol}//${url.host}.`,
+  });
+}
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ECONNABORTED",
+  "UND_ERR_SOCKET",
+]);
+
+function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.max(0, Number(v) * 1000);
+  const date = Date.parse(v);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Runs fn over items with at most `limit` in flight; never rejects, returns each outcome in order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<Settled<R>[]> {
+  const results: Settled<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { ok: true, value: await fn(items[i], i) };
+      } catch (error) {
+        results[i] = { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+export class VantagepointClient {
+  readonly counters: RequestCounters = { requests: 0, writes: 0, tokenGrants: 0, retries: 0, listCalls: 0 };
+  readonly paths: Required<VantagepointPaths>;
+  readonly pageSize: number;
+  private readonly root: URL;
+  private readonly basePath: string;
+  private readonly agent: http.Agent;
+  private readonly opts: Required<ClientOptions>;
+  private token?: { access: string; refresh?: string; expiresAt: number };
+  private granting?: Promise<void>;
+
+  constructor(
+    private readonly connection: VantagepointConnection,
+    options: ClientOptions = {},
+  ) {
+    this.root = parseApiRoot(connection.url);
+    this.basePath = this.root.pathname.replace(/\/+$/, "");
+    this.paths = { ...DEFAULT_PATHS, ...(connection.paths ?? {}) };
+    const pageSize = connection.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10000) {
+      throw new VantagepointError({
+        method: "CONFIG",
+        path: "connection.pageSize",
+        kind: "config",
+        hint: `connection.pageSize must be a whole number from 1 to 10000; got ${pageSize}.`,
+      });
+    }
+    this.pageSize = pageSize;
+    this.opts = {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      maxRetries: options.maxRetries ?? 5,
+      baseDelayMs: options.baseDelayMs ?? 250,
+      maxDelayMs: options.maxDelayMs ?? 20_000,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
+      sleep: options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))),
+      random: options.random ?? Math.random,
+      now: options.now ?? Date.now,
+      writeConcurrency: options.writeConcurrency ?? 8,
+      maxResponseBytes: options.maxResponseBytes ?? 64 * 1024 * 1024,
+      refreshMarginMs: options.refreshMarginMs ?? 60_000,
+    };
+    const agentOptions = { keepAlive: true, maxSockets: Math.max(4, this.opts.writeConcurrency * 2) };
+    this.agent =
+      this.root.protocol === "https:" ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  }
+
+  /** Values that must never appear in an error or log line. */
+  get knownSecrets(): string[] {
+    return [
+      this.connection.password,
+      this.connection.clientSecret,
+      this.token?.access,
+      this.token?.refresh,
+    ].filter((s): s is string => typeof s === "string" && s.length > 0);
+  }
+
+  /** Closes kept-alive sockets. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  get writeConcurrency(): number {
+    return this.opts.writeConcurrency;
+  }
+
+  // ---- token -------------------------------------------------------------------------------------
+
+  private async ensureToken(force = false): Promise<void> {
+    if (!force && this.token && this.opts.now() < this.token.expiresAt - this.opts.refreshMarginMs) return;
+    if (this.granting) return this.granting;
+    const stale = this.token;
+    this.granting = (async () => {
+      if (stale?.refresh) {
+        try {
+          await this.grant({ grant_type: "refresh_token", refresh_token: stale.refresh });
+          return;
+        } catch (e) {
+          if (!(e instanceof VantagepointError) || e.status === undefined || e.status >= 500) throw e;
+          // An expired or revoked refresh token: fall back to the password grant.
+        }
+      }
+      await this.grant({
+        grant_type: "password",
+        Username: this.connection.username,
+        Password: this.connection.password,
+        Integrated: this.connection.integrated ? "Y" : "N",
+      });
+    })();
+    try {
+      await this.granting;
+    } finally {
+      this.granting = undefined;
+    }
+  }
+
+  private async grant(fields: Record<string, string>): Promise<void> {
+    const form = new URLSearchParams({
+      ...fields,
+      database: this.connection.database,
+      Client_Id: this.connection.clientId,
+      client_secret: this.connection.clientSecret,
+    }).toString();
+    this.counters.tokenGrants++;
+    const reply = await this.call("POST", "/token", { form, noAuth: true, idempotent: true });
+    const o = reply as Record<string, unknown> | undefined;
+    const access = o && typeof o.access_token === "string" ? o.access_token : undefined;
+    if (!access) {
+      throw new VantagepointError({
+        method: "POST",
+        path: "/token",
+        status: 200,
+        kind: "malformed",
+        hint: "The token reply has no access_token.",
+        knownSecrets: this.knownSecrets,
+      });
+    }
+    const expiresIn = Number(o?.expires_in);
+    const seconds = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 1799;
+    this.token = {
+      access,
+      refresh: typeof o?.refresh_token === "string" ? o.refresh_token : undefined,
+      expiresAt: this.opts.now() + seconds * 1000,
+    };
+  }
+
+  // ---- low-level ---------------------------------------------------------------------------------
+
+  private send(method: string, url: URL, headers: Record<string, string>, body?: string): Promise<RawReply> {
+    this.counters.requests++;
+    const lib = url.protocol === "https:" ? https : http;
+    return new Promise<RawReply>((resolve, reject) => {
+      let settled = false;
+      const done = (err: Error | undefined, reply?: RawReply) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve(reply!);
+      };
+      const req = lib.request(
+        url,
+        {
+          method,
+          headers:
+            body !== undefined ? { ...headers, "Content-Length": String(Buffer.byteLength(body)) } : headers,
+          agent: this.agent,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (c: Buffer) => {
+            size += c.length;
+            if (size > this.opts.maxResponseBytes) {
+              const e = new Error("too-large") as Error & { code: string };
+              e.code = "VP_TOO_LARGE";
+              req.destroy(e);
+              done(e);
+              return;
+            }
+            chunks.push(c);
+          });
+          res.on("end", () =>
+            done(undefined, {
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString("utf8"),
+            }),
+          );
+          res.on("error", (e) => done(e));
+          res.on("aborted", () => {
+            const e = new Error("aborted") as Error & { code: string };
+            e.code = "ECONNRESET";
+            done(e);
+          });
+        },
+      );
+      const timer = setTimeout(() => {
+        const e = new Error("timeout") as Error & { code: string };
+        e.code = "VP_TIMEOUT";
+        req.destroy(e);
+        done(e);
+      }, this.opts.timeoutMs);
+      req.on("error", (e) => done(e));
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+
+  private backoff(attempt: number, retryAfterMs?: number): number {
+    const cap = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** attempt);
+    const jitter = Math.floor(this.opts.random() * cap);
+    if (retryAfterMs === undefined) return jitter;
+    return Math.min(this.opts.maxRetryAfterMs, Math.max(retryAfterMs, jitter));
+  }
+
+  private url(path: string, query?: Record<string, string | number | undefined>): URL {
+    const u = new URL(this.root.toString());
+    u.pathname = `${this.basePath}${path.startsWith("/") ? path : `/${path}`}`;
+    u.search = "";
+    if (query) {
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.append(k, String(v));
+    }
+    return u;
+  }
+
+  private err(
+    method: string,
+    path: string,
+    args: Omit<ConstructorParameters<typeof VantagepointError>[0], "method" | "path" | "knownSecrets">,
+  ) {
+    return new VantagepointError({ ...args, method, path, knownSecrets: this.knownSecrets });
+  }
+
+  /**
+   * One API call with retries. Returns the parsed JSON body (undefined for an empty body).
+   * POST is retried only when the server said it did not process it (429), or when `landed` re-read
+   * shows the record is not there.
+   */
+  private async call(
+    method: string,
+    path: string,
+    o: {
+      query?: Record<string, string | number | undefined>;
+      json?: unknown;
+      form?: string;
+      noAuth?: boolean;
+      idempotent?: boolean;
+      landed?: () => Promise<unknown | undefined>;
+    } = {},
+  ): Promise<unknown> {
+    const idempotent = o.idempotent ?? IDEMPOTENT.has(method);
+    const isWrite = !o.noAuth && method !== "GET" && method !== "HEAD";
+    let refreshedOn401 = false;
+    let redirects = 0;
+    let url = this.url(path, o.query);
+    const display = `${path}${url.search ? "?" + decodeURIComponent(url.searchParams.toString()).slice(0, 200) : ""}`;
+    for (let attempt = 0; ; attempt++) {
+      if (!o.noAuth) await this.ensureToken();
+      const headers: Record<string, string> = { Accept: "application/json" };
+      let body: string | undefined;
+      if (o.form !== undefined) {
+        headers["Content-Type"] = "application/x-www-form-urlencoded";
+        body = o.form;
+      } else if (o.json !== undefined) {
+        headers["Content-Type"] = "application/json";
+        body = JSON.stringify(o.json);
+      }
+      const usedToken = o.noAuth ? undefined : this.token!.access;
+      if (usedToken) headers.Authorization = `Bearer ${usedToken}`;
+      if (isWrite) this.counters.writes++;
+
+      let reply: RawReply;
+      try {
+        reply = await this.send(method, url, headers, body);
+      } catch (e) {
+        const code = (e as { code?: string }).code ?? "";
+        if (code === "VP_TOO_LARGE") {
+          throw this.err(method, display, {
+            kind: "too-large",
+            hint: `The reply was larger than ${this.opts.maxResponseBytes} bytes; lower connection.pageSize or check the server.`,
+          });
+        }
+        const kind = code === "VP_TIMEOUT" ? "timeout" : "network";
+        const words =
+          kind === "timeout"
+            ? `no reply within ${this.opts.timeoutMs} ms`
+            : `${code || (e as Error).message}`;
+        if (!NETWORK_CODES.has(code) && kind !== "timeout" && code !== "") {
+          throw this.err(method, display, {
+            kind: "network",
+            serverMessage: words,
+            hint: "Check connection.url and that the server is reachable.",
+          });
+        }
+        if (!idempotent) {
+          const landed = o.landed ? await o.landed() : undefined;
+          if (landed !== undefined) return landed;
+          if (!o.landed) {
+            throw this.err(method, display, {
+              kind: "maybe-landed",
+              serverMessage: words,
+              hint: "The create may have been written; re-read before trying again.",
+            });
+          }
+        }
+        if (attempt < this.opts.maxRetries) {
+          this.counters.retries++;
+          await this.opts.sleep(this.backoff(attempt));
+          continue;
+        }
+        throw this.err(method, display, {
+          kind,
+          serverMessage: words,
+          retryable: true,
+          hint: `Gave up after ${attempt + 1} attempts.`,
+        });
+      }
+
+      const { status } = reply;
+      if (status >= 300 && status < 400 && reply.headers.location) {
+        let target: URL;
+        try {
+          target = new URL(reply.headers.location, url);
+        } catch {
+          throw this.err(method, display, {
+            status,
+            kind: "redirect",
+            hint: "The server redirected to an invalid location.",
+          });
+        }
+        const sameOrigin = target.protocol === url.protocol && target.host === url.host;
+        if (!sameOrigin) {
+          throw this.err(method, display, {
+            status,
+            kind: "redirect",
+            hint: `The server redirected to ${target.protocol}//${target.host}; credentials are never sent to another host. Point connection.url at the API root that answers directly.`,
+          });
+        }
+        if (method !== "GET" || ++redirects > 3) {
+          throw this.err(method, display, {
+            status,
+            kind: "redirect",
+            hint: `Unexpected redirect to ${target.pathname}; point connection.url at the API root.`,
+          });
+        }
+        url = target;
+        attempt--;
+        continue;
+      }
+
+      if (status >= 200 && status < 300) {
+        if (status === 204 || reply.body.trim() === "") return undefined;
+        try {
+          return JSON.parse(reply.body) as unknown;
+        } catch {
+          if (idempotent && attempt < this.opts.maxRetries) {
+            this.counters.retries++;
+            await this.opts.sleep(this.backoff(attempt));
+            continue;
+          }
+          const kind =
+            /html/i.test(String(reply.headers["content-type"] ?? "")) || /^\s*</.test(reply.body)
+              ? "an HTML page"
+              : "malformed JSON";
+          throw this.err(method, display, {
+            status,
+            kind: "malformed",
+            serverMessage: kind === "an HTML page" ? parseErrorBody(reply.body, "text/html") : undefined,
+            hint: `The reply was ${kind}, not the JSON expected; check that connection.url is the API root.`,
+          });
+        }
+      }
+
+      const words = parseErrorBody(reply.body, String(reply.headers["content-type"] ?? ""));
+      if (status === 401 && !o.noAuth && !refreshedOn401) {
+        refreshedOn401 = true;
+        // Writes in flight share one refresh: only refresh if nobody did since this call's token.
+        if (this.token?.access === usedToken) await this.ensureToken(true);
+        attempt--;
+        continue;
+      }
+      const retryAfter = parseRetryAfter(reply.headers["retry-after"], this.opts.now());
+      const transient =
+        status === 429 || status === 503 || (idempotent && (status === 502 || status === 504));
+      if (transient && attempt < this.opts.maxRetries) {
+        // 429 means "not processed"; a 503 to a create may still have landed: re-read when we can.
+        if (!idempotent && status !== 429) {
+          const landed = o.landed ? await o.landed() : undefined;
+          if (landed !== undefined) return landed;
+          if (!o.landed) {
+            throw this.err(method, display, {
+              status,
+              kind: "maybe-landed",
+              serverMessage: words,
+              hint: "The create may have been written; re-read before trying again.",
+            });
+          }
+        }
+        this.counters.retries++;
+        await this.opts.sleep(this.backoff(attempt, retryAfter));
+        continue;
+      }
+      const hint =
+        status === 401 && path === "/token"
+          ? "Check connection.username, password, database, clientId and clientSecret, and that the API Authorization allows the password grant."
+          : status === 403
+            ? "The API user's role lacks access to this hub."
+            : transient
+              ? `Gave up after ${attempt + 1} attempts.`
+              : undefined;
+      throw this.err(method, display, {
+        status,
+        kind: status === 404 || status === 405 ? "unavailable" : "http",
+        serverMessage: words,
+        hint,
+        retryable: transient,
+      });
+    }
+  }
+
+  // ---- public API --------------------------------------------------------------------------------
+
+  /** Fetches a token now (normally done lazily). */
+  async authenticate(): Promise<void> {
+    await this.ensureToken();
+  }
+
+  /** GET that returns the parsed JSON. */
+  async get(path: string, query?: Record<string, string | number | undefined>): Promise<unknown> {
+    return this.call("GET", path, { query });
+  }
+
+  /** GET one record: path/{key}; the API answers a one-element array, [] when not found. */
+  async getOne<T>(path: string, key: string, fieldFilter?: string[]): Promise<T | undefined> {
+    const reply = await this.call("GET", `${path}/${encodeURIComponent(key)}`, {
+      query: fieldFilter ? { fieldFilter: fieldFilter.join(",") } : undefined,
+    });
+    if (reply === undefined) return undefined;
+    if (Array.isArray(reply)) return reply[0] as T | undefined;
+    if (typeof reply === "object" && reply !== null) return reply as T;
+    throw this.err("GET", `${path}/${key}`, {
+      status: 200,
+      kind: "malformed",
+      hint: "Expected a record or a one-element array.",
+    });
+  }
+
+  /** Reads every record of a list in pages of pageSize; the last page is the first short one. */
+  async list<T>(path: string, options: ListOptions = {}): Promise<T[]> {
+    const pageSize = options.pageSize ?? this.pageSize;
+    const out: T[] = [];
+    const query: Record<string, string | number | undefined> = {};
+    if (options.fieldFilter?.length) query.fieldFilter = options.fieldFilter.join(",");
+    if (options.order) query.order = options.order;
+    (options.filters ?? []).forEach((f, i) => {
+      query[`filterHash[${i}][name]`] = f.name;
+      query[`filterHash[${i}][value]`] = f.value;
+      query[`filterHash[${i}][opp]`] = f.opp ?? "eq";
+    });
+    for (let page = 1; ; page++) {
+      this.counters.listCalls++;
+      const reply = await this.call("GET", path, { query: { ...query, page, pageSize } });
+      const rows = reply === undefined ? [] : reply;
+      if (!Array.isArray(rows)) {
+        throw this.err("GET", path, {
+          status: 200,
+          kind: "malformed",
+          hint: `Expected a JSON array of records, got ${rows === null ? "null" : typeof rows}.`,
+        });
+      }
+      for (const r of rows) {
+        if (!r || typeof r !== "object" || Array.isArray(r)) {
+          throw this.err("GET", path, {
+            status: 200,
+            kind: "malformed",
+            hint: "A list element is not a record.",
+          });
+        }
+      }
+      out.push(...(rows as T[]));
+      // A server that ignores paging returns everything at once.
+      if (rows.length < pageSize || rows.length > pageSize) return out;
+      if (page > 100_000) throw this.err("GET", path, { kind: "malformed", hint: "Paging did not end." });
+    }
+  }
+
+  /** POST a new record. Accepts an object, a one-element array or 204 as the reply. */
+  async create<T>(
+    path: string,
+    record: unknown,
+    landed?: () => Promise<T | undefined>,
+  ): Promise<T | undefined> {
+    return unwrapWrite<T>(await this.call("POST", path, { json: record, landed }));
+  }
+
+  /** PUT a partial update to path/{key} (fields not sent are kept). */
+  async update<T>(path: string, key: string, fields: unknown): Promise<T | undefined> {
+    return unwrapWrite<T>(await this.call("PUT", `${path}/${encodeURIComponent(key)}`, { json: fields }));
+  }
+
+  /** DELETE path/{key}. */
+  async remove(path: string, key: string): Promise<void> {
+    await this.call("DELETE", `${path}/${encodeURIComponent(key)}`);
+  }
+
+  /** Runs writes with bounded concurrency; never rejects. */
+  async writeAll<T, R>(
+    items: readonly T[],
+    fn: (item: T, index: number) => Promise<R>,
+  ): Promise<Settled<R>[]> {
+    return mapLimit(items, this.opts.writeConcurrency, fn);
+  }
+
+  /** Redacts this connection's secrets from any text. */
+  redact(text: string): string {
+    return redactSecrets(text, this.knownSecrets);
+  }
+}
+
+function unwrapWrite<T>(reply: unknown): T | undefined {
+  if (reply === undefined || reply === null) return undefined;
+  if (Array.isArray(reply)) return reply[0] as T | undefined;
+  if (typeof reply === "object") return reply as T;
+  return undefined;
+}

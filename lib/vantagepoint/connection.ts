@@ -1,0 +1,97 @@
+/** Checks of a VantagepointConnection, and client options from the environment. No Pulumi import. */
+import type { ClientOptions } from "./client";
+import { parseApiRoot } from "./client";
+import type { VantagepointConnection } from "./types";
+
+export interface ConnectionIssue {
+  field: string;
+  message: string;
+}
+
+/** Every problem with a connection, each naming the field and the fix. Never echoes a secret. */
+export function validateConnection(conn: unknown, prefix = "connection"): ConnectionIssue[] {
+  if (!conn || typeof conn !== "object") {
+    return [
+      {
+        field: prefix,
+        message: `${prefix} is required: url, database, username, password, clientId, clientSecret`,
+      },
+    ];
+  }
+  const c = conn as Partial<VantagepointConnection> & Record<string, unknown>;
+  const issues: ConnectionIssue[] = [];
+  const need = (f: keyof VantagepointConnection, what: string) => {
+    if (typeof c[f] !== "string" || (c[f] as string).trim() === "")
+      issues.push({ field: `${prefix}.${f}`, message: `${prefix}.${f} is required (${what})` });
+  };
+  need("url", "the API root, e.g. https://vp.example.com/vantagepoint/api");
+  need("database", "the Vantagepoint database name");
+  need("username", "the Vantagepoint user the project signs in as");
+  need("password", "that user's password, as a Pulumi secret");
+  need("clientId", "the Client ID of an API Authorization that allows the password grant");
+  need("clientSecret", "that API Authorization's secret, as a Pulumi secret");
+  if (typeof c.url === "string" && c.url.trim() !== "") {
+    try {
+      parseApiRoot(c.url);
+    } catch (e) {
+      issues.push({ field: `${prefix}.url`, message: (e as Error).message });
+    }
+  }
+  if (
+    c.pageSize !== undefined &&
+    (!Number.isInteger(c.pageSize) || (c.pageSize as number) < 1 || (c.pageSize as number) > 10000)
+  ) {
+    issues.push({
+      field: `${prefix}.pageSize`,
+      message: `${prefix}.pageSize must be a whole number from 1 to 10000`,
+    });
+  }
+  if (c.integrated !== undefined && typeof c.integrated !== "boolean") {
+    issues.push({ field: `${prefix}.integrated`, message: `${prefix}.integrated must be true or false` });
+  }
+  if (c.paths !== undefined) {
+    if (!c.paths || typeof c.paths !== "object")
+      issues.push({ field: `${prefix}.paths`, message: `${prefix}.paths must be an object` });
+    else {
+      for (const [k, v] of Object.entries(c.paths)) {
+        if (!["employees", "users", "roles", "apiAuthorizations"].includes(k)) {
+          issues.push({
+            field: `${prefix}.paths.${k}`,
+            message: `${prefix}.paths.${k} is not known; use employees, users, roles or apiAuthorizations`,
+          });
+        } else if (v !== undefined && (typeof v !== "string" || !v.startsWith("/"))) {
+          issues.push({
+            field: `${prefix}.paths.${k}`,
+            message: `${prefix}.paths.${k} must be a path starting with "/", e.g. /employee`,
+          });
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * Client options from the environment (used inside dynamic providers, where nothing else can be
+ * passed): VPCONNECT_HTTP_TIMEOUT_MS, VPCONNECT_RETRY_BASE_MS, VPCONNECT_RETRY_MAX_MS,
+ * VPCONNECT_MAX_RETRY_AFTER_MS, VPCONNECT_MAX_RETRIES, VPCONNECT_WRITE_CONCURRENCY.
+ */
+export function clientOptionsFromEnv(env: Record<string, string | undefined> = process.env): ClientOptions {
+  const n = (k: string) => {
+    const v = env[k];
+    if (v === undefined || v.trim() === "") return undefined;
+    const x = Number(v);
+    return Number.isFinite(x) && x >= 0 ? x : undefined;
+  };
+  const o: ClientOptions = {};
+  const set = <K extends keyof ClientOptions>(key: K, value: ClientOptions[K] | undefined) => {
+    if (value !== undefined) o[key] = value;
+  };
+  set("timeoutMs", n("VPCONNECT_HTTP_TIMEOUT_MS"));
+  set("baseDelayMs", n("VPCONNECT_RETRY_BASE_MS"));
+  set("maxDelayMs", n("VPCONNECT_RETRY_MAX_MS"));
+  set("maxRetryAfterMs", n("VPCONNECT_MAX_RETRY_AFTER_MS"));
+  set("maxRetries", n("VPCONNECT_MAX_RETRIES"));
+  set("writeConcurrency", n("VPCONNECT_WRITE_CONCURRENCY"));
+  return o;
+}

@@ -1,0 +1,10 @@
+/** The Vantagepoint side, pure: REST client, errors, roster logic and roster files. No Pulumi import. */
+export * from "./types";
+export * from "./errors";
+export * from "./client";
+export * from "./roster";
+export * from "./rosterSync";
+export * from "./rosterFile";
+export * from "./apiClient";
+export * from "./adminRole";
+export * from "./connection";

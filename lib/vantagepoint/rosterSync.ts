@@ -1,0 +1,160 @@
+/** Reads the roster's current state in pages and applies a plan with bounded concurrency. No Pulumi import. */
+import type { VantagepointClient } from "./client";
+import { planDeactivation, planRoster, RosterOp, RosterPlan, RosterState } from "./roster";
+import type { EmployeeRecord, RosterEntry, RosterPerson, UserRecord } from "./types";
+
+export const EMPLOYEE_FIELDS = ["Employee", "FirstName", "LastName", "EMail", "Status"];
+export const USER_FIELDS = ["Username", "Employee", "Status", "Role"];
+
+/** Reads all employees and users (only the fields the roster needs), one paged list each. */
+export async function readRosterState(client: VantagepointClient): Promise<RosterState> {
+  const [employees, users] = await Promise.all([
+    client.list<EmployeeRecord>(client.paths.employees, { fieldFilter: EMPLOYEE_FIELDS }),
+    client.list<UserRecord>(client.paths.users, { fieldFilter: USER_FIELDS }),
+  ]);
+  return { employees, users };
+}
+
+export interface RosterRunResult {
+  plan: RosterPlan;
+  people: RosterPerson[];
+  writes: number;
+}
+
+/** Error for a roster run where some writes failed; the message names each person and the fix. */
+export class RosterApplyError extends Error {
+  constructor(
+    readonly failures: Array<{ userId: string; op: string; message: string }>,
+    readonly applied: number,
+  ) {
+    const shown = failures.slice(0, 10).map((f) => `  - ${f.userId}: ${f.op}: ${f.message}`);
+    const more = failures.length > 10 ? [`  ... and ${failures.length - 10} more`] : [];
+    super(
+      [
+        `The roster was not fully applied (${applied} writes done, ${failures.length} failed); run again to finish:`,
+        ...shown,
+        ...more,
+      ].join("\n"),
+    );
+    this.name = "RosterApplyError";
+  }
+}
+
+async function findEmployeeByEmail(
+  client: VantagepointClient,
+  email: string,
+  key?: string,
+): Promise<EmployeeRecord | undefined> {
+  if (key) return client.getOne<EmployeeRecord>(client.paths.employees, key, EMPLOYEE_FIELDS);
+  const rows = await client.list<EmployeeRecord>(client.paths.employees, {
+    fieldFilter: EMPLOYEE_FIELDS,
+    filters: [{ name: "EMail", value: email, opp: "eq" }],
+  });
+  return rows.find((r) => (r.EMail ?? "").toLowerCase() === email.toLowerCase());
+}
+
+/**
+ * Reads the current state, plans and applies only the differences. Writes employees first, then users.
+ * Throws RosterApplyError listing failed people after attempting every write; a re-run converges.
+ */
+export async function applyRoster(
+  client: VantagepointClient,
+  entries: readonly RosterEntry[],
+  state?: RosterState,
+): Promise<RosterRunResult> {
+  const current = state ?? (await readRosterState(client));
+  const plan = planRoster(current, entries);
+  const failures: Array<{ userId: string; op: string; message: string }> = [];
+  for (const c of plan.conflicts)
+    failures.push({ userId: entries[c.index]?.userId ?? String(c.index), op: "match", message: c.message });
+  const createdKeys = new Map<number, string>();
+  const failedIndex = new Set<number>();
+  let applied = 0;
+
+  const employeeResults = await client.writeAll(plan.employeeOps, async (op) => {
+    if (op.kind === "createEmployee") {
+      const email = op.record.EMail;
+      const landed = () => findEmployeeByEmail(client, email, op.record.Employee);
+      const reply = await client.create<EmployeeRecord>(client.paths.employees, op.record, landed);
+      let key = reply && typeof reply.Employee === "string" ? reply.Employee : undefined;
+      if (!key) key = (await landed())?.Employee;
+      if (!key) throw new Error("the employee was created but its key could not be read back");
+      createdKeys.set(op.index, key);
+    } else if (op.kind === "updateEmployee") {
+      await client.update(client.paths.employees, op.employee, op.fields);
+    }
+    applied++;
+  });
+  employeeResults.forEach((r, i) => {
+    if (!r.ok) {
+      const op = plan.employeeOps[i];
+      failedIndex.add(op.index);
+      failures.push({ userId: op.userId, op: describe(op), message: client.redact(r.error.message) });
+    }
+  });
+
+  const userOps = plan.userOps.filter((op) => !failedIndex.has(op.index));
+  const userResults = await client.writeAll(userOps, async (op) => {
+    if (op.kind === "createUser") {
+      const record = { ...op.record };
+      if (op.employeeFromCreate) record.Employee = createdKeys.get(op.index) ?? record.Employee;
+      plan.expected[op.index].employee = record.Employee;
+      const landed = () => client.getOne<UserRecord>(client.paths.users, op.record.Username, USER_FIELDS);
+      await client.create<UserRecord>(client.paths.users, record, landed);
+    } else if (op.kind === "updateUser") {
+      const fields = { ...op.fields };
+      if (op.employeeFromCreate) fields.Employee = createdKeys.get(op.index) ?? fields.Employee;
+      if (fields.Employee !== undefined) plan.expected[op.index].employee = fields.Employee;
+      await client.update(client.paths.users, op.username, fields);
+    }
+    applied++;
+  });
+  userResults.forEach((r, i) => {
+    if (!r.ok)
+      failures.push({
+        userId: userOps[i].userId,
+        op: describe(userOps[i]),
+        message: client.redact(r.error.message),
+      });
+  });
+  for (const [index, key] of createdKeys) plan.expected[index].employee = key;
+
+  if (failures.length) throw new RosterApplyError(failures, applied);
+  return { plan, people: plan.expected, writes: applied };
+}
+
+/** Sets the given users inactive (never touches employees). Returns the number of writes. */
+export async function deactivateUsers(
+  client: VantagepointClient,
+  userIds: readonly string[],
+  users?: UserRecord[],
+): Promise<number> {
+  if (!userIds.length) return 0;
+  const current = users ?? (await client.list<UserRecord>(client.paths.users, { fieldFilter: USER_FIELDS }));
+  const ops = planDeactivation(current, userIds);
+  const results = await client.writeAll(ops, (op) =>
+    client.update(client.paths.users, op.username, op.fields),
+  );
+  const failed = results
+    .map((r, i) =>
+      r.ok
+        ? undefined
+        : { userId: ops[i].username, op: "deactivate user", message: client.redact(r.error.message) },
+    )
+    .filter((x): x is { userId: string; op: string; message: string } => !!x);
+  if (failed.length) throw new RosterApplyError(failed, results.length - failed.length);
+  return ops.length;
+}
+
+function describe(op: RosterOp): string {
+  switch (op.kind) {
+    case "createEmployee":
+      return "create employee";
+    case "updateEmployee":
+      return `update employee ${op.employee} (${op.changes.join(", ")})`;
+    case "createUser":
+      return "create user";
+    case "updateUser":
+      return `update user (${op.changes.join(", ")})`;
+  }
+}

@@ -1,0 +1,191 @@
+import assert from "node:assert/strict";
+import { startEmulator, Emulator, CONNECT_API_NAME, CONNECT_CLIENT_ID } from "../../emulator";
+import {
+  connectApiClientProvider as provider,
+  ConnectApiClientInputs,
+  ConnectApiClientOutputs,
+} from "../../components/vantagepoint/connectApiClient";
+import { connectionFor, fastRetryEnv, SENTINEL_CLIENT_SECRET, SENTINEL_PASSWORD } from "./helpers";
+
+const CONNECT_SECRET_SENTINEL = "Sentinel-Connect-Secret-0c7a";
+
+function inputsFor(emu: Emulator, extra: Partial<ConnectApiClientInputs> = {}): ConnectApiClientInputs {
+  return {
+    vpconnectResource: "ConnectApiClient",
+    connection: connectionFor(emu),
+    name: CONNECT_API_NAME,
+    allowCreate: false,
+    ...extra,
+  };
+}
+
+async function errorOf(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  assert.fail("expected a rejection");
+}
+
+describe("ConnectApiClient provider (against the emulator)", () => {
+  let emu: Emulator;
+  let restoreEnv: () => void;
+  before(async () => {
+    restoreEnv = fastRetryEnv();
+    emu = await startEmulator({
+      credentials: { password: SENTINEL_PASSWORD, clientSecret: SENTINEL_CLIENT_SECRET },
+    });
+  });
+  after(async () => {
+    await emu.stop();
+    restoreEnv();
+  });
+  beforeEach(() => emu.reset());
+
+  it("check defaults name and allowCreate", async () => {
+    const r = await provider.check!({} as ConnectApiClientInputs, {
+      ...inputsFor(emu),
+      name: undefined as never,
+      allowCreate: undefined as never,
+    });
+    assert.deepEqual(r.failures, []);
+    assert.equal(r.inputs!.name, "Vantagepoint Connect");
+    assert.equal(r.inputs!.allowCreate, false);
+  });
+
+  it("adopts the Connect one; other API authorizations stay byte-identical through create, update and delete", async () => {
+    const all = emu.snapshotApiAuthorizations();
+    const others = emu.snapshotApiAuthorizations(CONNECT_API_NAME);
+    const created = await provider.create(inputsFor(emu, { clientSecret: CONNECT_SECRET_SENTINEL }));
+    const outs = created.outs as ConnectApiClientOutputs;
+    assert.equal(created.id, CONNECT_CLIENT_ID);
+    assert.equal(outs.clientId, CONNECT_CLIENT_ID);
+    assert.equal(outs.clientSecret, CONNECT_SECRET_SENTINEL);
+    assert.match(outs.fingerprint, /^[0-9a-f]{32}$/);
+    assert.equal(outs.drifted, false);
+    await provider.update!(created.id, outs, inputsFor(emu, { clientSecret: CONNECT_SECRET_SENTINEL }));
+    await provider.delete!(created.id, outs);
+    assert.equal(emu.snapshotApiAuthorizations(CONNECT_API_NAME), others);
+    assert.equal(emu.snapshotApiAuthorizations(), all);
+    assert.equal(emu.counters.writes, 0);
+  });
+
+  it("the fingerprint never includes the secret", async () => {
+    const created = await provider.create(inputsFor(emu));
+    const before = (created.outs as ConnectApiClientOutputs).fingerprint;
+    [...emu.state.apiAuthorizations.values()].find((a) => a.Name === CONNECT_API_NAME)!.ClientSecret =
+      "regenerated";
+    const read = await provider.read!(created.id, created.outs as ConnectApiClientOutputs);
+    assert.equal((read.props as ConnectApiClientOutputs).fingerprint, before);
+    assert.equal((read.props as ConnectApiClientOutputs).drifted, false);
+  });
+
+  it("read and diff show drift when the Connect one was edited, and nothing is written back", async () => {
+    const inputs = inputsFor(emu);
+    const created = await provider.create(inputs);
+    emu.seedBroken(["connectApiAuthEdited"]);
+    const edited = emu.snapshotApiAuthorizations();
+    const read = await provider.read!(created.id, created.outs as ConnectApiClientOutputs);
+    const props = read.props as ConnectApiClientOutputs;
+    assert.equal(props.drifted, true);
+    assert.notEqual(props.fingerprint, props.adoptedFingerprint);
+    const d = await provider.diff!(created.id, props, inputs);
+    assert.equal(d.changes, true);
+    assert.deepEqual((d as { detailedDiff: object }).detailedDiff, {
+      fingerprint: { kind: "UPDATE", inputDiff: false },
+    });
+    const upd = await provider.update!(created.id, props, inputs);
+    assert.equal((upd.outs as ConnectApiClientOutputs).drifted, false);
+    assert.equal(emu.snapshotApiAuthorizations(), edited);
+  });
+
+  it("read shows a deleted Connect one as missing", async () => {
+    const created = await provider.create(inputsFor(emu));
+    emu.seedBroken(["connectApiAuthMissing"]);
+    const props = (await provider.read!(created.id, created.outs as ConnectApiClientOutputs))
+      .props as ConnectApiClientOutputs;
+    assert.deepEqual([props.missing, props.drifted], [true, true]);
+    const d = await provider.diff!(created.id, props, inputsFor(emu));
+    assert.ok("clientId" in (d as { detailedDiff: object }).detailedDiff);
+  });
+
+  it("refuses to create when missing unless allowCreate", async () => {
+    emu.seedBroken(["connectApiAuthMissing"]);
+    const others = emu.snapshotApiAuthorizations();
+    const e = await errorOf(provider.create(inputsFor(emu)));
+    assert.match(
+      e.message,
+      /No API Authorization named "Vantagepoint Connect" exists.*allowCreate: true.*Utilities > Integrations/,
+    );
+    assert.equal(emu.counters.writes, 0);
+
+    const created = await provider.create(inputsFor(emu, { allowCreate: true }));
+    const outs = created.outs as ConnectApiClientOutputs;
+    assert.equal(outs.created, true);
+    assert.ok(
+      outs.clientSecret && outs.clientSecret.length > 10,
+      "the generated secret is kept (as a Pulumi secret by the class)",
+    );
+    assert.equal(emu.counters.byRoute["POST /apiauthorization"], 1);
+    const after = JSON.parse(emu.snapshotApiAuthorizations()) as Array<{ Name: string }>;
+    assert.equal(after.filter((a) => a.Name === CONNECT_API_NAME).length, 1);
+    assert.equal(emu.snapshotApiAuthorizations(CONNECT_API_NAME), others);
+  });
+
+  it("a create whose reply was lost is re-read, not repeated", async () => {
+    emu.seedBroken(["connectApiAuthMissing"]);
+    emu.faults.add({ kind: "reset", method: "POST", path: "/apiauthorization", afterHandling: true });
+    const created = await provider.create(inputsFor(emu, { allowCreate: true }));
+    assert.ok((created.outs as ConnectApiClientOutputs).clientId);
+    assert.equal(emu.counters.byRoute["POST /apiauthorization"], 1);
+    assert.equal(
+      [...emu.state.apiAuthorizations.values()].filter((a) => a.Name === CONNECT_API_NAME).length,
+      1,
+    );
+  });
+
+  it("names duplicates instead of picking one", async () => {
+    emu.state.apiAuthorizations.set("dup", {
+      ClientId: "dup",
+      Name: "vantagepoint connect",
+      ClientSecret: "x",
+      CallbackUrl: "",
+      Scopes: "",
+      AllowPasswordGrant: "N",
+    });
+    const e = await errorOf(provider.create(inputsFor(emu)));
+    assert.match(e.message, /2 API Authorizations are named "Vantagepoint Connect"/);
+  });
+
+  it("fails with the manual steps where the server has no API authorization endpoint; no secrets in errors", async () => {
+    const off = await startEmulator({
+      disable: { apiAuthorizations: true },
+      credentials: { password: SENTINEL_PASSWORD, clientSecret: SENTINEL_CLIENT_SECRET },
+    });
+    try {
+      const e = await errorOf(
+        provider.create({
+          ...inputsFor(off, { clientSecret: CONNECT_SECRET_SENTINEL }),
+          connection: connectionFor(off),
+        }),
+      );
+      assert.match(
+        e.message,
+        /API Authorizations are not available through the API on this server \(404 on \/apiauthorization/,
+      );
+      assert.match(e.message, /Utilities > Integrations/);
+      for (const s of [SENTINEL_PASSWORD, SENTINEL_CLIENT_SECRET, CONNECT_SECRET_SENTINEL])
+        assert.ok(!e.message.includes(s));
+    } finally {
+      await off.stop();
+    }
+  });
+
+  it("secrets never appear when the server echoes them", async () => {
+    emu.faults.add({ kind: "echoSecrets", method: "GET", path: "/apiauthorization" });
+    const e = await errorOf(provider.create(inputsFor(emu, { clientSecret: CONNECT_SECRET_SENTINEL })));
+    for (const s of [SENTINEL_PASSWORD, SENTINEL_CLIENT_SECRET, CONNECT_SECRET_SENTINEL])
+      assert.ok(!e.message.includes(s), e.message);
+  });
+});
