@@ -112,6 +112,8 @@ const siteSchema = z.strictObject({
     /** Host header sent to the backend; defaults to the public host name. */
     hostHeader: hostname.optional(),
   }),
+  /** Deploy-time check of the public URL, certificate and API: fail the deploy, only report, or skip. */
+  verification: z.enum(["enforce", "report", "off"], { message: 'must be "enforce", "report" or "off"' }).default("enforce"),
 });
 
 const azureSchema = z.strictObject({
