@@ -1,0 +1,226 @@
+/**
+ * `vpconnect check`: the CI gate. Runs the Pulumi program offline for a stack's config, evaluates the policy
+ * packs and writes the reports.
+ *
+ *   vpconnect check [--stack NAME | --config FILE] [--policy-pack DIR]... [--policy-pack-config FILE]...
+ *                   [--format table,json,sarif,junit,markdown,html] [--out DIR] [--program PATH]
+ *
+ * Exit 0: no mandatory violation. 1: mandatory violations (or a policy that throws). 2: invalid config or usage.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import type { ParseArgsConfig } from "node:util";
+import { didYouMean } from "../lib/config/load";
+import { REPORT_FILES, REPORT_FORMATS, RENDERERS } from "../lib/reports";
+import type { CheckReport, ReportFormat } from "../lib/reports";
+import type { CheckOptions } from "../evaluator/check";
+import type { Command, Io } from "./main";
+
+type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+
+export const CHECK_OPTIONS = {
+  stack: { type: "string", short: "s" },
+  config: { type: "string", short: "c" },
+  "policy-pack": { type: "string", multiple: true },
+  "policy-pack-config": { type: "string", multiple: true },
+  format: { type: "string", short: "f", multiple: true },
+  out: { type: "string", short: "o" },
+  program: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies OptionsConfig;
+
+export const CHECK_HELP = `Usage: vpconnect check [--stack NAME | --config FILE] [--policy-pack DIR]... [--policy-pack-config FILE]...
+                       [--format table,json,sarif,junit,markdown,html] [--out DIR] [--program PATH]
+
+Runs the Pulumi program offline (no cloud, no Pulumi CLI) for a stack's config, evaluates the policy packs
+the way \`pulumi preview --policy-pack\` does, and writes reports.
+
+  -s, --stack NAME               the stack: reads <stackConfigDir>/Pulumi.NAME.yaml (stacks/ here)
+  -c, --config FILE              a stack file anywhere (the stack is named after Pulumi.<name>.yaml)
+      --policy-pack DIR          a policy pack folder; repeatable (default: policies)
+      --policy-pack-config FILE  JSON config for the --policy-pack at the same position
+  -f, --format LIST              table,json,sarif,junit,markdown,html (default: table; all with --out)
+  -o, --out DIR                  where report files go (default: reports): <stack>.policy.json, <stack>.sarif,
+                                 <stack>.junit.xml, <stack>.md, <stack>.html
+      --program PATH             the Pulumi program's entry (default: the project's index.ts)
+  -h, --help                     this help
+
+Exit codes: 0 no mandatory violation; 1 mandatory violations or a policy error; 2 invalid config or usage.
+`;
+
+/** Values parsed from the command line. */
+export interface CheckFlags {
+  stack?: string;
+  config?: string;
+  policyPacks?: string[];
+  policyPackConfigs?: string[];
+  formats: ReportFormat[];
+  out?: string;
+  program?: string;
+  help: boolean;
+  /** Values of extra flags a wrapper added (see makeCheckCommand). */
+  extra: Record<string, unknown>;
+}
+
+/** A command-line mistake: the message names the flag and the fix. Exit 2. */
+export class FlagError extends Error {}
+
+/** Parses `check`'s flags strictly (unknown flag or bad value -> FlagError naming it). */
+export function parseCheckArgs(argv: string[], extraOptions: OptionsConfig = {}): CheckFlags {
+  const options = { ...CHECK_OPTIONS, ...extraOptions };
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new FlagError(flagMessage(error as Error & { code?: string }, Object.keys(options)));
+  }
+  const formats: ReportFormat[] = [];
+  for (const item of ((values.format as string[] | undefined) ?? []).flatMap((f) => f.split(","))) {
+    const f = item.trim().toLowerCase() === "md" ? "markdown" : item.trim().toLowerCase();
+    if (f === "") continue;
+    if (!(REPORT_FORMATS as string[]).includes(f)) {
+      const hint = didYouMean(f, REPORT_FORMATS);
+      throw new FlagError(
+        `--format ${item}: unknown format${hint ? `; did you mean ${hint}?` : ""}; use a comma list of ${REPORT_FORMATS.join(",")}`,
+      );
+    }
+    if (!formats.includes(f as ReportFormat)) formats.push(f as ReportFormat);
+  }
+  for (const flag of ["stack", "config", "out", "program"] as const) {
+    if (values[flag] !== undefined && String(values[flag]).trim() === "")
+      throw new FlagError(`--${flag} needs a value, e.g. ${example(flag)}`);
+  }
+  const known = new Set(Object.keys(CHECK_OPTIONS));
+  return {
+    ...(values.stack !== undefined ? { stack: values.stack as string } : {}),
+    ...(values.config !== undefined ? { config: values.config as string } : {}),
+    ...(values["policy-pack"] !== undefined ? { policyPacks: values["policy-pack"] as string[] } : {}),
+    ...(values["policy-pack-config"] !== undefined
+      ? { policyPackConfigs: values["policy-pack-config"] as string[] }
+      : {}),
+    formats,
+    ...(values.out !== undefined ? { out: values.out as string } : {}),
+    ...(values.program !== undefined ? { program: values.program as string } : {}),
+    help: values.help === true,
+    extra: Object.fromEntries(Object.entries(values).filter(([k]) => !known.has(k))),
+  };
+}
+
+function example(flag: string): string {
+  return (
+    {
+      stack: "--stack dev",
+      config: "--config stacks/Pulumi.dev.yaml",
+      out: "--out reports",
+      program: "--program index.ts",
+    }[flag] ?? ""
+  );
+}
+
+function flagMessage(error: Error & { code?: string }, names: string[]): string {
+  // node's messages: "Unknown option '--x'", "Option '-s, --stack <value>' argument missing".
+  const flag = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1] ?? "";
+  switch (error.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
+      const hint = didYouMean(flag.replace(/^-+/, ""), names);
+      return `unknown flag ${flag}${hint ? ` (did you mean --${hint}?)` : ""}; run vpconnect check --help for the flags`;
+    }
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
+      const name = /--([a-z][a-z-]*)/.exec(error.message)?.[1] ?? flag.replace(/^-+/, "");
+      if (name === "help") return "--help takes no value";
+      return `--${name} needs a value, e.g. ${example(name) || `--${name} VALUE`}`;
+    }
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL": {
+      const arg = /'([^']+)'/.exec(error.message)?.[1] ?? "";
+      return `unexpected argument ${JSON.stringify(arg)}: vpconnect check takes flags only; did you mean --stack ${arg}?`;
+    }
+    default:
+      return error.message;
+  }
+}
+
+export interface CheckCommandOptions {
+  /** Extra flags a wrapper understands (e.g. `--emulator`), parsed strictly with the built-in ones. */
+  extraOptions?: OptionsConfig;
+  /** Adjusts the check's options from the flags (e.g. start the emulator, set secretOverrides/dynamicExecutor). */
+  prepare?: (
+    flags: CheckFlags,
+    options: CheckOptions,
+    io: Io,
+  ) => Promise<{ options: CheckOptions; dispose?: () => Promise<void> | void }>;
+  /** Extra help text appended to --help. */
+  help?: string;
+}
+
+/** Builds the `check` command; wrappers (the emulator demo) pass extra flags and a prepare step. */
+export function makeCheckCommand(custom: CheckCommandOptions = {}): Command {
+  return {
+    summary:
+      "run the program offline, evaluate policy packs, write reports (exit 0 pass, 1 violations, 2 config/usage)",
+    async run(argv, io) {
+      let flags: CheckFlags;
+      try {
+        flags = parseCheckArgs(argv, custom.extraOptions);
+      } catch (error) {
+        if (error instanceof FlagError) {
+          io.stderr(`vpconnect check: ${error.message}\n`);
+          return 2;
+        }
+        throw error;
+      }
+      if (flags.help) {
+        io.stdout(CHECK_HELP + (custom.help ?? ""));
+        return 0;
+      }
+      const formats: ReportFormat[] =
+        flags.formats.length > 0 ? flags.formats : flags.out !== undefined ? [...REPORT_FORMATS] : ["table"];
+      const outDir = path.resolve(io.cwd, flags.out ?? "reports");
+
+      const { runCheck, UsageError } = require("../evaluator/check") as typeof import("../evaluator/check");
+      let options: CheckOptions = {
+        cwd: io.cwd,
+        ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
+        ...(flags.config !== undefined ? { configFile: flags.config } : {}),
+        ...(flags.policyPacks !== undefined ? { policyPacks: flags.policyPacks } : {}),
+        ...(flags.policyPackConfigs !== undefined ? { policyPackConfigs: flags.policyPackConfigs } : {}),
+        ...(flags.program !== undefined ? { program: flags.program } : {}),
+      };
+      let dispose: (() => Promise<void> | void) | undefined;
+      let report: CheckReport;
+      try {
+        if (custom.prepare) ({ options, dispose } = await custom.prepare(flags, options, io));
+        report = await runCheck(options);
+      } catch (error) {
+        if (error instanceof UsageError) {
+          io.stderr(`vpconnect check: ${error.message}\n`);
+          return 2;
+        }
+        throw error;
+      } finally {
+        await dispose?.();
+      }
+
+      if (formats.includes("table")) io.stdout(RENDERERS.table(report));
+      else if (report.configIssues.length > 0) {
+        io.stderr(report.configIssues.map((i) => `${i.file}: ${i.key}: ${i.message}`).join("\n") + "\n");
+      } else if (report.programError !== undefined) {
+        io.stderr(`the program failed: ${report.programError}\n`);
+      }
+      const files = formats.filter((f): f is Exclude<ReportFormat, "table"> => f !== "table");
+      if (files.length > 0) {
+        fs.mkdirSync(outDir, { recursive: true });
+        const written: string[] = [];
+        for (const f of files) {
+          const file = path.join(outDir, REPORT_FILES[f](report.stack));
+          fs.writeFileSync(file, RENDERERS[f](report));
+          written.push(path.relative(io.cwd, file) || file);
+        }
+        (formats.includes("table") ? io.stdout : io.stderr)(`Reports: ${written.join(", ")}\n`);
+      }
+      return report.exitCode;
+    },
+  };
+}
+
+export const checkCommand: Command = makeCheckCommand();

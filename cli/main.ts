@@ -1,0 +1,107 @@
+/**
+ * The `vpconnect` command line. Subcommands live in a table: adding one is one line (`name: () => command`),
+ * loaded lazily so `vpconnect emulator` does not load Pulumi. Exit codes: whatever the subcommand returns
+ * (check: 0 pass, 1 mandatory violations, 2 config or usage problems).
+ */
+import { didYouMean } from "../lib/config/load";
+
+/** Where a command writes; tests pass their own. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Working directory flags are relative to. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Command {
+  /** One line for `vpconnect --help`. */
+  summary: string;
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+/** Every subcommand. Add one line per command (`emulator` and `doctor` are wired by their owners). */
+export const COMMANDS: Record<string, () => Command> = {
+  check: () =>
+    (require("./check") as typeof import("./check")).makeCheckCommand(
+      (require("./emulatorCheck") as typeof import("./emulatorCheck")).emulatorCheckOptions,
+    ),
+  doctor: () => (require("./doctor") as typeof import("./doctor")).doctorCommand,
+  emulator: () => ({
+    summary: "start the Vantagepoint API emulator on 127.0.0.1 and print its URL and demo credentials",
+    run: async (argv) => {
+      const { runEmulatorCli } = require("../emulator/cli") as typeof import("../emulator/cli");
+      const emulator = await runEmulatorCli(argv);
+      if (emulator) await new Promise(() => {}); // serve until Ctrl+C (runEmulatorCli stops it and exits)
+      return 0;
+    },
+  }),
+};
+
+export function processIo(): Io {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+export function usage(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = names.map((n) => {
+    let summary = "";
+    try {
+      summary = COMMANDS[n]!().summary;
+    } catch {
+      summary = "";
+    }
+    return `  ${n.padEnd(width)}  ${summary}`;
+  });
+  return [
+    "Usage: vpconnect <command> [flags]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Run vpconnect <command> --help for its flags.",
+    "",
+  ].join("\n");
+}
+
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr(usage());
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    io.stdout(usage());
+    return 0;
+  }
+  const factory = COMMANDS[name];
+  if (!factory) {
+    const hint = didYouMean(name, Object.keys(COMMANDS));
+    io.stderr(`vpconnect: unknown command "${name}"${hint ? `; did you mean "${hint}"?` : ""}\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await factory().run(rest, io);
+  } catch (error) {
+    io.stderr(`vpconnect ${name}: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`vpconnect: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

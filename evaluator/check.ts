@@ -1,0 +1,361 @@
+/**
+ * `vpconnect check` without the command line: reads a stack's config, runs the program under mocks, loads the
+ * policy packs, evaluates them and returns the CheckReport every format renders.
+ *
+ * Order: usage problems (stack file missing, bad pack folder or pack config) throw UsageError; stack config
+ * problems come back as `configIssues` (every one at once, nothing runs); a program that throws anything else
+ * comes back as `programError`. Both are exit 2. Mandatory violations or policy errors are exit 1.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError, loadStackConfig } from "../lib/config/load";
+import type { LoadedConfig, RosterFileParser } from "../lib/config/load";
+import { parseStackFile } from "../lib/config/stackFile";
+import { exitCodeOf } from "../lib/reports/model";
+import type { CheckReport, ReportConfigIssue, ReportPack, RosterSummary } from "../lib/reports/model";
+import { evaluatePolicies } from "./evaluate";
+import type { EvaluatedPack } from "./evaluate";
+import { resolvePackConfig } from "./packConfig";
+import { loadPolicyPack, PackLoadError } from "./packs";
+import type { LoadedPack } from "./packs";
+import { scrubString, toPlain } from "./plain";
+import { DYNAMIC_TYPE, runProgram } from "./program";
+import type { DynamicExecutor, InvokeHandler, RunProgramResult } from "./program";
+import { findProject, locateStack, readProject, toEngineConfig, UsageError } from "./stack";
+
+export interface CheckOptions {
+  /** Working directory flags are relative to (default process.cwd()). */
+  cwd?: string;
+  /** The Pulumi project folder (default: Pulumi.yaml found from cwd upwards). */
+  projectDir?: string;
+  /** `--stack NAME`: reads `<stackConfigDir>/Pulumi.NAME.yaml`. */
+  stack?: string;
+  /** `--config FILE`: a stack file anywhere. */
+  configFile?: string;
+  /** `--policy-pack DIR` (repeatable; default ["policies"] when undefined, none when empty). */
+  policyPacks?: string[];
+  /** `--policy-pack-config FILE`, paired with policyPacks in order. */
+  policyPackConfigs?: string[];
+  /** `--program PATH` (default: the project's entry, index.ts). */
+  program?: string;
+  /** Replaces non-secret values of the stack file, e.g. `vantagepoint.apiUrl` -> the emulator's URL. */
+  configOverrides?: Record<string, string>;
+  /** Plaintext for secrets (e.g. the emulator's credentials): `vantagepoint.password` -> value. */
+  secretOverrides?: Record<string, string>;
+  /** Executes dynamic resources for real (e.g. against the emulator). */
+  dynamicExecutor?: DynamicExecutor;
+  /** Extra invoke answers by token. */
+  invokes?: Record<string, InvokeHandler>;
+  /** Packs already loaded (skips loading; used by the bench and tests to load once). */
+  loadedPacks?: Array<{ pack: LoadedPack; configFile?: string; config?: unknown }>;
+}
+
+/** This project's pack (policies/): its config defaults come from the stack config. */
+export const PROJECT_PACK = "vantagepoint-connect";
+
+/** Pack config values the stack config already states (allow list, secret lifetime, EWS, ports, public URL). */
+export function packDefaultsFromStack(loaded: LoadedConfig): Record<string, unknown> {
+  const { config } = loaded;
+  return {
+    connectIps: [...config.allowList.connectIps],
+    extraAllowedRanges: [...config.allowList.extraRanges],
+    maxSecretLifetimeDays: config.policy.maxSecretLifetimeDays,
+    allowEws: config.policy.allowEws,
+    forbiddenInternetPorts: [...config.policy.forbiddenInternetPorts],
+    vantagepointAppPath: `${config.site.vantagepointPath === "/" ? "" : config.site.vantagepointPath}/app`,
+    publicUrl: loaded.publicUrl,
+  };
+}
+
+const TOOL = { name: "vpconnect", version: toolVersion() };
+
+function toolVersion(): string {
+  try {
+    return (
+      (
+        JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as {
+          version?: string;
+        }
+      ).version ?? "0.0.0"
+    );
+  } catch {
+    return "0.0.0";
+  }
+}
+
+/** Loads the packs and their config files; every problem is a UsageError. */
+export function loadPacks(
+  dirs: readonly string[],
+  configFiles: readonly string[],
+  cwd: string,
+  projectDir: string,
+): Array<{ pack: LoadedPack; configFile?: string; config?: unknown }> {
+  if (configFiles.length > dirs.length) {
+    throw new UsageError(
+      `--policy-pack-config given ${configFiles.length} times for ${dirs.length} --policy-pack; each config file pairs with the --policy-pack at the same position`,
+    );
+  }
+  return dirs.map((dir, index) => {
+    let pack: LoadedPack;
+    try {
+      pack = loadPolicyPack(dir, { cwd, projectDir });
+    } catch (error) {
+      if (error instanceof PackLoadError) throw new UsageError(error.message);
+      throw error;
+    }
+    const configFile = configFiles[index];
+    if (configFile === undefined) return { pack };
+    const abs = path.resolve(cwd, configFile);
+    let text: string;
+    try {
+      text = fs.readFileSync(abs, "utf8");
+    } catch {
+      throw new UsageError(
+        `--policy-pack-config ${configFile}: cannot read the file; give a JSON file of policy config`,
+      );
+    }
+    try {
+      return { pack, configFile, config: JSON.parse(text) as unknown };
+    } catch (error) {
+      throw new UsageError(
+        `--policy-pack-config ${configFile}: not valid JSON (${(error as Error).message})`,
+      );
+    }
+  });
+}
+
+export async function runCheck(options: CheckOptions = {}): Promise<CheckReport> {
+  const cwd = options.cwd ?? process.cwd();
+  const project = options.projectDir ? readProject(path.resolve(cwd, options.projectDir)) : findProject(cwd);
+  const { stack, file } = locateStack(project, { stack: options.stack, configFile: options.configFile, cwd });
+  const stackFile = path.relative(cwd, file) || file;
+  const stackFileText = fs.readFileSync(file, "utf8");
+  const program = options.program ? path.resolve(cwd, options.program) : project.main;
+  if (!fs.existsSync(program))
+    throw new UsageError(
+      `--program ${options.program ?? path.relative(cwd, program)}: no such file; give the Pulumi program's entry (index.ts)`,
+    );
+
+  // Packs first: a bad --policy-pack is a usage error whatever the stack holds.
+  const loaded =
+    options.loadedPacks ??
+    loadPacks(options.policyPacks ?? ["policies"], options.policyPackConfigs ?? [], cwd, project.dir);
+  const evaluated: EvaluatedPack[] = [];
+  const packs: ReportPack[] = [];
+  const notes: string[] = [];
+  /** Resolves levels and config once the stack config is known (this project's pack takes defaults from it). */
+  const resolvePacks = (derived: Record<string, unknown>) => {
+    const packProblems: string[] = [];
+    for (const { pack, configFile, config } of loaded) {
+      const own = pack.name === PROJECT_PACK ? derived : {};
+      const resolved = resolvePackConfig(pack, config, configFile ?? `${pack.name} config`, own);
+      packProblems.push(...resolved.problems);
+      notes.push(...resolved.notes);
+      if (Object.keys(own).length > 0) {
+        notes.push(
+          `${pack.name}: pack config defaults taken from the stack config (${Object.keys(own).join(", ")}); a --policy-pack-config file overrides them. Under the engine, pass the same values with --policy-pack-config.`,
+        );
+      }
+      evaluated.push({
+        name: pack.name,
+        version: pack.version,
+        policies: pack.policies,
+        resolved: resolved.policies,
+      });
+      packs.push({
+        name: pack.name,
+        version: pack.version,
+        dir: pack.dir,
+        enforcementLevel: pack.enforcementLevel,
+        policies: pack.policies.length,
+        ...(configFile ? { configFile } : {}),
+      });
+    }
+    if (packProblems.length > 0)
+      throw new UsageError(`invalid policy pack config:\n${packProblems.map((p) => `  ${p}`).join("\n")}`);
+  };
+  // Validate pack config up front (usage errors win over config errors), then again with the stack's values.
+  resolvePacks({});
+  evaluated.length = 0;
+  packs.length = 0;
+  notes.length = 0;
+
+  const base = {
+    tool: TOOL,
+    stack,
+    project: project.name,
+    stackFile,
+    stackFileText,
+    program: path.relative(cwd, program) || program,
+    packs,
+    notes,
+  };
+  const empty = { resources: [], outputs: {}, policies: [], evaluations: [], violations: [], errors: [] };
+
+  // The stack file, then the config schema: every problem at once, nothing runs when there is one.
+  let raw: Record<string, unknown>;
+  let environments: string[];
+  try {
+    ({ config: raw, environments } = parseStackFile(stackFileText, stackFile));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      resolvePacks({});
+      return finish({ ...base, ...empty, configIssues: error.issues });
+    }
+    throw error;
+  }
+  if (options.configOverrides) raw = withOverrides(raw, options.configOverrides);
+  if (environments.length > 0) {
+    notes.push(
+      `the stack imports Pulumi ESC environments (${environments.join(", ")}); their values are not visible offline`,
+    );
+  }
+  const secretOverrides = options.secretOverrides ?? {};
+  let loadedConfig: LoadedConfig | undefined;
+  try {
+    loadedConfig = loadStackConfig(raw, {
+      source: stackFile,
+      readFile: (p) => fs.readFileSync(path.resolve(project.dir, p), "utf8"),
+      parseRosterFile: rosterFileParser(),
+      secretOverrides: Object.fromEntries(
+        Object.entries(secretOverrides).map(([k, v]) => [k.replace(/^vpconnect:/, ""), v]),
+      ),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      resolvePacks({});
+      return finish({ ...base, ...empty, configIssues: error.issues });
+    }
+    throw error;
+  }
+  resolvePacks(packDefaultsFromStack(loadedConfig));
+  notes.push(...loadedConfig.warnings);
+
+  const engine = toEngineConfig(raw, secretOverrides);
+  const run = await runProgram({
+    program,
+    projectDir: project.dir,
+    project: project.name,
+    stack,
+    config: engine.config,
+    secretKeys: engine.secretKeys,
+    knownSecrets: Object.values(secretOverrides),
+    ...(options.dynamicExecutor ? { dynamicExecutor: options.dynamicExecutor } : {}),
+    ...(options.invokes ? { invokes: options.invokes } : {}),
+  });
+  const secrets = [...run.secrets];
+  const roster = rosterSummary(loadedConfig, run);
+  if (run.error !== undefined) {
+    const issues = configIssuesOf(run.error, stackFile);
+    if (issues) return finish({ ...base, ...empty, resources: run.resources, configIssues: issues, roster });
+    return finish({
+      ...base,
+      ...empty,
+      resources: run.resources,
+      configIssues: [],
+      programError: scrubString(describeError(run.error), secrets),
+      roster,
+    });
+  }
+  const result = await evaluatePolicies(evaluated, run.resources, run.policyView, secrets);
+  notes.push(...result.notes);
+  return finish({
+    ...base,
+    resources: run.resources.map(
+      ({ propertyDependencies: _p, ignoreChanges: _i, customTimeouts: _c, deleteBeforeReplace: _d, ...r }) =>
+        r,
+    ),
+    outputs: run.outputs,
+    policies: result.policies,
+    evaluations: result.evaluations,
+    violations: result.violations,
+    errors: result.errors,
+    configIssues: [],
+    roster,
+  });
+}
+
+function finish(report: Omit<CheckReport, "summary" | "exitCode">): CheckReport {
+  const count = (level: string) => report.violations.filter((v) => v.level === level).length;
+  const exitCode = exitCodeOf(report);
+  return {
+    ...report,
+    summary: {
+      resources: report.resources.length,
+      policies: report.policies.filter((p) => p.level !== "disabled").length,
+      mandatory: count("mandatory"),
+      advisory: count("advisory"),
+      remediate: count("remediate"),
+      errors: report.errors.length,
+      passed: exitCode === 0,
+    },
+    exitCode,
+  };
+}
+
+/** A ConfigError from the program (recognised by shape: the program loads its own copy of the class). */
+function configIssuesOf(error: unknown, stackFile: string): ReportConfigIssue[] | undefined {
+  const e = error as { name?: string; issues?: unknown };
+  if (e?.name !== "ConfigError" || !Array.isArray(e.issues)) return undefined;
+  return (e.issues as ReportConfigIssue[]).map((i) => ({
+    file: /\.(ya?ml|csv|json)\b/i.test(i.file) ? i.file : stackFile,
+    key: i.key,
+    message: i.message,
+  }));
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const frame = error.stack
+      ?.split("\n")
+      .find((l) => /^\s+at /.test(l) && !l.includes("node_modules") && !l.includes("node:internal"));
+    return `${error.name}: ${error.message}${frame ? ` (${frame.trim().replace(/^at /, "at ")})` : ""}`;
+  }
+  return String(error);
+}
+
+/** Adapts lib/vantagepoint/rosterFile's parser (throws on structural problems) to the loader's interface. */
+function rosterFileParser(): RosterFileParser {
+  return (text, fileName) => {
+    const { parseRosterFile } = require("../lib/vantagepoint/rosterFile") as {
+      parseRosterFile(text: string, fileName: string): unknown[];
+    };
+    try {
+      return { entries: parseRosterFile(text, fileName).map((e) => toPlain(e)), errors: [] };
+    } catch (error) {
+      return { entries: [], errors: [{ row: 1, message: (error as Error).message }] };
+    }
+  };
+}
+
+function rosterSummary(loaded: LoadedConfig, run: RunProgramResult): RosterSummary {
+  const summary: RosterSummary = { people: loaded.roster.length };
+  const configurer = loaded.roster.find((p) => p.configurer);
+  if (configurer) summary.configurer = configurer.userId;
+  const roster = run.resources.find(
+    (r) => r.type === DYNAMIC_TYPE && r.inputs.vpconnectResource === "ConnectRoster",
+  );
+  const people = roster?.outputs.people;
+  if (Array.isArray(people))
+    summary.linked = people.filter((p) => (p as { linked?: unknown }).linked === true).length;
+  return summary;
+}
+
+export { UsageError };
+
+/** A copy of a stack file's config with `section.path` values replaced (the `vpconnect` namespace is implied). */
+function withOverrides(raw: Record<string, unknown>, overrides: Record<string, string>): Record<string, unknown> {
+  const out = structuredClone(raw);
+  for (const [dotted, value] of Object.entries(overrides)) {
+    const [section, ...rest] = dotted.replace(/^vpconnect:/, "").split(".");
+    const key = `vpconnect:${section}`;
+    if (rest.length === 0) {
+      out[key] = value;
+      continue;
+    }
+    let node = (out[key] ??= {}) as Record<string, unknown>;
+    for (const part of rest.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[rest[rest.length - 1]!] = value;
+  }
+  return out;
+}

@@ -1,0 +1,420 @@
+/**
+ * Evaluates policy packs against captured resources, giving each policy exactly the arguments the engine's
+ * analyzer gives (node_modules/@pulumi/policy/server.js, `makeAnalyzeRpcFun` / `makeAnalyzeStackRpcFun`):
+ *
+ * - resource policies: `{ type, props, urn, name, opts, stackTags, isType, asType, getConfig, notApplicable,
+ *   provider? }`, props = the resource's inputs wrapped in `unknownCheckingProxy`;
+ * - stack policies: `{ resources: [{ type, props, urn, name, opts, dependencies, propertyDependencies, parent?,
+ *   isType, asType, provider? }], getConfig, stackTags, notApplicable }`, props = outputs;
+ * - `reportViolation(message, urn?)` (a string, or an object with name/message/urn/enforcementLevel).
+ *
+ * Levels: `disabled` skips; `advisory` never fails; `mandatory` fails the gate; `remediate` on a resource
+ * policy with `remediateResource` is reported only (offline nothing is remediated; the engine would fix the
+ * resource during `pulumi up`), otherwise the engine downgrades it to mandatory and so does this.
+ * A policy that throws is an error result (the engine would fail the update), never a crash.
+ */
+import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import type {
+  EnforcementLevel,
+  ReportError,
+  ReportEvaluation,
+  ReportPolicy,
+  ReportViolation,
+} from "../lib/reports/model";
+import type { ResolvedPolicyConfig } from "./packConfig";
+import { scrubString } from "./plain";
+import type { CapturedResource, PlainView } from "./program";
+
+export interface EvaluatedPack {
+  name: string;
+  version: string;
+  policies: Policy[];
+  /** Effective level and config per policy name. */
+  resolved: Map<string, ResolvedPolicyConfig>;
+}
+
+export interface EvaluationResult {
+  policies: ReportPolicy[];
+  evaluations: ReportEvaluation[];
+  violations: ReportViolation[];
+  errors: ReportError[];
+  notes: string[];
+}
+
+class NotApplicableError extends Error {
+  constructor(readonly reason?: string) {
+    super(reason ?? "Policy does not apply");
+  }
+}
+
+function throwNotApplicable(reason?: string): never {
+  throw new NotApplicableError(reason);
+}
+
+/** The engine's empty stack tags map (read-only). */
+const STACK_TAGS = Object.freeze({
+  entries: () => new Map<string, string>().entries(),
+  forEach: () => undefined,
+  get: () => undefined,
+  has: () => false,
+  keys: () => new Map<string, string>().keys(),
+  size: 0,
+  values: () => new Map<string, string>().values(),
+  [Symbol.iterator]: () => new Map<string, string>()[Symbol.iterator](),
+});
+
+function getPulumiType(obj: unknown): string | undefined {
+  const t = (obj as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+  return typeof t === "string" && t.length > 0 ? t : undefined;
+}
+
+/** server.js isTypeOf: the class's `__pulumiType`, else its `isInstance`. */
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+  const pulumiType = getPulumiType(resourceClass);
+  if (pulumiType) return type === pulumiType;
+  const isInstance = (resourceClass as { isInstance?: unknown } | undefined)?.isInstance;
+  return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}
+
+function isResourcePolicy(p: Policy): p is ResourceValidationPolicy {
+  const v = (p as ResourceValidationPolicy).validateResource;
+  if (typeof v === "function") return true;
+  if (Array.isArray(v)) return v.every((f) => typeof f === "function");
+  return typeof (p as ResourceValidationPolicy).remediateResource === "function";
+}
+
+function isStackPolicy(p: Policy): p is StackValidationPolicy {
+  return typeof (p as StackValidationPolicy).validateStack === "function";
+}
+
+/** The policy's prerequisite: its `prerequisite` field, else a `P1`..`P8`/`baseline` tag. */
+export function prerequisiteOf(p: Policy): string | null {
+  const own = (p as { prerequisite?: unknown }).prerequisite;
+  if (typeof own === "string" && own) return own;
+  const tag = (p as { tags?: unknown }).tags;
+  if (Array.isArray(tag)) {
+    const found = tag.find((t) => typeof t === "string" && /^(P[1-8]|baseline)$/.test(t));
+    if (found) return found as string;
+  }
+  return null;
+}
+
+function optsOf(r: CapturedResource) {
+  return {
+    protect: r.protect,
+    ignoreChanges: r.ignoreChanges,
+    aliases: [] as string[],
+    customTimeouts: r.customTimeouts,
+    additionalSecretOutputs: r.additionalSecretOutputs,
+    ...(r.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: r.deleteBeforeReplace } : {}),
+    ...(r.parent ? { parent: r.parent } : {}),
+  };
+}
+
+/**
+ * Runs every enabled policy of every pack over `resources`. `view` gives each resource's plaintext inputs
+ * and outputs (what the engine hands to policies); `secrets` are scrubbed from every message.
+ */
+export async function evaluatePolicies(
+  packs: readonly EvaluatedPack[],
+  resources: readonly CapturedResource[],
+  view: ReadonlyMap<string, PlainView>,
+  secrets: readonly string[] = [],
+): Promise<EvaluationResult> {
+  const policies: ReportPolicy[] = [];
+  const evaluations: ReportEvaluation[] = [];
+  const violations: ReportViolation[] = [];
+  const errors: ReportError[] = [];
+  const notes: string[] = [];
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const clean = (s: string) => scrubString(s, secrets);
+
+  const providerOf = (r: CapturedResource) => {
+    if (!r.provider) return undefined;
+    const urn = r.provider.split("::").slice(0, -1).join("::");
+    const p = byUrn.get(urn);
+    if (!p) return undefined;
+    return {
+      type: p.type,
+      props: unknownCheckingProxy(structuredClone(view.get(p.urn)?.outputs ?? {})),
+      urn: p.urn,
+      name: p.name,
+    };
+  };
+
+  for (const pack of packs) {
+    for (const policy of pack.policies) {
+      const resolved = pack.resolved.get(policy.name) ?? {
+        level: "advisory" as EnforcementLevel,
+        config: {},
+      };
+      const configured = resolved.level;
+      const prerequisite = prerequisiteOf(policy);
+      const kind: "resource" | "stack" = isStackPolicy(policy) ? "stack" : "resource";
+      const results = { evaluated: 0, passed: 0, violations: 0, notApplicable: 0, errors: 0 };
+      const meta = policy as { configKey?: unknown; severity?: string; remediationSteps?: string };
+      const report: ReportPolicy = {
+        pack: pack.name,
+        name: policy.name,
+        description: policy.description,
+        level: configured,
+        prerequisite,
+        kind,
+        ...(meta.severity ? { severity: meta.severity } : {}),
+        ...(meta.remediationSteps ? { remediationSteps: meta.remediationSteps } : {}),
+        ...(typeof meta.configKey === "string" ? { configKey: meta.configKey } : {}),
+        results,
+      };
+      policies.push(report);
+      if (configured === "disabled") {
+        evaluations.push({
+          pack: pack.name,
+          policy: policy.name,
+          urn: null,
+          outcome: "disabled",
+          messages: ["disabled by configuration"],
+        });
+        continue;
+      }
+      const getConfig = () => structuredClone(resolved.config);
+
+      /** Records what one policy run reported; returns the violations it added. */
+      const makeReporter = (level: EnforcementLevel, defaultUrn: string | null, sink: string[]) => {
+        return (message: unknown, urn?: string) => {
+          let text: string;
+          let target = urn ?? defaultUrn;
+          let lvl = level;
+          if (message !== null && typeof message === "object") {
+            const info = message as {
+              message?: string;
+              description?: string;
+              urn?: string;
+              enforcementLevel?: EnforcementLevel;
+            };
+            text = info.message || info.description || policy.description;
+            if (info.urn) target = info.urn;
+            if (info.enforcementLevel) lvl = info.enforcementLevel;
+          } else {
+            text = typeof message === "string" && message ? message : policy.description;
+          }
+          text = clean(text);
+          sink.push(text);
+          const res = target ? byUrn.get(target) : undefined;
+          violations.push({
+            pack: pack.name,
+            policy: policy.name,
+            level: lvl,
+            urn: target ?? null,
+            message: text,
+            prerequisite,
+            ...(res ? { resourceType: res.type, resourceName: res.name } : {}),
+            ...(meta.severity ? { severity: meta.severity } : {}),
+          });
+        };
+      };
+
+      if (kind === "resource" && isResourcePolicy(policy)) {
+        if (!policy.validateResource) {
+          notes.push(
+            `${pack.name}/${policy.name}: remediation-only policy; offline nothing is remediated, so it was not evaluated`,
+          );
+          continue;
+        }
+        // The engine downgrades remediate to mandatory for a violation it still sees after remediating; offline
+        // nothing is remediated, so a policy that can remediate is reported only.
+        let level = configured;
+        if (configured === "remediate") {
+          if (typeof policy.remediateResource === "function") {
+            notes.push(
+              `${pack.name}/${policy.name}: enforcement level "remediate": offline the resource is not changed; its violations are reported only (the engine would fix them during pulumi up)`,
+            );
+          } else {
+            level = "mandatory";
+          }
+        }
+        const validations = Array.isArray(policy.validateResource)
+          ? policy.validateResource
+          : [policy.validateResource];
+        const fastType = Array.isArray(policy.validateResource)
+          ? undefined
+          : getPulumiType(policy.validateResource);
+        for (const r of resources) {
+          if (fastType && r.type !== fastType) {
+            results.notApplicable++;
+            continue;
+          }
+          const messages: string[] = [];
+          const reportViolation = makeReporter(level, r.urn, messages);
+          let applicable = false;
+          let failure: string | undefined;
+          for (const validation of validations) {
+            const props = unknownCheckingProxy(structuredClone(view.get(r.urn)?.inputs ?? {}));
+            const type = r.type;
+            const args: Record<string, unknown> = {
+              type,
+              props,
+              urn: r.urn,
+              name: r.name,
+              opts: optsOf(r),
+              stackTags: STACK_TAGS,
+              isType: (cls: unknown) => isTypeOf(type, cls),
+              asType: (cls: unknown) => (isTypeOf(type, cls) ? props : undefined),
+              getConfig,
+              notApplicable: throwNotApplicable,
+            };
+            const provider = providerOf(r);
+            if (provider) args.provider = provider;
+            try {
+              await Promise.resolve(validation(args as never, reportViolation as never));
+              applicable = true;
+            } catch (e) {
+              if (e instanceof NotApplicableError || (e as Error)?.constructor?.name === "NotApplicableError")
+                continue;
+              applicable = true;
+              if (e instanceof UnknownValueError) {
+                makeReporter(
+                  "advisory",
+                  r.urn,
+                  messages,
+                )(`can't run policy '${policy.name}' during preview: ${(e as Error).message}`);
+              } else {
+                failure = clean(`${(e as Error)?.message ?? String(e)}`);
+              }
+            }
+          }
+          if (!applicable) {
+            results.notApplicable++;
+            continue;
+          }
+          results.evaluated++;
+          const base = {
+            pack: pack.name,
+            policy: policy.name,
+            urn: r.urn,
+            resourceType: r.type,
+            resourceName: r.name,
+          };
+          if (failure !== undefined) {
+            results.errors++;
+            errors.push({ pack: pack.name, policy: policy.name, urn: r.urn, message: failure });
+            evaluations.push({ ...base, outcome: "error", messages: [failure, ...messages] });
+          } else if (messages.length > 0) {
+            results.violations += messages.length;
+            evaluations.push({ ...base, outcome: "violation", messages });
+          } else {
+            results.passed++;
+            evaluations.push({ ...base, outcome: "pass", messages: [] });
+          }
+        }
+        continue;
+      }
+
+      if (kind === "stack" && isStackPolicy(policy)) {
+        // Stack policies cannot be remediated: the engine treats remediate as mandatory.
+        const level: EnforcementLevel = configured === "remediate" ? "mandatory" : configured;
+        const fastType = getPulumiType(policy.validateStack);
+        if (fastType && !resources.some((r) => r.type === fastType)) {
+          results.notApplicable++;
+          evaluations.push({
+            pack: pack.name,
+            policy: policy.name,
+            urn: null,
+            outcome: "notApplicable",
+            messages: [`Policy only applies to resources of type '${fastType}'`],
+          });
+          continue;
+        }
+        const messages: string[] = [];
+        const reportViolation = makeReporter(level, null, messages);
+        let failure: string | undefined;
+        let notApplicable: string | undefined;
+        try {
+          const stackResources = buildStackResources(resources, view, providerOf);
+          await Promise.resolve(
+            policy.validateStack(
+              {
+                resources: stackResources,
+                getConfig,
+                stackTags: STACK_TAGS,
+                notApplicable: throwNotApplicable,
+              } as never,
+              reportViolation as never,
+            ),
+          );
+        } catch (e) {
+          if (e instanceof NotApplicableError || (e as Error)?.constructor?.name === "NotApplicableError") {
+            notApplicable = (e as NotApplicableError).reason ?? "Policy does not apply";
+          } else if (e instanceof UnknownValueError) {
+            makeReporter(
+              "advisory",
+              null,
+              messages,
+            )(`can't run policy '${policy.name}' during preview: ${(e as Error).message}`);
+          } else {
+            failure = clean(`${(e as Error)?.message ?? String(e)}`);
+          }
+        }
+        const base = { pack: pack.name, policy: policy.name, urn: null };
+        if (notApplicable !== undefined) {
+          results.notApplicable++;
+          evaluations.push({ ...base, outcome: "notApplicable", messages: [notApplicable] });
+          continue;
+        }
+        results.evaluated++;
+        if (failure !== undefined) {
+          results.errors++;
+          errors.push({ pack: pack.name, policy: policy.name, urn: null, message: failure });
+          evaluations.push({ ...base, outcome: "error", messages: [failure, ...messages] });
+        } else if (messages.length > 0) {
+          results.violations += messages.length;
+          evaluations.push({ ...base, outcome: "violation", messages });
+        } else {
+          results.passed++;
+          evaluations.push({ ...base, outcome: "pass", messages: [] });
+        }
+        continue;
+      }
+      notes.push(
+        `${pack.name}/${policy.name}: neither validateResource, remediateResource nor validateStack; skipped`,
+      );
+    }
+  }
+  return { policies, evaluations, violations, errors, notes };
+}
+
+/** The `resources` argument of a stack policy: outputs as props, parent and dependencies linked as objects. */
+function buildStackResources(
+  resources: readonly CapturedResource[],
+  view: ReadonlyMap<string, PlainView>,
+  providerOf: (r: CapturedResource) => unknown,
+) {
+  const built = resources.map((r) => {
+    const props = unknownCheckingProxy(structuredClone(view.get(r.urn)?.outputs ?? {}));
+    const type = r.type;
+    const resource: Record<string, unknown> = {
+      type,
+      props,
+      urn: r.urn,
+      name: r.name,
+      opts: optsOf(r),
+      dependencies: [],
+      propertyDependencies: {},
+      isType: (cls: unknown) => isTypeOf(type, cls),
+      asType: (cls: unknown) => (isTypeOf(type, cls) ? props : undefined),
+    };
+    const provider = providerOf(r);
+    if (provider) resource.provider = provider;
+    return { resource, source: r };
+  });
+  const byUrn = new Map(built.map((b) => [b.source.urn, b.resource]));
+  for (const { resource, source } of built) {
+    if (source.parent && byUrn.has(source.parent)) resource.parent = byUrn.get(source.parent);
+    resource.dependencies = source.dependencies.map((d) => byUrn.get(d)).filter(Boolean);
+    const deps: Record<string, unknown[]> = {};
+    for (const [k, urns] of Object.entries(source.propertyDependencies))
+      deps[k] = urns.map((d) => byUrn.get(d)).filter(Boolean);
+    resource.propertyDependencies = deps;
+  }
+  return built.map((b) => b.resource);
+}

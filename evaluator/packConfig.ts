@@ -1,0 +1,169 @@
+/**
+ * Policy pack config, in the format `pulumi up --policy-pack-config FILE` reads:
+ *
+ *   { "all": "mandatory",                                  // or { "enforcementLevel": "mandatory" }
+ *     "<policy-name>": "advisory",                         // just a level
+ *     "<policy-name>": { "enforcementLevel": "advisory", "<key>": <value>, ... } }
+ *
+ * Resolves each policy's effective enforcement level and config (pack initial config, then the file; schema
+ * defaults filled in) and validates the config against the policy's `configSchema`. Pure.
+ */
+import type { Policy } from "@pulumi/policy";
+import type { EnforcementLevel } from "../lib/reports/model";
+import { didYouMean } from "../lib/config/load";
+import { applyDefaults, validateSchema } from "./jsonSchema";
+
+export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
+  "advisory",
+  "mandatory",
+  "remediate",
+  "disabled",
+];
+
+export interface ResolvedPolicyConfig {
+  /** The level the engine would use. */
+  level: EnforcementLevel;
+  /** What `args.getConfig()` returns: the config properties with schema defaults, without enforcementLevel. */
+  config: Record<string, unknown>;
+}
+
+export interface ResolvedPackConfig {
+  policies: Map<string, ResolvedPolicyConfig>;
+  /** Usage errors (exit 2): `<file>: <key>: <message>`. */
+  problems: string[];
+  /** Non-fatal remarks. */
+  notes: string[];
+}
+
+interface PackLike {
+  name: string;
+  enforcementLevel: EnforcementLevel;
+  policies: Policy[];
+  initialConfig?: Record<string, unknown>;
+}
+
+/**
+ * Resolves levels and config for every policy of `pack`. `fileConfig` is the parsed --policy-pack-config file
+ * (or undefined), `fileName` names it in problems.
+ */
+export function resolvePackConfig(
+  pack: PackLike,
+  fileConfig: unknown,
+  fileName = "policy pack config",
+  /** Values taken from the stack config, given to every policy whose configSchema has the key (lowest layer). */
+  derived: Record<string, unknown> = {},
+): ResolvedPackConfig {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const names = pack.policies.map((p) => p.name);
+  const layers: Array<{ source: string; entries: Record<string, unknown> }> = [];
+  const derivedEntries: Record<string, unknown> = {};
+  for (const policy of pack.policies) {
+    const keys = Object.keys(
+      (policy.configSchema as { properties?: object } | undefined)?.properties ?? {},
+    ).filter((k) => k in derived);
+    if (keys.length > 0)
+      derivedEntries[policy.name] = Object.fromEntries(keys.map((k) => [k, structuredClone(derived[k])]));
+  }
+  if (Object.keys(derivedEntries).length > 0)
+    layers.push({ source: "stack config", entries: derivedEntries });
+  if (pack.initialConfig)
+    layers.push({ source: `${pack.name} (initial config)`, entries: pack.initialConfig });
+  if (fileConfig !== undefined) {
+    if (fileConfig === null || typeof fileConfig !== "object" || Array.isArray(fileConfig)) {
+      problems.push(
+        `${fileName}: (file): must be a JSON object mapping "all" or policy names to a level or to { "enforcementLevel": ..., ...config }`,
+      );
+    } else {
+      layers.push({ source: fileName, entries: fileConfig as Record<string, unknown> });
+    }
+  }
+
+  let allLevel: EnforcementLevel | undefined;
+  const perPolicy = new Map<
+    string,
+    { level?: EnforcementLevel; properties: Record<string, unknown>; source: string }
+  >();
+  for (const { source, entries } of layers) {
+    for (const [key, value] of Object.entries(entries)) {
+      const parsed = parseEntry(value);
+      if ("error" in parsed) {
+        problems.push(`${source}: ${key}: ${parsed.error}`);
+        continue;
+      }
+      if (key === "all") {
+        if (Object.keys(parsed.properties).length > 0) {
+          problems.push(
+            `${source}: all: takes only an enforcement level; put config keys under the policy's own name`,
+          );
+        }
+        if (parsed.level) allLevel = parsed.level;
+        continue;
+      }
+      if (!names.includes(key)) {
+        const hint = didYouMean(key, names);
+        problems.push(
+          `${source}: ${key}: pack "${pack.name}" has no such policy${hint ? `; did you mean "${hint}"?` : `; its policies are ${names.join(", ")}`}`,
+        );
+        continue;
+      }
+      const previous = perPolicy.get(key);
+      perPolicy.set(key, {
+        level: parsed.level ?? previous?.level,
+        properties: { ...(previous?.properties ?? {}), ...parsed.properties },
+        source,
+      });
+    }
+  }
+
+  const policies = new Map<string, ResolvedPolicyConfig>();
+  for (const policy of pack.policies) {
+    const given = perPolicy.get(policy.name);
+    const level =
+      given?.level ??
+      allLevel ??
+      (policy.enforcementLevel as EnforcementLevel | undefined) ??
+      pack.enforcementLevel ??
+      "advisory";
+    let config = { ...(given?.properties ?? {}) };
+    const schema = policy.configSchema as
+      { properties?: Record<string, unknown>; required?: string[] } | undefined;
+    if (schema) {
+      config = applyDefaults(config, schema);
+      for (const problem of validateSchema(config, { type: "object", ...schema })) {
+        problems.push(`${given?.source ?? fileName}: ${policy.name}.${problem.path}: ${problem.message}`);
+      }
+    } else if (Object.keys(config).length > 0) {
+      notes.push(
+        `${given?.source}: ${policy.name}: has config keys (${Object.keys(config).join(", ")}) but the policy declares no configSchema`,
+      );
+    }
+    policies.set(policy.name, { level, config });
+  }
+  return { policies, problems, notes };
+}
+
+function parseEntry(
+  value: unknown,
+): { level?: EnforcementLevel; properties: Record<string, unknown> } | { error: string } {
+  if (typeof value === "string") {
+    if (!(ENFORCEMENT_LEVELS as string[]).includes(value)) {
+      return {
+        error: `${JSON.stringify(value)} is not an enforcement level; use one of ${ENFORCEMENT_LEVELS.join(", ")}`,
+      };
+    }
+    return { level: value as EnforcementLevel, properties: {} };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return {
+      error: `must be an enforcement level (${ENFORCEMENT_LEVELS.join(", ")}) or an object of config keys`,
+    };
+  }
+  const { enforcementLevel, ...properties } = value as Record<string, unknown>;
+  if (enforcementLevel !== undefined && !(ENFORCEMENT_LEVELS as unknown[]).includes(enforcementLevel)) {
+    return {
+      error: `enforcementLevel ${JSON.stringify(enforcementLevel)} is not one of ${ENFORCEMENT_LEVELS.join(", ")}`,
+    };
+  }
+  return { ...(enforcementLevel ? { level: enforcementLevel as EnforcementLevel } : {}), properties };
+}

@@ -1,0 +1,126 @@
+/**
+ * Turning Pulumi's wire values into plain JSON, and keeping secrets out of what the checker reports.
+ * Pure (no Pulumi import): the signatures are Pulumi's wire constants.
+ */
+import { SECRET_MARKER } from "../lib/reports/model";
+
+/** Pulumi's wire signatures (see @pulumi/pulumi/runtime/rpc.js). */
+export const SIG = {
+  key: "4dabf18193072939515e22adb298388d",
+  secret: "1b47061264138c4ac30d75fd1eb44270",
+  resource: "5cf8f73096256a8f31e491e813e4eb8e",
+  output: "d0e6a833031e9bbcd3f4e8bde6ca49a4",
+  asset: "c44067f5952c0a294b673a41bacd8c17",
+  archive: "0def7320c3a5731c473e5ecbe6d01bc7",
+} as const;
+
+/** The wire value of an unknown (computed) property. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isSecretWrapper(value: unknown): boolean {
+  return (
+    value !== null && typeof value === "object" && (value as Record<string, unknown>)[SIG.key] === SIG.secret
+  );
+}
+
+/**
+ * Serialized properties (wire form) to plain JSON, the way the engine hands them to an analyzer: secrets
+ * unwrapped, resource references downgraded to their id (custom) or URN (component), unknowns dropped.
+ */
+export function wireToPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(wireToPlain);
+  if (value === UNKNOWN) return undefined;
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  switch (obj[SIG.key]) {
+    case SIG.secret:
+      return wireToPlain(obj.value);
+    case SIG.resource:
+      return typeof obj.id === "string" && obj.id !== "" ? obj.id : obj.urn;
+    case SIG.output:
+      return obj.known === false ? undefined : wireToPlain(obj.value);
+    default:
+      break;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const plain = wireToPlain(v);
+    if (plain !== undefined) out[k] = plain;
+  }
+  return out;
+}
+
+/** Any JS value to plain JSON (functions dropped, cycles cut, Pulumi Outputs/Resources described). */
+export function toPlain(value: unknown, seen = new WeakSet<object>()): unknown {
+  if (value === null || value === undefined) return value ?? null;
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "function" || typeof value === "symbol") return undefined;
+  if (typeof value !== "object") return value;
+  if (seen.has(value)) return "[circular]";
+  seen.add(value);
+  try {
+    if (isSecretWrapper(value)) return toPlain((value as { value: unknown }).value, seen);
+    if (value instanceof Date) return value.toISOString();
+    if (Array.isArray(value)) return value.map((v) => toPlain(v, seen) ?? null);
+    const obj = value as Record<string, unknown>;
+    if (obj.__pulumiOutput === true) return "[output]";
+    if (obj.__pulumiResource === true) return "[resource]";
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(obj)) {
+      const plain = toPlain(v, seen);
+      if (plain !== undefined) out[k] = plain;
+    }
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+/** A deep copy of `value` with every dotted path (`a.b[2].c`) replaced by SECRET_MARKER where present. */
+export function maskPaths<T>(value: T, paths: readonly string[]): T {
+  if (paths.length === 0) return value;
+  const copy = structuredClone(value) as unknown;
+  for (const dotted of paths) {
+    const parts = splitDotted(dotted);
+    if (parts.length === 0) continue;
+    let node: unknown = copy;
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (node === null || typeof node !== "object") break;
+      node = (node as Record<string, unknown>)[parts[i]!];
+    }
+    const last = parts[parts.length - 1]!;
+    if (node !== null && typeof node === "object" && last in (node as object)) {
+      (node as Record<string, unknown>)[last] = SECRET_MARKER;
+    }
+  }
+  return copy as T;
+}
+
+/** Replaces any occurrence of a known secret inside strings (keys and values) with SECRET_MARKER. */
+export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
+  const list = secrets
+    .filter((s) => s.length >= 4 && s !== SECRET_MARKER)
+    .sort((a, b) => b.length - a.length);
+  if (list.length === 0) return value;
+  const scrub = (v: unknown): unknown => {
+    if (typeof v === "string") return scrubString(v, list);
+    if (Array.isArray(v)) return v.map(scrub);
+    if (v === null || typeof v !== "object") return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, child] of Object.entries(v)) out[scrubString(k, list)] = scrub(child);
+    return out;
+  };
+  return scrub(value) as T;
+}
+
+export function scrubString(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join(SECRET_MARKER);
+  return out;
+}
+
+function splitDotted(dotted: string): string[] {
+  const parts: string[] = [];
+  for (const m of dotted.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) parts.push(m[1] ?? m[2]!);
+  return parts;
+}

@@ -1,0 +1,675 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- resource inputs, outputs and schemas here are untyped JSON (as in pulumi.dynamic.ResourceProvider) */
+/**
+ * Runs a Pulumi program in-process under `pulumi.runtime.setMocks`-style mocks and captures every resource it
+ * registers, with the options a plain mock never sees (parent, protect, retainOnDelete, additionalSecretOutputs,
+ * dependencies, provider) and which inputs were secret. Dynamic resources can be executed for real through a
+ * pluggable `dynamicExecutor`, so policies see the state a real `create` would produce.
+ *
+ * Uses internal SDK modules (`runtime/mocks` MockMonitor, `runtime/settings` waitForRPCs, `runtime/state`):
+ * @pulumi/pulumi is pinned (3.245.0) in package.json for that reason.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { SECRET_MARKER } from "../lib/reports/model";
+import { isSecretWrapper, maskPaths, scrubSecrets, toPlain, wireToPlain } from "./plain";
+
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+  MockMonitor: new (mocks: pulumi.runtime.Mocks) => {
+    registerResource(
+      req: RegisterResourceRequest,
+      callback: (err: unknown, res?: unknown) => void,
+    ): Promise<void>;
+  };
+};
+
+const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+const state = require("@pulumi/pulumi/runtime/state") as {
+  getStore(): { settings: { monitor?: unknown; options: Record<string, unknown> } } & Record<string, unknown>;
+};
+
+/** Store flags `setMocks` turns on (see @pulumi/pulumi/runtime/mocks.js); setMockOptions alone leaves them off. */
+const MOCK_FEATURES: Record<string, boolean> = {
+  supportsSecrets: true,
+  supportsResourceReferences: true,
+  supportsOutputValues: false,
+  supportsDeletedWith: true,
+  supportsReplaceWith: true,
+  supportsAliasSpecs: true,
+  supportsTransforms: false,
+  supportsParameterization: true,
+  supportsResourceHooks: true,
+  supportsErrorHooks: true,
+};
+
+/** The protobuf request fields read here (see @pulumi/pulumi/proto/resource_pb.d.ts). */
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+  getDependenciesList(): string[];
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getProvider(): string;
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  getPropertydependenciesMap(): {
+    forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+/** The dynamic resource type token every `pulumi.dynamic.Resource` registers with. */
+export const DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
+
+/** The engine's root resource type; the evaluator adds one so top-level resources have the engine's parent. */
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** A resource as captured, before the evaluator hands it to policies. */
+export interface CapturedResource {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  parent: string;
+  protect: boolean;
+  retainOnDelete: boolean;
+  additionalSecretOutputs: string[];
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  ignoreChanges: string[];
+  deleteBeforeReplace?: boolean;
+  customTimeouts: { createSeconds: number; updateSeconds: number; deleteSeconds: number };
+  provider: string;
+  /** Inputs as plain JSON, secret values replaced by SECRET_MARKER. */
+  inputs: Record<string, unknown>;
+  /** Outputs (inputs plus mock or dynamic outs), secret values replaced by SECRET_MARKER. */
+  outputs: Record<string, unknown>;
+  secretPaths: string[];
+}
+
+/** Runs a dynamic resource's provider for real (e.g. against the emulator); returns its outs. */
+export type DynamicExecutor = (
+  type: string,
+  name: string,
+  /** Plaintext inputs (secrets unwrapped), without the serialized `__provider`. */
+  inputs: Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
+
+/** Answers a provider function call (invoke) under mocks. */
+export type InvokeHandler = (inputs: Record<string, any>) => Record<string, any>;
+
+export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000001";
+export const MOCK_TENANT_ID = "00000000-0000-0000-0000-0000000000aa";
+
+/** Canned answers for provider functions the components call. Extend per run with `invokes`. */
+export const DEFAULT_INVOKES: Record<string, InvokeHandler> = {
+  "azure-native:authorization:getClientConfig": () => ({
+    subscriptionId: MOCK_SUBSCRIPTION_ID,
+    tenantId: MOCK_TENANT_ID,
+    clientId: "offline-client",
+    objectId: "offline-object",
+  }),
+  "azuread:index/getClientConfig:getClientConfig": () => ({
+    tenantId: MOCK_TENANT_ID,
+    clientId: "offline-client",
+    objectId: "offline-object",
+  }),
+  "azuread:index/getServicePrincipal:getServicePrincipal": (inputs) => ({
+    clientId: inputs.clientId,
+    objectId: `sp-object-${inputs.clientId}`,
+    id: `/servicePrincipals/sp-object-${inputs.clientId}`,
+    appRoleIds: {},
+    oauth2PermissionScopeIds: {},
+    appRoles: [],
+    oauth2PermissionScopes: [],
+  }),
+  "azure-native:keyvault:getVault": (inputs) => ({
+    id: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${inputs.vaultName}`,
+    name: inputs.vaultName,
+    properties: { vaultUri: `https://${inputs.vaultName}.vault.azure.net/` },
+  }),
+  "azure-native:resources:getResourceGroup": (inputs) => ({
+    id: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}`,
+    name: inputs.resourceGroupName,
+    location: "westeurope",
+  }),
+};
+
+/** Computed outputs a mock adds per type token (beyond the echoed inputs and `id`); `secret` lists secret outputs. */
+export const COMPUTED_OUTPUTS: Record<
+  string,
+  (
+    name: string,
+    inputs: Record<string, any>,
+    seq: number,
+  ) => { outputs: Record<string, unknown>; secret?: string[] }
+> = {
+  "azure-native:network:PublicIPAddress": (_name, _inputs, seq) => ({
+    outputs: { ipAddress: `20.50.${(seq >> 8) & 255}.${seq & 255}` },
+  }),
+  "azure-native:keyvault:Vault": (name, inputs) => ({
+    outputs: {
+      properties: {
+        ...(inputs.properties ?? {}),
+        vaultUri: `https://${inputs.vaultName ?? name}.vault.azure.net/`,
+      },
+    },
+  }),
+  "azuread:index/application:Application": (name) => ({
+    outputs: { clientId: `${name}-client-id`, objectId: `${name}-object-id` },
+  }),
+  "azuread:index/servicePrincipal:ServicePrincipal": (name) => ({
+    outputs: { objectId: `${name}-object-id` },
+  }),
+  "azure-native:managedidentity:UserAssignedIdentity": (name) => ({
+    outputs: { principalId: `${name}-principal-id`, clientId: `${name}-client-id`, tenantId: MOCK_TENANT_ID },
+  }),
+  "azuread:index/applicationPassword:ApplicationPassword": (name) => ({
+    outputs: { value: `${name}-offline-password`, keyId: `${name}-key-id` },
+    secret: ["value"],
+  }),
+};
+
+/** Azure resource id paths by type token: provider namespace/collection and the input naming the resource. */
+const AZURE_IDS: Record<
+  string,
+  { path: (name: string, i: Record<string, any>) => string; rgScoped?: false }
+> = {
+  "azure-native:resources:ResourceGroup": {
+    path: (n, i) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${i.resourceGroupName ?? n}`,
+    rgScoped: false,
+  },
+  "azure-native:keyvault:Vault": { path: (n, i) => `Microsoft.KeyVault/vaults/${i.vaultName ?? n}` },
+  "azure-native:keyvault:Secret": {
+    path: (n, i) => `Microsoft.KeyVault/vaults/${i.vaultName}/secrets/${i.secretName ?? n}`,
+  },
+  "azure-native:network:PublicIPAddress": {
+    path: (n, i) => `Microsoft.Network/publicIPAddresses/${i.publicIpAddressName ?? n}`,
+  },
+  "azure-native:network:NetworkSecurityGroup": {
+    path: (n, i) => `Microsoft.Network/networkSecurityGroups/${i.networkSecurityGroupName ?? n}`,
+  },
+  "azure-native:network:VirtualNetwork": {
+    path: (n, i) => `Microsoft.Network/virtualNetworks/${i.virtualNetworkName ?? n}`,
+  },
+  "azure-native:network:Subnet": {
+    path: (n, i) => `Microsoft.Network/virtualNetworks/${i.virtualNetworkName}/subnets/${i.subnetName ?? n}`,
+  },
+  "azure-native:network:ApplicationGateway": {
+    path: (n, i) => `Microsoft.Network/applicationGateways/${i.applicationGatewayName ?? n}`,
+  },
+  "azure-native:network:WebApplicationFirewallPolicy": {
+    path: (n, i) => `Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/${i.policyName ?? n}`,
+  },
+  "azure-native:managedidentity:UserAssignedIdentity": {
+    path: (n, i) => `Microsoft.ManagedIdentity/userAssignedIdentities/${i.resourceName ?? n}`,
+  },
+  "azure-native:authorization:RoleAssignment": {
+    path: (n, i) =>
+      `${i.scope ?? `/subscriptions/${MOCK_SUBSCRIPTION_ID}`}/providers/Microsoft.Authorization/roleAssignments/${i.roleAssignmentName ?? n}`,
+    rgScoped: false,
+  },
+};
+
+/**
+ * The id a mocked resource gets: an Azure resource id for azure-native (components parse them, e.g. a vault id),
+ * `<name>-id` for everything else.
+ */
+export function mockId(type: string, name: string, inputs: Record<string, any>): string {
+  const known = AZURE_IDS[type];
+  const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName ?? "rg"}/providers/`;
+  if (known) return known.rgScoped === false ? known.path(name, inputs) : rg + known.path(name, inputs);
+  const [pkg, module, kind] = type.split(":");
+  if (pkg === "azure-native" && module && kind) {
+    const own = Object.entries(inputs).find(
+      ([k, v]) => /Name$/.test(k) && k !== "resourceGroupName" && typeof v === "string",
+    );
+    const namespace = `Microsoft.${module.charAt(0).toUpperCase()}${module.slice(1)}`;
+    return `${rg}${namespace}/${kind.charAt(0).toLowerCase()}${kind.slice(1)}s/${own?.[1] ?? name}`;
+  }
+  return `${name}-id`;
+}
+
+export interface RunProgramOptions {
+  /** The program's entry file (index.ts). */
+  program: string;
+  /** The project folder: its own modules are re-required fresh on every run. */
+  projectDir: string;
+  project: string;
+  stack: string;
+  /** Engine-style config: `ns:key` to string (objects as JSON). */
+  config: Record<string, string>;
+  /** Config keys to mark secret. */
+  secretKeys: string[];
+  /** Plaintext secret values known to this run (overrides): scrubbed from everything captured. */
+  knownSecrets?: string[];
+  /** Execute dynamic resources for real; otherwise their inputs are echoed as outputs. */
+  dynamicExecutor?: DynamicExecutor;
+  /** Extra or replacement invoke answers by token. */
+  invokes?: Record<string, InvokeHandler>;
+  /** Run as a preview (pulumi.runtime.isDryRun() true). Default false, so outputs resolve. */
+  preview?: boolean;
+}
+
+export interface RunProgramResult {
+  resources: CapturedResource[];
+  /** Stack outputs (the program's exports), secrets masked. */
+  outputs: Record<string, unknown>;
+  /** Provider function calls made (token and plain inputs). */
+  invokes: Array<{ token: string; inputs: Record<string, unknown> }>;
+  /** What the program threw, if it failed. */
+  error?: unknown;
+  /** Every secret plaintext seen (to scrub from policy messages). Never print. */
+  secrets: Set<string>;
+  /** By URN: inputs and outputs as the engine hands them to policies (secrets unwrapped). Never print. */
+  policyView: Map<string, PlainView>;
+}
+
+/** A resource's properties with secrets in plaintext, as policies see them under the engine. */
+export interface PlainView {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
+/** Folders of the project that are infrastructure of the checker, not of the program (kept in require.cache). */
+const KEEP_CACHED = ["node_modules", "evaluator", "cli", "bench", "lib/reports"];
+
+/** Removes the program and the project's own modules from require.cache so the program runs fresh. */
+export function clearProjectModules(projectDir: string, program: string): void {
+  const root = path.resolve(projectDir) + path.sep;
+  const keep = KEEP_CACHED.map((d) => path.join(root, d) + path.sep);
+  const programPath = path.resolve(program);
+  for (const key of Object.keys(require.cache)) {
+    if (key === programPath) {
+      delete require.cache[key];
+      continue;
+    }
+    if (!key.startsWith(root) || key.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    if (keep.some((k) => key.startsWith(k))) continue;
+    if (
+      key.startsWith(path.join(root, "test") + path.sep) &&
+      !key.startsWith(path.join(root, "test", "fixtures") + path.sep)
+    )
+      continue;
+    delete require.cache[key];
+  }
+}
+
+/**
+ * Runs `options.program` under mocks and returns what it registered. Never throws for a program failure:
+ * the error is returned in `error` (a ConfigError thrown at the top of the program means zero resources).
+ * Not reentrant: the Pulumi runtime state is process-global, so runs are serialized by a lock.
+ */
+export async function runProgram(options: RunProgramOptions): Promise<RunProgramResult> {
+  const release = await acquire();
+  try {
+    return await runProgramUnlocked(options);
+  } finally {
+    release();
+  }
+}
+
+let lock: Promise<void> = Promise.resolve();
+function acquire(): Promise<() => void> {
+  let release!: () => void;
+  const next = new Promise<void>((resolve) => (release = resolve));
+  const previous = lock;
+  lock = previous.then(() => next);
+  return previous.then(() => release);
+}
+
+async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgramResult> {
+  const resources: CapturedResource[] = [];
+  const plain = new Map<CapturedResource, PlainView>();
+  const invokes: RunProgramResult["invokes"] = [];
+  const secrets = new Set<string>((options.knownSecrets ?? []).filter((s) => s.length > 0));
+  const errors: unknown[] = [];
+  const invokeTable = { ...DEFAULT_INVOKES, ...(options.invokes ?? {}) };
+  let seq = 0;
+  let current: CapturedResource | undefined;
+
+  const mocks: pulumi.runtime.Mocks = {
+    async newResource(args) {
+      const record =
+        current !== undefined && current.type === args.type && current.name === args.name
+          ? current
+          : undefined;
+      current = undefined;
+      const inputs = record
+        ? structuredClone(plain.get(record)!.inputs)
+        : (toPlain(args.inputs) as Record<string, unknown>);
+      seq++;
+      let outputs: Record<string, unknown>;
+      const secretOutputs: string[] = [];
+      if (args.type === DYNAMIC_TYPE && options.dynamicExecutor) {
+        const { __provider: _serialized, ...rest } = inputs;
+        // A failed create fails the run (as it fails `pulumi up`), but the program must still finish: a
+        // rejected mock leaves the resource's outputs unresolved and the run would wait for them forever.
+        let outs: unknown = {};
+        try {
+          outs = await options.dynamicExecutor(args.type, args.name, rest);
+        } catch (error) {
+          const kind = typeof rest.vpconnectResource === "string" ? rest.vpconnectResource : args.type;
+          errors.push(new Error(`${kind} ${args.name}: ${(error as Error)?.message ?? String(error)}`));
+        }
+        outputs = { ...rest, ...(toPlain(outs) as Record<string, unknown>)};
+      } else {
+        const computed = COMPUTED_OUTPUTS[args.type]?.(args.name, inputs, seq);
+        outputs = { ...inputs, ...(computed?.outputs ?? {}) };
+        secretOutputs.push(...(computed?.secret ?? []));
+      }
+      const id = args.custom ? mockId(args.type, args.name, inputs) : undefined;
+      if (id !== undefined) outputs.id = id;
+      if (record) {
+        for (const p of secretOutputs) collectAt(outputs, p, secrets);
+        plain.get(record)!.outputs = outputs;
+        record.secretPaths.push(...secretOutputs.filter((p) => !record.secretPaths.includes(p)));
+      }
+      return { id, state: outputs };
+    },
+    call(args) {
+      const inputs = toPlain(args.inputs) as Record<string, any>;
+      invokes.push({ token: args.token, inputs });
+      const handler = invokeTable[args.token];
+      return handler ? handler(inputs) : {};
+    },
+  };
+
+  class RecordingMonitor extends MockMonitor {
+    override async registerResource(
+      req: RegisterResourceRequest,
+      callback: (err: unknown, res?: unknown) => void,
+    ) {
+      const raw = req.getObject()?.toJavaScript() ?? {};
+      const secretPaths: string[] = [];
+      findSecretPaths(raw, "", secretPaths);
+      const type = req.getType();
+      const name = req.getName();
+      const parent = req.getParent();
+      const timeouts = req.getCustomtimeouts();
+      const propertyDependencies: Record<string, string[]> = {};
+      req.getPropertydependenciesMap().forEach((v, k) => (propertyDependencies[k] = v.getUrnsList()));
+      const inputs = wireToPlain(raw) as Record<string, unknown>;
+      for (const p of secretPaths) collectAt(inputs, p, secrets);
+      const record: CapturedResource = {
+        urn: engineUrn(parent, type, name),
+        type,
+        name,
+        custom: req.getCustom(),
+        parent,
+        protect: req.getProtect(),
+        retainOnDelete: req.getRetainondelete(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        dependencies: req.getDependenciesList(),
+        propertyDependencies,
+        ignoreChanges: req.getIgnorechangesList(),
+        ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
+        customTimeouts: {
+          createSeconds: seconds(timeouts?.getCreate()),
+          updateSeconds: seconds(timeouts?.getUpdate()),
+          deleteSeconds: seconds(timeouts?.getDelete()),
+        },
+        provider: req.getProvider(),
+        inputs: {},
+        outputs: {},
+        secretPaths,
+      };
+      resources.push(record);
+      plain.set(record, { inputs, outputs: { ...inputs } });
+      // MockMonitor.registerResource calls mocks.newResource synchronously first: hand it this record.
+      current = record;
+      return super.registerResource(req, callback);
+    }
+
+    /** A component's `registerOutputs({...})`: under the engine these become its outputs (what stack policies see). */
+    registerResourceOutputs(
+      req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined },
+      callback: (err: unknown, res?: unknown) => void,
+    ) {
+      const record = resources.find((r) => r.urn === req.getUrn());
+      const raw = req.getOutputs()?.toJavaScript() ?? {};
+      if (record) {
+        const outputSecrets: string[] = [];
+        findSecretPaths(raw, "", outputSecrets);
+        const outputs = wireToPlain(raw) as Record<string, unknown>;
+        for (const p of outputSecrets) collectAt(outputs, p, secrets);
+        plain.get(record)!.outputs = { ...plain.get(record)!.outputs, ...outputs };
+        record.additionalSecretOutputs.push(
+          ...outputSecrets.filter((p) => !record.additionalSecretOutputs.includes(p)),
+        );
+      }
+      return (
+        MockMonitor.prototype as unknown as { registerResourceOutputs: (r: unknown, c: unknown) => void }
+      ).registerResourceOutputs.call(this, req, callback);
+    }
+  }
+
+  const store = state.getStore();
+  const previous = {
+    monitor: store.settings.monitor,
+    options: { ...store.settings.options },
+    flags: Object.fromEntries(Object.keys(MOCK_FEATURES).map((k) => [k, store[k]])),
+  };
+  // An apply that throws leaves its output unresolved forever: the first unhandled rejection ends the wait.
+  let failed!: () => void;
+  const failure = new Promise<void>((resolve) => (failed = resolve));
+  const onRejection = (reason: unknown) => {
+    errors.push(reason);
+    failed();
+  };
+  process.on("unhandledRejection", onRejection);
+  let outputs: Record<string, unknown> = {};
+  let stackOutputsPlain: Record<string, unknown> = {};
+  try {
+    pulumi.runtime.setMockOptions(
+      new RecordingMonitor(mocks),
+      options.project,
+      options.stack,
+      options.preview ?? false,
+    );
+    Object.assign(state.getStore(), MOCK_FEATURES);
+    pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+    clearProjectModules(options.projectDir, options.program);
+
+    let exported: unknown;
+    try {
+      exported = require(path.resolve(options.program));
+      if (typeof exported === "function") exported = await (exported as () => unknown)();
+      else if (exported && typeof (exported as { default?: unknown }).default === "function") {
+        exported = await (exported as { default: () => unknown }).default();
+      }
+    } catch (error) {
+      errors.push(error);
+    }
+    if (errors.length === 0)
+      ({ masked: outputs, plain: stackOutputsPlain } = await resolveOutputs(exported, secrets, errors, failure));
+    await settle(resources, invokes, errors);
+  } finally {
+    process.removeListener("unhandledRejection", onRejection);
+    if (previous.monitor !== undefined) {
+      pulumi.runtime.setMockOptions(
+        previous.monitor,
+        previous.options.project as string | undefined,
+        previous.options.stack as string | undefined,
+        previous.options.dryRun as boolean | undefined,
+      );
+      Object.assign(state.getStore(), previous.flags);
+    }
+  }
+
+  // The engine's root stack resource: parent of every top-level resource, its outputs are the stack outputs.
+  if (resources.length > 0 || errors.length === 0) {
+    const stackUrn = `urn:pulumi:${options.stack}::${options.project}::pulumi:pulumi:Stack::${options.project}-${options.stack}`;
+    const root: CapturedResource = {
+      urn: stackUrn,
+      type: ROOT_STACK_TYPE,
+      name: `${options.project}-${options.stack}`,
+      custom: false,
+      parent: "",
+      protect: false,
+      retainOnDelete: false,
+      additionalSecretOutputs: [],
+      dependencies: [],
+      propertyDependencies: {},
+      ignoreChanges: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      provider: "",
+      inputs: {},
+      outputs: {},
+      secretPaths: [],
+    };
+    for (const r of resources) if (r.parent === "") r.parent = stackUrn;
+    resources.unshift(root);
+    plain.set(root, { inputs: {}, outputs: stackOutputsPlain });
+  }
+
+  const secretList = [...secrets];
+  const policyView = new Map<string, PlainView>();
+  for (const r of resources) {
+    const view = plain.get(r)!;
+    policyView.set(r.urn, view);
+    if (r.type === ROOT_STACK_TYPE) {
+      r.outputs = scrubSecrets(outputs, secretList);
+      continue;
+    }
+    r.inputs = scrubSecrets(maskPaths(view.inputs, r.secretPaths), secretList);
+    r.outputs = scrubSecrets(
+      maskPaths(view.outputs, [...r.secretPaths, ...r.additionalSecretOutputs]),
+      secretList,
+    );
+    if (r.type === DYNAMIC_TYPE) {
+      for (const bag of [r.inputs, r.outputs]) {
+        if (typeof bag.__provider === "string")
+          bag.__provider = `[serialized dynamic provider, ${bag.__provider.length} chars]`;
+      }
+    }
+  }
+  return {
+    resources,
+    outputs: scrubSecrets(outputs, secretList) as Record<string, unknown>,
+    invokes,
+    secrets,
+    policyView,
+    ...(errors.length > 0 ? { error: errors[0] } : {}),
+  };
+}
+
+/** The URN the engine gives a resource: `urn:pulumi:<stack>::<project>::<parentType$>...<type>::<name>`. */
+export function engineUrn(parent: string, type: string, name: string): string {
+  let qualified = type;
+  if (parent) {
+    const parentType = parent.split("::")[2]!.split("$").pop();
+    qualified = `${parentType}$${type}`;
+  }
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}
+
+function seconds(value: string | undefined): number {
+  if (!value) return 0;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
+  if (!match) return 0;
+  const n = Number(match[1]);
+  return { ms: n / 1000, s: n, m: n * 60, h: n * 3600 }[match[2] ?? "s"] ?? n;
+}
+
+/** Awaits the program's exported outputs (every export; secret ones masked). */
+async function resolveOutputs(
+  exported: unknown,
+  secrets: Set<string>,
+  errors: unknown[],
+  failure: Promise<void>,
+): Promise<{ masked: Record<string, unknown>; plain: Record<string, unknown> }> {
+  const out: Record<string, unknown> = {};
+  const plainOut: Record<string, unknown> = {};
+  if (exported === null || typeof exported !== "object") return { masked: out, plain: plainOut };
+  for (const [key, value] of Object.entries(exported as Record<string, unknown>)) {
+    if (key === "__esModule" || typeof value === "function") continue;
+    try {
+      const output = pulumi.output(value);
+      const resolved = await Promise.race([Promise.all([valueOf(output), pulumi.isSecret(output)]), failure]);
+      if (resolved === undefined) return { masked: out, plain: plainOut };
+      const [plain, secret] = resolved;
+      plainOut[key] = toPlain(plain);
+      if (secret) {
+        collectAll(plain, secrets);
+        out[key] = SECRET_MARKER;
+      } else {
+        out[key] = toPlain(plain);
+      }
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  return { masked: out, plain: plainOut };
+}
+
+function valueOf<T>(output: pulumi.Output<T>): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    // An unknown value (preview) never reaches apply: resolve undefined once the output settled.
+    const internal = output as unknown as { promise?: (withUnknowns?: boolean) => Promise<T> };
+    if (typeof internal.promise === "function") internal.promise(true).then(resolve, reject);
+    else output.apply((v) => resolve(v));
+  });
+}
+
+/** Waits until no registration or call is pending (registrations chain: outputs feed further inputs). */
+async function settle(resources: unknown[], invokes: unknown[], errors: unknown[]): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const before = resources.length + invokes.length;
+    try {
+      await settings.waitForRPCs();
+    } catch (error) {
+      errors.push(error);
+      return;
+    }
+    await new Promise((r) => setImmediate(r));
+    if (resources.length + invokes.length === before) return;
+  }
+}
+
+/** Secret paths in a serialized property struct (Pulumi's secret wire marker). */
+function findSecretPaths(value: unknown, prefix: string, out: string[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => findSecretPaths(v, `${prefix}[${i}]`, out));
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  if (isSecretWrapper(value)) {
+    out.push(prefix);
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) findSecretPaths(v, prefix ? `${prefix}.${k}` : k, out);
+}
+
+/** Adds every string under `path` of `value` to `secrets`. */
+function collectAt(value: unknown, dotted: string, secrets: Set<string>): void {
+  let node: unknown = value;
+  for (const part of splitPath(dotted)) {
+    if (node === null || typeof node !== "object") return;
+    node = (node as Record<string, unknown>)[part];
+  }
+  collectAll(node, secrets);
+}
+
+function collectAll(value: unknown, secrets: Set<string>): void {
+  if (typeof value === "string") {
+    if (value.length >= 4 && value !== SECRET_MARKER) secrets.add(value);
+  } else if (typeof value === "number" || typeof value === "boolean") {
+    return;
+  } else if (Array.isArray(value)) {
+    value.forEach((v) => collectAll(v, secrets));
+  } else if (value !== null && typeof value === "object") {
+    Object.values(value).forEach((v) => collectAll(v, secrets));
+  }
+}
+
+export function splitPath(dotted: string): string[] {
+  const parts: string[] = [];
+  for (const m of dotted.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) parts.push(m[1] ?? m[2]!);
+  return parts;
+}

@@ -1,0 +1,83 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- resource inputs, outputs and schemas here are untyped JSON (as in pulumi.dynamic.ResourceProvider) */
+/** Short, human descriptions of captured resources for the table, Markdown and HTML reports. Pure. */
+import type { ReportPolicy, ReportResource } from "./model";
+
+type Props = Record<string, any>;
+const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+
+/** The settings of a resource that matter to Connect, in a few words. */
+export function keySettings(r: ReportResource): string {
+  const p = r.inputs as Props;
+  switch (r.type) {
+    case "pulumi:pulumi:Stack":
+      return "the stack";
+    case "azure-native:network:PublicIPAddress":
+      return join([p.sku?.name && `sku ${p.sku.name}`, p.publicIPAllocationMethod && `${p.publicIPAllocationMethod}`]);
+    case "azure-native:network:ApplicationGateway": {
+      const listeners = arr(p.httpListeners).map((l) => l.protocol).join("+");
+      return join([p.sku?.tier, listeners && `listeners ${listeners}`, p.sslPolicy?.policyName ?? p.sslPolicy?.minProtocolVersion, p.firewallPolicy?.id ? "WAF policy attached" : undefined]);
+    }
+    case "azure-native:network:WebApplicationFirewallPolicy": {
+      const rules = arr(p.customRules);
+      const values = rules.flatMap((x) => arr(x.matchConditions)).reduce((n, c) => n + arr(c.matchValues).length, 0);
+      return join([p.policySettings?.mode, p.policySettings?.state, `${rules.length} custom rule${rules.length === 1 ? "" : "s"}`, values ? `${values} allowed ranges` : undefined]);
+    }
+    case "azure-native:network:NetworkSecurityGroup": {
+      const rules = arr(p.securityRules);
+      const sources = rules.filter((x) => x.access === "Allow").reduce((n, x) => n + arr(x.sourceAddressPrefixes).length + (x.sourceAddressPrefix ? 1 : 0), 0);
+      return join([`${rules.length} rules`, `${sources} allowed sources`]);
+    }
+    case "azure-native:network:Subnet":
+      return join([p.addressPrefix, p.networkSecurityGroup?.id ? "NSG attached" : undefined]);
+    case "azure-native:network:VirtualNetwork":
+      return join(arr(p.addressSpace?.addressPrefixes));
+    case "azure-native:keyvault:Vault":
+      return join([
+        p.properties?.enableRbacAuthorization ? "RBAC" : undefined,
+        p.properties?.enablePurgeProtection ? "purge protection" : undefined,
+        p.properties?.softDeleteRetentionInDays && `soft delete ${p.properties.softDeleteRetentionInDays}d`,
+      ]);
+    case "azure-native:keyvault:Secret":
+      return join([p.secretName, p.properties?.attributes?.expires && `expires ${isoFromUnix(p.properties.attributes.expires)}`]);
+    case "azuread:index/application:Application":
+      return join([p.displayName, ...arr(p.web?.redirectUris).map((u) => `redirect ${u}`)]);
+    case "azuread:index/applicationPassword:ApplicationPassword":
+      return join([p.endDate && `ends ${String(p.endDate).slice(0, 10)}`]);
+    case "pulumi-nodejs:dynamic:Resource":
+      return join([
+        p.vpconnectResource,
+        Array.isArray(p.entries) ? `${p.entries.length} people` : undefined,
+        p.role && `role ${p.role}`,
+        typeof p.name === "string" ? p.name : undefined,
+        r.protect ? "protected" : undefined,
+        r.retainOnDelete ? "retained on delete" : undefined,
+      ]);
+    default:
+      return r.custom ? "" : "(component)";
+  }
+}
+
+/** A readable type: the token's last part (`azure-native:network:PublicIPAddress` -> `network:PublicIPAddress`). */
+export function shortType(type: string): string {
+  if (type === "pulumi-nodejs:dynamic:Resource") return "dynamic";
+  const parts = type.split(":");
+  if (parts[0] === "azuread") return `azuread:${(parts[2] ?? type).split("/").pop()}`;
+  return parts.slice(1).join(":") || type;
+}
+
+export function statusOf(p: ReportPolicy, hasBlocking: boolean): "PASS" | "FAIL" | "WARN" | "ERROR" | "SKIP" {
+  if (p.level === "disabled") return "SKIP";
+  if (p.results.errors > 0) return "ERROR";
+  if (p.results.violations > 0) return hasBlocking ? "FAIL" : "WARN";
+  if (p.results.evaluated === 0) return "SKIP";
+  return "PASS";
+}
+
+function join(parts: unknown[]): string {
+  return parts.filter((x) => x !== undefined && x !== null && x !== "" && x !== false).map(String).join(", ");
+}
+
+function isoFromUnix(value: unknown): string {
+  const n = Number(value);
+  return Number.isFinite(n) ? new Date(n * 1000).toISOString().slice(0, 10) : String(value);
+}

@@ -1,0 +1,201 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { main } from "../../cli/main";
+import { parseCheckArgs, FlagError } from "../../cli/check";
+
+const root = path.join(__dirname, "..", "..");
+const PROGRAM = "test/fixtures/programs/site/index.js";
+const ORG = "test/fixtures/packs/org";
+
+async function vpconnect(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    cwd: root,
+    env: {},
+  });
+  return { code, stdout, stderr };
+}
+
+const check = (stack: string, ...more: string[]) =>
+  vpconnect(
+    "check",
+    "--config",
+    `test/fixtures/stacks/Pulumi.${stack}.yaml`,
+    "--program",
+    PROGRAM,
+    "--policy-pack",
+    ORG,
+    ...more,
+  );
+
+describe("vpconnect check: exit codes", () => {
+  it("0 when no mandatory policy fails", async () => {
+    const r = await check("pass");
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /PASS\s+org-cost-center-tag\s+mandatory/);
+    assert.match(r.stdout, /PASSED: no mandatory violation/);
+  });
+
+  it("1 on a mandatory violation, naming policy and resource", async () => {
+    const r = await check("fail");
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      /\[mandatory\] org-cost-center-tag \(network:PublicIPAddress vpconnect-dev-pip\): Add a costCenter tag/,
+    );
+  });
+
+  it("2 on invalid config, listing every problem as file: key: message", async () => {
+    const r = await check(
+      "invalid",
+      "--format",
+      "json",
+      "--out",
+      fs.mkdtempSync(path.join(os.tmpdir(), "vpc-")),
+    );
+    assert.equal(r.code, 2);
+    const lines = r.stderr
+      .trim()
+      .split("\n")
+      .filter((l) => !l.startsWith("Reports:"));
+    assert.equal(lines.length, 4, r.stderr);
+    for (const line of lines)
+      assert.match(line, /^test\/fixtures\/stacks\/Pulumi\.invalid\.yaml: vpconnect:[^:]+: .+/);
+    assert.ok(lines.some((l) => l.includes("vpconnect:allowList.connectIps[1]: 0.0.0.0/0")));
+  });
+
+  it("advisory never fails the gate: a pack config file lowers the level", async () => {
+    const r = await check("fail", "--policy-pack-config", "test/fixtures/packs/configs/org-advisory.json");
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /\[advisory\] org-cost-center-tag/);
+  });
+
+  it("pack config can also tighten: all mandatory and maxPublicIps 0 fails the stack policy", async () => {
+    const r = await check("pass", "--policy-pack-config", "test/fixtures/packs/configs/org-strict.json");
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      /\[mandatory\] org-max-public-ips \(stack\): The stack has 1 public IP addresses; at most 0 are allowed\./,
+    );
+  });
+
+  it("1 when a policy throws (the engine would stop), reported as an error not a crash", async () => {
+    const r = await check("pass", "--policy-pack", "test/fixtures/packs/broken");
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      /Policy errors[^\n]*\n\s+throws-on-nsg on vpconnect-dev-nsg: cannot read rules of vpconnect-dev-nsg/,
+    );
+    assert.match(r.stdout, /\[remediate\] remediate-ip-tags/);
+  });
+});
+
+describe("vpconnect check: usage errors (exit 2)", () => {
+  it("an unknown flag names the flag and the fix", async () => {
+    const r = await vpconnect("check", "--stack", "dev", "--polcy-pack", "policies");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown flag --polcy-pack \(did you mean --policy-pack\?\)/);
+  });
+
+  it("a bad --format value, a missing value, a positional", async () => {
+    assert.match(
+      (await vpconnect("check", "--format", "table,xml")).stderr,
+      /--format xml: unknown format; use a comma list of table,json,sarif,junit,markdown,html/,
+    );
+    assert.match((await vpconnect("check", "--stack")).stderr, /--stack needs a value, e.g. --stack dev/);
+    assert.match((await vpconnect("check", "dev")).stderr, /did you mean --stack dev\?/);
+  });
+
+  it("invalid pack config is a usage error listing every problem", async () => {
+    const r = await check("pass", "--policy-pack-config", "test/fixtures/packs/configs/org-invalid.json");
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /org-cost-centre-tag: pack "acme-org" has no such policy; did you mean "org-cost-center-tag"\?/,
+    );
+    assert.match(r.stderr, /org-max-public-ips\.maxPublicIps: must be an integer, not "two"/);
+  });
+
+  it("a missing stack, pack folder or command", async () => {
+    assert.match(
+      (await vpconnect("check", "--stack", "nope")).stderr,
+      /--stack nope: no stacks\/Pulumi\.nope\.yaml; stacks here: dev/,
+    );
+    assert.match(
+      (await check("pass", "--policy-pack", "no/such/pack")).stderr,
+      /--policy-pack no\/such\/pack: no such folder/,
+    );
+    const r = await vpconnect("chek");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command "chek"; did you mean "check"\?/);
+  });
+
+  it("--help exits 0 and parses repeatable flags in order", async () => {
+    const r = await vpconnect("check", "--help");
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /--policy-pack-config FILE/);
+    const flags = parseCheckArgs([
+      "--policy-pack",
+      "a",
+      "--policy-pack",
+      "b",
+      "--policy-pack-config",
+      "a.json",
+      "-f",
+      "json,sarif",
+      "--format",
+      "md",
+    ]);
+    assert.deepEqual(flags.policyPacks, ["a", "b"]);
+    assert.deepEqual(flags.policyPackConfigs, ["a.json"]);
+    assert.deepEqual(flags.formats, ["json", "sarif", "markdown"]);
+    assert.throws(() => parseCheckArgs(["--out", ""]), FlagError);
+  });
+});
+
+describe("vpconnect check: an organization's pack beside this project's", () => {
+  let outDir: string;
+  let result: { code: number; stdout: string; stderr: string };
+  before(async function () {
+    this.timeout(60000);
+    outDir = fs.mkdtempSync(path.join(os.tmpdir(), "vpc-both-"));
+    result = await check("fail", "--policy-pack", "policies", "--out", outDir);
+  });
+
+  it("evaluates both packs and reports the org pack's violation with the right level", () => {
+    const json = JSON.parse(fs.readFileSync(path.join(outDir, "fail.policy.json"), "utf8"));
+    assert.deepEqual(
+      json.packs.map((p: { name: string }) => p.name),
+      ["acme-org", "vantagepoint-connect"],
+    );
+    const org = json.violations.filter((v: { pack: string }) => v.pack === "acme-org");
+    assert.deepEqual(
+      org.map((v: { policy: string; level: string }) => [v.policy, v.level]),
+      [["org-cost-center-tag", "mandatory"]],
+    );
+    assert.ok(
+      json.policies.some(
+        (p: { name: string; prerequisite: string }) =>
+          p.name === "connect-public-url-https" && p.prerequisite === "P1",
+      ),
+    );
+    assert.deepEqual(json.errors, [], "no policy of either pack throws on this program");
+    assert.equal(result.code, 1);
+  });
+
+  it("writes every format under --out", () => {
+    assert.deepEqual(fs.readdirSync(outDir).sort(), [
+      "fail.html",
+      "fail.junit.xml",
+      "fail.md",
+      "fail.policy.json",
+      "fail.sarif",
+    ]);
+    assert.match(result.stdout, /Reports: .*fail\.policy\.json/);
+  });
+});

@@ -1,0 +1,374 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- resource inputs, outputs and schemas here are untyped JSON (as in pulumi.dynamic.ResourceProvider) */
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import {
+  validateRemediateResourceOfType,
+  validateResourceOfType,
+  validateStackResourcesOfType,
+} from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+type Policy = ResourceValidationPolicy | StackValidationPolicy;
+import { evaluatePolicies, loadPolicyPack, PackLoadError, resolvePackConfig } from "../../evaluator";
+import type { CapturedResource, EvaluatedPack, EvaluationResult } from "../../evaluator";
+
+/** The class as a plain CustomResource type (its resolved props type is too deep for tsc); runtime is unchanged. */
+const PublicIpClass = network.PublicIPAddress as unknown as new (...rest: any[]) => pulumi.CustomResource;
+
+const STACK = "urn:pulumi:t::p::pulumi:pulumi:Stack::p-t";
+const SITE = "urn:pulumi:t::p::vantagepoint-connect:index:ConnectSite::site";
+const IP =
+  "urn:pulumi:t::p::vantagepoint-connect:index:ConnectSite$azure-native:network:PublicIPAddress::pip";
+const NSG =
+  "urn:pulumi:t::p::vantagepoint-connect:index:ConnectSite$azure-native:network:NetworkSecurityGroup::nsg";
+
+function resource(
+  urn: string,
+  type: string,
+  props: Record<string, unknown>,
+  extra: Partial<CapturedResource> = {},
+): CapturedResource {
+  return {
+    urn,
+    type,
+    name: urn.split("::").pop()!,
+    custom: type !== "vantagepoint-connect:index:ConnectSite" && type !== "pulumi:pulumi:Stack",
+    parent: "",
+    protect: false,
+    retainOnDelete: false,
+    additionalSecretOutputs: [],
+    dependencies: [],
+    propertyDependencies: {},
+    ignoreChanges: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    provider: "",
+    inputs: props,
+    outputs: props,
+    secretPaths: [],
+    ...extra,
+  };
+}
+
+const resources = [
+  resource(STACK, "pulumi:pulumi:Stack", {}),
+  resource(SITE, "vantagepoint-connect:index:ConnectSite", {}, { parent: STACK }),
+  resource(
+    IP,
+    "azure-native:network:PublicIPAddress",
+    { sku: { name: "Standard" }, tags: { owner: "x" } },
+    { parent: SITE, protect: true },
+  ),
+  resource(
+    NSG,
+    "azure-native:network:NetworkSecurityGroup",
+    { securityRules: [] },
+    { parent: SITE, dependencies: [IP] },
+  ),
+];
+const view = new Map(
+  resources.map((r) => [r.urn, { inputs: r.inputs, outputs: { ...r.outputs, id: `${r.name}-id` } }]),
+);
+
+function pack(
+  name: string,
+  policies: Policy[],
+  fileConfig?: unknown,
+  packLevel: "advisory" | "mandatory" = "advisory",
+): EvaluatedPack {
+  const resolved = resolvePackConfig({ name, enforcementLevel: packLevel, policies }, fileConfig, "cfg.json");
+  assert.deepEqual(resolved.problems, []);
+  return { name, version: "1.0.0", policies, resolved: resolved.policies };
+}
+
+describe("evaluator: evaluatePolicies gives the engine's arguments", () => {
+  const seen: Record<string, any> = {};
+  let result: EvaluationResult;
+  before(async () => {
+    const policies: Policy[] = [
+      {
+        name: "tag-required",
+        description: "Public IPs carry costCenter.",
+        enforcementLevel: "mandatory",
+        configSchema: { properties: { tag: { type: "string", default: "costCenter" } } },
+        validateResource: validateResourceOfType(network.PublicIPAddress, (ip, args, reportViolation) => {
+          seen.resource = {
+            type: args.type,
+            urn: args.urn,
+            name: args.name,
+            opts: args.opts,
+            config: args.getConfig(),
+            isIp: args.isType(network.PublicIPAddress),
+            asNsg: args.asType(network.NetworkSecurityGroup),
+            sku: ip.sku?.name,
+          };
+          const tag = args.getConfig<{ tag: string }>().tag;
+          if (!(ip.tags as Record<string, string> | undefined)?.[tag]) reportViolation(`missing ${tag}`);
+        }),
+      },
+      {
+        name: "generic-with-not-applicable",
+        description: "Only NSGs.",
+        enforcementLevel: "advisory",
+        validateResource: (args, reportViolation) => {
+          if (args.type !== "azure-native:network:NetworkSecurityGroup") args.notApplicable("only NSGs");
+          reportViolation("NSG has no rules");
+        },
+      },
+      {
+        name: "max-ips",
+        description: "At most zero IPs.",
+        enforcementLevel: "mandatory",
+        validateStack: validateStackResourcesOfType(PublicIpClass, (ips, args, reportViolation) => {
+          const all = (args as unknown as { resources: any[] }).resources;
+          seen.stack = {
+            count: ips.length,
+            parentType: all[0].parent?.type,
+            id: (all[0].props as { id: string }).id,
+          };
+          reportViolation(`${ips.length} public IPs`, all[0].urn);
+        }),
+      },
+      {
+        name: "stack-linking",
+        description: "Looks at parents and dependencies.",
+        enforcementLevel: "advisory",
+        validateStack: (args) => {
+          const nsg = args.resources.find((r) => r.type === "azure-native:network:NetworkSecurityGroup")!;
+          seen.linking = {
+            parent: nsg.parent?.urn,
+            deps: nsg.dependencies.map((d) => d.urn),
+            grand: nsg.parent?.parent?.type,
+          };
+        },
+      },
+    ];
+    result = await evaluatePolicies([pack("p", policies)], resources, view);
+  });
+
+  it("resource policies get type, urn, name, opts, isType/asType and getConfig with schema defaults", () => {
+    assert.deepEqual(seen.resource, {
+      type: "azure-native:network:PublicIPAddress",
+      urn: IP,
+      name: "pip",
+      opts: {
+        protect: true,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+        parent: SITE,
+      },
+      config: { tag: "costCenter" },
+      isIp: true,
+      asNsg: undefined,
+      sku: "Standard",
+    });
+    const v = result.violations.find((x) => x.policy === "tag-required")!;
+    assert.deepEqual(
+      [v.level, v.urn, v.message, v.resourceName],
+      ["mandatory", IP, "missing costCenter", "pip"],
+    );
+  });
+
+  it("validateResourceOfType only runs on its type (others are not applicable)", () => {
+    const policy = result.policies.find((p) => p.name === "tag-required")!;
+    assert.equal(policy.results.evaluated, 1);
+    assert.equal(policy.results.notApplicable, resources.length - 1);
+    const generic = result.policies.find((p) => p.name === "generic-with-not-applicable")!;
+    assert.deepEqual(generic.results, {
+      evaluated: 1,
+      passed: 0,
+      violations: 1,
+      notApplicable: 3,
+      errors: 0,
+    });
+  });
+
+  it("stack policies get outputs, linked parents and dependencies, and reportViolation(message, urn)", () => {
+    assert.deepEqual(seen.stack, {
+      count: 1,
+      parentType: "vantagepoint-connect:index:ConnectSite",
+      id: "pip-id",
+    });
+    assert.deepEqual(seen.linking, { parent: SITE, deps: [IP], grand: "pulumi:pulumi:Stack" });
+    const v = result.violations.find((x) => x.policy === "max-ips")!;
+    assert.equal(v.urn, IP);
+    assert.equal(v.message, "1 public IPs");
+  });
+});
+
+describe("evaluator: enforcement levels, config and failures", () => {
+  const tagPolicy = (): Policy => ({
+    name: "tag-required",
+    description: "Public IPs carry costCenter.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+      properties: { tag: { type: "string", default: "costCenter" }, max: { type: "integer", minimum: 1 } },
+    },
+    validateResource: validateResourceOfType(network.PublicIPAddress, (ip, args, reportViolation) => {
+      const tag = args.getConfig<{ tag: string }>().tag;
+      if (!(ip.tags as Record<string, string> | undefined)?.[tag]) reportViolation(`missing ${tag}`);
+    }),
+  });
+  const stackPolicy = (): Policy => ({
+    name: "always",
+    description: "Always reports.",
+    validateStack: (_args, reportViolation) => reportViolation("stack problem"),
+  });
+
+  it('"all" sets every level; a policy\'s own entry wins over "all"; pack level applies when the policy has none', async () => {
+    const r1 = await evaluatePolicies(
+      [pack("p", [tagPolicy(), stackPolicy()], { all: "advisory" })],
+      resources,
+      view,
+    );
+    assert.deepEqual(
+      r1.violations.map((v) => [v.policy, v.level]),
+      [
+        ["tag-required", "advisory"],
+        ["always", "advisory"],
+      ],
+    );
+    const r2 = await evaluatePolicies(
+      [
+        pack("p", [tagPolicy(), stackPolicy()], {
+          all: { enforcementLevel: "advisory" },
+          always: "mandatory",
+        }),
+      ],
+      resources,
+      view,
+    );
+    assert.deepEqual(
+      r2.violations.map((v) => [v.policy, v.level]),
+      [
+        ["tag-required", "advisory"],
+        ["always", "mandatory"],
+      ],
+    );
+    const r3 = await evaluatePolicies([pack("p", [stackPolicy()], undefined, "mandatory")], resources, view);
+    assert.equal(r3.violations[0]!.level, "mandatory");
+    const r4 = await evaluatePolicies([pack("p", [stackPolicy()])], resources, view);
+    assert.equal(r4.violations[0]!.level, "advisory");
+  });
+
+  it("disabled skips the policy; per-policy config reaches getConfig", async () => {
+    const r = await evaluatePolicies(
+      [pack("p", [tagPolicy(), stackPolicy()], { "tag-required": { tag: "owner" }, always: "disabled" })],
+      resources,
+      view,
+    );
+    assert.deepEqual(r.violations, []);
+    assert.equal(r.policies.find((p) => p.name === "always")!.level, "disabled");
+    assert.equal(r.policies.find((p) => p.name === "tag-required")!.results.passed, 1);
+  });
+
+  it("reports invalid pack config: bad level, unknown policy, schema violations", () => {
+    const resolved = resolvePackConfig(
+      { name: "p", enforcementLevel: "advisory", policies: [tagPolicy()] },
+      { all: "strict", "tag-requird": "advisory", "tag-required": { tag: 5, max: 0 } },
+      "cfg.json",
+    );
+    assert.equal(resolved.problems.length, 4, resolved.problems.join("\n"));
+    assert.match(resolved.problems[0]!, /^cfg\.json: all: "strict" is not an enforcement level/);
+    assert.match(
+      resolved.problems[1]!,
+      /tag-requird: pack "p" has no such policy; did you mean "tag-required"\?/,
+    );
+    assert.ok(resolved.problems.some((p) => /tag-required\.tag: must be a string, not 5/.test(p)));
+    assert.ok(resolved.problems.some((p) => /tag-required\.max: must be at least 1/.test(p)));
+  });
+
+  it("a policy that throws is an error result, and the others still run", async () => {
+    const throwing: Policy = {
+      name: "throws",
+      description: "Throws.",
+      enforcementLevel: "advisory",
+      validateResource: (args) => {
+        if (args.type === "azure-native:network:NetworkSecurityGroup") throw new Error("boom on nsg");
+      },
+    };
+    const r = await evaluatePolicies([pack("p", [throwing, tagPolicy()])], resources, view);
+    assert.deepEqual(r.errors, [{ pack: "p", policy: "throws", urn: NSG, message: "boom on nsg" }]);
+    assert.equal(r.policies[0]!.results.errors, 1);
+    assert.equal(r.policies[0]!.results.passed, 3);
+    assert.equal(r.violations.length, 1);
+  });
+
+  it("remediate with remediateResource is reported only; without it the engine treats it as mandatory", async () => {
+    const remediating: Policy = {
+      name: "remediating",
+      description: "Adds a tag.",
+      enforcementLevel: "remediate",
+      ...validateRemediateResourceOfType(network.PublicIPAddress, (ip, _args, reportViolation) => {
+        reportViolation("would add managedBy");
+        return ip;
+      }),
+    };
+    const plain: Policy = { ...stackPolicy(), enforcementLevel: "remediate" };
+    const r = await evaluatePolicies([pack("p", [remediating, plain])], resources, view);
+    assert.deepEqual(
+      r.violations.map((v) => [v.policy, v.level]),
+      [
+        ["remediating", "remediate"],
+        ["always", "mandatory"],
+      ],
+    );
+    assert.ok(r.notes.some((n) => n.includes("remediate") && n.includes("reported only")));
+  });
+
+  it("secrets are scrubbed from violation messages", async () => {
+    const leaky: Policy = {
+      name: "leaky",
+      description: "Leaks.",
+      validateStack: (_a, report) => report("password is hunter2-secret"),
+    };
+    const r = await evaluatePolicies([pack("p", [leaky])], resources, view, ["hunter2-secret"]);
+    assert.equal(r.violations[0]!.message, "password is [secret]");
+  });
+});
+
+describe("evaluator: loadPolicyPack", () => {
+  const root = path.join(__dirname, "..", "..");
+  it("captures an ordinary pack's PolicyPack without a gRPC server and restores the export", () => {
+    const policyModule = require("@pulumi/policy/policy") as { PolicyPack: unknown };
+    const original = policyModule.PolicyPack;
+    const loaded = loadPolicyPack("test/fixtures/packs/org", { cwd: root, projectDir: root });
+    assert.equal(policyModule.PolicyPack, original);
+    assert.equal(loaded.name, "acme-org");
+    assert.equal(loaded.version, "1.2.0");
+    assert.equal(loaded.enforcementLevel, "mandatory");
+    assert.deepEqual(
+      loaded.policies.map((p) => p.name),
+      ["org-cost-center-tag", "org-max-public-ips"],
+    );
+    // Loading twice in one process works (a real PolicyPack would exit the process).
+    assert.equal(loadPolicyPack("test/fixtures/packs/org", { cwd: root }).policies.length, 2);
+  });
+
+  it("loads this project's policies/ folder", function () {
+    this.timeout(60000);
+    const loaded = loadPolicyPack("policies", { cwd: root, projectDir: root });
+    assert.equal(loaded.name, "vantagepoint-connect");
+    for (const name of [
+      "connect-public-url-https",
+      "connect-ips-allowed",
+      "connect-api-client-protected",
+      "appgw-tls-1-2",
+    ]) {
+      assert.ok(
+        loaded.policies.some((p) => p.name === name),
+        name,
+      );
+    }
+  });
+
+  it("a folder without a pack is a PackLoadError naming the flag", () => {
+    assert.throws(
+      () => loadPolicyPack("test/fixtures/stacks", { cwd: root }),
+      (e: Error) => e instanceof PackLoadError && /no policy pack entry/.test(e.message),
+    );
+    assert.throws(() => loadPolicyPack("nope", { cwd: root }), /--policy-pack nope: no such folder/);
+  });
+});

@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runCheck } from "../../evaluator";
+import { findKeyLine } from "../../lib/reports/locate";
+import { RENDERERS, REPORT_FORMATS, renderHtml, renderJunit, renderMarkdown, renderSarif } from "../../lib/reports";
+import { toSarif as toSarifForTest } from "../../lib/reports/sarif";
+import type { CheckReport } from "../../lib/reports";
+
+const root = path.join(__dirname, "..", "..");
+const SENTINELS = ["S3ntinel-pa55word-ZQX", "sentinel-kv-value-5b1f", "sentinel-output-secret-9c2e"];
+
+/** The SARIF 2.1.0 schema from @microsoft/jest-sarif is draft-04: checked with the ajv 6 that package ships. */
+function sarifValidator(): (data: unknown) => { valid: boolean; errors: string } {
+  const base = path.dirname(require.resolve("@microsoft/jest-sarif/package.json"));
+   
+  const Ajv = require(require.resolve("ajv", { paths: [base] }));
+  const ajv = new Ajv({ schemaId: "auto", validateSchema: false, allErrors: true });
+  ajv.addMetaSchema(require(require.resolve("ajv/lib/refs/json-schema-draft-04.json", { paths: [base] })));
+  const validate = ajv.compile(require(path.join(base, "lib/schemas/sarif-2.1.0-rtm.5.json")));
+   
+  return (data) => ({ valid: validate(data) as boolean, errors: JSON.stringify(validate.errors) });
+}
+
+function count(xml: string, tag: string): number {
+  return (xml.match(new RegExp(`<${tag}[\\s>/]`, "g")) ?? []).length;
+}
+
+function rootAttr(xml: string, name: string): number {
+  return Number(new RegExp(`<testsuites[^>]*\\s${name}="(\\d+)"`).exec(xml)?.[1]);
+}
+
+describe("reports", () => {
+  let report: CheckReport;
+  let invalid: CheckReport;
+  const validate = sarifValidator();
+  before(async function () {
+    this.timeout(60000);
+    report = await runCheck({
+      cwd: root,
+      configFile: "test/fixtures/stacks/Pulumi.fail.yaml",
+      program: "test/fixtures/programs/site/index.js",
+      policyPacks: ["test/fixtures/packs/org", "test/fixtures/packs/broken"],
+      secretOverrides: { "vantagepoint.password": SENTINELS[0]! },
+    });
+    invalid = await runCheck({
+      cwd: root,
+      configFile: "test/fixtures/stacks/Pulumi.invalid.yaml",
+      program: "test/fixtures/programs/site/index.js",
+      policyPacks: ["test/fixtures/packs/org"],
+    });
+  });
+
+  it("the report under test has violations, an error and a remediate result", () => {
+    assert.equal(report.exitCode, 1);
+    assert.deepEqual(
+      report.violations.map((v) => [v.policy, v.level]).sort(),
+      [["org-cost-center-tag", "mandatory"], ["remediate-ip-tags", "remediate"]],
+    );
+    assert.equal(report.errors.length, 1);
+  });
+
+  it("json keeps the documented fields", () => {
+    const json = JSON.parse(RENDERERS.json(report));
+    assert.equal(json.stack, "fail");
+    assert.equal(json.resources, report.resources.length);
+    assert.equal(typeof json.resources, "number");
+    for (const p of json.policies) assert.deepEqual(Object.keys(p).slice(0, 3), ["name", "level", "prerequisite"]);
+    const v = json.violations.find((x: { policy: string }) => x.policy === "org-cost-center-tag");
+    assert.deepEqual(Object.keys(v).slice(0, 5), ["policy", "level", "urn", "message", "prerequisite"]);
+    assert.equal(v.level, "mandatory");
+    assert.equal(v.prerequisite, null);
+    assert.match(v.urn, /::vpconnect-dev-pip$/);
+    assert.equal(json.exitCode, 1);
+  });
+
+  it("sarif is valid SARIF 2.1.0: one rule per policy, error/warning/note by level, pointing at the stack file", () => {
+    const log = JSON.parse(renderSarif(report));
+    const checked = validate(log);
+    assert.ok(checked.valid, checked.errors);
+    const run = log.runs[0];
+    assert.equal(run.tool.driver.rules.length, report.policies.length);
+    assert.equal(run.results.length, report.violations.length);
+    const mandatory = run.results.find((r: { ruleId: string }) => r.ruleId === "org-cost-center-tag");
+    assert.equal(mandatory.level, "error");
+    assert.equal(run.results.find((r: { ruleId: string }) => r.ruleId === "remediate-ip-tags").level, "note");
+    const loc = mandatory.locations[0].physicalLocation;
+    assert.equal(loc.artifactLocation.uri, "test/fixtures/stacks/Pulumi.fail.yaml");
+    assert.ok(loc.region.startLine >= 1);
+    assert.equal(run.invocations[0].executionSuccessful, false);
+    assert.match(run.invocations[0].toolExecutionNotifications[0].message.text, /throws-on-nsg/);
+    // The schema check can fail: a wrong level is rejected.
+    run.results[0].level = "fatal";
+    assert.equal(validate(log).valid, false);
+  });
+
+  it("sarif regions point at the config key a policy is about", () => {
+    const text = fs.readFileSync(path.join(root, "test/fixtures/stacks/Pulumi.fail.yaml"), "utf8");
+    const synthetic: CheckReport = {
+      ...report,
+      policies: [{ ...report.policies[0]!, pack: "vantagepoint-connect", name: "connect-ips-allowed", prerequisite: "P2" }],
+      violations: [{ pack: "vantagepoint-connect", policy: "connect-ips-allowed", level: "mandatory", urn: null, message: "m", prerequisite: "P2" }],
+    };
+    const log = toSarifForTest(synthetic);
+    const line = log.runs[0]!.results![0]!.locations![0]!.physicalLocation!.region!.startLine!;
+    assert.equal(line, findKeyLine(text, "vpconnect:allowList.connectIps"));
+    assert.match(text.split("\n")[line - 1]!, /^\s+connectIps:/);
+  });
+
+  it("sarif for invalid config is valid and lists each problem at its key", () => {
+    const log = JSON.parse(renderSarif(invalid));
+    assert.ok(validate(log).valid, validate(log).errors);
+    const results = log.runs[0].results;
+    assert.equal(results.length, 4);
+    const text = fs.readFileSync(path.join(root, "test/fixtures/stacks/Pulumi.invalid.yaml"), "utf8");
+    const host = results.find((r: { message: { text: string } }) => r.message.text.startsWith("vpconnect:site.publicHostname"));
+    assert.match(text.split("\n")[host.locations[0].physicalLocation.region.startLine - 1], /publicHostname:/);
+  });
+
+  it("junit has one test case per policy and resource, failures for mandatory violations, errors for throws", () => {
+    const xml = renderJunit(report);
+    assert.match(xml, /^<\?xml/);
+    const cases = count(xml, "testcase");
+    const expected = report.policies.reduce((n, p) => n + Math.max(1, report.evaluations.filter((e) => e.pack === p.pack && e.policy === p.name).length), 0);
+    assert.equal(cases, expected);
+    assert.equal(rootAttr(xml, "tests"), cases);
+    assert.equal(count(xml, "failure"), 1);
+    assert.equal(rootAttr(xml, "failures"), 1);
+    assert.equal(count(xml, "error"), 1);
+    assert.equal(rootAttr(xml, "errors"), 1);
+    assert.match(xml, /<testcase classname="acme-org\.org-cost-center-tag" name="org-cost-center-tag: azure-native:network:PublicIPAddress vpconnect-dev-pip"/);
+    assert.match(xml, /stack-not-applicable: stack[\s\S]*?<skipped\/>/);
+    const bad = renderJunit(invalid);
+    assert.equal(count(bad, "failure"), 4);
+  });
+
+  it("markdown has counts, a prerequisite table, the violations and a Mermaid topology", () => {
+    const md = renderMarkdown(report);
+    assert.match(md, /^## ❌ FAILED: vpconnect check on stack `fail`/);
+    for (const id of ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"]) assert.match(md, new RegExp(`^\\| ${id} \\|`, "m"));
+    assert.match(md, /\| mandatory \| `org-cost-center-tag` \| network:PublicIPAddress `vpconnect-dev-pip` \|/);
+    assert.match(md, /```mermaid\nflowchart LR\n {2}internet\(\("Internet \/ Connect"\)\)\n {2}nsg\["NSG vpconnect-dev-nsg: 3 allowed sources"\]/);
+    assert.match(md, /internet --> nsg/);
+  });
+
+  it("html is self-contained, escaped, with a pass/fail overview per prerequisite", () => {
+    const html = renderHtml(report);
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.doesNotMatch(html, /<script|<link|\ssrc=|url\(|@import|https?:\/\/(?!vantagepoint\.example\.com)/i);
+    assert.match(html, /<td>P1<\/td><td>Public HTTPS URL Connect can reach<\/td>/);
+    assert.match(html, /class="verdict fail"><strong>FAILED<\/strong>/);
+    const hostile: CheckReport = {
+      ...report,
+      stack: `<img onerror=x>`,
+      violations: [{ ...report.violations[0]!, message: `<script>alert("x")</script> & more` }],
+    };
+    const out = renderHtml(hostile);
+    assert.ok(!out.includes("<script>") && !out.includes("<img"));
+    assert.ok(out.includes("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more"));
+  });
+
+  it("no format ever contains a secret (sentinel values)", () => {
+    for (const format of REPORT_FORMATS) {
+      const text = RENDERERS[format](report);
+      for (const s of SENTINELS) assert.ok(!text.includes(s), `${format} leaks ${s}`);
+    }
+    assert.ok(RENDERERS.table(report).includes("[secret]"), "the masked output is shown as [secret]");
+  });
+});
