@@ -1,0 +1,155 @@
+/**
+ * Reads what the doctor needs from a live Vantagepoint, read-only: the token grant (POST /token) and GETs
+ * of users, employees, roles and API Authorizations. Nothing here writes: it only calls `authenticate`,
+ * `list` and `getOne` (through the lib/vantagepoint readers). No Pulumi import.
+ */
+import { ApiAuthorizationUnavailableError, findApiAuthorizations } from "../vantagepoint/apiClient";
+import { readAdminRole, RoleEndpointUnavailableError } from "../vantagepoint/adminRole";
+import type { VantagepointClient } from "../vantagepoint/client";
+import { VantagepointError } from "../vantagepoint/errors";
+import { EMPLOYEE_FIELDS, USER_FIELDS } from "../vantagepoint/rosterSync";
+import type { EmployeeRecord, UserRecord } from "../vantagepoint/types";
+import {
+  allCouldNotCheck,
+  checkAdminRole,
+  checkApiClient,
+  checkConfigurer,
+  checkConnectUsers,
+  indexPeople,
+} from "./checks";
+import type { ApiClientRead, PeopleRead, PersonRef, RoleObservation } from "./checks";
+import { doctorExitCode } from "./model";
+import type { DoctorCheck, DoctorReport } from "./model";
+
+/** The part of VantagepointClient the doctor uses: reads only. */
+export type ReadOnlyClient = Pick<
+  VantagepointClient,
+  "authenticate" | "list" | "getOne" | "paths" | "redact" | "counters"
+>;
+
+export interface DoctorInputs {
+  /** Roles named explicitly (--admin-role, the stack's vantagepoint.adminRole). */
+  adminRole?: string;
+  /** Vantagepoint 7.0 and later: the Connect role must be of type Administrator. */
+  requireAdministratorType: boolean;
+  configurer?: PersonRef;
+  /** The Connect users (configurer excluded); undefined: every active user. */
+  roster?: PersonRef[];
+  /** The user doctor signs in as. */
+  apiUser: string;
+  /** Name of the Connect API Authorization. */
+  connectClientName: string;
+  adoptedFingerprint?: string;
+}
+
+/** A reason fit for people: the error's message, secrets removed. */
+export function reasonOf(client: Pick<ReadOnlyClient, "redact">, error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return client.redact(text);
+}
+
+/** Runs the four checks against the server behind `client`. */
+export async function runDoctorChecks(client: ReadOnlyClient, inputs: DoctorInputs): Promise<DoctorCheck[]> {
+  try {
+    await client.authenticate();
+  } catch (error) {
+    return allCouldNotCheck(`the token grant failed, so nothing could be read: ${reasonOf(client, error)}`);
+  }
+
+  const [people, apiRead] = await Promise.all([readPeople(client), readApiAuthorizations(client, inputs)]);
+
+  // P3 looks at the named admin role and at the configurer's own role, when they differ.
+  const roles: Array<{ role: string; because: string }> = [];
+  if (inputs.adminRole) roles.push({ role: inputs.adminRole, because: "the admin role" });
+  const configurerUser = inputs.configurer && people.index?.users.get(inputs.configurer.userId.toLowerCase());
+  const configurerRole = typeof configurerUser?.Role === "string" ? configurerUser.Role.trim() : "";
+  if (configurerRole && !roles.some((r) => r.role.toLowerCase() === configurerRole.toLowerCase())) {
+    roles.push({ role: configurerRole, because: `the role of configurer ${configurerUser!.Username}` });
+  }
+  const observations: RoleObservation[] = [];
+  for (const r of roles) {
+    try {
+      observations.push({
+        ...r,
+        state: await readAdminRole(client as VantagepointClient, r.role, inputs.requireAdministratorType),
+      });
+    } catch (error) {
+      const unavailable = error instanceof RoleEndpointUnavailableError;
+      observations.push({
+        ...r,
+        problem: unavailable
+          ? error.message
+          : `role "${r.role}" could not be read: ${reasonOf(client, error)}`,
+      });
+      if (unavailable) break; // the same for every role
+    }
+  }
+  const noRole =
+    roles.length === 0
+      ? "no role to check: pass --admin-role ROLE, or --configurer USERID (their user's role is checked), or --stack NAME"
+      : undefined;
+
+  return [
+    checkAdminRole(observations, inputs.requireAdministratorType, noRole),
+    checkConfigurer(people, inputs.configurer),
+    checkConnectUsers(people, {
+      roster: inputs.roster,
+      apiUser: inputs.apiUser,
+      configurer: inputs.configurer,
+    }),
+    checkApiClient(apiRead, inputs.connectClientName, inputs.adoptedFingerprint),
+  ];
+}
+
+async function readPeople(client: ReadOnlyClient): Promise<PeopleRead> {
+  try {
+    const [users, employees] = await Promise.all([
+      client.list<UserRecord>(client.paths.users, { fieldFilter: USER_FIELDS }),
+      client.list<EmployeeRecord>(client.paths.employees, { fieldFilter: EMPLOYEE_FIELDS }),
+    ]);
+    return { index: indexPeople(users, employees) };
+  } catch (error) {
+    const unavailable = error instanceof VantagepointError && error.kind === "unavailable";
+    return {
+      problem: unavailable
+        ? `users or employees are not available through the API on this server (${reasonOf(client, error)}); check the people by hand in the Employees hub and Settings > Security > Users (the paths are configurable as connection.paths.users and connection.paths.employees)`
+        : `users and employees could not be read: ${reasonOf(client, error)}`,
+    };
+  }
+}
+
+async function readApiAuthorizations(client: ReadOnlyClient, inputs: DoctorInputs): Promise<ApiClientRead> {
+  try {
+    return { hits: await findApiAuthorizations(client as VantagepointClient, inputs.connectClientName) };
+  } catch (error) {
+    if (error instanceof ApiAuthorizationUnavailableError) return { problem: client.redact(error.message) };
+    return { problem: `API Authorizations could not be read: ${reasonOf(client, error)}` };
+  }
+}
+
+/** Builds the report from the checks. */
+export function buildDoctorReport(args: {
+  checks: DoctorCheck[];
+  target: DoctorReport["target"];
+  connectUsers: DoctorReport["connectUsers"];
+  strict: boolean;
+  warnings?: string[];
+  tool?: DoctorReport["tool"];
+}): DoctorReport {
+  const warnings = [...(args.warnings ?? [])];
+  const unchecked = args.checks.filter((c) => c.status === "could-not-check");
+  if (unchecked.length > 0) {
+    warnings.push(
+      `${unchecked.map((c) => c.id).join(", ")} could not be checked; ${args.strict ? "--strict makes that exit 1" : "that alone exits 0 (pass --strict to make it exit 1)"}`,
+    );
+  }
+  return {
+    tool: args.tool ?? { name: "vpconnect", version: "0.1.0" },
+    target: args.target,
+    connectUsers: args.connectUsers,
+    strict: args.strict,
+    checks: args.checks,
+    warnings,
+    exitCode: doctorExitCode(args.checks, args.strict),
+  };
+}
