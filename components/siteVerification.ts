@@ -16,6 +16,7 @@
  * Inputs reach the script only through environment variables, never the command line, and none may be a
  * secret: the component refuses Pulumi secrets and URLs carrying credentials.
  */
+import { isLoopbackHost } from "../lib/config/schema";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -78,9 +79,9 @@ export function validateVerificationUrl(field: string, raw: string): string {
       `SiteVerification ${field}: ${JSON.stringify(raw)} is not a URL; expected https://host/path`,
     );
   }
-  if (u.protocol !== "https:") {
+  if (u.protocol !== "https:" && !(u.protocol === "http:" && isLoopbackHost(u.hostname))) {
     throw new Error(
-      `SiteVerification ${field}: must use https:// (got ${u.protocol}//); Connect reaches the site only over HTTPS`,
+      `SiteVerification ${field}: must use https:// (got ${u.protocol}//; http only for 127.0.0.1/localhost); Connect reaches the site only over HTTPS`,
     );
   }
   if (u.username || u.password) {
