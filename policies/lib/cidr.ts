@@ -142,8 +142,21 @@ export class CidrSet {
     this.v4 = mergeIntervals(cidrs.filter((c) => c.family === 4));
     this.v6 = mergeIntervals(cidrs.filter((c) => c.family === 6));
   }
-  /** Whether every address of `c` lies in the set. */
+  /**
+   * Whether every address of `c` lies in the set. The intervals are merged (sorted, disjoint, not adjacent), so
+   * `c` is covered exactly when one interval holds it: a binary search, O(log n) per call.
+   */
   covers(c: Cidr): boolean {
-    return coveredBy(c, c.family === 4 ? this.v4 : this.v6);
+    const list = c.family === 4 ? this.v4 : this.v6;
+    let low = 0;
+    let high = list.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const interval = list[mid]!;
+      if (interval.end < c.start) low = mid + 1;
+      else if (interval.start > c.start) high = mid - 1;
+      else return c.end <= interval.end;
+    }
+    return false;
   }
 }
