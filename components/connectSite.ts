@@ -55,10 +55,20 @@ export class ConnectSite extends pulumi.ComponentResource {
     const vault = new ConnectKeyVault(
       `${name}-vault`,
       c.tls.keyVault.create
-        ? { namePrefix: c.azure.namePrefix, vaultName: c.tls.keyVault.name, resourceGroupName, location: c.azure.location, tenantId: c.entra.tenantId, tags }
+        ? {
+            namePrefix: c.azure.namePrefix,
+            vaultName: c.tls.keyVault.name,
+            resourceGroupName,
+            location: c.azure.location,
+            tenantId: c.entra.tenantId,
+            tags,
+          }
         : {
             namePrefix: c.azure.namePrefix,
-            existing: { vaultName: c.tls.keyVault.name, resourceGroupName: c.tls.keyVault.resourceGroupName ?? resourceGroupName },
+            existing: {
+              vaultName: c.tls.keyVault.name,
+              resourceGroupName: c.tls.keyVault.resourceGroupName ?? resourceGroupName,
+            },
           },
       { parent: this },
     );
@@ -104,41 +114,43 @@ export class ConnectSite extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const login = c.entra.loginMode === "entraId" && c.entra.loginApp
-      ? new VantagepointLoginApp(
-          `${name}-login-app`,
-          {
-            namePrefix: c.azure.namePrefix,
-            displayName: c.entra.loginApp.displayName,
-            publicUrl: endpoint.publicUrl,
-            tenantId: c.entra.tenantId,
-            keyVaultId: vault.vaultId,
-            secretRotatedOn: c.entra.loginApp.secretRotatedOn,
-            secretLifetimeDays: c.entra.loginApp.secretLifetimeDays,
-            tags,
-          },
-          { parent: this },
-        )
-      : undefined;
+    const login =
+      c.entra.loginMode === "entraId" && c.entra.loginApp
+        ? new VantagepointLoginApp(
+            `${name}-login-app`,
+            {
+              namePrefix: c.azure.namePrefix,
+              displayName: c.entra.loginApp.displayName,
+              publicUrl: endpoint.publicUrl,
+              tenantId: c.entra.tenantId,
+              keyVaultId: vault.vaultId,
+              secretRotatedOn: c.entra.loginApp.secretRotatedOn,
+              secretLifetimeDays: c.entra.loginApp.secretLifetimeDays,
+              tags,
+            },
+            { parent: this },
+          )
+        : undefined;
 
     const mailboxConfig = c.entra.mailboxApp;
-    const mailbox = mailboxConfig && mailboxConfig.enabled
-      ? new ConnectMailboxApp(
-          `${name}-mailbox-app`,
-          {
-            namePrefix: c.azure.namePrefix,
-            displayName: mailboxConfig.displayName,
-            access: mailboxConfig.access,
-            adminConsent: mailboxConfig.grantAdminConsent,
-            applicationPermissions: mailboxConfig.applicationPermissions,
-            keyVaultId: vault.vaultId,
-            secretRotatedOn: mailboxConfig.secretRotatedOn,
-            secretLifetimeDays: mailboxConfig.secretLifetimeDays,
-            tags,
-          },
-          { parent: this },
-        )
-      : undefined;
+    const mailbox =
+      mailboxConfig && mailboxConfig.enabled
+        ? new ConnectMailboxApp(
+            `${name}-mailbox-app`,
+            {
+              namePrefix: c.azure.namePrefix,
+              displayName: mailboxConfig.displayName,
+              access: mailboxConfig.access,
+              adminConsent: mailboxConfig.grantAdminConsent,
+              applicationPermissions: mailboxConfig.applicationPermissions,
+              keyVaultId: vault.vaultId,
+              secretRotatedOn: mailboxConfig.secretRotatedOn,
+              secretLifetimeDays: mailboxConfig.secretLifetimeDays,
+              tags,
+            },
+            { parent: this },
+          )
+        : undefined;
 
     const vantagepoint = vantagepointSide(name, loaded, this);
 
@@ -163,13 +175,19 @@ export class ConnectSite extends pulumi.ComponentResource {
     this.publicUrl = endpoint.publicUrl;
     this.publicIp = endpoint.publicIp;
     this.allowedRanges = allowList.effectiveRanges;
-    this.loginAppClientId = login ? login.applicationId.apply((id): string | undefined => id) : pulumi.output(undefined);
-    this.mailboxAppClientId = mailbox ? mailbox.applicationId.apply((id): string | undefined => id) : pulumi.output(undefined);
+    this.loginAppClientId = login
+      ? login.applicationId.apply((id): string | undefined => id)
+      : pulumi.output(undefined);
+    this.mailboxAppClientId = mailbox
+      ? mailbox.applicationId.apply((id): string | undefined => id)
+      : pulumi.output(undefined);
     this.keyVaultUri = vault.vaultUri;
     this.connectClientId = vantagepoint.apiClient.clientId;
     this.connectClientSecret = vantagepoint.apiClient.clientSecret;
     this.connectUsers = pulumi.output(loaded.roster.length);
-    this.verificationReport = verification ? verification.report.apply((r): string | undefined => r) : pulumi.output(undefined);
+    this.verificationReport = verification
+      ? verification.report.apply((r): string | undefined => r)
+      : pulumi.output(undefined);
     this.registerOutputs({
       publicUrl: this.publicUrl,
       publicIp: this.publicIp,
@@ -186,7 +204,12 @@ export class ConnectSite extends pulumi.ComponentResource {
 }
 
 /** The resource group's name: created here, or an existing one. */
-function resourceGroup(name: string, c: StackConfig, tags: Record<string, string>, parent: pulumi.Resource): pulumi.Output<string> {
+function resourceGroup(
+  name: string,
+  c: StackConfig,
+  tags: Record<string, string>,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
   if (!c.azure.createResourceGroup) return pulumi.output(c.azure.resourceGroupName);
   const group = new resources.ResourceGroup(
     `${name}-rg`,
@@ -279,7 +302,11 @@ function vantagepointSide(name: string, loaded: LoadedConfig, parent: pulumi.Res
       name: vp.connectApiClient.name,
       allowCreate: vp.connectApiClient.allowCreate,
       ...(vp.connectApiClient.clientSecret
-        ? { clientSecret: pulumi.secret(secretText(vp.connectApiClient.clientSecret, "vantagepoint.connectApiClient.clientSecret")) }
+        ? {
+            clientSecret: pulumi.secret(
+              secretText(vp.connectApiClient.clientSecret, "vantagepoint.connectApiClient.clientSecret"),
+            ),
+          }
         : {}),
     },
     { parent, protect: vp.connectApiClient.protect, retainOnDelete: vp.connectApiClient.protect },

@@ -55,12 +55,16 @@ const PRIVATE_OR_RESERVED: Array<{ cidr: string; what: string }> = [
  */
 export function parseRange(text: unknown): ParsedRange | { error: string } {
   if (typeof text !== "string" || text.trim() === "") {
-    return { error: `${JSON.stringify(text)} is not a CIDR; expected an address or range such as 203.0.113.0/24` };
+    return {
+      error: `${JSON.stringify(text)} is not a CIDR; expected an address or range such as 203.0.113.0/24`,
+    };
   }
   const value = text.trim();
   const quoted = JSON.stringify(value);
   if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(value)) {
-    return { error: `${quoted} is not a CIDR; expected an address or range such as 203.0.113.0/24 or 2001:db8::/48` };
+    return {
+      error: `${quoted} is not a CIDR; expected an address or range such as 203.0.113.0/24 or 2001:db8::/48`,
+    };
   }
   const slash = value.indexOf("/");
   const address = slash === -1 ? value : value.slice(0, slash);
@@ -71,7 +75,9 @@ export function parseRange(text: unknown): ParsedRange | { error: string } {
   try {
     parsed = parseCidr(value);
   } catch {
-    return { error: `${quoted} is not a CIDR; expected an address or range such as 203.0.113.0/24 or 2001:db8::/48` };
+    return {
+      error: `${quoted} is not a CIDR; expected an address or range such as 203.0.113.0/24 or 2001:db8::/48`,
+    };
   }
   const version = parsed.version as IpVersion;
   const max = version === 4 ? 32 : 128;
@@ -88,7 +94,10 @@ export function parseRange(text: unknown): ParsedRange | { error: string } {
 }
 
 /** Why a syntactically valid range is not acceptable as a Connect/allowed source, or undefined if it is. */
-export function rangeProblem(range: ParsedRange, options: { allowPrivate?: boolean } = {}): string | undefined {
+export function rangeProblem(
+  range: ParsedRange,
+  options: { allowPrivate?: boolean } = {},
+): string | undefined {
   if (range.prefix === 0 || FORBIDDEN_ANY.includes(range.cidr)) {
     return `${range.cidr} admits every address; list Connect's published addresses instead`;
   }
@@ -127,7 +136,9 @@ export class AllowListLimitError extends Error {}
  */
 export function chunkForWaf(merged: readonly string[]): string[][] {
   if (merged.length === 0) {
-    throw new AllowListLimitError("the allow list is empty; add Connect's addresses under allowList.connectIps");
+    throw new AllowListLimitError(
+      "the allow list is empty; add Connect's addresses under allowList.connectIps",
+    );
   }
   if (merged.length > WAF_MAX_RANGES) {
     throw new AllowListLimitError(

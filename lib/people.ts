@@ -8,7 +8,8 @@ const emailSchema = z.email();
 
 /** Why `email` is not a valid address for an employee record, or undefined when it is. */
 export function emailProblem(email: unknown): string | undefined {
-  if (typeof email !== "string" || email.trim() === "") return "is empty; every Connect user needs an email address";
+  if (typeof email !== "string" || email.trim() === "")
+    return "is empty; every Connect user needs an email address";
   if (email !== email.trim()) return `${JSON.stringify(email)} has leading or trailing spaces`;
   if (email.length > 254) return `${JSON.stringify(email)} is longer than 254 characters`;
   if (!emailSchema.safeParse(email).success) {
@@ -22,16 +23,23 @@ export function userIdProblem(userId: unknown): string | undefined {
   if (typeof userId !== "string" || userId.trim() === "") return "is empty; give the Vantagepoint user ID";
   if (userId !== userId.trim()) return `${JSON.stringify(userId)} has leading or trailing spaces`;
   if (/[\u0000-\u001f\u007f]/.test(userId)) return `${JSON.stringify(userId)} contains control characters`;
+  // The same rule as the ConnectRoster provider's check (lib/vantagepoint/roster.ts): what the offline check
+  // accepts must not fail at deploy time.
+  if (/\s/.test(userId)) return `${JSON.stringify(userId)} must not contain spaces`;
   const at = userId.split("@").length - 1;
   if (at === 0) {
-    if (userId.length > 120) return `${JSON.stringify(userId)} is ${userId.length} characters; a user ID without "@" may have at most 120`;
+    if (userId.length > 120)
+      return `${JSON.stringify(userId)} is ${userId.length} characters; a user ID without "@" may have at most 120`;
     return undefined;
   }
   if (at > 1) return `${JSON.stringify(userId)} has ${at} "@"; a user ID written as an email has exactly one`;
   const [local, domain] = userId.split("@") as [string, string];
-  if (userId.length > 113) return `${JSON.stringify(userId)} is ${userId.length} characters; an email user ID may have at most 113`;
-  if (local.length === 0 || local.length > 64) return `${JSON.stringify(userId)}: the part before "@" must be 1 to 64 characters`;
-  if (domain.length === 0 || domain.length > 48) return `${JSON.stringify(userId)}: the part after "@" must be 1 to 48 characters`;
+  if (userId.length > 113)
+    return `${JSON.stringify(userId)} is ${userId.length} characters; an email user ID may have at most 113`;
+  if (local.length === 0 || local.length > 64)
+    return `${JSON.stringify(userId)}: the part before "@" must be 1 to 64 characters`;
+  if (domain.length === 0 || domain.length > 48)
+    return `${JSON.stringify(userId)}: the part after "@" must be 1 to 48 characters`;
   if (local.endsWith(".")) return `${JSON.stringify(userId)}: a "." may not stand right before "@"`;
   return undefined;
 }

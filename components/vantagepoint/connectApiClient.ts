@@ -44,7 +44,10 @@ async function adopt(inputs: ConnectApiClientInputs, wasCreated: boolean): Promi
     const lib = loadVantagepointLib();
     const client = makeClient(inputs.connection);
     try {
-      const a = await lib.adoptApiClient(client, { name: inputs.name, allowCreate: inputs.allowCreate });
+      // Serialised per site like the roster: two parallel adopts with allowCreate would create two records.
+      const a = await lib.withSiteLock(client.site, () =>
+        lib.adoptApiClient(client, { name: inputs.name, allowCreate: inputs.allowCreate }),
+      );
       const clientSecret = inputs.clientSecret ?? a.generatedSecret;
       return {
         ...inputs,
@@ -132,10 +135,28 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
       try {
         const now = await lib.readApiClient(client, props.name);
         if (!now.found) return { id, props: { ...props, missing: true, drifted: true } };
-        const drifted = now.fingerprint !== props.adoptedFingerprint || now.clientId !== props.clientId;
+        // Import (inputs only, no adopted state yet): adopt what is there now, provided it is the record asked for.
+        const importing = props.adoptedFingerprint === undefined;
+        if (importing && id && id !== now.clientId) {
+          throw new Error(
+            `The API Authorization named "${props.name}" has Client ID ${now.clientId}, not ${id}; import it with that id or set name to the one you meant.`,
+          );
+        }
+        const adoptedFingerprint = props.adoptedFingerprint ?? now.fingerprint;
+        const drifted =
+          now.fingerprint !== adoptedFingerprint ||
+          (props.clientId !== undefined && now.clientId !== props.clientId);
         return {
           id,
-          props: { ...props, clientId: now.clientId, fingerprint: now.fingerprint, drifted, missing: false },
+          props: {
+            ...props,
+            clientId: now.clientId,
+            fingerprint: now.fingerprint,
+            adoptedFingerprint,
+            drifted,
+            missing: false,
+            created: props.created ?? false,
+          },
         };
       } finally {
         client.close();

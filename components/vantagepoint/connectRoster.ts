@@ -93,7 +93,8 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
       const lib = loadVantagepointLib();
       const client = makeClient(inputs.connection);
       try {
-        const run = await lib.applyRoster(client, inputs.entries);
+        // One reconcile per site at a time: a parallel create would read the same state and duplicate people.
+        const run = await lib.withSiteLock(client.site, () => lib.applyRoster(client, inputs.entries));
         const outs: ConnectRosterOutputs = {
           ...inputs,
           people: run.people,
@@ -111,14 +112,17 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
       const lib = loadVantagepointLib();
       const client = makeClient(news.connection);
       try {
-        const state = await lib.readRosterState(client);
-        const run = await lib.applyRoster(client, news.entries, state);
-        const keep = new Set(news.entries.map((e) => lib.rosterEntryKey(e)));
-        const removed = (olds.entries ?? [])
-          .filter((e) => !keep.has(lib.rosterEntryKey(e)))
-          .map((e) => e.userId);
-        if (news.onDelete === "deactivateUsers" && removed.length)
-          await lib.deactivateUsers(client, removed, state.users);
+        const run = await lib.withSiteLock(client.site, async () => {
+          const state = await lib.readRosterState(client);
+          const applied = await lib.applyRoster(client, news.entries, state);
+          const keep = new Set(news.entries.map((e) => lib.rosterEntryKey(e)));
+          const removed = (olds.entries ?? [])
+            .filter((e) => !keep.has(lib.rosterEntryKey(e)))
+            .map((e) => e.userId);
+          if (news.onDelete === "deactivateUsers" && removed.length)
+            await lib.deactivateUsers(client, removed, state.users);
+          return applied;
+        });
         return {
           outs: {
             ...news,
@@ -162,9 +166,11 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
       const lib = loadVantagepointLib();
       const client = makeClient(props.connection);
       try {
-        await lib.deactivateUsers(
-          client,
-          (props.entries ?? []).map((e) => e.userId),
+        await lib.withSiteLock(client.site, () =>
+          lib.deactivateUsers(
+            client,
+            (props.entries ?? []).map((e) => e.userId),
+          ),
         );
       } finally {
         client.close();

@@ -6,7 +6,15 @@
 import { z } from "zod";
 import { personKey } from "../people";
 import { SecretValue } from "./secret";
-import { crossChecks, isLoopbackHost, NAMESPACE, SECRET_PATHS, SECTION_NAMES, sections, stackConfigSchema } from "./schema";
+import {
+  crossChecks,
+  isLoopbackHost,
+  NAMESPACE,
+  SECRET_PATHS,
+  SECTION_NAMES,
+  sections,
+  stackConfigSchema,
+} from "./schema";
 import type { Person, StackConfig } from "./schema";
 
 export interface ConfigIssue {
@@ -52,11 +60,19 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-/** A roster file parser: returns entries or row-level errors (`row` is 1-based, header is row 1). */
+/**
+ * A roster file parser: returns entries or row-level errors (`row` is 1-based, header is row 1). `where` (optional,
+ * per entry and per error) says where it is in the file, e.g. "row 7" or "entry 3"; without it entries are
+ * numbered as if the file had no blank lines.
+ */
 export type RosterFileParser = (
   text: string,
   fileName: string,
-) => { entries: unknown[]; errors: Array<{ row: number; field?: string; message: string }> };
+) => {
+  entries: unknown[];
+  errors: Array<{ row: number; where?: string; field?: string; message: string }>;
+  where?: string[];
+};
 
 export interface LoadOptions {
   /** The stack file's name as the user knows it, e.g. `stacks/Pulumi.dev.yaml`. */
@@ -84,7 +100,10 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
     if (namespace !== NAMESPACE) continue;
     if (section === undefined || rest.length > 0 || !(SECTION_NAMES as string[]).includes(section)) {
       const hint = didYouMean(section ?? "", SECTION_NAMES);
-      add(fullKey, `unknown key${hint ? `; did you mean "${NAMESPACE}:${hint}"?` : `; known keys are ${SECTION_NAMES.map((s) => `${NAMESPACE}:${s}`).join(", ")}`}`);
+      add(
+        fullKey,
+        `unknown key${hint ? `; did you mean "${NAMESPACE}:${hint}"?` : `; known keys are ${SECTION_NAMES.map((s) => `${NAMESPACE}:${s}`).join(", ")}`}`,
+      );
       continue;
     }
     input[section] = typeof value === "string" ? parseJsonObject(value) : structuredClone(value);
@@ -101,17 +120,17 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
       if (options.secretKeys?.has(`${NAMESPACE}:${section}`) || override !== undefined) {
         setPath(input, path, new SecretValue(override ?? value));
       } else {
-        add(
-          `${NAMESPACE}:${path}`,
-          `is in plaintext; a secret must be encrypted: run \`pulumi config set --secret --path '${NAMESPACE}:${path}' <value>\` (or take it from a Pulumi ESC environment)`,
-        );
+        add(`${NAMESPACE}:${path}`, plaintextSecretMessage(path));
         setPath(input, path, new SecretValue(undefined, "(plaintext refused)"));
       }
     }
   }
   for (const path of findSecureMarkers(input)) {
     if (!SECRET_PATHS.includes(path)) {
-      add(`${NAMESPACE}:${path}`, "is encrypted, but it is not a secret and must be readable by the offline check; set it in plaintext");
+      add(
+        `${NAMESPACE}:${path}`,
+        "is encrypted, but it is not a secret and must be readable by the offline check; set it in plaintext",
+      );
     }
   }
 
@@ -128,12 +147,18 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
         for (const key of issue.keys) {
           const known = knownKeysAt(path);
           const hint = didYouMean(key, known);
-          add(keyPath([...path, key]), `unknown key${hint ? `; did you mean "${hint}"?` : known.length ? `; expected one of ${known.join(", ")}` : ""}`);
+          add(
+            keyPath([...path, key]),
+            `unknown key${hint ? `; did you mean "${hint}"?` : known.length ? `; expected one of ${known.join(", ")}` : ""}`,
+          );
         }
         continue;
       }
       if (issue.path.length === 0 && input[section] === undefined) {
-        add(keyPath([section]), `is required; add the \`${NAMESPACE}:${section}\` section (see the README's config reference)`);
+        add(
+          keyPath([section]),
+          `is required; add the \`${NAMESPACE}:${section}\` section (see the README's config reference)`,
+        );
         continue;
       }
       add(keyPath(path), describeIssue(issue, getPath(input, path)));
@@ -154,14 +179,20 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
     );
   }
   if (config.entra.mailboxApp?.access === "ews") {
-    warnings.push("entra.mailboxApp.access is \"ews\": Exchange Online turned EWS off from 1 October 2026; plan the move to Graph");
+    warnings.push(
+      'entra.mailboxApp.access is "ews": Exchange Online turned EWS off from 1 October 2026; plan the move to Graph',
+    );
   }
   if (config.entra.mailboxApp?.applicationPermissions) {
-    warnings.push("entra.mailboxApp.applicationPermissions grants whole-tenant mailbox access; the advisory policy mailbox-app-least-privilege will flag it");
+    warnings.push(
+      "entra.mailboxApp.applicationPermissions grants whole-tenant mailbox access; the advisory policy mailbox-app-least-privilege will flag it",
+    );
   }
   const api = new URL(config.vantagepoint.apiUrl);
   if (api.protocol === "http:" && isLoopbackHost(api.hostname)) {
-    warnings.push(`vantagepoint.apiUrl uses http on ${api.hostname}: fine for the emulator, never for a real server`);
+    warnings.push(
+      `vantagepoint.apiUrl uses http on ${api.hostname}: fine for the emulator, never for a real server`,
+    );
   }
   return {
     config,
@@ -173,31 +204,83 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
   };
 }
 
+function plaintextSecretMessage(path: string): string {
+  return `is in plaintext; a secret must be encrypted: run \`pulumi config set --secret --path '${NAMESPACE}:${path}' <value>\` (or take it from a Pulumi ESC environment)`;
+}
+
+/**
+ * Secrets written in plaintext in a stack file's `config` map (as parsed by parseStackFile). Inside the engine a
+ * whole `vpconnect:vantagepoint` key is secret as soon as one of its leaves is, so the program cannot tell a
+ * plaintext password beside an encrypted client secret from the values alone: it asks the stack file too.
+ */
+export function plaintextSecretIssues(
+  stackConfig: Readonly<Record<string, unknown>>,
+  source: string,
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const path of SECRET_PATHS) {
+    const [section, ...rest] = path.split(".") as [string, ...string[]];
+    const value = getPath(stackConfig[`${NAMESPACE}:${section}`], rest);
+    if (typeof value === "string")
+      issues.push({ file: source, key: `${NAMESPACE}:${path}`, message: plaintextSecretMessage(path) });
+  }
+  return issues;
+}
+
 /** Merges configurer, inline users and the roster file; reports bad rows and duplicates by row or index. */
-function buildRoster(config: StackConfig, options: LoadOptions, add: (key: string, message: string) => void): RosterEntry[] {
+function buildRoster(
+  config: StackConfig,
+  options: LoadOptions,
+  add: (key: string, message: string) => void,
+): RosterEntry[] {
   const { roster } = config;
   const sources: Array<{ where: string; person: Person }> = [];
   sources.push({ where: `${NAMESPACE}:roster.configurer`, person: roster.configurer });
-  roster.users.forEach((person, index) => sources.push({ where: `${NAMESPACE}:roster.users[${index}]`, person }));
+  roster.users.forEach((person, index) =>
+    sources.push({ where: `${NAMESPACE}:roster.users[${index}]`, person }),
+  );
 
   if (roster.file) {
     if (!options.readFile || !options.parseRosterFile) {
-      add(`${NAMESPACE}:roster.file`, "a roster file cannot be read here; list the users inline under roster.users");
+      add(
+        `${NAMESPACE}:roster.file`,
+        "a roster file cannot be read here; list the users inline under roster.users",
+      );
     } else {
       let text: string | undefined;
       try {
         text = options.readFile(roster.file);
       } catch (error) {
-        add(`${NAMESPACE}:roster.file`, `cannot read ${JSON.stringify(roster.file)} (${(error as NodeJS.ErrnoException).code ?? "error"}); the path is relative to the project folder`);
+        add(
+          `${NAMESPACE}:roster.file`,
+          `cannot read ${JSON.stringify(roster.file)} (${(error as NodeJS.ErrnoException).code ?? "error"}); the path is relative to the project folder`,
+        );
       }
       if (text !== undefined) {
         const result = options.parseRosterFile(text, roster.file);
-        for (const e of result.errors) add(`${roster.file} row ${e.row}${e.field ? ` ${e.field}` : ""}`, e.message);
+        for (const e of result.errors)
+          add(`${roster.file} ${e.where ?? `row ${e.row}`}${e.field ? ` ${e.field}` : ""}`, e.message);
         result.entries.forEach((entry, index) => {
-          const where = `${roster.file} row ${index + 2}`;
+          const where = `${roster.file} ${result.where?.[index] ?? `row ${index + 2}`}`;
           const checked = z.strictObject(sections.roster.shape.configurer.shape).safeParse(entry);
           if (checked.success) sources.push({ where, person: checked.data });
-          else for (const issue of checked.error.issues) add(`${where} ${issue.path.join(".")}`, describeIssue(issue, getPath(entry, issue.path)));
+          else
+            for (const issue of checked.error.issues) {
+              if (issue.code === "unrecognized_keys") {
+                const known = Object.keys(sections.roster.shape.configurer.shape);
+                for (const key of issue.keys) {
+                  const hint =
+                    key === "configurer"
+                      ? "name the configurer under roster.configurer instead"
+                      : didYouMean(key, known)
+                        ? `did you mean "${didYouMean(key, known)}"?`
+                        : `expected ${known.join(", ")}`;
+                  add(`${where} ${key}`, `is not a roster column; ${hint}`);
+                }
+                continue;
+              }
+              add(`${where} ${issue.path.join(".")}`, describeIssue(issue, getPath(entry, issue.path)));
+            }
         });
       }
     }
@@ -212,35 +295,88 @@ function buildRoster(config: StackConfig, options: LoadOptions, add: (key: strin
     const sameEmail = byEmail.get(emailKey);
     const sameUser = byUser.get(userKey);
     if (sameUser !== undefined) {
-      if (index > 0) add(`${where}.userId`, `${JSON.stringify(person.userId)} is listed twice (also at ${sameUser}); each user ID once`);
+      if (index > 0)
+        add(
+          `${where}.userId`,
+          `${JSON.stringify(person.userId)} is listed twice (also at ${sameUser}); each user ID once`,
+        );
       continue;
     }
     if (sameEmail !== undefined) {
-      add(`${where}.email`, `${JSON.stringify(person.email)} is listed twice (also at ${sameEmail}); Connect needs one email per person`);
+      add(
+        `${where}.email`,
+        `${JSON.stringify(person.email)} is listed twice (also at ${sameEmail}); Connect needs one email per person`,
+      );
       continue;
     }
     byEmail.set(emailKey, where);
     byUser.set(userKey, where);
-    out.push({ ...person, role: index === 0 ? (person.role ?? config.vantagepoint.adminRole) : (person.role ?? roster.defaultRole), configurer: index === 0 });
+    out.push({
+      ...person,
+      role:
+        index === 0 ? (person.role ?? config.vantagepoint.adminRole) : (person.role ?? roster.defaultRole),
+      configurer: index === 0,
+    });
   }
   return out;
 }
 
+/** Schema type names in the user's words (YAML has maps and lists, not records and arrays). */
+const TYPE_WORDS: Record<string, string> = {
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "a map of keys",
+  record: "a map of name: value",
+  custom: "a secret",
+};
+
 /** Turns a zod issue into a sentence that says what was wrong and what is expected. */
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   if (issue.code === "invalid_type") {
-    if (value === undefined) return `is required (${issue.expected === "custom" ? "a secret" : `a ${issue.expected}`})`;
-    return `must be a ${issue.expected}, not ${describeValue(value)}`;
+    const word = TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`;
+    if (value === undefined) return `is required (${word})`;
+    // A schema's own wording ("must be a whole number of days") says more than the type name.
+    if (!/^Invalid input/.test(issue.message)) return `${issue.message}, not ${describeValue(value)}`;
+    const quote =
+      issue.expected === "string" && (typeof value === "number" || typeof value === "boolean")
+        ? `; put the value in quotes (YAML reads an unquoted ${JSON.stringify(value)} as ${typeof value === "number" ? "a number" : "true/false"})`
+        : "";
+    return `must be ${word}, not ${describeValue(value)}${quote}`;
   }
   if (issue.code === "invalid_value") return `${describeValue(value)} ${issue.message}`;
   if (issue.code === "custom" && issue.message === "must be a secret") {
-    return value === undefined ? "is required (a secret)" : "must be a secret: run `pulumi config set --secret --path ...`";
+    return value === undefined
+      ? "is required (a secret)"
+      : "must be a secret: run `pulumi config set --secret --path ...`";
   }
   if (issue.code === "custom") return issue.message;
-  if (issue.code === "too_small" || issue.code === "too_big" || issue.code === "invalid_format") {
-    return `${describeValue(value)} ${issue.message.replace(/^Invalid input: /, "")}`;
+  if (issue.code === "too_small" || issue.code === "too_big") {
+    const message = /^Too (big|small)/.test(issue.message) ? sizeMessage(issue) : issue.message;
+    if (Array.isArray(value) && value.length === 0) return `is empty; ${message}`;
+    return `${describeValue(value)} ${message}`;
   }
+  if (issue.code === "invalid_format")
+    return `${describeValue(value)} ${issue.message.replace(/^Invalid input: /, "")}`;
   return issue.message;
+}
+
+/** zod's default "Too big: expected number to be <=730" in plain words. */
+function sizeMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall): string {
+  const big = issue.code === "too_big";
+  const limit = Number(
+    big ? (issue as z.core.$ZodIssueTooBig).maximum : (issue as z.core.$ZodIssueTooSmall).minimum,
+  );
+  const unit =
+    issue.origin === "string"
+      ? " characters"
+      : issue.origin === "array" || issue.origin === "set"
+        ? " items"
+        : "";
+  if (!big && limit === 1 && unit !== "") return "must not be empty";
+  return `must be at ${big ? "most" : "least"} ${limit}${unit}`;
 }
 
 function describeValue(value: unknown): string {
@@ -274,7 +410,8 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
 }
 
 function unwrap(schema: unknown): unknown {
-  let current = schema as { _zod?: { def?: { innerType?: unknown; in?: unknown; type?: string } } } | undefined;
+  let current = schema as
+    { _zod?: { def?: { innerType?: unknown; in?: unknown; type?: string } } } | undefined;
   for (let i = 0; i < 10 && current?._zod?.def; i++) {
     const def = current._zod.def;
     if (def.innerType) current = def.innerType as typeof current;
@@ -288,25 +425,31 @@ function unwrap(schema: unknown): unknown {
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
-    const distance = candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const distance =
+      candidate.toLowerCase() === word.toLowerCase()
+        ? 0
+        : editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (best === undefined || distance < best.distance) best = { candidate, distance };
   }
   if (!best) return undefined;
   return best.distance <= Math.max(1, Math.floor(best.candidate.length / 3)) ? best.candidate : undefined;
 }
 
+/** Edit distance where swapping two neighbouring letters counts as one edit (the commonest typo: "emial"). */
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      }
     }
   }
-  return row[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 function versionAtLeast(version: string, major: number, minor: number): boolean {

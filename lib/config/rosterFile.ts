@@ -1,25 +1,36 @@
 /**
  * Adapts the roster file parser (lib/vantagepoint/rosterFile.ts) to the config loader: structural problems
- * become row-level config issues instead of exceptions, and a `configurer` column is refused (the configurer
- * is named once, under roster.configurer).
+ * become row-level config issues instead of exceptions, each entry carries where it is in the file (the CSV
+ * line, blank lines and quoted line breaks counted; or the JSON index), and a `configurer` column is refused
+ * (the configurer is named once, under roster.configurer).
  */
-import { parseRosterFile, RosterFileError } from "../vantagepoint/rosterFile";
+import { parseRosterFileRows, RosterFileError } from "../vantagepoint/rosterFile";
 import type { RosterFileParser } from "./load";
 
 export const readRosterFile: RosterFileParser = (text, fileName) => {
   try {
-    const entries = parseRosterFile(text, fileName);
-    const errors: Array<{ row: number; field?: string; message: string }> = [];
+    const { entries, where } = parseRosterFileRows(text, fileName);
+    const errors: Array<{ row: number; where?: string; field?: string; message: string }> = [];
     const cleaned = entries.map((entry, index) => {
       const { configurer, ...person } = entry as typeof entry & { configurer?: boolean };
       if (configurer) {
-        errors.push({ row: index + 2, field: "configurer", message: "is set; name the configurer under roster.configurer instead" });
+        errors.push({
+          row: index + 2,
+          where: where[index],
+          field: "configurer",
+          message: "is set; name the configurer under roster.configurer instead",
+        });
       }
       return person;
     });
-    return { entries: cleaned, errors };
+    return { entries: cleaned, errors, where };
   } catch (error) {
-    if (error instanceof RosterFileError) return { entries: [], errors: [{ row: 1, message: error.message }] };
+    if (error instanceof RosterFileError) {
+      return {
+        entries: [],
+        errors: [{ row: 1, ...(error.where ? { where: error.where } : {}), message: error.message }],
+      };
+    }
     throw error;
   }
 };

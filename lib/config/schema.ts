@@ -15,16 +15,20 @@ export const SECRET_LIFETIME_LIMIT_DAYS = 730;
 /** The predefined Application Gateway TLS policies that require TLS 1.2 or newer. */
 export const TLS_POLICIES = ["AppGwSslPolicy20220101S", "AppGwSslPolicy20220101"] as const;
 
-const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+const hostnamePattern =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 
 /** Why `value` is not a bare DNS host name (no scheme, path or port), or undefined when it is one. */
 export function hostnameProblem(value: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     return `${JSON.stringify(value)} has a scheme; give the host name only, e.g. ${JSON.stringify(value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").split(/[/:]/)[0])}`;
   }
-  if (value.includes("/")) return `${JSON.stringify(value)} has a path; give the host name only and put the path in site.vantagepointPath`;
-  if (value.includes(":")) return `${JSON.stringify(value)} has a port; the public endpoint always answers on 443`;
-  if (!hostnamePattern.test(value)) return `${JSON.stringify(value)} is not a DNS host name such as vantagepoint.example.com`;
+  if (value.includes("/"))
+    return `${JSON.stringify(value)} has a path; give the host name only and put the path in site.vantagepointPath`;
+  if (value.includes(":"))
+    return `${JSON.stringify(value)} has a port; the public endpoint always answers on 443`;
+  if (!hostnamePattern.test(value))
+    return `${JSON.stringify(value)} is not a DNS host name such as vantagepoint.example.com`;
   return undefined;
 }
 
@@ -42,7 +46,10 @@ const name = (what: string) =>
     .string()
     .min(1, `must not be empty; give the ${what}`)
     .max(80, "must be at most 80 characters")
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._()-]*$/, `must be an Azure ${what}: letters, digits, ".", "_", "-", "(", ")"`);
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._()-]*$/,
+      `must be an Azure ${what}: letters, digits, ".", "_", "-", "(", ")"`,
+    );
 
 /** An address range for the allow list, checked with the allow-list rules (syntax, no 0.0.0.0/0, no private ranges unless allowed). */
 const range = z.string().superRefine((value, ctx) => {
@@ -70,7 +77,10 @@ const lifetimeDays = z
   .number({ message: "must be a whole number of days" })
   .int("must be a whole number of days")
   .min(1, "must be at least 1 day")
-  .max(SECRET_LIFETIME_LIMIT_DAYS, `must be at most ${SECRET_LIFETIME_LIMIT_DAYS} days (Deltek's guide uses 730)`)
+  .max(
+    SECRET_LIFETIME_LIMIT_DAYS,
+    `must be at most ${SECRET_LIFETIME_LIMIT_DAYS} days (Deltek's guide uses 730)`,
+  )
   .default(SECRET_LIFETIME_LIMIT_DAYS);
 
 const email = z.string().superRefine((value, ctx) => {
@@ -83,17 +93,29 @@ const userId = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+const personName = z
+  .string()
+  .min(1, "must not be empty")
+  .max(50, "must be at most 50 characters")
+  .regex(
+    /^[^\u0000-\u001f\u007f]*$/,
+    "must not contain line breaks or control characters; keep the name on one line",
+  );
+
 export const personSchema = z.strictObject({
   /** Vantagepoint user ID (Users form). */
   userId,
   /** Email on the employee record (EMail); Connect matches mailboxes by it. */
   email,
-  firstName: z.string().min(1, "must not be empty").max(50, "must be at most 50 characters"),
-  lastName: z.string().min(1, "must not be empty").max(50, "must be at most 50 characters"),
+  firstName: personName,
+  lastName: personName,
   /** Employee key when the employee already exists (e.g. "00201"); otherwise matched by email or created. */
   employee: z
     .string()
-    .regex(/^[A-Za-z0-9._-]{1,20}$/, "must be an employee key such as 00201 (letters, digits, '.', '_', '-'; at most 20)")
+    .regex(
+      /^[A-Za-z0-9._-]{1,20}$/,
+      "must be an employee key such as 00201 (letters, digits, '.', '_', '-'; at most 20)",
+    )
     .optional(),
   /** Security role for the user; defaults to roster.defaultRole. */
   role: z.string().min(1).max(40).optional(),
@@ -113,11 +135,16 @@ const siteSchema = z.strictObject({
     hostHeader: hostname.optional(),
   }),
   /** Deploy-time check of the public URL, certificate and API: fail the deploy, only report, or skip. */
-  verification: z.enum(["enforce", "report", "off"], { message: 'must be "enforce", "report" or "off"' }).default("enforce"),
+  verification: z
+    .enum(["enforce", "report", "off"], { message: 'must be "enforce", "report" or "off"' })
+    .default("enforce"),
 });
 
 const azureSchema = z.strictObject({
-  location: z.string().regex(/^[a-z0-9]+$/, "must be an Azure region name such as westeurope").default("westeurope"),
+  location: z
+    .string()
+    .regex(/^[a-z0-9]+$/, "must be an Azure region name such as westeurope")
+    .default("westeurope"),
   resourceGroupName: name("resource group name"),
   /** Create the resource group (true) or use an existing one (false). */
   createResourceGroup: z.boolean().default(true),
@@ -130,30 +157,49 @@ const azureSchema = z.strictObject({
   network: z
     .strictObject({
       /** Use an existing virtual network instead of creating one. */
-      existingVirtualNetwork: z.strictObject({ name: name("virtual network name"), resourceGroupName: name("resource group name") }).optional(),
+      existingVirtualNetwork: z
+        .strictObject({ name: name("virtual network name"), resourceGroupName: name("resource group name") })
+        .optional(),
       /** Address space of the virtual network this creates. */
       addressSpace: ipv4Cidr.default("10.60.0.0/16"),
       /** The Application Gateway's own subnet: a /26 or larger, nothing else in it. */
       gatewaySubnetPrefix: ipv4Cidr.default("10.60.1.0/24"),
       gatewaySubnetName: z.string().min(1).default("snet-appgw-connect"),
     })
-    .default({ addressSpace: "10.60.0.0/16", gatewaySubnetPrefix: "10.60.1.0/24", gatewaySubnetName: "snet-appgw-connect" }),
+    .default({
+      addressSpace: "10.60.0.0/16",
+      gatewaySubnetPrefix: "10.60.1.0/24",
+      gatewaySubnetName: "snet-appgw-connect",
+    }),
   /** Optional DNS A record in an existing Azure DNS zone. */
   dns: z
-    .strictObject({ zoneName: hostname, zoneResourceGroupName: name("resource group name"), recordName: z.string().min(1) })
+    .strictObject({
+      zoneName: hostname,
+      zoneResourceGroupName: name("resource group name"),
+      recordName: z.string().min(1),
+    })
     .optional(),
 });
 
 const tlsSchema = z.strictObject({
   keyVault: z.strictObject({
-    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, "must be a Key Vault name: 3-24 letters, digits or '-'"),
+    name: z
+      .string()
+      .regex(
+        /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
+        "must be a Key Vault name: 3-24 letters, digits or '-'",
+      ),
     /** Resource group of an existing vault; omit to create the vault in azure.resourceGroupName. */
     resourceGroupName: name("resource group name").optional(),
     create: z.boolean().default(false),
   }),
   /** Name of the Key Vault certificate for the public host name (versionless id is used, so renewals roll out). */
-  certificateName: z.string().regex(/^[a-zA-Z0-9-]{1,127}$/, "must be a Key Vault object name (letters, digits, '-')"),
-  sslPolicy: z.enum(TLS_POLICIES, { message: `must be one of ${TLS_POLICIES.join(", ")} (TLS 1.2 or newer)` }).default("AppGwSslPolicy20220101S"),
+  certificateName: z
+    .string()
+    .regex(/^[a-zA-Z0-9-]{1,127}$/, "must be a Key Vault object name (letters, digits, '-')"),
+  sslPolicy: z
+    .enum(TLS_POLICIES, { message: `must be one of ${TLS_POLICIES.join(", ")} (TLS 1.2 or newer)` })
+    .default("AppGwSslPolicy20220101S"),
   /** The deploy-time check fails when the certificate expires within this many days. */
   certificateMinDaysLeft: z.number().int().min(0).max(365).default(21),
 });
@@ -212,7 +258,10 @@ const vantagepointSchema = z.strictObject({
   /** Windows authentication for the API user (Integrated=Y). */
   integrated: z.boolean().default(false),
   /** Vantagepoint version; 7.0 and later require the Connect role to be of type Administrator. */
-  version: z.string().regex(/^\d+\.\d+$/, 'must be "major.minor", e.g. "7.0"').default("7.0"),
+  version: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'must be "major.minor", e.g. "7.0"')
+    .default("7.0"),
   /** The role of whoever configures Connect (P3). */
   adminRole: z.string().min(1).max(40).default("ADMIN"),
   connectApiClient: z
@@ -234,7 +283,12 @@ const vantagepointSchema = z.strictObject({
       roles: urlPath.default("/security/role"),
       apiAuthorizations: urlPath.default("/apiauthorization"),
     })
-    .default({ employees: "/employee", users: "/user", roles: "/security/role", apiAuthorizations: "/apiauthorization" }),
+    .default({
+      employees: "/employee",
+      users: "/user",
+      roles: "/security/role",
+      apiAuthorizations: "/apiauthorization",
+    }),
   pageSize: z.number().int().min(1).max(5000, "must be at most 5000").default(500),
 });
 
@@ -244,14 +298,24 @@ const rosterSchema = z.strictObject({
   /** People who will use Connect (P5), inline. */
   users: z.array(personSchema).default([]),
   /** Or a CSV/JSON file of them, relative to the project folder. */
-  file: z.string().regex(/\.(csv|json)$/i, "must be a .csv or .json file").optional(),
+  file: z
+    .string()
+    .regex(/\.(csv|json)$/i, "must be a .csv or .json file")
+    .optional(),
   defaultRole: z.string().min(1).max(40).default("CONNECT"),
   /** What `pulumi destroy` does to people: detach (nothing written) or also deactivate their users. */
-  onDelete: z.enum(["detach", "deactivateUsers"], { message: 'must be "detach" or "deactivateUsers"' }).default("detach"),
+  onDelete: z
+    .enum(["detach", "deactivateUsers"], { message: 'must be "detach" or "deactivateUsers"' })
+    .default("detach"),
 });
 
 const policySchema = z.strictObject({
-  maxSecretLifetimeDays: z.number().int().min(1).max(SECRET_LIFETIME_LIMIT_DAYS).default(SECRET_LIFETIME_LIMIT_DAYS),
+  maxSecretLifetimeDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(SECRET_LIFETIME_LIMIT_DAYS)
+    .default(SECRET_LIFETIME_LIMIT_DAYS),
   allowEws: z.boolean().default(false),
   forbiddenInternetPorts: z.array(z.number().int().min(1).max(65535)).default([22, 3389, 1433, 5985, 5986]),
 });
@@ -265,12 +329,20 @@ export const sections = {
   entra: entraSchema,
   vantagepoint: vantagepointSchema,
   roster: rosterSchema,
-  policy: policySchema.default({ maxSecretLifetimeDays: 730, allowEws: false, forbiddenInternetPorts: [22, 3389, 1433, 5985, 5986] }),
+  policy: policySchema.default({
+    maxSecretLifetimeDays: 730,
+    allowEws: false,
+    forbiddenInternetPorts: [22, 3389, 1433, 5985, 5986],
+  }),
 } as const;
 
 export type SectionName = keyof typeof sections;
 export const SECTION_NAMES = Object.keys(sections) as SectionName[];
-export const SECRET_PATHS = ["vantagepoint.password", "vantagepoint.clientSecret", "vantagepoint.connectApiClient.clientSecret"];
+export const SECRET_PATHS = [
+  "vantagepoint.password",
+  "vantagepoint.clientSecret",
+  "vantagepoint.connectApiClient.clientSecret",
+];
 
 export const stackConfigSchema = z.strictObject(sections);
 
@@ -282,11 +354,18 @@ type Sections = { [K in SectionName]?: z.output<(typeof sections)[K]> };
  * does not hide another problem. `raw` is the unparsed input, used for the allow-list items so that every
  * bad range is reported even when a sibling item failed to parse.
  */
-export function crossChecks(raw: Record<string, unknown>, config: Sections): Array<{ path: (string | number)[]; message: string }> {
+export function crossChecks(
+  raw: Record<string, unknown>,
+  config: Sections,
+): Array<{ path: (string | number)[]; message: string }> {
   const out: Array<{ path: (string | number)[]; message: string }> = [];
   const issue = (path: (string | number)[], message: string) => out.push({ path, message });
 
-  const rawAllow = (raw.allowList ?? {}) as { connectIps?: unknown; extraRanges?: unknown; allowPrivateRanges?: unknown };
+  const rawAllow = (raw.allowList ?? {}) as {
+    connectIps?: unknown;
+    extraRanges?: unknown;
+    allowPrivateRanges?: unknown;
+  };
   const allowPrivate = rawAllow.allowPrivateRanges === true;
   for (const list of ["connectIps", "extraRanges"] as const) {
     const items = rawAllow[list];
@@ -303,31 +382,53 @@ export function crossChecks(raw: Record<string, unknown>, config: Sections): Arr
   if (network) {
     const subnet = parseRange(network.gatewaySubnetPrefix);
     if (!("error" in subnet) && subnet.prefix > 26) {
-      issue(["azure", "network", "gatewaySubnetPrefix"], `${subnet.cidr} is too small; an Application Gateway v2 subnet must be /26 or larger (a /24 is usual)`);
+      issue(
+        ["azure", "network", "gatewaySubnetPrefix"],
+        `${subnet.cidr} is too small; an Application Gateway v2 subnet must be /26 or larger (a /24 is usual)`,
+      );
     }
-    if (!network.existingVirtualNetwork && !("error" in subnet) && !isCovered([network.addressSpace], subnet.cidr)) {
-      issue(["azure", "network", "gatewaySubnetPrefix"], `${subnet.cidr} is outside azure.network.addressSpace (${network.addressSpace}); pick a subnet inside it`);
+    if (
+      !network.existingVirtualNetwork &&
+      !("error" in subnet) &&
+      !isCovered([network.addressSpace], subnet.cidr)
+    ) {
+      issue(
+        ["azure", "network", "gatewaySubnetPrefix"],
+        `${subnet.cidr} is outside azure.network.addressSpace (${network.addressSpace}); pick a subnet inside it`,
+      );
     }
   }
 
   const entra = config.entra;
   if (entra) {
     if (entra.loginMode === "entraId" && !entra.loginApp) {
-      issue(["entra", "loginApp"], 'is required when entra.loginMode is "entraId"; add loginApp.secretRotatedOn (YYYY-MM-DD)');
+      issue(
+        ["entra", "loginApp"],
+        'is required when entra.loginMode is "entraId"; add loginApp.secretRotatedOn (YYYY-MM-DD)',
+      );
     }
     if (entra.loginMode === "windows" && entra.loginApp) {
-      issue(["entra", "loginApp"], 'is not used with entra.loginMode "windows" (Connect signs in through Vantagepoint\'s own OAuth flow); remove it');
+      issue(
+        ["entra", "loginApp"],
+        'is not used with entra.loginMode "windows" (Connect signs in through Vantagepoint\'s own OAuth flow); remove it',
+      );
     }
     const policy = config.policy;
     if (policy) {
       for (const app of ["loginApp", "mailboxApp"] as const) {
         const lifetime = entra[app]?.secretLifetimeDays;
         if (lifetime !== undefined && lifetime > policy.maxSecretLifetimeDays) {
-          issue(["entra", app, "secretLifetimeDays"], `${lifetime} is over policy.maxSecretLifetimeDays (${policy.maxSecretLifetimeDays}); lower it`);
+          issue(
+            ["entra", app, "secretLifetimeDays"],
+            `${lifetime} is over policy.maxSecretLifetimeDays (${policy.maxSecretLifetimeDays}); lower it`,
+          );
         }
       }
       if (entra.mailboxApp?.access === "ews" && !policy.allowEws) {
-        issue(["entra", "mailboxApp", "access"], '"ews" needs policy.allowEws: true (Exchange Online turned EWS off from 1 October 2026); use "graph"');
+        issue(
+          ["entra", "mailboxApp", "access"],
+          '"ews" needs policy.allowEws: true (Exchange Online turned EWS off from 1 October 2026); use "graph"',
+        );
       }
     }
   }
@@ -336,13 +437,22 @@ export function crossChecks(raw: Record<string, unknown>, config: Sections): Arr
   if (vantagepoint) {
     const api = safeUrl(vantagepoint.apiUrl);
     if (api && api.protocol !== "https:" && !isLoopbackHost(api.hostname)) {
-      issue(["vantagepoint", "apiUrl"], `${JSON.stringify(api.origin + api.pathname)} must use https:// (http is allowed only for 127.0.0.1/localhost)`);
+      issue(
+        ["vantagepoint", "apiUrl"],
+        `${JSON.stringify(api.origin + api.pathname)} must use https:// (http is allowed only for 127.0.0.1/localhost)`,
+      );
     }
     if (api && api.pathname.length > 1 && api.pathname.endsWith("/")) {
-      issue(["vantagepoint", "apiUrl"], 'must not end with "/"; give the API root, e.g. https://vantagepoint.example.com/vantagepoint/api');
+      issue(
+        ["vantagepoint", "apiUrl"],
+        'must not end with "/"; give the API root, e.g. https://vantagepoint.example.com/vantagepoint/api',
+      );
     }
     if (api && (api.username || api.password)) {
-      issue(["vantagepoint", "apiUrl"], "must not carry credentials; use vantagepoint.username and the secret vantagepoint.password");
+      issue(
+        ["vantagepoint", "apiUrl"],
+        "must not carry credentials; use vantagepoint.username and the secret vantagepoint.password",
+      );
     }
   }
   return out;

@@ -27,11 +27,15 @@ export function parseStackFile(text: string, fileName: string): StackFile {
   const root: unknown = document.toJS();
   if (root === null || root === undefined) return { config: {}, environments: [] };
   if (typeof root !== "object" || Array.isArray(root)) {
-    throw new ConfigError([{ file: fileName, key: "(file)", message: "must be a YAML map with a `config:` section" }]);
+    throw new ConfigError([
+      { file: fileName, key: "(file)", message: "must be a YAML map with a `config:` section" },
+    ]);
   }
   const { config = {}, environment } = root as { config?: unknown; environment?: unknown };
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
-    throw new ConfigError([{ file: fileName, key: "config", message: "must be a map of `namespace:key: value`" }]);
+    throw new ConfigError([
+      { file: fileName, key: "config", message: "must be a map of `namespace:key: value`" },
+    ]);
   }
   const environments = Array.isArray(environment) ? environment.map(String) : [];
   return { config: config as Record<string, unknown>, environments };

@@ -120,11 +120,30 @@ export async function adoptApiClient(
       );
     throw e;
   }
-  const after = reply?.ClientId ? reply : (await findApiAuthorizations(client, args.name))[0];
+  const named = await findApiAuthorizations(client, args.name);
+  const after = reply?.ClientId ? reply : named[0];
   if (!after)
     throw new Error(
       `The API Authorization "${args.name}" was created but could not be read back; run again to adopt it.`,
     );
+  // Someone (Connect itself, or a server restored from a backup) made one with this name while this run was
+  // creating its own: keep theirs, remove the one this run made seconds ago (its secret was never handed out).
+  const others = named.filter((r) => String(r.ClientId) !== String(after.ClientId));
+  if (others.length === 1) {
+    try {
+      await client.remove(client.paths.apiAuthorizations, String(after.ClientId));
+    } catch (e) {
+      throw new Error(
+        `Two API Authorizations are now named "${args.name}": ${others[0].ClientId} (made by someone else during this run) and ${after.ClientId} (made by this run, which could not remove it: ${(e as Error).message}). Delete ${after.ClientId} in Utilities > Integrations, then run again.`,
+      );
+    }
+    return {
+      found: true,
+      clientId: String(others[0].ClientId),
+      fingerprint: fingerprintApiAuthorization(others[0]),
+      created: false,
+    };
+  }
   return {
     found: true,
     clientId: String(after.ClientId),

@@ -27,7 +27,7 @@ export interface ClientOptions {
   now?: () => number;
   /** Writes in flight at once (default 8). */
   writeConcurrency?: number;
-  /** Largest reply body accepted in bytes (default 64 MiB). */
+  /** Largest reply body accepted in bytes (default 16 MiB: a 5,000-record page with fieldFilter is about 1 MB). */
   maxResponseBytes?: number;
   /** Refresh the token this many ms before it expires (default 60 000). */
   refreshMarginMs?: number;
@@ -68,6 +68,9 @@ interface RawReply {
   headers: http.IncomingHttpHeaders;
   body: string;
 }
+
+/** Default cap on one reply body; raise it with VPCONNECT_MAX_RESPONSE_BYTES. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 const LOOPBACK_HOSTS = new Set(["localhost", "::1", "[::1]"]);
 
@@ -188,7 +191,7 @@ export class VantagepointClient {
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
       writeConcurrency: options.writeConcurrency ?? 8,
-      maxResponseBytes: options.maxResponseBytes ?? 64 * 1024 * 1024,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       refreshMarginMs: options.refreshMarginMs ?? 60_000,
     };
     const agentOptions = { keepAlive: true, maxSockets: Math.max(4, this.opts.writeConcurrency * 2) };
@@ -204,6 +207,11 @@ export class VantagepointClient {
       this.token?.access,
       this.token?.refresh,
     ].filter((s): s is string => typeof s === "string" && s.length > 0);
+  }
+
+  /** The site this client talks to (API root and database): the key of withSiteLock. */
+  get site(): string {
+    return `${this.root.origin}${this.basePath.toLowerCase()}|${this.connection.database.toLowerCase()}`;
   }
 
   /** Closes kept-alive sockets. */
@@ -427,11 +435,16 @@ export class VantagepointClient {
         if (!idempotent) {
           const landed = o.landed ? await o.landed() : undefined;
           if (landed !== undefined) return landed;
-          if (!o.landed) {
+          // A create that timed out may still be running on the server: a re-read now can miss it, and sending
+          // it again would write it twice. Stop; the next run's read sees whatever landed.
+          if (!o.landed || kind === "timeout") {
             throw this.err(method, display, {
               kind: "maybe-landed",
               serverMessage: words,
-              hint: "The create may have been written; re-read before trying again.",
+              hint:
+                kind === "timeout"
+                  ? "The server may still be writing it, so it was not sent again; run again to pick it up."
+                  : "The create may have been written; re-read before trying again.",
             });
           }
         }
@@ -481,8 +494,12 @@ export class VantagepointClient {
       }
 
       if (status >= 200 && status < 300) {
-        if (status === 204 || reply.body.trim() === "") return undefined;
+        const empty = status === 204 || reply.body.trim() === "";
+        // An empty reply to a write is normal (204). An empty reply to a read is not "no records": reading it
+        // as [] would make the roster create people who exist, so a read treats it like malformed JSON.
+        if (empty && method !== "GET") return undefined;
         try {
+          if (empty) throw new Error("empty");
           return JSON.parse(reply.body) as unknown;
         } catch {
           if (idempotent && attempt < this.opts.maxRetries) {
@@ -490,8 +507,9 @@ export class VantagepointClient {
             await this.opts.sleep(this.backoff(attempt));
             continue;
           }
-          const kind =
-            /html/i.test(String(reply.headers["content-type"] ?? "")) || /^\s*</.test(reply.body)
+          const kind = empty
+            ? "empty"
+            : /html/i.test(String(reply.headers["content-type"] ?? "")) || /^\s*</.test(reply.body)
               ? "an HTML page"
               : "malformed JSON";
           throw this.err(method, display, {

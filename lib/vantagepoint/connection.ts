@@ -74,7 +74,8 @@ export function validateConnection(conn: unknown, prefix = "connection"): Connec
 /**
  * Client options from the environment (used inside dynamic providers, where nothing else can be
  * passed): VPCONNECT_HTTP_TIMEOUT_MS, VPCONNECT_RETRY_BASE_MS, VPCONNECT_RETRY_MAX_MS,
- * VPCONNECT_MAX_RETRY_AFTER_MS, VPCONNECT_MAX_RETRIES, VPCONNECT_WRITE_CONCURRENCY.
+ * VPCONNECT_MAX_RETRY_AFTER_MS, VPCONNECT_MAX_RETRIES, VPCONNECT_WRITE_CONCURRENCY,
+ * VPCONNECT_MAX_RESPONSE_BYTES.
  */
 export function clientOptionsFromEnv(env: Record<string, string | undefined> = process.env): ClientOptions {
   const n = (k: string) => {
@@ -93,5 +94,6 @@ export function clientOptionsFromEnv(env: Record<string, string | undefined> = p
   set("maxRetryAfterMs", n("VPCONNECT_MAX_RETRY_AFTER_MS"));
   set("maxRetries", n("VPCONNECT_MAX_RETRIES"));
   set("writeConcurrency", n("VPCONNECT_WRITE_CONCURRENCY"));
+  set("maxResponseBytes", n("VPCONNECT_MAX_RESPONSE_BYTES"));
   return o;
 }

@@ -211,14 +211,30 @@ export function planRoster(state: RosterState, entries: readonly RosterEntry[]):
 
   const plan: RosterPlan = { employeeOps: [], userOps: [], conflicts: [], observed: [], expected: [] };
   const claimed = new Map<string, number>();
+  const entryEmails = new Map<string, number>();
+  entries.forEach((e, i) => {
+    if (!entryEmails.has(lower(e.email))) entryEmails.set(lower(e.email), i);
+  });
+  /**
+   * A user's link is trusted unless the linked employee carries the email of another person in this roster: then
+   * the link is wrong (a restored server reused a key, or someone linked the wrong record) and following it would
+   * give two people one employee. Such a user is matched by email instead and relinked.
+   */
+  const linkedEmployee = (user: UserRecord | undefined, index: number): EmployeeRecord | undefined => {
+    if (!user?.Employee) return undefined;
+    const linked = empByKey.get(lower(user.Employee));
+    if (!linked) return undefined;
+    const owner = entryEmails.get(lower((linked.EMail ?? "").trim()));
+    return owner === undefined || owner === index ? linked : undefined;
+  };
 
   entries.forEach((entry, index) => {
     const user = userByName.get(lower(entry.userId));
     let emp: EmployeeRecord | undefined;
     if (entry.employee) {
       emp = empByKey.get(lower(entry.employee));
-    } else if (user?.Employee && empByKey.has(lower(user.Employee))) {
-      emp = empByKey.get(lower(user.Employee));
+    } else if (linkedEmployee(user, index)) {
+      emp = linkedEmployee(user, index);
     } else {
       let candidates = empByEmail.get(lower(entry.email)) ?? [];
       if (candidates.length > 1) {

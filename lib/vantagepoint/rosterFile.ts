@@ -3,10 +3,19 @@ import { parse } from "csv-parse/sync";
 import type { RosterEntry } from "./types";
 
 export class RosterFileError extends Error {
-  constructor(message: string) {
+  /** Where in the file: "row N" (CSV line, header is row 1) or "entry N" (JSON index), when known. */
+  readonly where?: string;
+  constructor(message: string, where?: string) {
     super(message);
     this.name = "RosterFileError";
+    this.where = where;
   }
+}
+
+/** Entries plus, per entry, where it is in the file ("row 5" for CSV, "entry 3" for JSON). */
+export interface RosterFileRows {
+  entries: RosterEntry[];
+  where: string[];
 }
 
 const COLUMNS: Record<string, keyof RosterEntry> = {
@@ -33,7 +42,10 @@ function toBool(value: string, where: string): boolean {
   const v = value.trim().toLowerCase();
   if (["true", "yes", "y", "1"].includes(v)) return true;
   if (["false", "no", "n", "0", ""].includes(v)) return false;
-  throw new RosterFileError(`${where}: configurer must be true or false, got "${value}"`);
+  throw new RosterFileError(
+    `${where}: configurer must be true or false, got "${value}"`,
+    where.replace(/^.* (row|entry) /, "$1 "),
+  );
 }
 
 function toEntry(raw: Record<string, unknown>, where: string): RosterEntry {
@@ -53,6 +65,11 @@ function toEntry(raw: Record<string, unknown>, where: string): RosterEntry {
   return out as unknown as RosterEntry;
 }
 
+/** Line breaks (CRLF, LF or CR each count once) in `text`. */
+function lineBreaks(text: string): number {
+  return (text.match(/\r\n|\n|\r/g) ?? []).length;
+}
+
 /**
  * Parses a roster file. `.json` files hold an array of entries; anything else is CSV with a header row
  * naming userId, email, firstName, lastName and optionally employee, role, configurer (any letter case).
@@ -60,59 +77,103 @@ function toEntry(raw: Record<string, unknown>, where: string): RosterEntry {
  * validateRosterEntries.
  */
 export function parseRosterFile(text: string, fileName: string): RosterEntry[] {
+  return parseRosterFileRows(text, fileName).entries;
+}
+
+/**
+ * parseRosterFile plus where each entry is: the CSV line its record starts on (blank lines and quoted line
+ * breaks counted, so messages point at the line an editor shows) or the JSON array index.
+ */
+export function parseRosterFileRows(text: string, fileName: string): RosterFileRows {
   const body = text.replace(/^\uFEFF/, "");
   if (/\.json$/i.test(fileName) || (/^\s*\[/.test(body) && !/\.csv$/i.test(fileName))) {
     let data: unknown;
     try {
       data = JSON.parse(body);
     } catch (e) {
+      // Node's message may quote the text around the error over several lines: keep it to one line.
+      const words = (e as Error).message.replace(/\s+/g, " ").slice(0, 200);
+      const position = /position (\d+)/.exec(words);
+      const line = position ? lineBreaks(body.slice(0, Number(position[1]))) + 1 : undefined;
       throw new RosterFileError(
-        `${fileName}: not valid JSON (${(e as Error).message}); expected an array of entries`,
+        `${fileName}: not valid JSON (${words}); expected an array of entries`,
+        line !== undefined ? `line ${line}` : undefined,
       );
     }
     if (!Array.isArray(data))
       throw new RosterFileError(
         `${fileName}: expected a JSON array of entries, got ${data === null ? "null" : typeof data}`,
       );
-    return data.map((d, i) => {
+    const entries = data.map((d, i) => {
       if (!d || typeof d !== "object" || Array.isArray(d))
-        throw new RosterFileError(`${fileName}: entry ${i} is not an object`);
+        throw new RosterFileError(`${fileName}: entry ${i} is not an object`, `entry ${i}`);
       return toEntry(d as Record<string, unknown>, `${fileName} entry ${i}`);
     });
+    return { entries, where: entries.map((_, i) => `entry ${i}`) };
   }
-  let rows: string[][];
+  let records: Array<{ record: string[]; info: { bytes: number } }>;
   try {
-    rows = parse(body, {
+    records = parse(body, {
       bom: true,
       skip_empty_lines: true,
       relax_column_count: false,
       trim: true,
-    }) as string[][];
+      info: true,
+    }) as unknown as Array<{ record: string[]; info: { bytes: number } }>;
   } catch (e) {
-    throw new RosterFileError(`${fileName}: not valid CSV (${(e as Error).message})`);
+    const bytes = (e as { bytes?: unknown }).bytes;
+    let where: string | undefined;
+    if (typeof bytes === "number") {
+      const before = Buffer.from(body, "utf8")
+        .subarray(0, bytes)
+        .toString("utf8")
+        .replace(/[\r\n]+$/, "");
+      where = `row ${lineBreaks(before) + 1}`;
+    }
+    throw new RosterFileError(`${fileName}: not valid CSV (${(e as Error).message})`, where);
   }
-  if (!rows.length)
+  if (!records.length)
     throw new RosterFileError(
       `${fileName}: empty file; expected a header row: userId,email,firstName,lastName`,
     );
+  // Line of each record's first character: bytes counts through the record's terminator.
+  const buffer = Buffer.from(body, "utf8");
+  const lines: number[] = [];
+  let offset = 0;
+  let line = 1;
+  for (const { info } of records) {
+    const segment = buffer.subarray(offset, info.bytes).toString("utf8");
+    const lead = /^[\r\n]*/.exec(segment)![0];
+    line += lineBreaks(lead);
+    lines.push(line);
+    line += lineBreaks(segment.slice(lead.length));
+    offset = info.bytes;
+  }
+  const rows = records.map((r) => r.record);
   const header = rows[0].map((h) => canonical(h));
   const seen = new Set<string>();
   header.forEach((h, i) => {
     if (!h) return;
-    if (seen.has(h)) throw new RosterFileError(`${fileName}: column "${rows[0][i]}" appears twice`);
+    if (seen.has(h)) throw new RosterFileError(`${fileName}: column "${rows[0][i]}" appears twice`, "row 1");
     seen.add(h);
   });
   const missing = REQUIRED.filter((r) => !seen.has(r));
   if (missing.length) {
+    const separator =
+      rows[0].length === 1 && /[;\t|]/.test(rows[0][0])
+        ? `; the header looks separated by ${JSON.stringify(/[;\t|]/.exec(rows[0][0])![0])}: save the file with commas`
+        : "";
     throw new RosterFileError(
-      `${fileName}: missing required column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")}; the header row must name userId,email,firstName,lastName (employee, role, configurer optional)`,
+      `${fileName}: missing required column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")}; the header row must name userId,email,firstName,lastName (employee, role, configurer optional)${separator}`,
+      "row 1",
     );
   }
-  return rows.slice(1).map((row, r) => {
+  const entries = rows.slice(1).map((row, r) => {
     const rec: Record<string, unknown> = {};
     header.forEach((h, i) => {
       if (h) rec[h] = row[i];
     });
-    return toEntry(rec, `${fileName} line ${r + 2}`);
+    return toEntry(rec, `${fileName} row ${lines[r + 1]}`);
   });
+  return { entries, where: lines.slice(1).map((l) => `row ${l}`) };
 }

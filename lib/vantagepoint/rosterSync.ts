@@ -1,18 +1,68 @@
 /** Reads the roster's current state in pages and applies a plan with bounded concurrency. No Pulumi import. */
 import type { VantagepointClient } from "./client";
+import { VantagepointError } from "./errors";
 import { planDeactivation, planRoster, RosterOp, RosterPlan, RosterState } from "./roster";
 import type { EmployeeRecord, RosterEntry, RosterPerson, UserRecord } from "./types";
 
 export const EMPLOYEE_FIELDS = ["Employee", "FirstName", "LastName", "EMail", "Status"];
 export const USER_FIELDS = ["Username", "Employee", "Status", "Role"];
 
+/**
+ * Checks that records have the field types the roster logic relies on (key text, EMail/Status/Employee text or
+ * empty). A reply with, say, a numeric EMail is not Vantagepoint's list: stop with a clear error rather than plan
+ * writes from it.
+ */
+export function checkRecords<T extends Record<string, unknown>>(
+  client: VantagepointClient,
+  path: string,
+  records: T[],
+  key: string,
+  textFields: readonly string[],
+): T[] {
+  const fail = (hint: string) =>
+    new VantagepointError({
+      method: "GET",
+      path,
+      status: 200,
+      kind: "malformed",
+      hint,
+      knownSecrets: client.knownSecrets,
+    });
+  records.forEach((record, index) => {
+    const id = record[key];
+    if (typeof id !== "string" || id.trim() === "") {
+      throw fail(
+        `Record ${index + 1} has ${id === undefined ? "no" : `a ${typeof id}`} ${key} where text was expected; check that connection.paths point at Vantagepoint's hubs.`,
+      );
+    }
+    for (const field of textFields) {
+      const value = record[field];
+      if (value !== undefined && value !== null && typeof value !== "string") {
+        throw fail(
+          `${key} ${JSON.stringify(id).slice(0, 40)} has ${field} of type ${Array.isArray(value) ? "list" : typeof value} where text was expected; nothing was written.`,
+        );
+      }
+    }
+  });
+  return records;
+}
+
 /** Reads all employees and users (only the fields the roster needs), one paged list each. */
 export async function readRosterState(client: VantagepointClient): Promise<RosterState> {
-  const [employees, users] = await Promise.all([
+  // allSettled, not all: when one list fails the other must finish before the caller returns, or it keeps
+  // sending requests (token refreshes included) after the operation is over.
+  const [employeeList, userList] = await Promise.allSettled([
     client.list<EmployeeRecord>(client.paths.employees, { fieldFilter: EMPLOYEE_FIELDS }),
     client.list<UserRecord>(client.paths.users, { fieldFilter: USER_FIELDS }),
   ]);
-  return { employees, users };
+  if (employeeList.status === "rejected") throw employeeList.reason;
+  if (userList.status === "rejected") throw userList.reason;
+  const employees = employeeList.value;
+  const users = userList.value;
+  return {
+    employees: checkRecords(client, client.paths.employees, employees, "Employee", ["EMail", "Status"]),
+    users: checkRecords(client, client.paths.users, users, "Username", ["Employee", "Status", "Role"]),
+  };
 }
 
 export interface RosterRunResult {
@@ -50,6 +100,7 @@ async function findEmployeeByEmail(
     fieldFilter: EMPLOYEE_FIELDS,
     filters: [{ name: "EMail", value: email, opp: "eq" }],
   });
+  checkRecords(client, client.paths.employees, rows, "Employee", ["EMail", "Status"]);
   return rows.find((r) => (r.EMail ?? "").toLowerCase() === email.toLowerCase());
 }
 
@@ -62,6 +113,7 @@ export async function applyRoster(
   entries: readonly RosterEntry[],
   state?: RosterState,
 ): Promise<RosterRunResult> {
+  const troubleBefore = client.counters.retries + client.counters.tokenGrants;
   const current = state ?? (await readRosterState(client));
   const plan = planRoster(current, entries);
   const failures: Array<{ userId: string; op: string; message: string }> = [];
@@ -120,7 +172,50 @@ export async function applyRoster(
   for (const [index, key] of createdKeys) plan.expected[index].employee = key;
 
   if (failures.length) throw new RosterApplyError(failures, applied);
-  return { plan, people: plan.expected, writes: applied };
+  // A run that needed retries or a new token (a restarted server revokes tokens) may have lost writes the
+  // server acknowledged: read back and report what is missing instead of claiming success. A smooth run skips
+  // this, so it costs nothing in the common case.
+  const troubled = client.counters.retries + client.counters.tokenGrants > troubleBefore + (state ? 0 : 1);
+  if (applied === 0 || !troubled) return { plan, people: plan.expected, writes: applied };
+
+  const check = planRoster(await readRosterState(client), entries);
+  const pending = [
+    ...check.conflicts.map((c) => ({
+      userId: entries[c.index]?.userId ?? String(c.index),
+      op: "match",
+      message: c.message,
+    })),
+    ...[...check.employeeOps, ...check.userOps].map((op) => ({
+      userId: op.userId,
+      op: describe(op),
+      message:
+        "still needed after this run wrote it: the server lost or changed it during the run (restarted, restored or edited)",
+    })),
+  ];
+  if (pending.length) throw new RosterApplyError(pending, applied);
+  return { plan, people: check.expected, writes: applied };
+}
+
+const siteLocks = new Map<string, Promise<void>>();
+
+/**
+ * Runs `fn` once every earlier `withSiteLock` run for the same site (API root and database) in this process has
+ * finished. Two reconciles of one roster at once (the engine runs resources in parallel; two roster resources may
+ * name the same person) would otherwise both read "no such employee" and both create one: a duplicate. Inside
+ * the lock each run reads the state the previous one left, so the second finds the people and writes nothing.
+ */
+export async function withSiteLock<T>(site: string, fn: () => Promise<T>): Promise<T> {
+  const previous = siteLocks.get(site) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = previous.then(() => new Promise<void>((resolve) => (release = resolve)));
+  siteLocks.set(site, mine);
+  await previous;
+  try {
+    return await fn();
+  } finally {
+    release();
+    if (siteLocks.get(site) === mine) siteLocks.delete(site);
+  }
 }
 
 /** Sets the given users inactive (never touches employees). Returns the number of writes. */
