@@ -9,7 +9,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, loadStackConfig } from "../lib/config/load";
-import type { LoadedConfig, RosterFileParser } from "../lib/config/load";
+import type { LoadedConfig } from "../lib/config/load";
+import { readRosterFile } from "../lib/config/rosterFile";
 import { parseStackFile } from "../lib/config/stackFile";
 import { exitCodeOf } from "../lib/reports/model";
 import type { CheckReport, ReportConfigIssue, ReportPack, RosterSummary } from "../lib/reports/model";
@@ -18,7 +19,7 @@ import type { EvaluatedPack } from "./evaluate";
 import { resolvePackConfig } from "./packConfig";
 import { loadPolicyPack, PackLoadError } from "./packs";
 import type { LoadedPack } from "./packs";
-import { scrubString, toPlain } from "./plain";
+import { scrubString } from "./plain";
 import { DYNAMIC_TYPE, runProgram } from "./program";
 import type { DynamicExecutor, InvokeHandler, RunProgramResult } from "./program";
 import { findProject, locateStack, readProject, toEngineConfig, UsageError } from "./stack";
@@ -216,7 +217,8 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
     loadedConfig = loadStackConfig(raw, {
       source: stackFile,
       readFile: (p) => fs.readFileSync(path.resolve(project.dir, p), "utf8"),
-      parseRosterFile: rosterFileParser(),
+      parseRosterFile: readRosterFile,
+      environments,
       secretOverrides: Object.fromEntries(
         Object.entries(secretOverrides).map(([k, v]) => [k.replace(/^vpconnect:/, ""), v]),
       ),
@@ -232,17 +234,26 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
   notes.push(...loadedConfig.warnings);
 
   const engine = toEngineConfig(raw, secretOverrides);
-  const run = await runProgram({
-    program,
-    projectDir: project.dir,
-    project: project.name,
-    stack,
-    config: engine.config,
-    secretKeys: engine.secretKeys,
-    knownSecrets: Object.values(secretOverrides),
-    ...(options.dynamicExecutor ? { dynamicExecutor: options.dynamicExecutor } : {}),
-    ...(options.invokes ? { invokes: options.invokes } : {}),
-  });
+  // The program re-reads its stack file (to refuse plaintext secrets the engine would hide): point it at this one.
+  const previousStackFile = process.env.VPCONNECT_STACK_FILE;
+  process.env.VPCONNECT_STACK_FILE = file;
+  let run: RunProgramResult;
+  try {
+    run = await runProgram({
+      program,
+      projectDir: project.dir,
+      project: project.name,
+      stack,
+      config: engine.config,
+      secretKeys: engine.secretKeys,
+      knownSecrets: Object.values(secretOverrides),
+      ...(options.dynamicExecutor ? { dynamicExecutor: options.dynamicExecutor } : {}),
+      ...(options.invokes ? { invokes: options.invokes } : {}),
+    });
+  } finally {
+    if (previousStackFile === undefined) delete process.env.VPCONNECT_STACK_FILE;
+    else process.env.VPCONNECT_STACK_FILE = previousStackFile;
+  }
   const secrets = [...run.secrets];
   const roster = rosterSummary(loadedConfig, run);
   if (run.error !== undefined) {
@@ -315,18 +326,6 @@ function describeError(error: unknown): string {
 }
 
 /** Adapts lib/vantagepoint/rosterFile's parser (throws on structural problems) to the loader's interface. */
-function rosterFileParser(): RosterFileParser {
-  return (text, fileName) => {
-    const { parseRosterFile } = require("../lib/vantagepoint/rosterFile") as {
-      parseRosterFile(text: string, fileName: string): unknown[];
-    };
-    try {
-      return { entries: parseRosterFile(text, fileName).map((e) => toPlain(e)), errors: [] };
-    } catch (error) {
-      return { entries: [], errors: [{ row: 1, message: (error as Error).message }] };
-    }
-  };
-}
 
 function rosterSummary(loaded: LoadedConfig, run: RunProgramResult): RosterSummary {
   const summary: RosterSummary = { people: loaded.roster.length };
@@ -344,7 +343,10 @@ function rosterSummary(loaded: LoadedConfig, run: RunProgramResult): RosterSumma
 export { UsageError };
 
 /** A copy of a stack file's config with `section.path` values replaced (the `vpconnect` namespace is implied). */
-function withOverrides(raw: Record<string, unknown>, overrides: Record<string, string>): Record<string, unknown> {
+function withOverrides(
+  raw: Record<string, unknown>,
+  overrides: Record<string, string>,
+): Record<string, unknown> {
   const out = structuredClone(raw);
   for (const [dotted, value] of Object.entries(overrides)) {
     const [section, ...rest] = dotted.replace(/^vpconnect:/, "").split(".");

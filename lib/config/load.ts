@@ -84,6 +84,11 @@ export interface LoadOptions {
   parseRosterFile?: RosterFileParser;
   /** Plaintext for secrets known outside the stack file (offline runs against the emulator). */
   secretOverrides?: Partial<Record<(typeof SECRET_PATHS)[number], string>>;
+  /**
+   * Pulumi ESC environments the stack file imports. Offline their values are invisible, so a required secret
+   * missing from the stack file is taken to come from them (with a warning) instead of being an error.
+   */
+  environments?: readonly string[];
 }
 
 /**
@@ -109,10 +114,29 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
     input[section] = typeof value === "string" ? parseJsonObject(value) : structuredClone(value);
   }
 
+  const fromEnvironments: string[] = [];
   for (const path of SECRET_PATHS) {
     const [section] = path.split(".") as [string];
     const value = getPath(input, path);
-    if (value === undefined) continue;
+    if (value === undefined) {
+      const sectionValue = input[section];
+      if (
+        options.environments?.length &&
+        REQUIRED_SECRET_PATHS.includes(path) &&
+        isPlainObject(sectionValue)
+      ) {
+        setPath(
+          input,
+          path,
+          new SecretValue(
+            options.secretOverrides?.[path as (typeof SECRET_PATHS)[number]],
+            "(from Pulumi ESC)",
+          ),
+        );
+        fromEnvironments.push(path);
+      }
+      continue;
+    }
     const override = options.secretOverrides?.[path as (typeof SECRET_PATHS)[number]];
     if (isSecureMarker(value)) {
       setPath(input, path, new SecretValue(override, value.secure));
@@ -173,6 +197,11 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
 
   const publicUrl = `https://${config.site.publicHostname}${config.site.vantagepointPath === "/" ? "" : config.site.vantagepointPath}`;
   const warnings: string[] = [];
+  if (fromEnvironments.length > 0) {
+    warnings.push(
+      `${fromEnvironments.join(", ")} not in the stack file: taken to come from the Pulumi ESC environment(s) ${options.environments!.join(", ")}, which only \`pulumi preview\`/\`up\` can read`,
+    );
+  }
   if (config.allowList.enforceAt === "waf") {
     warnings.push(
       'allowList.enforceAt is "waf": the NSG admits HTTPS from the whole Internet and the mandatory policy allow-list-no-any-source will fail; prefer "both"',
@@ -511,4 +540,11 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Secrets every stack needs (the Connect API client's secret is optional). */
+const REQUIRED_SECRET_PATHS = ["vantagepoint.password", "vantagepoint.clientSecret"];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

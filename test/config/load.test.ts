@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- stack config fixtures are untyped YAML, edited freely by each test */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -35,7 +36,10 @@ function problems(raw: Record<string, unknown>, options: Partial<LoadOptions> = 
 }
 
 function assertProblem(lines: string[], key: string, fragment: RegExp | string): void {
-  const hit = lines.find((l) => l.startsWith(`${key}: `) && (typeof fragment === "string" ? l.includes(fragment) : fragment.test(l)));
+  const hit = lines.find(
+    (l) =>
+      l.startsWith(`${key}: `) && (typeof fragment === "string" ? l.includes(fragment) : fragment.test(l)),
+  );
   assert.ok(hit, `no problem at ${key} matching ${fragment}; got:\n${lines.join("\n")}`);
 }
 
@@ -82,7 +86,8 @@ describe("stack config loading", () => {
 
   it("accepts the engine's form: JSON strings and secret keys decrypted", () => {
     const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(dev())) raw[key] = typeof value === "string" ? value : JSON.stringify(value);
+    for (const [key, value] of Object.entries(dev()))
+      raw[key] = typeof value === "string" ? value : JSON.stringify(value);
     const vp = JSON.parse(raw["vpconnect:vantagepoint"] as string);
     vp.password = "decrypted-by-engine";
     vp.clientSecret = "also-decrypted";
@@ -123,38 +128,82 @@ describe("stack config errors", () => {
       load(dev((c) => c["vpconnect:allowList"].connectIps.push("10.0.0.0/33")));
       assert.fail("expected an error");
     } catch (error) {
-      assert.match(String((error as Error).message), /^1 problem in the stack config; nothing was created:\n {2}stacks\/Pulumi\.dev\.yaml: vpconnect:allowList\.connectIps\[2\]: "10\.0\.0\.0\/33" is not a CIDR/);
+      assert.match(
+        String((error as Error).message),
+        /^1 problem in the stack config; nothing was created:\n {2}stacks\/Pulumi\.dev\.yaml: vpconnect:allowList\.connectIps\[2\]: "10\.0\.0\.0\/33" is not a CIDR/,
+      );
     }
   });
 
   describe("site", () => {
-    it("requires the section", () => assertProblem(problems(dev((c) => delete c["vpconnect:site"])), "vpconnect:site", "is required"));
+    it("requires the section", () =>
+      assertProblem(problems(dev((c) => delete c["vpconnect:site"])), "vpconnect:site", "is required"));
     it("refuses a host name with a path", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:site"].publicHostname = "vp.example.com/vantagepoint"))), "vpconnect:site.publicHostname", "has a path"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:site"].publicHostname = "vp.example.com/vantagepoint"))),
+        "vpconnect:site.publicHostname",
+        "has a path",
+      ));
     it("refuses a host name with a port", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:site"].publicHostname = "vp.example.com:8443"))), "vpconnect:site.publicHostname", "has a port"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:site"].publicHostname = "vp.example.com:8443"))),
+        "vpconnect:site.publicHostname",
+        "has a port",
+      ));
     it("refuses a path ending in /", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:site"].vantagepointPath = "/vantagepoint/"))), "vpconnect:site.vantagepointPath", 'must start with "/"'));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:site"].vantagepointPath = "/vantagepoint/"))),
+        "vpconnect:site.vantagepointPath",
+        'must start with "/"',
+      ));
     it("names the wrong type", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:site"].backend.port = "443"))), "vpconnect:site.backend.port", 'must be a number, not "443"'));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:site"].backend.port = "443"))),
+        "vpconnect:site.backend.port",
+        'must be a number, not "443"',
+      ));
     it("suggests the key meant", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:site"].publicHostame = "x"))), "vpconnect:site.publicHostame", 'did you mean "publicHostname"?'));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:site"].publicHostame = "x"))),
+        "vpconnect:site.publicHostame",
+        'did you mean "publicHostname"?',
+      ));
   });
 
   describe("azure", () => {
     it("refuses a gateway subnet smaller than /26", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:azure"].network.gatewaySubnetPrefix = "10.60.1.0/27"))), "vpconnect:azure.network.gatewaySubnetPrefix", "/26 or larger"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:azure"].network.gatewaySubnetPrefix = "10.60.1.0/27"))),
+        "vpconnect:azure.network.gatewaySubnetPrefix",
+        "/26 or larger",
+      ));
     it("refuses a gateway subnet outside the address space", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:azure"].network.gatewaySubnetPrefix = "10.70.1.0/24"))), "vpconnect:azure.network.gatewaySubnetPrefix", "outside azure.network.addressSpace"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:azure"].network.gatewaySubnetPrefix = "10.70.1.0/24"))),
+        "vpconnect:azure.network.gatewaySubnetPrefix",
+        "outside azure.network.addressSpace",
+      ));
     it("refuses an upper-case name prefix", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:azure"].namePrefix = "VPC"))), "vpconnect:azure.namePrefix", "lowercase"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:azure"].namePrefix = "VPC"))),
+        "vpconnect:azure.namePrefix",
+        "lowercase",
+      ));
   });
 
   describe("tls", () => {
     it("refuses a TLS policy older than TLS 1.2", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:tls"].sslPolicy = "AppGwSslPolicy20150501"))), "vpconnect:tls.sslPolicy", "AppGwSslPolicy20220101S"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:tls"].sslPolicy = "AppGwSslPolicy20150501"))),
+        "vpconnect:tls.sslPolicy",
+        "AppGwSslPolicy20220101S",
+      ));
     it("requires the certificate name", () =>
-      assertProblem(problems(dev((c) => delete c["vpconnect:tls"].certificateName)), "vpconnect:tls.certificateName", "is required"));
+      assertProblem(
+        problems(dev((c) => delete c["vpconnect:tls"].certificateName)),
+        "vpconnect:tls.certificateName",
+        "is required",
+      ));
   });
 
   describe("allowList", () => {
@@ -164,22 +213,38 @@ describe("stack config errors", () => {
       assertProblem(lines, "vpconnect:allowList.connectIps[3]", "admits every address");
     });
     it("refuses private ranges unless allowed", () => {
-      assertProblem(problems(dev((c) => c["vpconnect:allowList"].extraRanges.push("192.168.10.0/24"))), "vpconnect:allowList.extraRanges[1]", "private");
+      assertProblem(
+        problems(dev((c) => c["vpconnect:allowList"].extraRanges.push("192.168.10.0/24"))),
+        "vpconnect:allowList.extraRanges[1]",
+        "private",
+      );
       assert.doesNotThrow(() =>
-        load(dev((c) => {
-          c["vpconnect:allowList"].extraRanges.push("192.168.10.0/24");
-          c["vpconnect:allowList"].allowPrivateRanges = true;
-        })),
+        load(
+          dev((c) => {
+            c["vpconnect:allowList"].extraRanges.push("192.168.10.0/24");
+            c["vpconnect:allowList"].allowPrivateRanges = true;
+          }),
+        ),
       );
     });
     it("refuses IPv6 mistakes", () => {
-      const lines = problems(dev((c) => c["vpconnect:allowList"].connectIps.push("2001:db8:::/48", "2001:db8::1/48", "fe80::/64")));
+      const lines = problems(
+        dev((c) => c["vpconnect:allowList"].connectIps.push("2001:db8:::/48", "2001:db8::1/48", "fe80::/64")),
+      );
       assertProblem(lines, "vpconnect:allowList.connectIps[2]", "not an IPv4 or IPv6 address");
-      assertProblem(lines, "vpconnect:allowList.connectIps[3]", "host bits set; write the network address 2001:db8::/48");
+      assertProblem(
+        lines,
+        "vpconnect:allowList.connectIps[3]",
+        "host bits set; write the network address 2001:db8::/48",
+      );
       assertProblem(lines, "vpconnect:allowList.connectIps[4]", "link-local");
     });
     it("needs at least one Connect address", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:allowList"].connectIps = []))), "vpconnect:allowList.connectIps", "at least one"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:allowList"].connectIps = []))),
+        "vpconnect:allowList.connectIps",
+        "at least one",
+      ));
     it("warns that waf-only enforcement leaves the NSG open", () => {
       const loaded = load(dev((c) => (c["vpconnect:allowList"].enforceAt = "waf")));
       assert.match(loaded.warnings.join("\n"), /allow-list-no-any-source/);
@@ -188,7 +253,11 @@ describe("stack config errors", () => {
 
   describe("entra", () => {
     it("refuses a secret lifetime over 730 days", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:entra"].loginApp.secretLifetimeDays = 731))), "vpconnect:entra.loginApp.secretLifetimeDays", "at most 730"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:entra"].loginApp.secretLifetimeDays = 731))),
+        "vpconnect:entra.loginApp.secretLifetimeDays",
+        "at most 730",
+      ));
     it("refuses a lifetime over the stack's own policy", () =>
       assertProblem(
         problems(dev((c) => (c["vpconnect:policy"].maxSecretLifetimeDays = 180))),
@@ -196,43 +265,81 @@ describe("stack config errors", () => {
         "over policy.maxSecretLifetimeDays (180)",
       ));
     it("refuses EWS unless the policy allows it", () => {
-      assertProblem(problems(dev((c) => (c["vpconnect:entra"].mailboxApp.access = "ews"))), "vpconnect:entra.mailboxApp.access", "policy.allowEws");
-      const loaded = load(dev((c) => {
-        c["vpconnect:entra"].mailboxApp.access = "ews";
-        c["vpconnect:policy"].allowEws = true;
-      }));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:entra"].mailboxApp.access = "ews"))),
+        "vpconnect:entra.mailboxApp.access",
+        "policy.allowEws",
+      );
+      const loaded = load(
+        dev((c) => {
+          c["vpconnect:entra"].mailboxApp.access = "ews";
+          c["vpconnect:policy"].allowEws = true;
+        }),
+      );
       assert.match(loaded.warnings.join("\n"), /EWS off from 1 October 2026/);
     });
     it("needs the login app for Entra ID login and refuses it for Windows login", () => {
-      assertProblem(problems(dev((c) => delete c["vpconnect:entra"].loginApp)), "vpconnect:entra.loginApp", "is required");
-      assertProblem(problems(dev((c) => (c["vpconnect:entra"].loginMode = "windows"))), "vpconnect:entra.loginApp", "is not used");
+      assertProblem(
+        problems(dev((c) => delete c["vpconnect:entra"].loginApp)),
+        "vpconnect:entra.loginApp",
+        "is required",
+      );
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:entra"].loginMode = "windows"))),
+        "vpconnect:entra.loginApp",
+        "is not used",
+      );
     });
     it("refuses a bad rotation date", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:entra"].loginApp.secretRotatedOn = "2026-13-01"))), "vpconnect:entra.loginApp.secretRotatedOn", "YYYY-MM-DD"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:entra"].loginApp.secretRotatedOn = "2026-13-01"))),
+        "vpconnect:entra.loginApp.secretRotatedOn",
+        "YYYY-MM-DD",
+      ));
   });
 
   describe("vantagepoint", () => {
     it("refuses plaintext secrets and says how to encrypt them", () => {
       const lines = problems(dev((c) => (c["vpconnect:vantagepoint"].password = "hunter2-plain")));
-      assertProblem(lines, "vpconnect:vantagepoint.password", "pulumi config set --secret --path 'vpconnect:vantagepoint.password'");
+      assertProblem(
+        lines,
+        "vpconnect:vantagepoint.password",
+        "pulumi config set --secret --path 'vpconnect:vantagepoint.password'",
+      );
       assert.ok(!lines.join("\n").includes("hunter2-plain"), "the plaintext must not be echoed");
     });
     it("refuses http for a non-loopback API URL", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:vantagepoint"].apiUrl = "http://vp.example.com/vantagepoint/api"))), "vpconnect:vantagepoint.apiUrl", "https://"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:vantagepoint"].apiUrl = "http://vp.example.com/vantagepoint/api"))),
+        "vpconnect:vantagepoint.apiUrl",
+        "https://",
+      ));
     it("allows http on loopback with a warning", () => {
-      const loaded = load(dev((c) => (c["vpconnect:vantagepoint"].apiUrl = "http://127.0.0.1:8080/vantagepoint/api")));
+      const loaded = load(
+        dev((c) => (c["vpconnect:vantagepoint"].apiUrl = "http://127.0.0.1:8080/vantagepoint/api")),
+      );
       assert.match(loaded.warnings.join("\n"), /never for a real server/);
     });
     it("refuses credentials in the API URL without echoing them", () => {
-      const lines = problems(dev((c) => (c["vpconnect:vantagepoint"].apiUrl = "http://svc:pa55word@vp.example.com/api")));
+      const lines = problems(
+        dev((c) => (c["vpconnect:vantagepoint"].apiUrl = "http://svc:pa55word@vp.example.com/api")),
+      );
       assertProblem(lines, "vpconnect:vantagepoint.apiUrl", "must not carry credentials");
       assertProblem(lines, "vpconnect:vantagepoint.apiUrl", "must use https://");
       assert.ok(!lines.join("\n").includes("pa55word"), "the password in the URL must not be echoed");
     });
     it("flags encrypted values at keys that are not secrets", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:vantagepoint"].database = { secure: "v1:abc" }))), "vpconnect:vantagepoint.database", "not a secret"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:vantagepoint"].database = { secure: "v1:abc" }))),
+        "vpconnect:vantagepoint.database",
+        "not a secret",
+      ));
     it("requires the password", () =>
-      assertProblem(problems(dev((c) => delete c["vpconnect:vantagepoint"].password)), "vpconnect:vantagepoint.password", "is required (a secret)"));
+      assertProblem(
+        problems(dev((c) => delete c["vpconnect:vantagepoint"].password)),
+        "vpconnect:vantagepoint.password",
+        "is required (a secret)",
+      ));
   });
 
   describe("roster", () => {
@@ -257,44 +364,92 @@ describe("stack config errors", () => {
           ),
         ),
       );
-      assertProblem(lines, "vpconnect:roster.users[5].userId", "listed twice (also at vpconnect:roster.users[0])");
+      assertProblem(
+        lines,
+        "vpconnect:roster.users[5].userId",
+        "listed twice (also at vpconnect:roster.users[0])",
+      );
       assertProblem(lines, "vpconnect:roster.users[6].email", "listed twice");
     });
     it("reads a roster file through the given reader and parser", () => {
-      const loaded = load(dev((c) => (c["vpconnect:roster"].file = "people.csv")), {
-        readFile: (p) => (assert.equal(p, "people.csv"), "csv"),
-        parseRosterFile: () => ({ entries: [{ userId: "FILE1", email: "file1@example.com", firstName: "F", lastName: "One" }], errors: [] }),
-      });
+      const loaded = load(
+        dev((c) => (c["vpconnect:roster"].file = "people.csv")),
+        {
+          readFile: (p) => (assert.equal(p, "people.csv"), "csv"),
+          parseRosterFile: () => ({
+            entries: [{ userId: "FILE1", email: "file1@example.com", firstName: "F", lastName: "One" }],
+            errors: [],
+          }),
+        },
+      );
       assert.equal(loaded.roster.at(-1)?.userId, "FILE1");
     });
     it("names the file and row of a bad roster file entry", () => {
-      const lines = problems(dev((c) => (c["vpconnect:roster"].file = "people.csv")), {
-        readFile: () => "csv",
-        parseRosterFile: () => ({ entries: [{ userId: "FILE1", email: "nope", firstName: "F", lastName: "One" }], errors: [{ row: 3, field: "email", message: "is empty" }] }),
-      });
+      const lines = problems(
+        dev((c) => (c["vpconnect:roster"].file = "people.csv")),
+        {
+          readFile: () => "csv",
+          parseRosterFile: () => ({
+            entries: [{ userId: "FILE1", email: "nope", firstName: "F", lastName: "One" }],
+            errors: [{ row: 3, field: "email", message: "is empty" }],
+          }),
+        },
+      );
       assertProblem(lines, "people.csv row 2 email", "not a valid email");
       assertProblem(lines, "people.csv row 3 email", "is empty");
     });
     it("says when the roster file cannot be read", () => {
-      const lines = problems(dev((c) => (c["vpconnect:roster"].file = "missing.csv")), {
-        readFile: () => {
-          throw Object.assign(new Error("nope"), { code: "ENOENT" });
+      const lines = problems(
+        dev((c) => (c["vpconnect:roster"].file = "missing.csv")),
+        {
+          readFile: () => {
+            throw Object.assign(new Error("nope"), { code: "ENOENT" });
+          },
+          parseRosterFile: () => ({ entries: [], errors: [] }),
         },
-        parseRosterFile: () => ({ entries: [], errors: [] }),
-      });
+      );
       assertProblem(lines, "vpconnect:roster.file", "ENOENT");
     });
   });
 
   describe("unknown keys", () => {
-    it("suggests the section meant", () => assertProblem(problems(dev((c) => (c["vpconnect:alowList"] = {}))), "vpconnect:alowList", 'did you mean "vpconnect:allowList"?'));
+    it("suggests the section meant", () =>
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:alowList"] = {}))),
+        "vpconnect:alowList",
+        'did you mean "vpconnect:allowList"?',
+      ));
     it("lists the known keys when nothing is close", () =>
-      assertProblem(problems(dev((c) => (c["vpconnect:site"].zzzzzz = 1))), "vpconnect:site.zzzzzz", "expected one of publicHostname"));
+      assertProblem(
+        problems(dev((c) => (c["vpconnect:site"].zzzzzz = 1))),
+        "vpconnect:site.zzzzzz",
+        "expected one of publicHostname",
+      ));
   });
 
   it("didYouMean finds close words and nothing for far ones", () => {
     assert.equal(didYouMean("conectIps", ["connectIps", "extraRanges"]), "connectIps");
     assert.equal(didYouMean("ENFORCEAT", ["enforceAt"]), "enforceAt");
     assert.equal(didYouMean("banana", ["connectIps", "extraRanges"]), undefined);
+  });
+});
+
+describe("stack config with Pulumi ESC environments", () => {
+  const withoutSecrets = () =>
+    dev((c) => {
+      delete c["vpconnect:vantagepoint"].password;
+      delete c["vpconnect:vantagepoint"].clientSecret;
+    });
+
+  it("takes missing required secrets to come from the imported environment, with a warning", () => {
+    const loaded = load(withoutSecrets(), { environments: ["vantagepoint/prod"] });
+    assert.equal(loaded.config.vantagepoint.password.available, false);
+    assert.match(loaded.warnings.join("\n"), /vantagepoint\.password, vantagepoint\.clientSecret not in the stack file.*vantagepoint\/prod/);
+  });
+
+  it("still requires them when the stack imports no environment", () => {
+    const lines = problems(withoutSecrets());
+    assertProblem(lines, "vpconnect:vantagepoint.password", "is required (a secret)");
+    assertProblem(lines, "vpconnect:vantagepoint.clientSecret", "is required (a secret)");
   });
 });

@@ -180,7 +180,10 @@ describe("evaluator: a program whose apply throws", () => {
       config,
       secretKeys,
     });
-    assert.match(String((run.error as Error)?.message), /Thing value: http:\/\/example\.com must use https:\/\//);
+    assert.match(
+      String((run.error as Error)?.message),
+      /Thing value: http:\/\/example\.com must use https:\/\//,
+    );
     assert.ok(run.resources.some((r) => r.type === "test:index:Thing"));
   });
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- stack config fixtures are untyped YAML, edited freely by each test */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -9,18 +10,27 @@ const root = path.resolve(__dirname, "../..");
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 
 /** The dev stack's config as the engine hands it to a program: JSON strings, secure leaves decrypted. */
-function engineConfig(edit: (c: Record<string, any>) => void = () => {}): { config: Record<string, string>; secretKeys: string[] } {
-  const raw = structuredClone(parseStackFile(readFileSync(path.join(root, "stacks/Pulumi.dev.yaml"), "utf8"), "dev").config) as Record<string, any>;
+function engineConfig(edit: (c: Record<string, any>) => void = () => {}): {
+  config: Record<string, string>;
+  secretKeys: string[];
+} {
+  const raw = structuredClone(
+    parseStackFile(readFileSync(path.join(root, "stacks/Pulumi.dev.yaml"), "utf8"), "dev").config,
+  ) as Record<string, any>;
   raw["vpconnect:vantagepoint"].password = "sentinel-password-9f3a";
   raw["vpconnect:vantagepoint"].clientSecret = "sentinel-client-secret-7c1e";
   edit(raw);
   const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw)) config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries(raw))
+    config[key] = typeof value === "string" ? value : JSON.stringify(value);
   return { config, secretKeys: ["vpconnect:vantagepoint"] };
 }
 
 /** Runs index.ts (fresh) against the mocks with the given engine config. */
-async function runProgram(harness: Harness, engine = engineConfig()): Promise<Record<string, pulumi.Output<unknown>>> {
+async function runProgram(
+  harness: Harness,
+  engine = engineConfig(),
+): Promise<Record<string, pulumi.Output<unknown>>> {
   pulumi.runtime.setAllConfig(engine.config, engine.secretKeys);
   const entry = require.resolve(path.join(root, "index.ts"));
   delete require.cache[entry];
@@ -50,15 +60,24 @@ describe("the program on the dev stack (ConnectSite)", () => {
     ]) {
       assert.equal(harness.one(token).parent, site.urn, `${token} must be a child of ConnectSite`);
     }
-    const orphans = harness.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && r !== site && !r.parent);
-    assert.deepEqual(orphans.map((r) => r.type), []);
+    const orphans = harness.resources.filter(
+      (r) => r.type !== "pulumi:pulumi:Stack" && r !== site && !r.parent,
+    );
+    assert.deepEqual(
+      orphans.map((r) => r.type),
+      [],
+    );
   });
 
   it("puts the gateway subnet in a new VNet with the allow-list NSG attached", () => {
     const subnet = harness.one("azure-native:network:Subnet").inputs;
     assert.equal(subnet.addressPrefix, "10.60.1.0/24");
     const nsg = harness.one("azure-native:network:NetworkSecurityGroup");
-    assert.equal(subnet.networkSecurityGroup.id, `${nsg.name}_id`, "the subnet must carry the allow-list NSG");
+    assert.equal(
+      subnet.networkSecurityGroup.id,
+      `${nsg.name}_id`,
+      "the subnet must carry the allow-list NSG",
+    );
     const vnet = harness.one("azure-native:network:VirtualNetwork").inputs;
     assert.deepEqual(vnet.addressSpace.addressPrefixes, ["10.60.0.0/16"]);
     assert.equal(vnet.subnets, undefined, "subnets must not be inline in the VNet");
@@ -66,7 +85,10 @@ describe("the program on the dev stack (ConnectSite)", () => {
 
   it("points the gateway's certificate at the versionless Key Vault secret", () => {
     const gateway = harness.one("azure-native:network:ApplicationGateway").inputs;
-    assert.match(gateway.sslCertificates[0].keyVaultSecretId, /^https:\/\/kv-vpconnect-dev\.vault\.azure\.net\/secrets\/vantagepoint-example-com$/);
+    assert.match(
+      gateway.sslCertificates[0].keyVaultSecretId,
+      /^https:\/\/kv-vpconnect-dev\.vault\.azure\.net\/secrets\/vantagepoint-example-com$/,
+    );
   });
 
   it("seeds the roster, the admin role and the Connect API client with the connection as a secret", () => {
@@ -77,7 +99,10 @@ describe("the program on the dev stack (ConnectSite)", () => {
     assert.equal(roster.inputs.entries.length, 6);
     assert.equal(roster.inputs.entries[0].configurer, true);
     assert.equal(roster.inputs.entries[0].role, "ADMIN");
-    assert.ok(roster.secretPaths.some((p) => p === "connection" || p.startsWith("connection")), "connection must be secret");
+    assert.ok(
+      roster.secretPaths.some((p) => p === "connection" || p.startsWith("connection")),
+      "connection must be secret",
+    );
     const role = byKind.get("ConnectAdminRole")!;
     assert.deepEqual([role.inputs.role, role.inputs.requireAdministratorType], ["ADMIN", true]);
     const client = byKind.get("ConnectApiClient")!;
@@ -87,8 +112,15 @@ describe("the program on the dev stack (ConnectSite)", () => {
   });
 
   it("exports the public URL and the allowed ranges", async () => {
-    assert.equal(await valueOf(outputs.publicUrl as pulumi.Output<string>), "https://vantagepoint.example.com/vantagepoint");
-    assert.deepEqual(await valueOf(outputs.allowedRanges as pulumi.Output<string[]>), ["192.0.2.64/27", "198.51.100.0/24", "203.0.113.0/24"]);
+    assert.equal(
+      await valueOf(outputs.publicUrl as pulumi.Output<string>),
+      "https://vantagepoint.example.com/vantagepoint",
+    );
+    assert.deepEqual(await valueOf(outputs.allowedRanges as pulumi.Output<string[]>), [
+      "192.0.2.64/27",
+      "198.51.100.0/24",
+      "203.0.113.0/24",
+    ]);
     assert.equal(await valueOf(outputs.connectUsers as pulumi.Output<number>), 6);
   });
 
@@ -96,7 +128,10 @@ describe("the program on the dev stack (ConnectSite)", () => {
     for (const r of harness.resources) {
       const text = JSON.stringify(r.inputs);
       if (!text.includes("sentinel-")) continue;
-      assert.ok(r.secretPaths.length > 0, `${r.type} ${r.name} holds a secret in an input that is not marked secret`);
+      assert.ok(
+        r.secretPaths.length > 0,
+        `${r.type} ${r.name} holds a secret in an input that is not marked secret`,
+      );
     }
   });
 });
@@ -117,12 +152,18 @@ describe("the program on invalid config", () => {
     pulumi.runtime.setAllConfig(engine.config, engine.secretKeys);
     const entry = require.resolve(path.join(root, "index.ts"));
     delete require.cache[entry];
-    assert.throws(() => require(entry), (error: Error) => {
-      assert.match(error.message, /2 problems in the stack config; nothing was created/);
-      assert.match(error.message, /stacks\/Pulumi\.dev\.yaml: vpconnect:allowList\.connectIps\[2\]/);
-      return true;
-    });
+    assert.throws(
+      () => require(entry),
+      (error: Error) => {
+        assert.match(error.message, /2 problems in the stack config; nothing was created/);
+        assert.match(error.message, /stacks\/Pulumi\.dev\.yaml: vpconnect:allowList\.connectIps\[2\]/);
+        return true;
+      },
+    );
     await harness.settle();
-    assert.deepEqual(harness.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type), []);
+    assert.deepEqual(
+      harness.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type),
+      [],
+    );
   });
 });
