@@ -160,7 +160,10 @@ export interface CheckReport {
 
 export type PrerequisiteStatus = "pass" | "fail" | "warn" | "not checked";
 
-/** Pass/fail per prerequisite: fail on a mandatory violation or error, warn on advisory/remediate only. */
+/**
+ * Pass/fail per prerequisite: fail on a mandatory violation or error, warn on advisory/remediate only, and
+ * "not checked" when no policy of it passed anything (none enabled, or all not applicable).
+ */
 export function prerequisiteStatus(report: CheckReport): Array<{
   id: string;
   title: string;
@@ -173,9 +176,10 @@ export function prerequisiteStatus(report: CheckReport): Array<{
     const violations = report.violations.filter((v) => v.prerequisite === p.id);
     const errors = report.errors.filter((e) => policies.some((x) => x.name === e.policy && x.pack === e.pack));
     let status: PrerequisiteStatus = "pass";
-    if (policies.length === 0) status = "not checked";
-    else if (errors.length > 0 || violations.some((v) => v.level === "mandatory")) status = "fail";
+    if (errors.length > 0 || violations.some((v) => v.level === "mandatory")) status = "fail";
     else if (violations.length > 0) status = "warn";
+    // Not applicable everywhere (e.g. P3-P5 before the roster has read Vantagepoint) is not a pass.
+    else if (policies.every((x) => x.results.passed === 0)) status = "not checked";
     return { id: p.id, title: p.title, status, policies: policies.map((x) => x.name), violations: violations.length };
   });
 }
