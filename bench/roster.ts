@@ -37,18 +37,9 @@ async function main() {
   let allMet = true;
   for (const n of SIZES) {
     const emu = await startEmulator({ latencyMs: LATENCY_MS });
-    const c = emu.credentials;
     const inputs: ConnectRosterInputs = {
       vpconnectResource: "ConnectRoster",
-      connection: {
-        url: emu.url,
-        database: c.database,
-        username: c.username,
-        password: c.password,
-        clientId: c.clientId,
-        clientSecret: c.clientSecret,
-        pageSize: PAGE_SIZE,
-      },
+      connection: { ...emu.connection(), pageSize: PAGE_SIZE },
       entries: entriesFor(n),
       onDelete: "detach",
     };

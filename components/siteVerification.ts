@@ -16,16 +16,13 @@
  * Inputs reach the script only through environment variables, never the command line, and none may be a
  * secret: the component refuses Pulumi secrets and URLs carrying credentials.
  */
-import { isLoopbackHost } from "../lib/config/schema";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as local from "@pulumi/command/local";
+import { secretLookingEntries, verificationEnvironment } from "../lib/siteVerification";
 
 export const SITE_VERIFICATION_TOKEN = "vantagepoint-connect:index:SiteVerification";
-
-/** The default number of days a certificate must still be valid for. */
-export const DEFAULT_CERTIFICATE_MIN_DAYS = 21;
 
 export interface SiteVerificationArgs {
   /** The site's public URL as Connect is given it, e.g. https://vp.example.com/vantagepoint. */
@@ -50,95 +47,6 @@ export interface SiteVerificationArgs {
   readonly backendAddress?: pulumi.Input<string>;
   /** Trigger: further values whose change re-runs the checks. */
   readonly extraTriggers?: pulumi.Input<pulumi.Input<string>[]>;
-}
-
-/** The plain values the environment is built from. */
-export interface VerificationSettings {
-  publicUrl: string;
-  apiUrl: string;
-  loginUrl?: string;
-  certificateMinDays?: number;
-  timeoutMs?: number;
-  caFile?: string;
-  reportOnly?: boolean;
-}
-
-/** Query parameter or variable names that suggest a credential. */
-const SECRET_LOOKING = /pass(word)?|secret|token|key|sig|code|credential|auth/i;
-
-/**
- * Checks one URL input: https, no user name or password, no credential-looking query parameters.
- * Throws an error naming the field and the fix.
- */
-export function validateVerificationUrl(field: string, raw: string): string {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new Error(
-      `SiteVerification ${field}: ${JSON.stringify(raw)} is not a URL; expected https://host/path`,
-    );
-  }
-  if (u.protocol !== "https:" && !(u.protocol === "http:" && isLoopbackHost(u.hostname))) {
-    throw new Error(
-      `SiteVerification ${field}: must use https:// (got ${u.protocol}//; http only for 127.0.0.1/localhost); Connect reaches the site only over HTTPS`,
-    );
-  }
-  if (u.username || u.password) {
-    throw new Error(
-      `SiteVerification ${field}: remove the user name and password from the URL; the checks use no credentials`,
-    );
-  }
-  const suspicious = [...u.searchParams.keys()].filter((k) => SECRET_LOOKING.test(k));
-  if (suspicious.length > 0) {
-    throw new Error(
-      `SiteVerification ${field}: remove the query parameter(s) ${suspicious.join(", ")}; no credential may reach the command's environment`,
-    );
-  }
-  return raw;
-}
-
-/**
- * The environment the script reads (every VPC_* key set, empty when unused, so values inherited from the
- * deploying shell never leak in). Pure; throws an error naming the field for a bad value.
- */
-export function verificationEnvironment(s: VerificationSettings): Record<string, string> {
-  const minDays = s.certificateMinDays ?? DEFAULT_CERTIFICATE_MIN_DAYS;
-  if (!Number.isInteger(minDays) || minDays < 0 || minDays > 397) {
-    throw new Error(
-      `SiteVerification certificateMinDays: ${minDays} is not a whole number of days from 0 to 397`,
-    );
-  }
-  if (
-    s.timeoutMs !== undefined &&
-    (!Number.isInteger(s.timeoutMs) || s.timeoutMs < 100 || s.timeoutMs > 300000)
-  ) {
-    throw new Error(
-      `SiteVerification timeoutMs: ${s.timeoutMs} is not a whole number of milliseconds from 100 to 300000`,
-    );
-  }
-  return {
-    VPC_PUBLIC_URL: validateVerificationUrl("publicUrl", s.publicUrl),
-    VPC_API_URL: validateVerificationUrl("apiUrl", s.apiUrl),
-    VPC_LOGIN_URL: s.loginUrl ? validateVerificationUrl("loginUrl", s.loginUrl) : "",
-    VPC_CERT_MIN_DAYS: String(minDays),
-    VPC_TIMEOUT_MS: s.timeoutMs === undefined ? "" : String(s.timeoutMs),
-    VPC_CA_FILE: s.caFile ?? "",
-    VPC_OUTPUT: "text",
-    VPC_REPORT_ONLY: s.reportOnly ? "1" : "",
-  };
-}
-
-/** Environment entries whose value looks like a credential (used by tests and as a last guard). */
-export function secretLookingEntries(env: Record<string, string>): string[] {
-  return Object.entries(env)
-    .filter(
-      ([, v]) =>
-        /:\/\/[^/@\s]+:[^/@\s]*@/.test(v) ||
-        /[?&][^=]*(pass|secret|token|key|sig|code)[^=]*=/i.test(v) ||
-        /^ey[A-Za-z0-9_-]{10,}\./.test(v),
-    )
-    .map(([k]) => k);
 }
 
 /** The names of the inputs that are Pulumi secrets (they must never reach the command). */

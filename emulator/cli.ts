@@ -95,14 +95,7 @@ export async function runEmulatorCli(
   }
   const emu = await startEmulator(options);
   const c = emu.credentials;
-  const connection = {
-    url: emu.url,
-    database: c.database,
-    username: c.username,
-    password: c.password,
-    clientId: c.clientId,
-    clientSecret: c.clientSecret,
-  };
+  const connection = emu.connection();
   if (json) {
     out(JSON.stringify(connection));
   } else {

@@ -209,7 +209,12 @@ export function buildSeed(options: SeedOptions = {}): EmulatorData {
     { Role: "DEFAULT", Description: "Default role", Type: "Standard", ConnectAdministration: "N" },
     { Role: "PM", Description: "Project managers", Type: "Standard", ConnectAdministration: "N" },
     { Role: "CONNECTADMIN", Description: "Configures Connect", Type: "Standard", ConnectAdministration: "N" },
-    { Role: "CONNECT", Description: "Vantagepoint Connect users", Type: "Standard", ConnectAdministration: "N" },
+    {
+      Role: "CONNECT",
+      Description: "Vantagepoint Connect users",
+      Type: "Standard",
+      ConnectAdministration: "N",
+    },
   ];
   for (const r of roles) data.roles.set(String(r.Role).toLowerCase(), r);
   const auths: Rec[] = [

@@ -100,12 +100,24 @@ export interface CredentialLeak {
   reason: string;
 }
 
+/** The connection fields (VantagepointConnection's) that reach an emulator. */
+export interface EmulatorConnection {
+  url: string;
+  database: string;
+  username: string;
+  password: string;
+  clientId: string;
+  clientSecret: string;
+}
+
 export interface Emulator {
   /** API root, e.g. http://127.0.0.1:40123/vantagepoint/api */
   url: string;
   /** Host of the "other host" that redirects point at. */
   otherHostUrl: string;
   credentials: typeof DEMO_CREDENTIALS;
+  /** How to reach this emulator as a Vantagepoint connection (API root, database and the demo credentials). */
+  connection(): EmulatorConnection;
   state: EmulatorData;
   counters: EmulatorCounters;
   /** Requests that carried credentials they should not have. */
@@ -867,6 +879,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   emu.setLatency = (ms) => {
     latency = ms;
   };
+  emu.connection = () => ({
+    url: emu.url,
+    database: creds.database,
+    username: creds.username,
+    password: creds.password,
+    clientId: creds.clientId,
+    clientSecret: creds.clientSecret,
+  });
   emu.snapshotApiAuthorizations = (exceptName?: string) =>
     JSON.stringify(
       [...emu.state.apiAuthorizations.values()]

@@ -84,7 +84,6 @@ function policyModuleFor(absDir: string, projectDir: string): string {
  * `@pulumi/policy` index re-exports through its getters (they differ when something cleared require.cache).
  */
 function policyModules(modulePath: string): PolicyModule[] {
-   
   const out: PolicyModule[] = [require(modulePath) as PolicyModule];
   const indexPath = path.join(path.dirname(modulePath), "index.js");
   const index = require.cache[indexPath];

@@ -5,63 +5,26 @@
  * dependencies, provider) and which inputs were secret. Dynamic resources can be executed for real through a
  * pluggable `dynamicExecutor`, so policies see the state a real `create` would produce.
  *
- * Uses internal SDK modules (`runtime/mocks` MockMonitor, `runtime/settings` waitForRPCs, `runtime/state`):
- * @pulumi/pulumi is pinned (3.245.0) in package.json for that reason.
+ * The monitor plumbing (internal SDK modules, pinned SDK version) is shared with the tests' harness: mockRuntime.ts.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_MARKER } from "../lib/reports/model";
-import { isSecretWrapper, maskPaths, scrubSecrets, toPlain, wireToPlain } from "./plain";
+import {
+  engineUrn,
+  findSecretPaths,
+  installMonitor,
+  MockMonitor,
+  registrationOf,
+  waitForRPCs,
+  type MonitorCallback,
+  type RegistrationIdentity,
+  type RegisterResourceOutputsRequest,
+  type RegisterResourceRequest,
+} from "./mockRuntime";
+import { maskPaths, scrubSecrets, toPlain, wireToPlain } from "./plain";
 
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
-  MockMonitor: new (mocks: pulumi.runtime.Mocks) => {
-    registerResource(
-      req: RegisterResourceRequest,
-      callback: (err: unknown, res?: unknown) => void,
-    ): Promise<void>;
-  };
-};
-
-const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-
-const state = require("@pulumi/pulumi/runtime/state") as {
-  getStore(): { settings: { monitor?: unknown; options: Record<string, unknown> } } & Record<string, unknown>;
-};
-
-/** Store flags `setMocks` turns on (see @pulumi/pulumi/runtime/mocks.js); setMockOptions alone leaves them off. */
-const MOCK_FEATURES: Record<string, boolean> = {
-  supportsSecrets: true,
-  supportsResourceReferences: true,
-  supportsOutputValues: false,
-  supportsDeletedWith: true,
-  supportsReplaceWith: true,
-  supportsAliasSpecs: true,
-  supportsTransforms: false,
-  supportsParameterization: true,
-  supportsResourceHooks: true,
-  supportsErrorHooks: true,
-};
-
-/** The protobuf request fields read here (see @pulumi/pulumi/proto/resource_pb.d.ts). */
-interface RegisterResourceRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
-  getAdditionalsecretoutputsList(): string[];
-  getDependenciesList(): string[];
-  getIgnorechangesList(): string[];
-  getDeletebeforereplace(): boolean;
-  getDeletebeforereplacedefined(): boolean;
-  getProvider(): string;
-  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
-  getPropertydependenciesMap(): {
-    forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void;
-  };
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
+export { engineUrn };
 
 /** The dynamic resource type token every `pulumi.dynamic.Resource` registers with. */
 export const DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
@@ -70,16 +33,7 @@ export const DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** A resource as captured, before the evaluator hands it to policies. */
-export interface CapturedResource {
-  urn: string;
-  type: string;
-  name: string;
-  custom: boolean;
-  parent: string;
-  protect: boolean;
-  retainOnDelete: boolean;
-  additionalSecretOutputs: string[];
-  dependencies: string[];
+export interface CapturedResource extends RegistrationIdentity {
   propertyDependencies: Record<string, string[]>;
   ignoreChanges: string[];
   deleteBeforeReplace?: boolean;
@@ -357,7 +311,7 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
           const kind = typeof rest.vpconnectResource === "string" ? rest.vpconnectResource : args.type;
           errors.push(new Error(`${kind} ${args.name}: ${(error as Error)?.message ?? String(error)}`));
         }
-        outputs = { ...rest, ...(toPlain(outs) as Record<string, unknown>)};
+        outputs = { ...rest, ...(toPlain(outs) as Record<string, unknown>) };
       } else {
         const computed = COMPUTED_OUTPUTS[args.type]?.(args.name, inputs, seq);
         outputs = { ...inputs, ...(computed?.outputs ?? {}) };
@@ -381,31 +335,15 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
   };
 
   class RecordingMonitor extends MockMonitor {
-    override async registerResource(
-      req: RegisterResourceRequest,
-      callback: (err: unknown, res?: unknown) => void,
-    ) {
-      const raw = req.getObject()?.toJavaScript() ?? {};
-      const secretPaths: string[] = [];
-      findSecretPaths(raw, "", secretPaths);
-      const type = req.getType();
-      const name = req.getName();
-      const parent = req.getParent();
+    override async registerResource(req: RegisterResourceRequest, callback: MonitorCallback) {
+      const { raw, secretPaths, identity } = registrationOf(req);
       const timeouts = req.getCustomtimeouts();
       const propertyDependencies: Record<string, string[]> = {};
       req.getPropertydependenciesMap().forEach((v, k) => (propertyDependencies[k] = v.getUrnsList()));
       const inputs = wireToPlain(raw) as Record<string, unknown>;
       for (const p of secretPaths) collectAt(inputs, p, secrets);
       const record: CapturedResource = {
-        urn: engineUrn(parent, type, name),
-        type,
-        name,
-        custom: req.getCustom(),
-        parent,
-        protect: req.getProtect(),
-        retainOnDelete: req.getRetainondelete(),
-        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-        dependencies: req.getDependenciesList(),
+        ...identity,
         propertyDependencies,
         ignoreChanges: req.getIgnorechangesList(),
         ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
@@ -427,10 +365,7 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
     }
 
     /** A component's `registerOutputs({...})`: under the engine these become its outputs (what stack policies see). */
-    registerResourceOutputs(
-      req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined },
-      callback: (err: unknown, res?: unknown) => void,
-    ) {
+    override registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: MonitorCallback) {
       const record = resources.find((r) => r.urn === req.getUrn());
       const raw = req.getOutputs()?.toJavaScript() ?? {};
       if (record) {
@@ -443,18 +378,10 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
           ...outputSecrets.filter((p) => !record.additionalSecretOutputs.includes(p)),
         );
       }
-      return (
-        MockMonitor.prototype as unknown as { registerResourceOutputs: (r: unknown, c: unknown) => void }
-      ).registerResourceOutputs.call(this, req, callback);
+      return super.registerResourceOutputs(req, callback);
     }
   }
 
-  const store = state.getStore();
-  const previous = {
-    monitor: store.settings.monitor,
-    options: { ...store.settings.options },
-    flags: Object.fromEntries(Object.keys(MOCK_FEATURES).map((k) => [k, store[k]])),
-  };
   // An apply that throws leaves its output unresolved forever: the first unhandled rejection ends the wait.
   let failed!: () => void;
   const failure = new Promise<void>((resolve) => (failed = resolve));
@@ -465,14 +392,14 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
   process.on("unhandledRejection", onRejection);
   let outputs: Record<string, unknown> = {};
   let stackOutputsPlain: Record<string, unknown> = {};
+  let restoreMonitor: (() => void) | undefined;
   try {
-    pulumi.runtime.setMockOptions(
+    restoreMonitor = installMonitor(
       new RecordingMonitor(mocks),
       options.project,
       options.stack,
       options.preview ?? false,
     );
-    Object.assign(state.getStore(), MOCK_FEATURES);
     pulumi.runtime.setAllConfig(options.config, options.secretKeys);
     clearProjectModules(options.projectDir, options.program);
 
@@ -487,19 +414,16 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
       errors.push(error);
     }
     if (errors.length === 0)
-      ({ masked: outputs, plain: stackOutputsPlain } = await resolveOutputs(exported, secrets, errors, failure));
+      ({ masked: outputs, plain: stackOutputsPlain } = await resolveOutputs(
+        exported,
+        secrets,
+        errors,
+        failure,
+      ));
     await settle(resources, invokes, errors);
   } finally {
     process.removeListener("unhandledRejection", onRejection);
-    if (previous.monitor !== undefined) {
-      pulumi.runtime.setMockOptions(
-        previous.monitor,
-        previous.options.project as string | undefined,
-        previous.options.stack as string | undefined,
-        previous.options.dryRun as boolean | undefined,
-      );
-      Object.assign(state.getStore(), previous.flags);
-    }
+    restoreMonitor?.();
   }
 
   // The engine's root stack resource: parent of every top-level resource, its outputs are the stack outputs.
@@ -559,16 +483,6 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
   };
 }
 
-/** The URN the engine gives a resource: `urn:pulumi:<stack>::<project>::<parentType$>...<type>::<name>`. */
-export function engineUrn(parent: string, type: string, name: string): string {
-  let qualified = type;
-  if (parent) {
-    const parentType = parent.split("::")[2]!.split("$").pop();
-    qualified = `${parentType}$${type}`;
-  }
-  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
-}
-
 function seconds(value: string | undefined): number {
   if (!value) return 0;
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
@@ -622,7 +536,7 @@ async function settle(resources: unknown[], invokes: unknown[], errors: unknown[
   for (let i = 0; i < 100; i++) {
     const before = resources.length + invokes.length;
     try {
-      await settings.waitForRPCs();
+      await waitForRPCs();
     } catch (error) {
       errors.push(error);
       return;
@@ -630,20 +544,6 @@ async function settle(resources: unknown[], invokes: unknown[], errors: unknown[
     await new Promise((r) => setImmediate(r));
     if (resources.length + invokes.length === before) return;
   }
-}
-
-/** Secret paths in a serialized property struct (Pulumi's secret wire marker). */
-function findSecretPaths(value: unknown, prefix: string, out: string[]): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => findSecretPaths(v, `${prefix}[${i}]`, out));
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  if (isSecretWrapper(value)) {
-    out.push(prefix);
-    return;
-  }
-  for (const [k, v] of Object.entries(value)) findSecretPaths(v, prefix ? `${prefix}.${k}` : k, out);
 }
 
 /** Adds every string under `path` of `value` to `secrets`. */

@@ -1,8 +1,9 @@
 /**
- * Shared by the Vantagepoint dynamic providers. No Pulumi import and nothing unserializable at module
- * scope: the providers are serialized by Pulumi, so they load the client library inside their methods
- * with `require` (registering ts-node first when the library is TypeScript source).
+ * Shared by the Vantagepoint dynamic providers and their resources. No Pulumi import and nothing
+ * unserializable at module scope: the providers are serialized by Pulumi, so they load the client library
+ * inside their methods with `require` (registering ts-node first when the library is TypeScript source).
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type * as VpLib from "../../lib/vantagepoint";
 
 /** Absolute path of the library entry, resolved where the program runs (a plain string serializes). */
@@ -45,4 +46,17 @@ export function siteId(prefix: string, connection: unknown): string {
     .update(`${c.url ?? ""}|${c.database ?? ""}`)
     .digest("hex")
     .slice(0, 12)}`;
+}
+
+/**
+ * A dynamic resource's options: its safe defaults (e.g. protect, additionalSecretOutputs) merged with what the
+ * caller passed, where options the caller left undefined keep the defaults.
+ */
+export function resourceOptions(
+  defaults: pulumi.CustomResourceOptions,
+  opts: pulumi.CustomResourceOptions | undefined,
+): pulumi.CustomResourceOptions {
+  const { mergeOptions } = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  const given = Object.fromEntries(Object.entries(opts ?? {}).filter(([, v]) => v !== undefined));
+  return mergeOptions(defaults, given as pulumi.CustomResourceOptions);
 }

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { VantagepointConnection } from "../../lib/vantagepoint";
-import { connectionSecrets, loadVantagepointLib, siteId, withoutSecrets } from "./common";
+import { connectionSecrets, loadVantagepointLib, resourceOptions, siteId, withoutSecrets } from "./common";
 
 export interface ConnectAdminRoleInputs {
   vpconnectResource: "ConnectAdminRole";
@@ -163,7 +163,7 @@ export class ConnectAdminRole extends pulumi.dynamic.Resource {
         roleType: undefined,
         available: undefined,
       },
-      pulumi.mergeOptions({ additionalSecretOutputs: ["connection"] }, opts ?? {}),
+      resourceOptions({ additionalSecretOutputs: ["connection"] }, opts),
     );
   }
 }

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { VantagepointConnection } from "../../lib/vantagepoint";
-import { connectionSecrets, loadVantagepointLib, withoutSecrets } from "./common";
+import { connectionSecrets, loadVantagepointLib, resourceOptions, withoutSecrets } from "./common";
 
 export interface ConnectApiClientInputs {
   vpconnectResource: "ConnectApiClient";
@@ -214,12 +214,9 @@ export class ConnectApiClient extends pulumi.dynamic.Resource {
         missing: undefined,
         created: undefined,
       },
-      pulumi.mergeOptions(
+      resourceOptions(
         { protect: true, retainOnDelete: true, additionalSecretOutputs: ["clientSecret", "connection"] },
-        // Options left undefined keep the safe defaults.
-        Object.fromEntries(
-          Object.entries(opts ?? {}).filter(([, v]) => v !== undefined),
-        ) as pulumi.CustomResourceOptions,
+        opts,
       ),
     );
   }

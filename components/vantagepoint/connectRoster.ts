@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { RosterEntry, RosterPerson, VantagepointConnection } from "../../lib/vantagepoint";
-import { connectionSecrets, loadVantagepointLib, siteId, withoutSecrets } from "./common";
+import { connectionSecrets, loadVantagepointLib, resourceOptions, siteId, withoutSecrets } from "./common";
 
 export type RosterOnDelete = "detach" | "deactivateUsers";
 
@@ -210,7 +210,7 @@ export class ConnectRoster extends pulumi.dynamic.Resource {
         people: undefined,
         lastRun: undefined,
       },
-      pulumi.mergeOptions({ additionalSecretOutputs: ["connection"] }, opts ?? {}),
+      resourceOptions({ additionalSecretOutputs: ["connection"] }, opts),
     );
   }
 }

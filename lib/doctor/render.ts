@@ -5,7 +5,7 @@
  * Table, JSON, Markdown and HTML are doctor-specific (check's are about resources) with the same look. Pure.
  */
 import type { Notification } from "sarif";
-import { escapeHtml } from "../reports/html";
+import { BASE_CSS, escapeHtml, htmlPage, htmlTable } from "../reports/html";
 import { renderJunit } from "../reports/junit";
 import { cell } from "../reports/markdown";
 import type { ReportFormat } from "../reports";
@@ -151,14 +151,7 @@ export function renderDoctorMarkdown(report: DoctorReport): string {
   return out.join("\n");
 }
 
-const CSS = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1f2328}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:#f6f8fa}code{font-family:ui-monospace,Consolas,monospace;font-size:.9em;word-break:break-all}
-.badge{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-weight:600;font-size:.85em}
-.pass{background:#dafbe1;color:#116329}.fail{background:#ffebe9;color:#a40e26}.warn{background:#fff8c5;color:#7d4e00}.skip{background:#eaeef2;color:#57606a}
-.verdict{font-size:1.1rem;padding:.6rem 1rem;border-radius:.4rem;margin:1rem 0}.meta{color:#57606a}
+const CSS = `${BASE_CSS}.verdict{font-size:1.1rem;padding:.6rem 1rem;border-radius:.4rem;margin:1rem 0}.meta{color:#57606a}
 @media print{.verdict{border:1px solid #000}}
 `;
 
@@ -167,10 +160,7 @@ const CLASS: Record<DoctorStatus, string> = { ok: "pass", broken: "fail", "could
 export function renderDoctorHtml(report: DoctorReport): string {
   const e = escapeHtml;
   const badge = (s: DoctorStatus) => `<span class="badge ${CLASS[s]}">${e(s)}</span>`;
-  const tbl = (header: string[], rows: string[][]) =>
-    `<table><thead><tr>${header.map((h) => `<th>${e(h)}</th>`).join("")}</tr></thead><tbody>${rows
-      .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`)
-      .join("")}</tbody></table>`;
+  const tbl = htmlTable;
   const verdictClass =
     report.exitCode === 1
       ? "fail"
@@ -208,22 +198,7 @@ export function renderDoctorHtml(report: DoctorReport): string {
   );
   if (report.warnings.length > 0)
     body.push(`<h2>Warnings</h2><ul>${report.warnings.map((w) => `<li>${e(w)}</li>`).join("")}</ul>`);
-  return [
-    "<!DOCTYPE html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    `<title>vpconnect doctor: ${e(report.target.database)}</title>`,
-    `<style>${CSS}</style>`,
-    "</head>",
-    "<body>",
-    ...body,
-    "</body>",
-    "</html>",
-    "",
-  ].join("\n");
+  return htmlPage(`vpconnect doctor: ${e(report.target.database)}`, CSS, body);
 }
 
 /**

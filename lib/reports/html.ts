@@ -17,14 +17,17 @@ export function escapeHtml(text: unknown): string {
     .replace(/'/g, "&#39;");
 }
 
-const CSS = `
+/** The look every HTML report shares (check's and the doctor's): page, headings, tables, badges. */
+export const BASE_CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1f2328}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}code{font-family:ui-monospace,Consolas,monospace;font-size:.9em;word-break:break-all}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-weight:600;font-size:.85em}
 .pass{background:#dafbe1;color:#116329}.fail{background:#ffebe9;color:#a40e26}.warn{background:#fff8c5;color:#7d4e00}.skip{background:#eaeef2;color:#57606a}
-.verdict{font-size:1.1rem;padding:.6rem 1rem;border-radius:.4rem;margin:1rem 0}
+`;
+
+const CSS = `${BASE_CSS}.verdict{font-size:1.1rem;padding:.6rem 1rem;border-radius:.4rem;margin:1rem 0}
 .flow{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem}.box{border:1px solid #8c959f;border-radius:.4rem;padding:.4rem .6rem;background:#f6f8fa}
 .arrow{color:#57606a}.meta{color:#57606a}
 @media print{.verdict{border:1px solid #000}}
@@ -51,12 +54,12 @@ export function renderHtml(report: CheckReport): string {
 
   if (report.configIssues.length > 0) {
     body.push(`<h2>Stack config problems</h2><p>Nothing was evaluated until these are fixed.</p>`);
-    body.push(table(["File", "Key", "Problem"], report.configIssues.map((i) => [e(i.file), `<code>${e(i.key)}</code>`, e(i.message)])));
+    body.push(htmlTable(["File", "Key", "Problem"], report.configIssues.map((i) => [e(i.file), `<code>${e(i.key)}</code>`, e(i.message)])));
   } else {
     if (report.programError !== undefined) body.push(`<h2>Program failure</h2><p class="fail">${e(report.programError)}</p>`);
     body.push(`<h2>Prerequisites</h2>`);
     body.push(
-      table(
+      htmlTable(
         ["", "Prerequisite", "Policies", "Violations", "Result"],
         prerequisiteStatus(report).map((p) => [
           e(p.id),
@@ -72,7 +75,7 @@ export function renderHtml(report: CheckReport): string {
     body.push(
       report.violations.length === 0
         ? "<p>None.</p>"
-        : table(
+        : htmlTable(
             ["Level", "Policy", "Resource", "Message"],
             report.violations.map((v) => [
               badge(v.level === "mandatory" ? "fail" : "warn", v.level),
@@ -84,12 +87,12 @@ export function renderHtml(report: CheckReport): string {
     );
     if (report.errors.length > 0) {
       body.push(`<h2>Policy errors (${report.errors.length})</h2><p>A policy that throws stops <code>pulumi up</code>; the gate fails.</p>`);
-      body.push(table(["Policy", "Resource", "Error"], report.errors.map((x) => [`<code>${e(x.policy)}</code>`, `<code>${e(x.urn ?? "stack")}</code>`, e(x.message)])));
+      body.push(htmlTable(["Policy", "Resource", "Error"], report.errors.map((x) => [`<code>${e(x.policy)}</code>`, `<code>${e(x.urn ?? "stack")}</code>`, e(x.message)])));
     }
 
     body.push(`<h2>Policies evaluated (${report.policies.length})</h2>`);
     body.push(
-      table(
+      htmlTable(
         ["Result", "Policy", "Pack", "Level", "Prereq.", "Checked", "Description"],
         report.policies.map((p) => {
           const blocking = report.violations.some((v) => v.pack === p.pack && v.policy === p.name && v.level === "mandatory");
@@ -124,7 +127,7 @@ export function renderHtml(report: CheckReport): string {
 
     body.push(`<h2>Resources (${report.resources.length})</h2>`);
     body.push(
-      table(
+      htmlTable(
         ["Type", "Name", "Settings", "Options"],
         report.resources.map((r) => [
           `<code>${e(r.type)}</code>`,
@@ -137,6 +140,11 @@ export function renderHtml(report: CheckReport): string {
   }
   if (report.notes.length > 0) body.push(`<h2>Notes</h2><ul>${report.notes.map((n) => `<li>${e(n)}</li>`).join("")}</ul>`);
 
+  return htmlPage(`vpconnect check: ${e(report.stack)} ${verdict}`, CSS, body);
+}
+
+/** A self-contained page: strict CSP (no scripts, no fetches), inline CSS; `title` and `body` are already-escaped HTML. */
+export function htmlPage(title: string, css: string, body: readonly string[]): string {
   return [
     "<!DOCTYPE html>",
     '<html lang="en">',
@@ -144,8 +152,8 @@ export function renderHtml(report: CheckReport): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    `<title>vpconnect check: ${e(report.stack)} ${verdict}</title>`,
-    `<style>${CSS}</style>`,
+    `<title>${title}</title>`,
+    `<style>${css}</style>`,
     "</head>",
     "<body>",
     ...body,
@@ -160,7 +168,7 @@ function badge(status: string, text = status): string {
 }
 
 /** A table; cells are already-escaped HTML. */
-function table(header: string[], rows: string[][]): string {
+export function htmlTable(header: string[], rows: string[][]): string {
   return `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`)
     .join("")}</tbody></table>`;

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
+import { checkAppSecret } from "../../components/appSecret";
 import {
   MAX_SECRET_LIFETIME_DAYS,
-  checkAppSecret,
   parseVaultId,
   secretExpiry,
   secretExpiryProblem,
   secretNameProblem,
-} from "../../components/appSecret";
+} from "../../lib/secretExpiry";
 
 const DAY = 86400;
 

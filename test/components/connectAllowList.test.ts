@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
+import { ConnectAllowList, ConnectAllowListArgs } from "../../components/connectAllowList";
 import {
-  ConnectAllowList,
-  ConnectAllowListArgs,
   NSG_RULES,
   WAF_ALLOW_LIST_RULE,
   managedRuleSetProblem,
   planAllowList,
-} from "../../components/connectAllowList";
+} from "../../lib/allowListPlan";
 import {
   Harness,
   Json,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConnectKeyVault, defaultVaultName, vaultNameProblem } from "../../components/connectKeyVault";
+import { ConnectKeyVault } from "../../components/connectKeyVault";
+import { defaultVaultName, vaultNameProblem } from "../../lib/keyVault";
 import {
   Harness,
   MOCK_SUBSCRIPTION_ID,

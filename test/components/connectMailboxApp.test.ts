@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
-import {
-  ConnectMailboxApp,
-  ConnectMailboxAppArgs,
-  mailboxPermissions,
-} from "../../components/connectMailboxApp";
+import { ConnectMailboxApp, ConnectMailboxAppArgs } from "../../components/connectMailboxApp";
 import {
   EXCHANGE_DELEGATED,
   EXCHANGE_ONLINE_APP_ID,
   GRAPH_APP_ID,
   GRAPH_APPLICATION,
   GRAPH_DELEGATED,
-} from "../../components/entraPermissions";
+  mailboxPermissions,
+} from "../../lib/entra";
 import { Harness, Json, captureWarnings, installMocks, nonChildren, valueOf } from "../support/pulumiMocks";
 
 const APP = "azuread:index/application:Application";

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
+import { PublicEndpoint, PublicEndpointArgs } from "../../components/publicEndpoint";
 import {
-  PublicEndpoint,
-  PublicEndpointArgs,
   certificateSecretIdProblem,
   gatewayPartId,
   hostnameProblem,
   normalizePath,
-} from "../../components/publicEndpoint";
+} from "../../lib/publicEndpoint";
 import {
   Harness,
   Json,

@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  VantagepointLoginApp,
-  VantagepointLoginAppArgs,
-  loginRedirectUri,
-  stableUuid,
-} from "../../components/vantagepointLoginApp";
-import { GRAPH_APP_ID, GRAPH_DELEGATED } from "../../components/entraPermissions";
+import { VantagepointLoginApp, VantagepointLoginAppArgs } from "../../components/vantagepointLoginApp";
+import { GRAPH_APP_ID, GRAPH_DELEGATED, loginRedirectUri, stableUuid } from "../../lib/entra";
 import {
   Harness,
   MOCK_TENANT_ID,

@@ -444,7 +444,10 @@ describe("stack config with Pulumi ESC environments", () => {
   it("takes missing required secrets to come from the imported environment, with a warning", () => {
     const loaded = load(withoutSecrets(), { environments: ["vantagepoint/prod"] });
     assert.equal(loaded.config.vantagepoint.password.available, false);
-    assert.match(loaded.warnings.join("\n"), /vantagepoint\.password, vantagepoint\.clientSecret not in the stack file.*vantagepoint\/prod/);
+    assert.match(
+      loaded.warnings.join("\n"),
+      /vantagepoint\.password, vantagepoint\.clientSecret not in the stack file.*vantagepoint\/prod/,
+    );
   });
 
   it("still requires them when the stack imports no environment", () => {

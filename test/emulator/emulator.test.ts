@@ -61,6 +61,18 @@ describe("Vantagepoint API emulator", () => {
     assert.match(emu.url, /^http:\/\/127\.0\.0\.1:\d+\/vantagepoint\/api$/);
   });
 
+  it("hands out its connection: the API root, database and the demo credentials", () => {
+    const c = emu.credentials;
+    assert.deepEqual(emu.connection(), {
+      url: emu.url,
+      database: c.database,
+      username: c.username,
+      password: c.password,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+    });
+  });
+
   describe("token", () => {
     it("accepts either spelling of the form keys and answers OAuth-style", async () => {
       const c = emu.credentials;

@@ -10,18 +10,20 @@
  */
 import "./support/tally";
 import assert from "node:assert/strict";
-import { connectAdminRoleProvider } from "../../components/vantagepoint/connectAdminRole";
+import {
+  apiInputsFor,
+  connectAdminRoleProvider,
+  connectApiClientProvider,
+  connectRosterProvider,
+  roleInputsFor,
+  rosterInputsFor,
+} from "./support/providers";
 import type {
-  ConnectAdminRoleInputs,
   ConnectAdminRoleOutputs,
-} from "../../components/vantagepoint/connectAdminRole";
-import { connectApiClientProvider } from "../../components/vantagepoint/connectApiClient";
-import type {
-  ConnectApiClientInputs,
   ConnectApiClientOutputs,
-} from "../../components/vantagepoint/connectApiClient";
-import { connectRosterProvider } from "../../components/vantagepoint/connectRoster";
-import type { ConnectRosterInputs, ConnectRosterOutputs } from "../../components/vantagepoint/connectRoster";
+  ConnectRosterInputs,
+  ConnectRosterOutputs,
+} from "./support/providers";
 import { CONNECT_API_NAME, startEmulator } from "../../emulator";
 import type { Emulator, FaultKind, FaultSpec } from "../../emulator";
 import type { RosterEntry } from "../../lib/vantagepoint";
@@ -67,37 +69,13 @@ const rosterInputs = (
   emu: Emulator,
   people: readonly RosterEntry[] = PEOPLE,
   onDelete: ConnectRosterInputs["onDelete"] = "detach",
-): ConnectRosterInputs => ({
-  vpconnectResource: "ConnectRoster",
-  connection: connection(emu),
-  entries: [...people],
-  onDelete,
-});
-const roleInputs = (emu: Emulator): ConnectAdminRoleInputs => ({
-  vpconnectResource: "ConnectAdminRole",
-  connection: connection(emu),
-  role: "ADMIN",
-  requireAdministratorType: true,
-});
-const apiInputs = (emu: Emulator, allowCreate = false): ConnectApiClientInputs => ({
-  vpconnectResource: "ConnectApiClient",
-  connection: connection(emu),
-  name: CONNECT_API_NAME,
-  allowCreate,
-  clientSecret: SENTINELS.connectClientSecret,
-});
+) => rosterInputsFor(connection(emu), [...people], onDelete);
+const roleInputs = (emu: Emulator) => roleInputsFor(connection(emu));
+const apiInputs = (emu: Emulator, allowCreate = false) =>
+  apiInputsFor(connection(emu), { allowCreate, clientSecret: SENTINELS.connectClientSecret });
 
 function connection(emu: Emulator) {
-  const c = emu.credentials;
-  return {
-    url: emu.url,
-    database: c.database,
-    username: c.username,
-    password: c.password,
-    clientId: c.clientId,
-    clientSecret: c.clientSecret,
-    pageSize: 40,
-  };
+  return { ...emu.connection(), pageSize: 40 };
 }
 
 /** Every roster person: one employee with that email, one linked active user; no employee with a duplicate email. */
@@ -132,17 +110,22 @@ function connectAuthorizations(emu: Emulator) {
   );
 }
 
+/** The roster operations that write: every person there and linked, and nothing left to write. */
+const ROSTER_CONVERGED: Pick<Operation, "check" | "converged"> = {
+  check: (emu) => assertRosterConverged(emu, PEOPLE),
+  converged: async (emu) => {
+    assertRosterConverged(emu, PEOPLE);
+    await assertNoWritesLeft(emu, PEOPLE);
+  },
+};
+
 const OPERATIONS: Operation[] = [
   {
     name: "ConnectRoster create",
     writes: true,
     setup: async () => undefined,
     run: (emu) => connectRosterProvider.create(rosterInputs(emu)),
-    check: (emu) => assertRosterConverged(emu, PEOPLE),
-    converged: async (emu) => {
-      assertRosterConverged(emu, PEOPLE);
-      await assertNoWritesLeft(emu, PEOPLE);
-    },
+    ...ROSTER_CONVERGED,
   },
   {
     name: "ConnectRoster update",
@@ -154,11 +137,7 @@ const OPERATIONS: Operation[] = [
     },
     run: (emu, olds) =>
       connectRosterProvider.update!("roster", olds as ConnectRosterOutputs, rosterInputs(emu)),
-    check: (emu) => assertRosterConverged(emu, PEOPLE),
-    converged: async (emu) => {
-      assertRosterConverged(emu, PEOPLE);
-      await assertNoWritesLeft(emu, PEOPLE);
-    },
+    ...ROSTER_CONVERGED,
   },
   {
     name: "ConnectRoster read",

@@ -6,18 +6,19 @@
  */
 import "./support/tally";
 import assert from "node:assert/strict";
-import { connectAdminRoleProvider } from "../../components/vantagepoint/connectAdminRole";
+import {
+  apiInputsFor,
+  connectAdminRoleProvider,
+  connectApiClientProvider,
+  connectRosterProvider,
+  roleInputsFor,
+  rosterInputsFor,
+} from "./support/providers";
 import type {
-  ConnectAdminRoleInputs,
   ConnectAdminRoleOutputs,
-} from "../../components/vantagepoint/connectAdminRole";
-import { connectApiClientProvider } from "../../components/vantagepoint/connectApiClient";
-import type {
-  ConnectApiClientInputs,
   ConnectApiClientOutputs,
-} from "../../components/vantagepoint/connectApiClient";
-import { connectRosterProvider } from "../../components/vantagepoint/connectRoster";
-import type { ConnectRosterInputs, ConnectRosterOutputs } from "../../components/vantagepoint/connectRoster";
+  ConnectRosterOutputs,
+} from "./support/providers";
 import { CONNECT_API_NAME, CONNECT_CLIENT_ID, startEmulator } from "../../emulator";
 import type { Emulator } from "../../emulator";
 import type { Rec } from "../../emulator/seed";
@@ -56,16 +57,7 @@ describe("ownership: the lifecycle touches only what it owns", function () {
     it(`create, update, refresh after out-of-band edits, import and delete (onDelete: ${onDelete})`, async () => {
       emu.reset();
       emu.seedBroken(["roleWithoutConnectAdmin"]);
-      const c = emu.credentials;
-      const connection = {
-        url: emu.url,
-        database: c.database,
-        username: c.username,
-        password: c.password,
-        clientId: c.clientId,
-        clientSecret: c.clientSecret,
-        pageSize: 50,
-      };
+      const connection = { ...emu.connection(), pageSize: 50 };
 
       // People: two new, one adopting an existing inactive employee by email, one adopting an existing user.
       const inactive = [...emu.state.employees.values()].find((e) => e.Status === "I" && e.EMail)!;
@@ -105,24 +97,9 @@ describe("ownership: the lifecycle touches only what it owns", function () {
       const authorizationIdsBefore = [...emu.state.apiAuthorizations.keys()].sort();
       const othersBefore = emu.snapshotApiAuthorizations(CONNECT_API_NAME);
 
-      const rosterInputs = (entries: RosterEntry[]): ConnectRosterInputs => ({
-        vpconnectResource: "ConnectRoster",
-        connection,
-        entries,
-        onDelete,
-      });
-      const roleInputs: ConnectAdminRoleInputs = {
-        vpconnectResource: "ConnectAdminRole",
-        connection,
-        role: "ADMIN",
-        requireAdministratorType: true,
-      };
-      const apiInputs: ConnectApiClientInputs = {
-        vpconnectResource: "ConnectApiClient",
-        connection,
-        name: CONNECT_API_NAME,
-        allowCreate: false,
-      };
+      const rosterInputs = (entries: RosterEntry[]) => rosterInputsFor(connection, entries, onDelete);
+      const roleInputs = roleInputsFor(connection);
+      const apiInputs = apiInputsFor(connection);
 
       // Employees are never terminated or deleted by the project: checked after every step.
       const terminatedOutOfBand = new Set<string>();

@@ -314,15 +314,7 @@ describe("secrets: sentinels never appear in plaintext", function () {
   });
 
   it("every provider operation: outputs hold the secrets only where marked secret, errors never", async () => {
-    const c = emu.credentials;
-    const connection = {
-      url: emu.url,
-      database: c.database,
-      username: c.username,
-      password: c.password,
-      clientId: c.clientId,
-      clientSecret: c.clientSecret,
-    };
+    const connection = emu.connection();
     const people = [
       { userId: "SECRET.TEST", email: "secret.test@example.com", firstName: "S", lastName: "T", role: "PM" },
     ];

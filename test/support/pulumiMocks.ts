@@ -5,51 +5,20 @@
  *
  * setMocks is process-global: call `installMocks()` in a `before`/`beforeEach` hook and `harness.restore()` in
  * the matching `after` hook, so other test files in the same mocha process keep their own mocks.
- * Uses internal SDK modules (MockMonitor, waitForRPCs): the SDK version is pinned in package.json.
+ * The monitor plumbing (internal SDK modules, pinned SDK version) is shared with `vpconnect check`'s
+ * evaluator: evaluator/mockRuntime.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
-
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
-  MockMonitor: new (mocks: pulumi.runtime.Mocks) => {
-    registerResource(
-      req: RegisterResourceRequest,
-      callback: (err: unknown, res?: unknown) => void,
-    ): Promise<void>;
-  };
-};
-const settings = require("@pulumi/pulumi/runtime/settings") as {
-  waitForRPCs(): Promise<void>;
-};
-const state = require("@pulumi/pulumi/runtime/state") as {
-  getStore(): { settings: { monitor?: unknown; options: Record<string, unknown> } } & Record<string, unknown>;
-};
-
-/** Store flags setMocks turns on and setMockOptions turns off again (see @pulumi/pulumi/runtime/mocks.js). */
-const FEATURE_FLAGS: Record<string, boolean> = {
-  supportsSecrets: true,
-  supportsResourceReferences: true,
-  supportsOutputValues: false,
-  supportsDeletedWith: true,
-  supportsReplaceWith: true,
-  supportsAliasSpecs: true,
-  supportsTransforms: false,
-  supportsParameterization: true,
-  supportsResourceHooks: true,
-  supportsErrorHooks: true,
-};
-
-/** The protobuf request fields we read (see @pulumi/pulumi/proto/resource_pb). */
-interface RegisterResourceRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
-  getAdditionalsecretoutputsList(): string[];
-  getDependenciesList(): string[];
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
+import {
+  installMonitor,
+  MockMonitor,
+  registrationOf,
+  unwrapSecrets,
+  waitForRPCs,
+  type MonitorCallback,
+  type RegistrationIdentity,
+  type RegisterResourceRequest,
+} from "../../evaluator/mockRuntime";
 
 /**
  * A recorded value, read like JSON: tests index into resource inputs freely and assert on what they find.
@@ -57,22 +26,7 @@ interface RegisterResourceRequest {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
-/** Pulumi's wire marker for a secret value. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
-export interface RecordedResource {
-  type: string;
-  name: string;
-  /** The URN the mock monitor gives this resource. */
-  urn: string;
-  custom: boolean;
-  /** The parent's URN ("" at the stack root). */
-  parent: string;
-  protect: boolean;
-  retainOnDelete: boolean;
-  additionalSecretOutputs: string[];
-  dependencies: string[];
+export interface RecordedResource extends RegistrationIdentity {
   /** Inputs as the mock's newResource saw them (secrets unwrapped). */
   inputs: Record<string, Json>;
   /** Dotted paths of inputs that were sent as secrets (e.g. "properties.value"). */
@@ -134,21 +88,6 @@ function mockId(args: pulumi.runtime.MockResourceArgs): string {
   return `${args.name}_id`;
 }
 
-/** Secret paths in a serialized property struct. */
-function findSecretPaths(value: unknown, path: string, out: string[]): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => findSecretPaths(v, `${path}[${i}]`, out));
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  const obj = value as Record<string, unknown>;
-  if (obj[SECRET_SIG] === SECRET_VALUE) {
-    out.push(path);
-    return;
-  }
-  for (const [k, v] of Object.entries(obj)) findSecretPaths(v, path ? `${path}.${k}` : k, out);
-}
-
 export interface Harness {
   /** Every resource registered since install/reset, in registration order. */
   readonly resources: RecordedResource[];
@@ -170,9 +109,6 @@ export interface Harness {
 
 /** Installs mocks plus the recording monitor. Await it in a before/beforeEach hook. */
 export async function installMocks(options: HarnessOptions = {}): Promise<Harness> {
-  const previousMonitor = state.getStore().settings.monitor;
-  const previousOptions = { ...state.getStore().settings.options };
-  const previousFlags = Object.fromEntries(Object.keys(FEATURE_FLAGS).map((k) => [k, state.getStore()[k]]));
   const resources: RecordedResource[] = [];
   const calls: RecordedCall[] = [];
 
@@ -191,26 +127,10 @@ export async function installMocks(options: HarnessOptions = {}): Promise<Harnes
   };
 
   class RecordingMonitor extends MockMonitor {
-    override async registerResource(
-      req: RegisterResourceRequest,
-      callback: (err: unknown, res?: unknown) => void,
-    ) {
-      const raw = req.getObject()?.toJavaScript() ?? {};
-      const secretPaths: string[] = [];
-      findSecretPaths(raw, "", secretPaths);
-      const parent = req.getParent();
-      const type = req.getType();
-      const name = req.getName();
+    override async registerResource(req: RegisterResourceRequest, callback: MonitorCallback) {
+      const { secretPaths, identity } = registrationOf(req);
       const record: RecordedResource = {
-        type,
-        name,
-        urn: newUrn(parent, type, name),
-        custom: req.getCustom(),
-        parent,
-        protect: req.getProtect(),
-        retainOnDelete: req.getRetainondelete(),
-        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-        dependencies: req.getDependenciesList(),
+        ...identity,
         inputs: {},
         secretPaths,
       };
@@ -222,13 +142,12 @@ export async function installMocks(options: HarnessOptions = {}): Promise<Harnes
   }
 
   // What setMocks does, with the recording monitor in place of the plain one.
-  pulumi.runtime.setMockOptions(
-    new RecordingMonitor(wrapInputs(mocks, resources)) as never,
+  const restoreMonitor = installMonitor(
+    new RecordingMonitor(wrapInputs(mocks, resources)),
     options.project ?? "vantagepoint-connect",
     options.stack ?? "test",
     options.preview ?? false,
   );
-  Object.assign(state.getStore(), FEATURE_FLAGS);
 
   const harness: Harness = {
     resources,
@@ -237,7 +156,7 @@ export async function installMocks(options: HarnessOptions = {}): Promise<Harnes
       // Registrations chain further registrations (outputs feed inputs): wait until the queue stays empty.
       for (let i = 0; i < 50; i++) {
         const before = resources.length + calls.length;
-        await settings.waitForRPCs();
+        await waitForRPCs();
         await new Promise((r) => setImmediate(r));
         if (resources.length + calls.length === before) return;
       }
@@ -257,29 +176,9 @@ export async function installMocks(options: HarnessOptions = {}): Promise<Harnes
       resources.length = 0;
       calls.length = 0;
     },
-    restore() {
-      if (previousMonitor !== undefined) {
-        pulumi.runtime.setMockOptions(
-          previousMonitor as never,
-          previousOptions.project as string | undefined,
-          previousOptions.stack as string | undefined,
-          previousOptions.dryRun as boolean | undefined,
-        );
-        Object.assign(state.getStore(), previousFlags);
-      }
-    },
+    restore: restoreMonitor,
   };
   return harness;
-}
-
-/** Same URN scheme as the mock monitor (so parents can be looked up). */
-function newUrn(parent: string, type: string, name: string): string {
-  let qualified = type;
-  if (parent) {
-    const parentType = parent.split("::")[2]!.split("$").pop();
-    qualified = `${parentType}$${type}`;
-  }
-  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
 }
 
 /** Copies the deserialized inputs into the matching record when the mock sees them. */
@@ -298,15 +197,6 @@ function wrapInputs(mocks: pulumi.runtime.Mocks, resources: RecordedResource[]):
       return mocks.newResource({ ...args, inputs });
     },
   };
-}
-
-/** Replaces secret wrappers ({<sig>: <secret>, value}) with their values. */
-function unwrapSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value === null || typeof value !== "object") return value;
-  const obj = value as Record<string, unknown>;
-  if (obj[SECRET_SIG] === SECRET_VALUE) return unwrapSecrets(obj.value);
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 
 /** Resolves an Output's value in tests (undefined when unknown). */

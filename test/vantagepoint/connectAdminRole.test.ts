@@ -5,7 +5,7 @@ import {
   ConnectAdminRoleInputs,
   ConnectAdminRoleOutputs,
 } from "../../components/vantagepoint/connectAdminRole";
-import { connectionFor, fastRetryEnv, SENTINEL_PASSWORD } from "./helpers";
+import { connectionFor, SENTINEL_PASSWORD, errorOf, useEmulator } from "./helpers";
 
 function inputsFor(emu: Emulator, role: string, requireAdministratorType = true): ConnectAdminRoleInputs {
   return {
@@ -16,27 +16,9 @@ function inputsFor(emu: Emulator, role: string, requireAdministratorType = true)
   };
 }
 
-async function errorOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  assert.fail("expected a rejection");
-}
-
 describe("ConnectAdminRole provider (against the emulator)", () => {
   let emu: Emulator;
-  let restoreEnv: () => void;
-  before(async () => {
-    restoreEnv = fastRetryEnv();
-    emu = await startEmulator({ credentials: { password: SENTINEL_PASSWORD } });
-  });
-  after(async () => {
-    await emu.stop();
-    restoreEnv();
-  });
-  beforeEach(() => emu.reset());
+  useEmulator({ credentials: { password: SENTINEL_PASSWORD } }, (started) => (emu = started));
 
   it("check requires a role and defaults requireAdministratorType to true", async () => {
     const bad = await provider.check!({} as ConnectAdminRoleInputs, {

@@ -5,7 +5,7 @@ import {
   ConnectApiClientInputs,
   ConnectApiClientOutputs,
 } from "../../components/vantagepoint/connectApiClient";
-import { connectionFor, fastRetryEnv, SENTINEL_CLIENT_SECRET, SENTINEL_PASSWORD } from "./helpers";
+import { connectionFor, SENTINEL_CLIENT_SECRET, SENTINEL_PASSWORD, errorOf, useEmulator } from "./helpers";
 
 const CONNECT_SECRET_SENTINEL = "Sentinel-Connect-Secret-0c7a";
 
@@ -19,29 +19,14 @@ function inputsFor(emu: Emulator, extra: Partial<ConnectApiClientInputs> = {}): 
   };
 }
 
-async function errorOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  assert.fail("expected a rejection");
-}
-
 describe("ConnectApiClient provider (against the emulator)", () => {
   let emu: Emulator;
-  let restoreEnv: () => void;
-  before(async () => {
-    restoreEnv = fastRetryEnv();
-    emu = await startEmulator({
+  useEmulator(
+    {
       credentials: { password: SENTINEL_PASSWORD, clientSecret: SENTINEL_CLIENT_SECRET },
-    });
-  });
-  after(async () => {
-    await emu.stop();
-    restoreEnv();
-  });
-  beforeEach(() => emu.reset());
+    },
+    (started) => (emu = started),
+  );
 
   it("check defaults name and allowCreate", async () => {
     const r = await provider.check!({} as ConnectApiClientInputs, {

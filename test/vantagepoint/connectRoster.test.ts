@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { startEmulator, Emulator, FaultSpec } from "../../emulator";
+import { Emulator, FaultSpec } from "../../emulator";
 import {
   connectRosterProvider as provider,
   ConnectRosterInputs,
   ConnectRosterOutputs,
 } from "../../components/vantagepoint/connectRoster";
 import type { RosterEntry } from "../../lib/vantagepoint";
-import { connectionFor, fastRetryEnv, SENTINEL_CLIENT_SECRET, SENTINEL_PASSWORD } from "./helpers";
+import { connectionFor, SENTINEL_CLIENT_SECRET, SENTINEL_PASSWORD, errorOf, useEmulator } from "./helpers";
 
 const people = (n: number, offset = 0): RosterEntry[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -30,15 +30,6 @@ function inputsFor(
   };
 }
 
-async function errorOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  assert.fail("expected a rejection");
-}
-
 function employeesWithEmail(emu: Emulator, email: string) {
   return [...emu.state.employees.values()].filter(
     (e) => String(e.EMail).toLowerCase() === email.toLowerCase(),
@@ -47,18 +38,12 @@ function employeesWithEmail(emu: Emulator, email: string) {
 
 describe("ConnectRoster provider (against the emulator)", () => {
   let emu: Emulator;
-  let restoreEnv: () => void;
-  before(async () => {
-    restoreEnv = fastRetryEnv();
-    emu = await startEmulator({
+  useEmulator(
+    {
       credentials: { password: SENTINEL_PASSWORD, clientSecret: SENTINEL_CLIENT_SECRET },
-    });
-  });
-  after(async () => {
-    await emu.stop();
-    restoreEnv();
-  });
-  beforeEach(() => emu.reset());
+    },
+    (started) => (emu = started),
+  );
 
   it("check rejects bad entries with index and field, and bad connections, without secrets", async () => {
     const entries = [

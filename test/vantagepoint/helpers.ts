@@ -1,4 +1,5 @@
 /** Test helpers: an emulator plus a connection and a fast client. */
+import assert from "node:assert/strict";
 import { startEmulator, Emulator, EmulatorOptions } from "../../emulator";
 import { ClientOptions, VantagepointClient, VantagepointConnection } from "../../lib/vantagepoint";
 
@@ -6,16 +7,7 @@ export function connectionFor(
   emu: Emulator,
   extra: Partial<VantagepointConnection> = {},
 ): VantagepointConnection {
-  const c = emu.credentials;
-  return {
-    url: emu.url,
-    database: c.database,
-    username: c.username,
-    password: c.password,
-    clientId: c.clientId,
-    clientSecret: c.clientSecret,
-    ...extra,
-  };
+  return { ...emu.connection(), ...extra };
 }
 
 /** A client whose sleeps are recorded, not waited. */
@@ -69,4 +61,33 @@ export function fastRetryEnv(): () => void {
       if (saved[i] === undefined) delete process.env[k];
       else process.env[k] = saved[i];
     });
+}
+
+/** The rejection of `p` (fails the test when it resolves). */
+export async function errorOf(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  assert.fail("expected a rejection");
+}
+
+/**
+ * Mocha hooks for a provider's describe block: fast retries and one emulator for the block (handed to
+ * `started`), reset before each test, stopped and the environment restored after.
+ */
+export function useEmulator(options: EmulatorOptions, started: (emu: Emulator) => void): void {
+  let emu: Emulator;
+  let restoreEnv: () => void;
+  before(async () => {
+    restoreEnv = fastRetryEnv();
+    emu = await startEmulator(options);
+    started(emu);
+  });
+  after(async () => {
+    await emu.stop();
+    restoreEnv();
+  });
+  beforeEach(() => emu.reset());
 }

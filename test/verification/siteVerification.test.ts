@@ -8,11 +8,13 @@ import {
   SiteVerification,
   type SiteVerificationArgs,
   secretInputNames,
+  verifyScriptPath,
+} from "../../components/siteVerification";
+import {
   secretLookingEntries,
   validateVerificationUrl,
   verificationEnvironment,
-  verifyScriptPath,
-} from "../../components/siteVerification";
+} from "../../lib/siteVerification";
 
 const COMMAND = "command:local:Command";
 const SCRIPT = path.resolve(__dirname, "../../scripts/verify-site.js");

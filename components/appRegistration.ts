@@ -1,0 +1,94 @@
+/**
+ * The Entra app registration both app components make (ConnectMailboxApp, VantagepointLoginApp): the
+ * application, its service principal, and a client secret kept in Key Vault (appSecret.ts). Not a component of
+ * its own: the resources are children of the app component that calls it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as azuread from "@pulumi/azuread";
+import { checkAppSecret, createAppSecret, secretSettings } from "./appSecret";
+
+/** The args both app components take for the registration's owners and its client secret. */
+export interface AppRegistrationArgs {
+  /** Prefix for names (Key Vault secret), e.g. "vp-prod". */
+  readonly namePrefix: string;
+  /** Object ids of the app's owners. */
+  readonly owners?: pulumi.Input<string[]>;
+  /** Key Vault (resource id) that keeps the client secret. */
+  readonly keyVaultId: pulumi.Input<string>;
+  /** Key Vault secret name (default <namePrefix>-mailbox-client-secret or <namePrefix>-login-client-secret). */
+  readonly secretName?: pulumi.Input<string>;
+  /** Day the client secret was last rotated, YYYY-MM-DD; change it to rotate. */
+  readonly secretRotatedOn: string;
+  /** Client secret lifetime in days from secretRotatedOn (default and maximum 730). */
+  readonly secretLifetimeDays?: number;
+  /** Azure tags for the Key Vault secret. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Clock for the expiry check (tests only; default now). */
+  readonly now?: Date;
+}
+
+/** What sets one app registration apart from the other. */
+export interface AppRegistrationShape {
+  /** Names the default Key Vault secret: <namePrefix>-<kind>-client-secret. */
+  kind: string;
+  /** Shown in Entra next to the client secret. */
+  secretDisplayName: string;
+  /** The application's own args (display name, audience, owners, permissions, ...). */
+  application: azuread.ApplicationArgs;
+  /** Registers what hangs off the service principal before the secret (e.g. admin consent). */
+  withServicePrincipal?: (servicePrincipal: azuread.ServicePrincipal) => void;
+}
+
+/** The outputs both app components export. */
+export interface AppRegistrationOutputs {
+  /** Application (client) id. */
+  applicationId: pulumi.Output<string>;
+  /** The service principal's object id. */
+  servicePrincipalObjectId: pulumi.Output<string>;
+  /** Key Vault secret holding the client secret. */
+  secretName: pulumi.Output<string>;
+  /** RFC 3339 end date of the client secret. */
+  secretExpiresOn: pulumi.Output<string>;
+}
+
+/** Checks the secret settings before anything is registered (throws naming the field). */
+export function checkAppRegistration(args: AppRegistrationArgs, kind: string): void {
+  checkAppSecret(secretSettings(args, kind));
+}
+
+/** Registers the application, its service principal and the client secret as children of `parent`. */
+export function createAppRegistration(
+  name: string,
+  args: AppRegistrationArgs,
+  shape: AppRegistrationShape,
+  parent: pulumi.Resource,
+): AppRegistrationOutputs {
+  const application = new azuread.Application(`${name}-app`, shape.application, { parent });
+
+  const servicePrincipal = new azuread.ServicePrincipal(
+    `${name}-sp`,
+    { clientId: application.clientId, owners: args.owners },
+    { parent },
+  );
+
+  shape.withServicePrincipal?.(servicePrincipal);
+
+  const secret = createAppSecret(
+    name,
+    {
+      application,
+      ...secretSettings(args, shape.kind),
+      displayName: shape.secretDisplayName,
+      keyVaultId: args.keyVaultId,
+      tags: args.tags,
+    },
+    parent,
+  );
+
+  return {
+    applicationId: application.clientId,
+    servicePrincipalObjectId: servicePrincipal.objectId,
+    secretName: secret.secretName,
+    secretExpiresOn: pulumi.output(secret.expiresOn),
+  };
+}
