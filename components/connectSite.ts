@@ -277,7 +277,9 @@ function vantagepointSide(name: string, loaded: LoadedConfig, parent: pulumi.Res
     `${name}-roster`,
     {
       connection,
-      entries: loaded.roster.map((p) => ({
+      // Configurer first, then by user ID: the engine diffs `entries` by index, so reordering a roster file
+      // must not show up as a change in `pulumi preview`.
+      entries: rosterInStableOrder(loaded.roster).map((p) => ({
         userId: p.userId,
         email: p.email,
         firstName: p.firstName,
@@ -321,4 +323,15 @@ function vantagepointSide(name: string, loaded: LoadedConfig, parent: pulumi.Res
  */
 function secretText(secret: SecretValue, key: string): string {
   return secret.available ? secret.reveal(key) : "[encrypted]";
+}
+
+/** The roster with the configurer first and everyone else ordered by user ID (case-insensitive). */
+export function rosterInStableOrder<T extends { userId: string; configurer: boolean }>(
+  roster: readonly T[],
+): T[] {
+  return [...roster].sort(
+    (a, b) =>
+      Number(b.configurer) - Number(a.configurer) ||
+      a.userId.toLowerCase().localeCompare(b.userId.toLowerCase(), "en"),
+  );
 }

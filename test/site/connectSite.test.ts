@@ -99,6 +99,11 @@ describe("the program on the dev stack (ConnectSite)", () => {
     assert.equal(roster.inputs.entries.length, 6);
     assert.equal(roster.inputs.entries[0].configurer, true);
     assert.equal(roster.inputs.entries[0].role, "ADMIN");
+    assert.deepEqual(
+      roster.inputs.entries.slice(1).map((e: { userId: string }) => e.userId),
+      ["ALEE", "JOKAFOR", "MGARCIA", "RNOVAK", "SCHEN"],
+      "users in user-ID order, so preview diffs by index stay minimal",
+    );
     assert.ok(
       roster.secretPaths.some((p) => p === "connection" || p.startsWith("connection")),
       "connection must be secret",
