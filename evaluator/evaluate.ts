@@ -167,6 +167,24 @@ export async function evaluatePolicies(
         results,
       };
       policies.push(report);
+      /** Counts one evaluation that ran (the policy was applicable) and records its outcome. */
+      const recordOutcome = (
+        base: Omit<ReportEvaluation, "outcome" | "messages">,
+        failure: string | undefined,
+        messages: string[],
+      ): void => {
+        if (failure !== undefined) {
+          results.errors++;
+          errors.push({ pack: pack.name, policy: policy.name, urn: base.urn, message: failure });
+          evaluations.push({ ...base, outcome: "error", messages: [failure, ...messages] });
+        } else if (messages.length > 0) {
+          results.violations += messages.length;
+          evaluations.push({ ...base, outcome: "violation", messages });
+        } else {
+          results.passed++;
+          evaluations.push({ ...base, outcome: "pass", messages: [] });
+        }
+      };
       if (configured === "disabled") {
         evaluations.push({
           pack: pack.name,
@@ -295,17 +313,7 @@ export async function evaluatePolicies(
             resourceType: r.type,
             resourceName: r.name,
           };
-          if (failure !== undefined) {
-            results.errors++;
-            errors.push({ pack: pack.name, policy: policy.name, urn: r.urn, message: failure });
-            evaluations.push({ ...base, outcome: "error", messages: [failure, ...messages] });
-          } else if (messages.length > 0) {
-            results.violations += messages.length;
-            evaluations.push({ ...base, outcome: "violation", messages });
-          } else {
-            results.passed++;
-            evaluations.push({ ...base, outcome: "pass", messages: [] });
-          }
+          recordOutcome(base, failure, messages);
         }
         continue;
       }
@@ -362,17 +370,7 @@ export async function evaluatePolicies(
           continue;
         }
         results.evaluated++;
-        if (failure !== undefined) {
-          results.errors++;
-          errors.push({ pack: pack.name, policy: policy.name, urn: null, message: failure });
-          evaluations.push({ ...base, outcome: "error", messages: [failure, ...messages] });
-        } else if (messages.length > 0) {
-          results.violations += messages.length;
-          evaluations.push({ ...base, outcome: "violation", messages });
-        } else {
-          results.passed++;
-          evaluations.push({ ...base, outcome: "pass", messages: [] });
-        }
+        recordOutcome(base, failure, messages);
         continue;
       }
       notes.push(

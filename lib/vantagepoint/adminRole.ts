@@ -39,19 +39,9 @@ export async function readAdminRole(
   role: string,
   requireAdministratorType = true,
 ): Promise<AdminRoleState> {
-  let rec: RoleRecord | undefined;
-  try {
-    rec = await client.getOne<RoleRecord>(client.paths.roles, role);
-  } catch (e) {
-    if (unavailable(e))
-      throw new RoleEndpointUnavailableError(
-        role,
-        requireAdministratorType,
-        `${client.paths.roles}/${role}`,
-        (e as VantagepointError).status,
-      );
-    throw e;
-  }
+  const rec = await onRoleEndpoint(client, role, requireAdministratorType, () =>
+    client.getOne<RoleRecord>(client.paths.roles, role),
+  );
   if (!rec) return { connectAdministration: false, roleType: "", available: true, exists: false };
   return {
     connectAdministration: rec.ConnectAdministration === "Y",
@@ -77,8 +67,27 @@ export async function ensureAdminRole(
   if (!now.connectAdministration) fields.ConnectAdministration = "Y";
   if (requireAdministratorType && now.roleType !== "Administrator") fields.Type = "Administrator";
   if (!Object.keys(fields).length) return { ...now, writes: 0 };
+  await onRoleEndpoint(client, role, requireAdministratorType, () =>
+    client.update(client.paths.roles, role, fields),
+  );
+  return {
+    connectAdministration: true,
+    roleType: fields.Type ?? now.roleType,
+    available: true,
+    exists: true,
+    writes: 1,
+  };
+}
+
+/** Runs a call on the role endpoint; a server without it (404/405) becomes the "do it by hand" error. */
+async function onRoleEndpoint<T>(
+  client: VantagepointClient,
+  role: string,
+  requireAdministratorType: boolean,
+  call: () => Promise<T>,
+): Promise<T> {
   try {
-    await client.update(client.paths.roles, role, fields);
+    return await call();
   } catch (e) {
     if (unavailable(e))
       throw new RoleEndpointUnavailableError(
@@ -89,11 +98,4 @@ export async function ensureAdminRole(
       );
     throw e;
   }
-  return {
-    connectAdministration: true,
-    roleType: fields.Type ?? now.roleType,
-    available: true,
-    exists: true,
-    writes: 1,
-  };
 }
