@@ -9,12 +9,27 @@ import type * as VpLib from "../../lib/vantagepoint";
 /** Absolute path of the library entry, resolved where the program runs (a plain string serializes). */
 const VP_LIB_ENTRY: string = require.resolve("../../lib/vantagepoint");
 
-/** Loads lib/vantagepoint inside a provider method. */
+/**
+ * The same entry relative to the folder the program runs in (the project folder), with "/" separators. The
+ * serialized provider is stored in the state and `pulumi refresh`/`destroy` run the stored copy: when the stack
+ * is deployed from another checkout (another machine, a CI runner, a moved folder), the absolute path above
+ * names a folder that may not exist. The provider host runs in the project folder, so this one is tried first.
+ */
+const VP_LIB_FROM_PROJECT: string = (() => {
+  const path = require("node:path") as typeof import("node:path");
+  return path.relative(process.cwd(), VP_LIB_ENTRY).split(path.sep).join("/");
+})();
+
+/** Loads lib/vantagepoint inside a provider method (from the current checkout when it has one). */
 export function loadVantagepointLib(): typeof VpLib {
-  if (VP_LIB_ENTRY.endsWith(".ts") && !require.extensions[".ts"]) {
+  const path = require("node:path") as typeof import("node:path");
+  const fs = require("node:fs") as typeof import("node:fs");
+  const fromProject = path.resolve(process.cwd(), VP_LIB_FROM_PROJECT);
+  const entry = fromProject !== VP_LIB_ENTRY && fs.existsSync(fromProject) ? fromProject : VP_LIB_ENTRY;
+  if (entry.endsWith(".ts") && !require.extensions[".ts"]) {
     require("ts-node").register({ transpileOnly: true });
   }
-  return require(VP_LIB_ENTRY) as typeof VpLib;
+  return require(entry) as typeof VpLib;
 }
 
 /** Runs fn and rethrows any error with the given secrets (and tokens) removed from its message. */

@@ -69,6 +69,9 @@ interface RawReply {
   body: string;
 }
 
+/** A short first page whose size is a multiple of this may be the server's page cap (100, 250, 500, 1000...). */
+export const SERVER_CAP_STEP = 50;
+
 /** Default cap on one reply body; raise it with VPCONNECT_MAX_RESPONSE_BYTES. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
@@ -595,9 +598,15 @@ export class VantagepointClient {
     });
   }
 
-  /** Reads every record of a list in pages of pageSize; the last page is the first short one. */
+  /**
+   * Reads every record of a list in pages of pageSize; the last page is the first short one. A server whose own
+   * page cap is below pageSize answers a short first page: when that page has a round size (a multiple of
+   * SERVER_CAP_STEP) the reading goes on in pages of that size, costing one more request only when the whole
+   * list happens to have such a size.
+   */
   async list<T>(path: string, options: ListOptions = {}): Promise<T[]> {
-    const pageSize = options.pageSize ?? this.pageSize;
+    let pageSize = options.pageSize ?? this.pageSize;
+    let capped = false;
     const out: T[] = [];
     const query: Record<string, string | number | undefined> = {};
     if (options.fieldFilter?.length) query.fieldFilter = options.fieldFilter.join(",");
@@ -627,7 +636,16 @@ export class VantagepointClient {
           });
         }
       }
+      // A server that ignores paging answers the whole list again: the first page was everything.
+      if (capped && page === 2 && rows.length > 0 && JSON.stringify(rows[0]) === JSON.stringify(out[0]))
+        return out;
       out.push(...(rows as T[]));
+      if (page === 1 && rows.length < pageSize && rows.length > 0 && rows.length % SERVER_CAP_STEP === 0) {
+        // Maybe the server's cap, not the end: page 2 in pages of this size starts right after it either way.
+        pageSize = rows.length;
+        capped = true;
+        continue;
+      }
       // A server that ignores paging returns everything at once.
       if (rows.length < pageSize || rows.length > pageSize) return out;
       if (page > 100_000) throw this.err("GET", path, { kind: "malformed", hint: "Paging did not end." });

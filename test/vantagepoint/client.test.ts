@@ -136,6 +136,45 @@ describe("Vantagepoint client", () => {
       client.close();
     });
 
+    it("reads every record when the server caps pages below pageSize (a short round first page)", async () => {
+      const capped = await startEmulator({ maxPageSize: 100 });
+      try {
+        const { client } = fastClient(capped, {}, { pageSize: 500 });
+        const rows = await client.list<{ Employee: string }>(client.paths.employees, {
+          fieldFilter: ["Employee"],
+        });
+        assert.equal(rows.length, 300);
+        assert.equal(new Set(rows.map((r) => r.Employee)).size, 300);
+        client.close();
+      } finally {
+        await capped.stop();
+      }
+    });
+
+    it("stops after one page when a server that ignores paging answers a round short list", async () => {
+      const all = Array.from({ length: 100 }, (_, i) => ({ Employee: String(i).padStart(5, "0") }));
+      const server = http.createServer((req, res) => {
+        res.setHeader("Content-Type", "application/json");
+        if (req.url?.startsWith("/api/token")) {
+          res.end(JSON.stringify({ access_token: "t", token_type: "bearer", expires_in: 3600 }));
+        } else res.end(JSON.stringify(all));
+      });
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const client = new VantagepointClient({
+          ...connectionFor(emu),
+          url: `http://127.0.0.1:${port}/api`,
+          pageSize: 500,
+        });
+        const rows = await client.list<{ Employee: string }>("/employee");
+        assert.equal(rows.length, 100);
+        client.close();
+      } finally {
+        server.close();
+      }
+    });
+
     it("filters with filterHash", async () => {
       const { client } = fastClient(emu);
       const email = String(emu.state.employees.get("00001")!.EMail);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Emulator, FaultSpec } from "../../emulator";
+import { Emulator, FaultSpec, startEmulator } from "../../emulator";
 import {
   connectRosterProvider as provider,
   ConnectRosterInputs,
@@ -35,6 +35,34 @@ function employeesWithEmail(emu: Emulator, email: string) {
     (e) => String(e.EMail).toLowerCase() === email.toLowerCase(),
   );
 }
+
+describe("ConnectRoster on a server whose page cap is below pageSize", () => {
+  it("finds people beyond the server's first page instead of creating them again", async () => {
+    const emu = await startEmulator({ maxPageSize: 100 });
+    try {
+      // The last employees in the list: beyond the first page of 100 the server answers.
+      const existing = [...emu.state.employees.values()]
+        .filter((e) => e.Status === "A" && e.EMail && employeesWithEmail(emu, String(e.EMail)).length === 1)
+        .slice(-3);
+      assert.equal(existing.length, 3);
+      const entries: RosterEntry[] = existing.map((e, i) => ({
+        userId: `capped${i}@contoso.example`,
+        email: String(e.EMail),
+        firstName: String(e.FirstName),
+        lastName: String(e.LastName),
+      }));
+      const before = emu.state.employees.size;
+      await provider.create({
+        ...inputsFor(emu, entries),
+        connection: connectionFor(emu, { pageSize: 500 }),
+      });
+      assert.equal(emu.state.employees.size, before, "no employee was created twice");
+      for (const e of entries) assert.equal(employeesWithEmail(emu, e.email).length, 1);
+    } finally {
+      await emu.stop();
+    }
+  });
+});
 
 describe("ConnectRoster provider (against the emulator)", () => {
   let emu: Emulator;
