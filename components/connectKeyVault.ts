@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { defaultVaultName, vaultNameProblem } from "../lib/keyVault";
+import { defaultVaultName, existingVaultAccessProblem, vaultNameProblem } from "../lib/keyVault";
 
 /** Soft-delete retention for a created vault (the maximum Azure allows). */
 export const SOFT_DELETE_RETENTION_DAYS = 90;
@@ -72,8 +72,16 @@ function useExisting(existing: ExistingVault, parent: pulumi.Resource): VaultOut
     { vaultName: existing.vaultName, resourceGroupName: existing.resourceGroupName },
     { parent },
   );
+  // The gateway's identity gets an Azure role on the vault: a vault on access policies would ignore it.
+  const vaultId = pulumi
+    .all([vault.id, vault.properties, existing.vaultName])
+    .apply(([id, properties, vaultName]) => {
+      const problem = existingVaultAccessProblem(vaultName, properties, "existing.vaultName");
+      if (problem) throw new Error(problem);
+      return id;
+    });
   return {
-    vaultId: vault.id,
+    vaultId,
     vaultUri: vault.properties.apply((p) => p.vaultUri ?? ""),
     vaultName: pulumi.output(existing.vaultName),
     resourceGroupName: pulumi.output(existing.resourceGroupName),

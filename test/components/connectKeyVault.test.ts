@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConnectKeyVault } from "../../components/connectKeyVault";
-import { defaultVaultName, vaultNameProblem } from "../../lib/keyVault";
+import { defaultVaultName, existingVaultAccessProblem, vaultNameProblem } from "../../lib/keyVault";
 import {
   Harness,
   MOCK_SUBSCRIPTION_ID,
@@ -117,5 +117,60 @@ describe("ConnectKeyVault", () => {
     assert.equal(vaultNameProblem("vp-prod-kv"), undefined);
     assert.equal(defaultVaultName("contoso-vantagepoint-production"), "contoso-vantagepoint-kv");
     assert.equal(vaultNameProblem(defaultVaultName("contoso-vantagepoint-production")), undefined);
+  });
+});
+
+/** An Output's value, or its error (valueOf never settles when the Output fails). */
+function settled<T>(output: { apply: unknown }): Promise<T> {
+  return (output as unknown as { promise(): Promise<T> }).promise();
+}
+
+describe("ConnectKeyVault with an existing vault on access policies", () => {
+  let harness: Harness;
+  let properties: Record<string, unknown> = {};
+  before(async () => {
+    harness = await installMocks({
+      call: (args) =>
+        args.token === "azure-native:keyvault:getVault"
+          ? {
+              id: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/${args.inputs.vaultName}`,
+              properties: { vaultUri: `https://${args.inputs.vaultName}.vault.azure.net/`, ...properties },
+            }
+          : undefined,
+    });
+  });
+  beforeEach(() => harness.reset());
+  after(() => harness.restore());
+
+  it("fails naming the vault and the fix: the gateway's Azure role would be ignored", async () => {
+    properties = { enableRbacAuthorization: false, accessPolicies: [{ objectId: "someone" }] };
+    const c = new ConnectKeyVault("kv-ap", {
+      namePrefix: "vp",
+      existing: { vaultName: "corp-kv", resourceGroupName: "rg-sec" },
+    });
+    await assert.rejects(
+      settled<string>(c.vaultId),
+      /existing\.vaultName: the existing Key Vault "corp-kv" uses access policies, not Azure RBAC.*Key Vault Secrets User.*permission model to Azure role-based access control/,
+    );
+  });
+
+  it("accepts a vault on Azure RBAC", async () => {
+    properties = { enableRbacAuthorization: true, accessPolicies: [] };
+    const c = new ConnectKeyVault("kv-rbac", {
+      namePrefix: "vp",
+      existing: { vaultName: "corp-kv", resourceGroupName: "rg-sec" },
+    });
+    assert.match(await settled<string>(c.vaultId), /\/vaults\/corp-kv$/);
+  });
+
+  it("tells access policies from RBAC, also on vaults older than the flag", () => {
+    assert.equal(existingVaultAccessProblem("kv", { enableRbacAuthorization: true }), undefined);
+    assert.match(
+      existingVaultAccessProblem("kv", { enableRbacAuthorization: false }) ?? "",
+      /access policies/,
+    );
+    assert.match(existingVaultAccessProblem("kv", { accessPolicies: [{}] }) ?? "", /access policies/);
+    assert.equal(existingVaultAccessProblem("kv", { accessPolicies: [] }), undefined);
+    assert.equal(existingVaultAccessProblem("kv", undefined), undefined);
   });
 });
