@@ -15,6 +15,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as dns from "@pulumi/azure-native/dns";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as authorization from "@pulumi/azure-native/authorization";
+import * as local from "@pulumi/command/local";
 import { KEY_VAULT_SECRETS_USER_ROLE_ID } from "../lib/entra";
 import {
   ACCEPTED_SSL_POLICIES,
@@ -24,6 +25,7 @@ import {
   gatewayPartId,
   hostnameProblem,
   normalizePath,
+  KEY_VAULT_GRANT_PROPAGATION_SECONDS,
   RULE_PRIORITIES,
 } from "../lib/publicEndpoint";
 
@@ -140,6 +142,20 @@ export class PublicEndpoint extends pulumi.ComponentResource {
             { parent: this },
           );
 
+    // Role assignments take effect after a delay: wait once per new grant, from the deploying machine (node is
+    // there, since it runs this program), so the gateway's first Key Vault read is allowed.
+    const grantPropagated = grant
+      ? new local.Command(
+          `${name}-kv-grant-propagation`,
+          {
+            interpreter: ["node", "-e"],
+            create: `setTimeout(() => {}, ${KEY_VAULT_GRANT_PROPAGATION_SECONDS * 1000})`,
+            triggers: [grant.id],
+          },
+          { parent: this, dependsOn: [grant] },
+        )
+      : undefined;
+
     const partId = (collection: string, part: string) =>
       pulumi
         .all([subscriptionId, args.resourceGroupName])
@@ -147,7 +163,7 @@ export class PublicEndpoint extends pulumi.ComponentResource {
     const gateway = new network.ApplicationGateway(
       `${name}-gateway`,
       gatewayInputs(args, settings, gatewayName, publicIp.id, identity.id, partId),
-      { parent: this, dependsOn: grant ? [grant] : [] },
+      { parent: this, dependsOn: grant && grantPropagated ? [grant, grantPropagated] : [] },
     );
 
     if (args.dns) {

@@ -28,6 +28,13 @@ export const GATEWAY_PARTS = {
 /** Routing rule priorities (1-20000, lower first). */
 export const RULE_PRIORITIES = { https: 100, httpRedirect: 200 } as const;
 
+/**
+ * Seconds to wait after granting the gateway's identity read access to Key Vault, before the gateway is created.
+ * Azure role assignments take a minute or more to take effect; a gateway created earlier cannot read the
+ * certificate and disables its HTTPS listener until its next Key Vault poll (up to 4 hours).
+ */
+export const KEY_VAULT_GRANT_PROPAGATION_SECONDS = 90;
+
 /** Full id of a gateway sub-resource; Azure wants full ids even for references inside the same gateway. */
 export function gatewayPartId(
   subscriptionId: string,

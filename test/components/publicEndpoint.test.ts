@@ -159,9 +159,23 @@ describe("PublicEndpoint", () => {
     assert.ok(harness.one(GATEWAY).dependencies.includes(grant.urn));
   });
 
+  it("waits for the Key Vault grant to take effect before creating the gateway", async () => {
+    await build({
+      keyVaultId: "/subscriptions/s/resourceGroups/rg-vp/providers/Microsoft.KeyVault/vaults/vp-kv",
+    });
+    const grant = harness.one("azure-native:authorization:RoleAssignment");
+    const wait = harness.one("command:local:Command");
+    assert.deepEqual(wait.inputs.interpreter, ["node", "-e"]);
+    assert.equal(wait.inputs.create, "setTimeout(() => {}, 90000)");
+    assert.equal(wait.inputs.delete, undefined, "nothing to undo on destroy");
+    assert.ok(wait.dependencies.includes(grant.urn), "the wait starts after the grant");
+    assert.ok(harness.one(GATEWAY).dependencies.includes(wait.urn), "the gateway waits for it");
+  });
+
   it("creates no role assignment without a vault id", async () => {
     await build();
     assert.equal(harness.ofType("azure-native:authorization:RoleAssignment").length, 0);
+    assert.equal(harness.ofType("command:local:Command").length, 0);
   });
 
   it("adds an A record in the existing zone when asked", async () => {
