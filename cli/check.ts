@@ -38,7 +38,7 @@ the way \`pulumi preview --policy-pack\` does, and writes reports.
 
   -s, --stack NAME               the stack: reads <stackConfigDir>/Pulumi.NAME.yaml (stacks/ here)
   -c, --config FILE              a stack file anywhere (the stack is named after Pulumi.<name>.yaml)
-      --policy-pack DIR          a policy pack folder; repeatable (default: policies)
+      --policy-pack DIR          a policy pack folder; repeatable (default: the project's policies/)
       --policy-pack-config FILE  JSON config for the --policy-pack at the same position
   -f, --format LIST              table,json,sarif,junit,markdown,html (default: table; all with --out)
   -o, --out DIR                  where report files go (default: reports): <stack>.policy.json, <stack>.sarif,
@@ -114,6 +114,9 @@ function example(flag: string): string {
       config: "--config stacks/Pulumi.dev.yaml",
       out: "--out reports",
       program: "--program index.ts",
+      format: "--format json,sarif",
+      "policy-pack": "--policy-pack policies",
+      "policy-pack-config": "--policy-pack-config policies/config.example.json",
     }[flag] ?? ""
   );
 }

@@ -33,7 +33,7 @@ export interface CheckOptions {
   stack?: string;
   /** `--config FILE`: a stack file anywhere. */
   configFile?: string;
-  /** `--policy-pack DIR` (repeatable; default ["policies"] when undefined, none when empty). */
+  /** `--policy-pack DIR` (repeatable; default the project's `policies` folder when undefined, none when empty). */
   policyPacks?: string[];
   /** `--policy-pack-config FILE`, paired with policyPacks in order. */
   policyPackConfigs?: string[];
@@ -115,6 +115,8 @@ export function loadPacks(
         `--policy-pack-config ${configFile}: cannot read the file; give a JSON file of policy config`,
       );
     }
+    // The CLI reads an empty (or whitespace-only) config file as no config at all.
+    if (text.trim() === "") return { pack, configFile };
     try {
       return { pack, configFile, config: JSON.parse(text) as unknown };
     } catch (error) {
@@ -123,6 +125,18 @@ export function loadPacks(
       );
     }
   });
+}
+
+/** `repoBase` for the report: `cwd` relative to the nearest folder above it holding `.git` (none outside a repo). */
+export function repoBaseOf(cwd: string): { repoBase?: string } {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, ".git")))
+      return { repoBase: path.relative(dir, path.resolve(cwd)).split(path.sep).join("/") };
+    const up = path.dirname(dir);
+    if (up === dir) return {};
+    dir = up;
+  }
 }
 
 export async function runCheck(options: CheckOptions = {}): Promise<CheckReport> {
@@ -140,7 +154,12 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
   // Packs first: a bad --policy-pack is a usage error whatever the stack holds.
   const loaded =
     options.loadedPacks ??
-    loadPacks(options.policyPacks ?? ["policies"], options.policyPackConfigs ?? [], cwd, project.dir);
+    loadPacks(
+      options.policyPacks ?? [path.relative(cwd, path.join(project.dir, "policies")) || "policies"],
+      options.policyPackConfigs ?? [],
+      cwd,
+      project.dir,
+    );
   const evaluated: EvaluatedPack[] = [];
   const packs: ReportPack[] = [];
   const notes: string[] = [];
@@ -186,6 +205,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
     stack,
     project: project.name,
     stackFile,
+    ...repoBaseOf(cwd),
     stackFileText,
     program: path.relative(cwd, program) || program,
     packs,

@@ -2,7 +2,7 @@
 /**
  * A minimal JSON Schema validator for policy config schemas (the subset @pulumi/policy's PolicyConfigJSONSchema
  * describes: type, enum, const, properties, required, additionalProperties, items, min/max, lengths, pattern,
- * uniqueItems, allOf/anyOf/oneOf/not). Pure. Returns every problem with its path; also fills `default`s.
+ * uniqueItems, allOf/anyOf/oneOf/not). Pure. Returns every problem with its path.
  */
 
 export interface SchemaProblem {
@@ -17,18 +17,6 @@ export function validateSchema(value: unknown, schema: Schema, path = ""): Schem
   const problems: SchemaProblem[] = [];
   check(value, schema, path, problems);
   return problems;
-}
-
-/** Returns a copy of `value` (an object) with each missing property's `default` filled in, recursively. */
-export function applyDefaults(value: Record<string, unknown>, schema: Schema): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...value };
-  const properties = (schema.properties ?? {}) as Record<string, Schema>;
-  for (const [key, sub] of Object.entries(properties)) {
-    if (out[key] === undefined && sub && "default" in sub) out[key] = structuredClone(sub.default);
-    else if (isObject(out[key]) && sub?.properties)
-      out[key] = applyDefaults(out[key] as Record<string, unknown>, sub);
-  }
-  return out;
 }
 
 function check(

@@ -11,7 +11,7 @@
 import type { Policy } from "@pulumi/policy";
 import type { EnforcementLevel } from "../lib/reports/model";
 import { didYouMean } from "../lib/config/load";
-import { applyDefaults, validateSchema } from "./jsonSchema";
+import { validateSchema } from "./jsonSchema";
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
   "advisory",
@@ -79,12 +79,20 @@ export function resolvePackConfig(
     }
   }
 
-  let allLevel: EnforcementLevel | undefined;
-  const perPolicy = new Map<
-    string,
-    { level?: EnforcementLevel; properties: Record<string, unknown>; source: string }
-  >();
+  // As the CLI's ReconcilePolicyPackConfig: each policy starts at its own level (else the pack's), then every
+  // layer in turn applies its "all" level to every policy and then its per-policy entries. So a later layer's
+  // "all" overrides an earlier layer's per-policy level (a file's "all" beats the pack's initialConfig).
+  const levels = new Map<string, EnforcementLevel>(
+    pack.policies.map((p) => [
+      p.name,
+      (p.enforcementLevel as EnforcementLevel | undefined) || pack.enforcementLevel || "advisory",
+    ]),
+  );
+  const perPolicy = new Map<string, { properties: Record<string, unknown>; source: string }>();
   for (const { source, entries } of layers) {
+    let layerAll: EnforcementLevel | undefined;
+    const layerPolicies: Array<[string, { level?: EnforcementLevel; properties: Record<string, unknown> }]> =
+      [];
     for (const [key, value] of Object.entries(entries)) {
       const parsed = parseEntry(value);
       if ("error" in parsed) {
@@ -97,7 +105,7 @@ export function resolvePackConfig(
             `${source}: all: takes only an enforcement level; put config keys under the policy's own name`,
           );
         }
-        if (parsed.level) allLevel = parsed.level;
+        if (parsed.level) layerAll = parsed.level;
         continue;
       }
       if (!names.includes(key)) {
@@ -107,11 +115,15 @@ export function resolvePackConfig(
         );
         continue;
       }
+      layerPolicies.push([key, parsed]);
+    }
+    if (layerAll) for (const name of names) levels.set(name, layerAll);
+    for (const [key, parsed] of layerPolicies) {
+      if (parsed.level) levels.set(key, parsed.level);
       const previous = perPolicy.get(key);
       perPolicy.set(key, {
-        level: parsed.level ?? previous?.level,
         properties: { ...(previous?.properties ?? {}), ...parsed.properties },
-        source,
+        source: Object.keys(parsed.properties).length > 0 || !previous ? source : previous.source,
       });
     }
   }
@@ -119,18 +131,24 @@ export function resolvePackConfig(
   const policies = new Map<string, ResolvedPolicyConfig>();
   for (const policy of pack.policies) {
     const given = perPolicy.get(policy.name);
-    const level =
-      given?.level ??
-      allLevel ??
-      (policy.enforcementLevel as EnforcementLevel | undefined) ??
-      pack.enforcementLevel ??
-      "advisory";
-    let config = { ...(given?.properties ?? {}) };
+    const level = levels.get(policy.name) ?? "advisory";
+    const config = { ...(given?.properties ?? {}) };
     const schema = policy.configSchema as
       { properties?: Record<string, unknown>; required?: string[] } | undefined;
     if (schema) {
-      config = applyDefaults(config, schema);
-      for (const problem of validateSchema(config, { type: "object", ...schema })) {
+      // The CLI fills only top-level `default`s and validates against { type: object, properties, required }:
+      // nothing else of configSchema reaches it (protoutil.js makeAnalyzerInfo sends just those two).
+      const properties = (schema.properties ?? {}) as Record<string, { default?: unknown } | undefined>;
+      for (const [key, sub] of Object.entries(properties)) {
+        if (config[key] === undefined && sub && typeof sub === "object" && "default" in sub)
+          config[key] = structuredClone(sub.default);
+      }
+      const checked = {
+        type: "object",
+        ...(Object.keys(properties).length > 0 ? { properties } : {}),
+        ...(schema.required && schema.required.length > 0 ? { required: schema.required } : {}),
+      };
+      for (const problem of validateSchema(config, checked)) {
         problems.push(`${given?.source ?? fileName}: ${policy.name}.${problem.path}: ${problem.message}`);
       }
     } else if (Object.keys(config).length > 0) {

@@ -39,7 +39,14 @@ interface PolicyModule {
 export function packEntry(absDir: string): string {
   const pkgFile = path.join(absDir, "package.json");
   if (fs.existsSync(pkgFile)) {
-    const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: string };
+    let pkg: { main?: string };
+    try {
+      pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: string };
+    } catch (error) {
+      throw new PackLoadError(
+        `${pkgFile}: not valid JSON (${(error as Error).message}); fix the pack's package.json`,
+      );
+    }
     if (pkg.main) {
       const main = path.resolve(absDir, pkg.main);
       for (const candidate of [
@@ -107,7 +114,7 @@ export function loadPolicyPack(dir: string, options: { cwd?: string; projectDir?
     );
   }
   const entry = packEntry(absDir);
-  const version = readVersion(absDir);
+  const version = readVersion(absDir, dir);
   const modulePath = policyModuleFor(absDir, options.projectDir ?? cwd);
   const targets = policyModules(modulePath);
   const recorded: Array<{
@@ -165,6 +172,16 @@ export function loadPolicyPack(dir: string, options: { cwd?: string; projectDir?
       throw new PackLoadError(`--policy-pack ${dir}: a policy is named "all", which Pulumi reserves`);
     if (seen.has(p.name)) throw new PackLoadError(`--policy-pack ${dir}: two policies are named "${p.name}"`);
     seen.add(p.name);
+    // server.js serve(): the engine refuses these (the level is set beside the config, never inside it).
+    const schema = p.configSchema as { properties?: object; required?: unknown } | undefined;
+    if (schema?.properties && "enforcementLevel" in schema.properties)
+      throw new PackLoadError(
+        `--policy-pack ${dir}: policy "${p.name}": configSchema.properties must not declare enforcementLevel (Pulumi sets it beside the config); remove it`,
+      );
+    if (Array.isArray(schema?.required) && schema.required.includes("enforcementLevel"))
+      throw new PackLoadError(
+        `--policy-pack ${dir}: policy "${p.name}": configSchema.required must not list enforcementLevel; remove it`,
+      );
   }
   return {
     name: pack.name,
@@ -177,15 +194,28 @@ export function loadPolicyPack(dir: string, options: { cwd?: string; projectDir?
   };
 }
 
-function readVersion(absDir: string): string {
+/** The pack's version: PolicyPack reads package.json `version` and throws without it, so the engine fails too. */
+function readVersion(absDir: string, dir: string): string {
+  let version: unknown;
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(absDir, "package.json"), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
+    version = (
+      JSON.parse(fs.readFileSync(path.join(absDir, "package.json"), "utf8")) as { version?: unknown }
+    ).version;
+  } catch (error) {
+    const why =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "has no package.json"
+        : "has an unreadable package.json";
+    throw new PackLoadError(
+      `--policy-pack ${dir}: the pack ${why}; PolicyPack needs one with a "version" (e.g. "0.1.0")`,
+    );
   }
+  if (typeof version !== "string" || version === "") {
+    throw new PackLoadError(
+      `--policy-pack ${dir}: package.json has no "version"; PolicyPack needs one (e.g. "version": "0.1.0")`,
+    );
+  }
+  return version;
 }
 
 /** Forgets the pack's own modules so it loads fresh (and a changed pack is seen within one process). */

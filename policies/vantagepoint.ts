@@ -300,7 +300,7 @@ export const connectUsersLinked: StackValidationPolicy = {
 export const connectApiClientProtected: StackValidationPolicy = {
   name: "connect-api-client-protected",
   description:
-    "The Connect API Authorization must be adopted by exactly one ConnectApiClient resource, protected (and retained on delete), with its secret marked secret.",
+    "The Connect API Authorization must be adopted by exactly one ConnectApiClient resource, protected, with its secret marked secret (and retained on delete, checked where the engine reports that option).",
   enforcementLevel: "mandatory",
   severity: "critical",
   tags: ["vantagepoint-connect", "P6"],

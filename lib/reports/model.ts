@@ -127,6 +127,11 @@ export interface CheckReport {
   project: string;
   /** The stack file, relative to the working directory (what SARIF points at). */
   stackFile: string;
+  /**
+   * The working directory relative to the repository root (the folder holding `.git`), "/"-separated, "" at
+   * the root; absent outside a repository. SARIF turns the cwd-relative file paths into repository paths with it.
+   */
+  repoBase?: string;
   /** The stack file's text (for line lookups; never written out as such). */
   stackFileText?: string;
   /** The program that ran. */

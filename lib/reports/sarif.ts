@@ -4,6 +4,7 @@
  * tool execution notifications; stack config problems are results of the `vpconnect-config` rule. Pure.
  */
 import { createHash } from "node:crypto";
+import * as path from "node:path";
 import type { Location, Log, Notification, ReportingDescriptor, Result } from "sarif";
 import { configKeyFor } from "./configKeys";
 import { findKeyLine } from "./locate";
@@ -26,13 +27,30 @@ function levelOf(level: EnforcementLevel): Result.level {
 
 const SECURITY_SEVERITY: Record<string, string> = { critical: "9.0", high: "7.5", medium: "5.0", low: "3.0" };
 
+/** A SARIF URI base for the repository root (GitHub code scanning resolves it to the checkout). */
+export const SRCROOT = "%SRCROOT%";
+
+/**
+ * A cwd-relative file as a SARIF artifact location: a repository-relative, percent-encoded uri with uriBaseId
+ * %SRCROOT% when the report knows where the repository root is (code scanning maps alerts to files by their
+ * path from the root, so `stacks/x.yaml` run from `infra/` must become `infra/stacks/x.yaml`); anything with a
+ * scheme (a URL) or outside the repository is left as it is.
+ */
+export function artifactUri(file: string, repoBase: string | undefined): { uri: string; uriBaseId?: string } {
+  const slashed = file.split("\\").join("/");
+  if (/^[a-z][a-z0-9+.-]*:/i.test(slashed) || slashed.startsWith("/") || repoBase === undefined) return { uri: slashed };
+  const joined = path.posix.normalize(path.posix.join(repoBase, slashed));
+  if (joined === ".." || joined.startsWith("../")) return { uri: slashed };
+  return { uri: encodeURI(joined).replace(/[?#]/g, encodeURIComponent), uriBaseId: SRCROOT };
+}
+
 export function toSarif(report: CheckReport): Log {
-  const uri = report.stackFile.split("\\").join("/");
+  const stackArtifact = artifactUri(report.stackFile, report.repoBase);
   const text = report.stackFileText ?? "";
   const configLine = findLine(text, /^config:\s*$/m) ?? 1;
   const lineOf = (key: string | undefined) => (key && text ? findKeyLine(text, key) : undefined) ?? configLine;
   const location = (key: string | undefined, urn?: string | null): Location => ({
-    physicalLocation: { artifactLocation: { uri, index: 0 }, region: { startLine: lineOf(key) } },
+    physicalLocation: { artifactLocation: { ...stackArtifact, index: 0 }, region: { startLine: lineOf(key) } },
     ...(urn ? { logicalLocations: [{ fullyQualifiedName: urn, kind: "resource" }] } : {}),
   });
 
@@ -91,7 +109,7 @@ export function toSarif(report: CheckReport): Log {
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: issue.file.split("\\").join("/") },
+            artifactLocation: artifactUri(issue.file, report.repoBase),
             region: { startLine: issue.file === report.stackFile ? lineOf(issue.key) : 1 },
           },
         },
@@ -129,7 +147,7 @@ export function toSarif(report: CheckReport): Log {
             toolExecutionNotifications: notifications,
           },
         ],
-        artifacts: [{ location: { uri } }],
+        artifacts: [{ location: stackArtifact }],
         columnKind: "utf16CodeUnits",
         results,
         properties: { stack: report.stack, project: report.project, resources: report.resources.length },

@@ -4,6 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../cli/main";
 import { parseCheckArgs, FlagError } from "../../cli/check";
+import { loadPacks } from "../../evaluator/check";
+import { UsageError } from "../../evaluator/stack";
 
 const root = path.join(__dirname, "..", "..");
 const PROGRAM = "test/fixtures/programs/site/index.js";
@@ -121,6 +123,32 @@ describe("vpconnect check: usage errors (exit 2)", () => {
     assert.match(r.stderr, /org-max-public-ips\.maxPublicIps: must be an integer, not "two"/);
   });
 
+  it("an empty --policy-pack-config file is no config (as the CLI reads it); broken JSON is a usage error", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpc-cfg-"));
+    fs.writeFileSync(path.join(dir, "empty.json"), " \n");
+    fs.writeFileSync(path.join(dir, "broken.json"), "{ ");
+    const [loaded] = loadPacks([ORG], [path.join(dir, "empty.json")], root, root);
+    assert.equal(loaded!.pack.name, "acme-org");
+    assert.equal(loaded!.config, undefined);
+    assert.throws(
+      () => loadPacks([ORG], [path.join(dir, "broken.json")], root, root),
+      (e: Error) =>
+        e instanceof UsageError && /--policy-pack-config .*broken\.json: not valid JSON/.test(e.message),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a flag without its value gets a real example, not a placeholder", async () => {
+    assert.match(
+      (await vpconnect("check", "--format")).stderr,
+      /--format needs a value, e.g. --format json,sarif/,
+    );
+    assert.match(
+      (await vpconnect("check", "--policy-pack")).stderr,
+      /--policy-pack needs a value, e.g. --policy-pack policies/,
+    );
+  });
+
   it("a missing stack, pack folder or command", async () => {
     assert.match(
       (await vpconnect("check", "--stack", "nope")).stderr,
@@ -155,6 +183,21 @@ describe("vpconnect check: usage errors (exit 2)", () => {
     assert.deepEqual(flags.policyPackConfigs, ["a.json"]);
     assert.deepEqual(flags.formats, ["json", "sarif", "markdown"]);
     assert.throws(() => parseCheckArgs(["--out", ""]), FlagError);
+  });
+});
+
+describe("vpconnect check: run from a folder inside the project", () => {
+  it("finds the project's policies/ pack by default, not ./policies of the working folder", async function () {
+    this.timeout(60000);
+    let stdout = "";
+    let stderr = "";
+    const code = await main(
+      ["check", "--config", "../test/fixtures/stacks/Pulumi.pass.yaml", "--program", `../${PROGRAM}`],
+      { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: path.join(root, "docs"), env: {} },
+    );
+    assert.doesNotMatch(stderr, /no such folder/);
+    assert.match(stdout, /vantagepoint-connect/);
+    assert.notEqual(code, 2, stderr);
   });
 });
 

@@ -253,6 +253,57 @@ describe("evaluator: enforcement levels, config and failures", () => {
     assert.equal(r4.violations[0]!.level, "advisory");
   });
 
+  it("layers as the CLI reconciles them: a file's \"all\" overrides the pack's initialConfig per-policy level", () => {
+    // ReconcilePolicyPackConfig applies initialConfig, then the file; each layer sets "all" first, then its
+    // per-policy entries. So the file's "all" wins over a per-policy level from initialConfig...
+    const policies = [tagPolicy(), stackPolicy()];
+    const fromFile = resolvePackConfig(
+      {
+        name: "p",
+        enforcementLevel: "advisory",
+        policies,
+        initialConfig: { always: "mandatory", "tag-required": { tag: "owner" } },
+      },
+      { all: "advisory" },
+      "cfg.json",
+    );
+    assert.deepEqual(fromFile.problems, []);
+    assert.equal(fromFile.policies.get("always")!.level, "advisory");
+    assert.equal(fromFile.policies.get("tag-required")!.level, "advisory");
+    assert.deepEqual(fromFile.policies.get("tag-required")!.config, { tag: "owner" });
+    // ...while within one layer the per-policy entry wins over that layer's "all".
+    const sameLayer = resolvePackConfig(
+      { name: "p", enforcementLevel: "advisory", policies, initialConfig: { all: "disabled" } },
+      { always: "mandatory" },
+      "cfg.json",
+    );
+    assert.equal(sameLayer.policies.get("always")!.level, "mandatory");
+    assert.equal(sameLayer.policies.get("tag-required")!.level, "disabled");
+  });
+
+  it("config schema as the CLI sees it: top-level defaults only, only properties and required validated", () => {
+    const nested: Policy = {
+      name: "nested",
+      description: "Nested config.",
+      configSchema: {
+        properties: {
+          limits: { type: "object", properties: { max: { type: "integer", default: 3 } } },
+          top: { type: "integer", default: 7 },
+        },
+        // Not part of PolicyConfigSchema: the CLI never receives it, so an extra key is accepted.
+        additionalProperties: false,
+      } as never,
+      validateStack: () => undefined,
+    };
+    const resolved = resolvePackConfig(
+      { name: "p", enforcementLevel: "advisory", policies: [nested] },
+      { nested: { limits: {}, extra: true } },
+      "cfg.json",
+    );
+    assert.deepEqual(resolved.problems, []);
+    assert.deepEqual(resolved.policies.get("nested")!.config, { limits: {}, top: 7, extra: true });
+  });
+
   it("disabled skips the policy; per-policy config reaches getConfig", async () => {
     const r = await evaluatePolicies(
       [pack("p", [tagPolicy(), stackPolicy()], { "tag-required": { tag: "owner" }, always: "disabled" })],
@@ -370,5 +421,65 @@ describe("evaluator: loadPolicyPack", () => {
       (e: Error) => e instanceof PackLoadError && /no policy pack entry/.test(e.message),
     );
     assert.throws(() => loadPolicyPack("nope", { cwd: root }), /--policy-pack nope: no such folder/);
+  });
+});
+
+describe("evaluator: loadPolicyPack refuses what the engine refuses", () => {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const os = require("node:os") as typeof import("node:os");
+  let dir: string;
+  /** Writes a one-policy pack (`policy` is the policy object's JavaScript source) and its package.json. */
+  const writePack = (pkg: string | undefined, policy: string) => {
+    if (pkg !== undefined) fs.writeFileSync(path.join(dir, "package.json"), pkg);
+    fs.writeFileSync(
+      path.join(dir, "index.js"),
+      `const { PolicyPack } = require(${JSON.stringify(require.resolve("@pulumi/policy"))});\nnew PolicyPack("tmp-pack", { policies: [${policy}] });\n`,
+    );
+  };
+  const plain = `{ name: "p1", description: "d", validateStack: () => {} }`;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpc-pack-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('a pack without package.json "version" fails to load, as PolicyPack throws under the engine', () => {
+    writePack(undefined, plain);
+    assert.throws(
+      () => loadPolicyPack(dir),
+      (e: Error) => e instanceof PackLoadError && /has no package\.json.*"version"/.test(e.message),
+    );
+    writePack(`{ "name": "tmp" }`, plain);
+    assert.throws(
+      () => loadPolicyPack(dir),
+      (e: Error) => e instanceof PackLoadError && /package\.json has no "version"/.test(e.message),
+    );
+    writePack(`{ "name": "tmp", `, plain);
+    assert.throws(
+      () => loadPolicyPack(dir),
+      (e: Error) => e instanceof PackLoadError && /package\.json.*not valid JSON/.test(e.message),
+    );
+    writePack(`{ "name": "tmp", "version": "2.0.0" }`, plain);
+    assert.equal(loadPolicyPack(dir).version, "2.0.0");
+  });
+
+  it("a configSchema that declares or requires enforcementLevel fails to load (server.js serve exits)", () => {
+    writePack(
+      `{ "version": "1.0.0" }`,
+      `{ name: "p1", description: "d", configSchema: { properties: { enforcementLevel: { type: "string" } } }, validateStack: () => {} }`,
+    );
+    assert.throws(
+      () => loadPolicyPack(dir),
+      (e: Error) =>
+        e instanceof PackLoadError && /p1.*properties must not declare enforcementLevel/.test(e.message),
+    );
+    writePack(
+      `{ "version": "1.0.0" }`,
+      `{ name: "p1", description: "d", configSchema: { properties: {}, required: ["enforcementLevel"] }, validateStack: () => {} }`,
+    );
+    assert.throws(
+      () => loadPolicyPack(dir),
+      (e: Error) =>
+        e instanceof PackLoadError && /p1.*required must not list enforcementLevel/.test(e.message),
+    );
   });
 });

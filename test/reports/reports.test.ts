@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { runCheck } from "../../evaluator";
+import { repoBaseOf } from "../../evaluator/check";
 import { findKeyLine } from "../../lib/reports/locate";
 import { RENDERERS, REPORT_FORMATS, renderHtml, renderJunit, renderMarkdown, renderSarif } from "../../lib/reports";
-import { toSarif as toSarifForTest } from "../../lib/reports/sarif";
+import { artifactUri, toSarif as toSarifForTest } from "../../lib/reports/sarif";
 import type { CheckReport } from "../../lib/reports";
 
 const root = path.join(__dirname, "..", "..");
@@ -92,6 +94,33 @@ describe("reports", () => {
     // The schema check can fail: a wrong level is rejected.
     run.results[0].level = "fatal";
     assert.equal(validate(log).valid, false);
+  });
+
+  it("sarif uris are repository-relative with %SRCROOT%, wherever in the repository the check ran", () => {
+    // Run from infra/ of a repository: code scanning only maps an alert to infra/stacks/..., never to stacks/...
+    const fromInfra: CheckReport = { ...report, stackFile: "stacks/Pulumi.prod env.yaml", repoBase: "infra" };
+    const log = JSON.parse(renderSarif(fromInfra));
+    assert.ok(validate(log).valid);
+    const loc = log.runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+    assert.deepEqual(
+      { uri: loc.uri, uriBaseId: loc.uriBaseId },
+      { uri: "infra/stacks/Pulumi.prod%20env.yaml", uriBaseId: "%SRCROOT%" },
+    );
+    assert.equal(log.runs[0].artifacts[0].location.uri, "infra/stacks/Pulumi.prod%20env.yaml");
+    // A file outside the repository, or a URL, is left as it is (no base it could resolve against).
+    assert.deepEqual(artifactUri("../../elsewhere/Pulumi.x.yaml", "infra"), {
+      uri: "../../elsewhere/Pulumi.x.yaml",
+    });
+    assert.deepEqual(artifactUri("https://vp.example.com/vantagepoint", ""), {
+      uri: "https://vp.example.com/vantagepoint",
+    });
+    // runCheck finds the repository root from the working folder.
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), "vpc-repo-"));
+    fs.mkdirSync(path.join(repo, ".git"));
+    fs.mkdirSync(path.join(repo, "infra", "sub"), { recursive: true });
+    assert.deepEqual(repoBaseOf(path.join(repo, "infra", "sub")), { repoBase: "infra/sub" });
+    assert.deepEqual(repoBaseOf(repo), { repoBase: "" });
+    fs.rmSync(repo, { recursive: true, force: true });
   });
 
   it("sarif regions point at the config key a policy is about", () => {
