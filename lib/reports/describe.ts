@@ -43,6 +43,12 @@ export function keySettings(r: ReportResource): string {
       return join([p.displayName, ...arr(p.web?.redirectUris).map((u) => `redirect ${u}`)]);
     case "azuread:index/applicationPassword:ApplicationPassword":
       return join([p.endDate && `ends ${String(p.endDate).slice(0, 10)}`]);
+    case "command:local:Command": {
+      const script = typeof p.create === "string" ? p.create : "";
+      const wait = /setTimeout\(\(\) => \{\}, (\d+)\)/.exec(script);
+      if (wait) return `runs on deploy: waits ${Number(wait[1]) / 1000} s`;
+      return join([script && `runs on deploy: ${script.split(/[\\/]/).pop()}`, arr(p.triggers).length ? `re-runs when ${arr(p.triggers).length} inputs change` : undefined]);
+    }
     case "pulumi-nodejs:dynamic:Resource":
       return join([
         p.vpconnectResource,
