@@ -23,6 +23,7 @@ import { ConfigError, didYouMean, formatIssues, loadStackConfig } from "../lib/c
 import { readRosterFile } from "../lib/config/rosterFile";
 import { parseStackFile } from "../lib/config/stackFile";
 import { REPORT_FORMATS } from "../lib/reports";
+import { repoBaseOf } from "../lib/reports/locate";
 import type { ReportFormat } from "../lib/reports";
 import { DEFAULT_CONNECT_API_NAME } from "../lib/vantagepoint/apiClient";
 import { VantagepointClient } from "../lib/vantagepoint/client";
@@ -466,7 +467,7 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
         url: safeUrl(url),
         database,
         username,
-        ...(stack ? { stack: flags.stack!, stackFile: stack.stackFile } : {}),
+        ...(stack ? { stack: flags.stack!, stackFile: stack.stackFile, ...repoBaseOf(cwd) } : {}),
       },
       connectUsers: roster ? "roster" : "all-active-users",
       strict: flags.strict,

@@ -29,9 +29,17 @@ export const COMMANDS: Record<string, () => Command> = {
   doctor: () => (require("./doctor") as typeof import("./doctor")).doctorCommand,
   emulator: () => ({
     summary: "start the Vantagepoint API emulator on 127.0.0.1 and print its URL and demo credentials",
-    run: async (argv) => {
-      const { runEmulatorCli } = require("../emulator/cli") as typeof import("../emulator/cli");
-      const emulator = await runEmulatorCli(argv);
+    run: async (argv, io) => {
+      const { EmulatorUsageError, runEmulatorCli } =
+        require("../emulator/cli") as typeof import("../emulator/cli");
+      let emulator;
+      try {
+        emulator = await runEmulatorCli(argv, (line) => io.stdout(line.endsWith("\n") ? line : `${line}\n`));
+      } catch (error) {
+        if (!(error instanceof EmulatorUsageError)) throw error;
+        io.stderr(`vpconnect emulator: ${error.message}\n`);
+        return 2;
+      }
       if (emulator) await new Promise(() => {}); // serve until Ctrl+C (runEmulatorCli stops it and exits)
       return 0;
     },

@@ -1,4 +1,7 @@
 /** `vpconnect emulator`: starts the Vantagepoint API emulator and prints its URL and demo credentials. */
+import { parseArgs } from "node:util";
+import type { ParseArgsConfig } from "node:util";
+import { didYouMean } from "../lib/config/load";
 import { startEmulator, Emulator, EmulatorOptions } from "./server";
 import type { BrokenState } from "./seed";
 
@@ -16,67 +19,125 @@ const USAGE = `Usage: vpconnect emulator [options]
   --json                   print the connection as one JSON line
 `;
 
-function num(argv: string[], i: number, flag: string): number {
-  const v = Number(argv[i + 1]);
-  if (argv[i + 1] === undefined || !Number.isFinite(v) || v < 0)
-    throw new Error(`${flag} needs a number, got ${argv[i + 1] ?? "nothing"}`);
+/** A bad flag: the message names the flag and the fix. `vpconnect emulator` prints it and exits 2. */
+export class EmulatorUsageError extends Error {}
+
+const OPTIONS = {
+  port: { type: "string" },
+  latency: { type: "string" },
+  employees: { type: "string" },
+  "token-expires-in": { type: "string" },
+  "html-errors": { type: "boolean" },
+  "no-roles": { type: "boolean" },
+  "no-api-authorizations": { type: "boolean" },
+  "no-connect-api-authorization": { type: "boolean" },
+  broken: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+const EXAMPLES: Record<string, string> = {
+  port: "--port 8080",
+  latency: "--latency 50",
+  employees: "--employees 300",
+  "token-expires-in": "--token-expires-in 1799",
+  broken: "--broken duplicateEmails,usersWithoutEmployee",
+};
+
+/** Every broken state (a Record, so a new BrokenState must be listed here to compile). */
+const BROKEN_STATES: Readonly<Record<BrokenState, true>> = {
+  roleWithoutConnectAdmin: true,
+  usersWithoutEmployee: true,
+  duplicateEmails: true,
+  terminatedEmployees: true,
+  employeesWithoutEmail: true,
+  connectApiAuthMissing: true,
+  connectApiAuthEdited: true,
+};
+
+const HELP_HINT = "run vpconnect emulator --help for the flags";
+
+function num(
+  value: string | undefined,
+  flag: keyof typeof EXAMPLES,
+  integer = false,
+  max = Infinity,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (value.trim() === "" || !Number.isFinite(v) || v < 0 || v > max || (integer && !Number.isInteger(v)))
+    throw new EmulatorUsageError(
+      `--${flag} needs a number${integer ? ` (a whole number${max < Infinity ? ` up to ${max}` : ""})` : ""}, got ${value === "" ? "nothing" : value}, e.g. ${EXAMPLES[flag]}`,
+    );
   return v;
 }
 
-/** Parses emulator CLI flags into options (exported for tests). */
+function flagMessage(error: Error & { code?: string }): string {
+  const flag = /'(-{1,2}[^' =]+)/.exec(error.message)?.[1] ?? "";
+  switch (error.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
+      const hint = didYouMean(flag.replace(/^-+/, ""), Object.keys(OPTIONS));
+      return `Unknown option ${flag}${hint ? ` (did you mean --${hint}?)` : ""}; ${HELP_HINT}`;
+    }
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
+      const name = /--([a-z][a-z-]*)/.exec(error.message)?.[1] ?? flag.replace(/^-+/, "");
+      if ((OPTIONS as Record<string, { type: string }>)[name]?.type === "boolean")
+        return `--${name} takes no value; ${HELP_HINT}`;
+      return `--${name} needs a value, e.g. ${EXAMPLES[name] ?? `--${name} VALUE`}`;
+    }
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL": {
+      const arg = /'([^']*)'/.exec(error.message)?.[1];
+      return `unexpected argument${arg ? ` ${arg}` : ""}: vpconnect emulator takes flags only; ${HELP_HINT}`;
+    }
+    default:
+      return `${error.message}; ${HELP_HINT}`;
+  }
+}
+
+/** Parses emulator CLI flags into options (exported for tests). Throws EmulatorUsageError naming the flag. */
 export function parseEmulatorArgs(argv: string[]): {
   options: EmulatorOptions;
   json: boolean;
   help: boolean;
 } {
-  const options: EmulatorOptions = { seed: {} };
-  let json = false;
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    switch (a) {
-      case "--port":
-        options.port = num(argv, i++, a);
-        break;
-      case "--latency":
-        options.latencyMs = num(argv, i++, a);
-        break;
-      case "--employees":
-        options.seed!.employees = num(argv, i++, a);
-        break;
-      case "--token-expires-in":
-        options.tokenExpiresIn = num(argv, i++, a);
-        break;
-      case "--html-errors":
-        options.htmlErrors = true;
-        break;
-      case "--no-roles":
-        options.disable = { ...options.disable, roles: true };
-        break;
-      case "--no-api-authorizations":
-        options.disable = { ...options.disable, apiAuthorizations: true };
-        break;
-      case "--no-connect-api-authorization":
-        options.seed!.connectApiAuthorization = false;
-        break;
-      case "--broken":
-        options.broken = String(argv[++i] ?? "")
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean) as BrokenState[];
-        break;
-      case "--json":
-        json = true;
-        break;
-      case "-h":
-      case "--help":
-        help = true;
-        break;
-      default:
-        throw new Error(`Unknown option ${a}\n${USAGE}`);
-    }
+  let values: {
+    [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "string" ? string : boolean;
+  };
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new EmulatorUsageError(flagMessage(error as Error & { code?: string }));
   }
-  return { options, json, help };
+  const options: EmulatorOptions = { seed: {} };
+  const port = num(values.port, "port", true, 65535);
+  if (port !== undefined) options.port = port;
+  const latency = num(values.latency, "latency");
+  if (latency !== undefined) options.latencyMs = latency;
+  const employees = num(values.employees, "employees", true);
+  if (employees !== undefined) options.seed!.employees = employees;
+  const expiresIn = num(values["token-expires-in"], "token-expires-in");
+  if (expiresIn !== undefined) options.tokenExpiresIn = expiresIn;
+  if (values["html-errors"]) options.htmlErrors = true;
+  if (values["no-roles"]) options.disable = { ...options.disable, roles: true };
+  if (values["no-api-authorizations"]) options.disable = { ...options.disable, apiAuthorizations: true };
+  if (values["no-connect-api-authorization"]) options.seed!.connectApiAuthorization = false;
+  if (values.broken !== undefined) {
+    const known = Object.keys(BROKEN_STATES);
+    const kinds = values.broken
+      .split(",")
+      .map((k) => k.trim())
+      .filter(Boolean);
+    if (kinds.length === 0) throw new EmulatorUsageError(`--broken needs a value, e.g. ${EXAMPLES.broken}`);
+    for (const kind of kinds) {
+      if (known.includes(kind)) continue;
+      const hint = didYouMean(kind, known);
+      throw new EmulatorUsageError(
+        `--broken ${kind}: unknown broken state${hint ? ` (did you mean ${hint}?)` : ""}; use a comma list of ${known.join(",")}`,
+      );
+    }
+    options.broken = kinds as BrokenState[];
+  }
+  return { options, json: values.json === true, help: values.help === true };
 }
 
 /**

@@ -12,6 +12,7 @@ import { ConfigError, loadStackConfig } from "../lib/config/load";
 import type { LoadedConfig } from "../lib/config/load";
 import { readRosterFile } from "../lib/config/rosterFile";
 import { parseStackFile } from "../lib/config/stackFile";
+import { repoBaseOf } from "../lib/reports/locate";
 import { exitCodeOf } from "../lib/reports/model";
 import type { CheckReport, ReportConfigIssue, ReportPack, RosterSummary } from "../lib/reports/model";
 import { evaluatePolicies } from "./evaluate";
@@ -127,17 +128,8 @@ export function loadPacks(
   });
 }
 
-/** `repoBase` for the report: `cwd` relative to the nearest folder above it holding `.git` (none outside a repo). */
-export function repoBaseOf(cwd: string): { repoBase?: string } {
-  let dir = path.resolve(cwd);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, ".git")))
-      return { repoBase: path.relative(dir, path.resolve(cwd)).split(path.sep).join("/") };
-    const up = path.dirname(dir);
-    if (up === dir) return {};
-    dir = up;
-  }
-}
+/** `repoBase` for the report (shared with `vpconnect doctor`, which points its SARIF at the same files). */
+export { repoBaseOf };
 
 export async function runCheck(options: CheckOptions = {}): Promise<CheckReport> {
   const cwd = options.cwd ?? process.cwd();

@@ -80,7 +80,16 @@ export interface DoctorCheck {
 export interface DoctorReport {
   tool: { name: string; version: string };
   /** Where doctor looked (never a secret). */
-  target: { url: string; database: string; username: string; stack?: string; stackFile?: string };
+  target: {
+    url: string;
+    database: string;
+    username: string;
+    stack?: string;
+    /** The stack file, relative to the working directory. */
+    stackFile?: string;
+    /** The working directory relative to the repository root, as CheckReport.repoBase (SARIF paths). */
+    repoBase?: string;
+  };
   /** Who counts as a Connect user for P5: the roster given, or every active user. */
   connectUsers: "roster" | "all-active-users";
   strict: boolean;

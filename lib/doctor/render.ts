@@ -7,7 +7,7 @@
 import type { Notification } from "sarif";
 import { BASE_CSS, escapeHtml, htmlPage, htmlTable } from "../reports/html";
 import { renderJunit } from "../reports/junit";
-import { cell } from "../reports/markdown";
+import { cell, code } from "../reports/markdown";
 import type { ReportFormat } from "../reports";
 import type { CheckReport } from "../reports/model";
 import { toSarif } from "../reports/sarif";
@@ -77,7 +77,7 @@ export function renderDoctorTable(report: DoctorReport): string {
 
 export interface DoctorJson {
   tool: DoctorReport["tool"];
-  target: DoctorReport["target"];
+  target: Omit<DoctorReport["target"], "repoBase">;
   connectUsers: DoctorReport["connectUsers"];
   exitCode: 0 | 1;
   strict: boolean;
@@ -88,9 +88,11 @@ export interface DoctorJson {
 
 export function toDoctorJson(report: DoctorReport): DoctorJson {
   const n = (s: DoctorStatus) => report.checks.filter((c) => c.status === s).length;
+  // repoBase only places the stack file for SARIF; the JSON's target stays where doctor looked.
+  const { repoBase: _repoBase, ...target } = report.target;
   return {
     tool: report.tool,
-    target: report.target,
+    target,
     connectUsers: report.connectUsers,
     exitCode: report.exitCode,
     strict: report.strict,
@@ -123,19 +125,19 @@ export function renderDoctorMarkdown(report: DoctorReport): string {
         ? "⚠️ INCOMPLETE"
         : "✅ OK"
       : "❌ BROKEN";
-  out.push(`## ${head}: vpconnect doctor on \`${cell(report.target.url)}\``, "");
+  out.push(`## ${head}: vpconnect doctor on ${code(report.target.url, false)}`, "");
   out.push(
-    `Database \`${cell(report.target.database)}\`, signed in as \`${cell(report.target.username)}\`${report.target.stack ? `, stack \`${cell(report.target.stack)}\`` : ""}. Read-only. Connect users: ${report.connectUsers === "roster" ? "the roster" : "every active user"}.`,
+    `Database ${code(report.target.database, false)}, signed in as ${code(report.target.username, false)}${report.target.stack ? `, stack ${code(report.target.stack, false)}` : ""}. Read-only. Connect users: ${report.connectUsers === "roster" ? "the roster" : "every active user"}.`,
     "",
   );
   out.push("| | Prerequisite | Check | Result | Detail |", "|---|---|---|---|---|");
   for (const c of report.checks)
-    out.push(`| ${c.id} | ${cell(c.title)} | \`${c.policy}\` | ${ICON[c.status]} | ${cell(c.reason)} |`);
+    out.push(`| ${c.id} | ${cell(c.title)} | ${code(c.policy)} | ${ICON[c.status]} | ${cell(c.reason)} |`);
   out.push("");
   const findings = report.checks.flatMap((c) => c.findings.map((f) => ({ c, f })));
   if (findings.length > 0) {
     out.push(`### Findings (${findings.length})`, "", "| Prereq. | Record | Problem |", "|---|---|---|");
-    for (const { c, f } of findings) out.push(`| ${c.id} | \`${cell(f.location)}\` | ${cell(f.message)} |`);
+    for (const { c, f } of findings) out.push(`| ${c.id} | ${code(f.location)} | ${cell(f.message)} |`);
     out.push("");
   } else out.push("No findings.", "");
   if (report.warnings.length > 0) {
@@ -222,6 +224,7 @@ export function toCheckReport(report: DoctorReport, stackFileText?: string): Che
     stack: label,
     project: "vantagepoint-connect",
     stackFile: report.target.stackFile ?? report.target.url,
+    ...(report.target.repoBase !== undefined ? { repoBase: report.target.repoBase } : {}),
     ...(stackFileText !== undefined ? { stackFileText } : {}),
     program: "vpconnect doctor",
     resources: [],

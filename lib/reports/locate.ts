@@ -1,7 +1,10 @@
 /**
- * Finds the line of a stack-config key in a stack file, for SARIF regions and readable pointers. Pure.
+ * Finds the line of a stack-config key in a stack file, for SARIF regions and readable pointers (pure).
  * `vpconnect:allowList.connectIps[1]` -> the line of that list item; falls back to the deepest key found.
+ * Also where the working directory sits in its repository (`repoBaseOf`, reads the file system).
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { Node } from "yaml";
 
@@ -54,4 +57,19 @@ function splitKey(path: string): string[] {
   const parts: string[] = [];
   for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) parts.push(m[1] ?? m[2]!);
   return parts;
+}
+
+/**
+ * `repoBase` for a report (check's and the doctor's): `cwd` relative to the nearest folder above it holding
+ * `.git`, "/"-separated; none outside a repository.
+ */
+export function repoBaseOf(cwd: string): { repoBase?: string } {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, ".git")))
+      return { repoBase: path.relative(dir, path.resolve(cwd)).split(path.sep).join("/") };
+    const up = path.dirname(dir);
+    if (up === dir) return {};
+    dir = up;
+  }
 }

@@ -9,31 +9,49 @@ import { mermaid, topologyOf } from "./topology";
 
 const ICON: Record<PrerequisiteStatus, string> = { pass: "✅ pass", fail: "❌ fail", warn: "⚠️ advisory", "not checked": "➖ not checked" };
 
-/** Escapes text for a Markdown table cell (GitHub renders inline HTML, so < > & too). */
+/**
+ * Escapes text for a Markdown table cell or line (GitHub renders inline HTML, so < > & too): `|` cannot end
+ * the cell, a newline cannot end the row, `[` `]` cannot make a link or image, a backtick cannot open a code
+ * span, and control characters go.
+ */
 export function cell(text: string): string {
   return text
+    .replace(/\\/g, "\\\\")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/\|/g, "\\|")
-    .replace(/`/g, "'")
-    .replace(/\r?\n/g, "<br>");
+    .replace(/[[\]]/g, (c) => `\\${c}`)
+    .replace(/`/g, "&#96;")
+    .replace(/\r?\n|\r/g, "<br>")
+    .replace(/[\u0000-\u001f\u007f]/g, " ");
+}
+
+/**
+ * Text in code font. Plain text becomes a code span (`name`; in a table cell, `table`, the default, `|` is
+ * escaped, which GitHub removes again before showing the span). Text a code span would show wrongly or that
+ * could end it (HTML, `&`, backticks, control characters, newlines) becomes `<code>` with the text escaped as
+ * `cell` escapes it, newlines and control characters as spaces: GitHub shows it as typed, nothing is live.
+ */
+export function code(text: string, table = true): string {
+  if (text !== "" && !/[<>&`\u0000-\u001f\u007f]/.test(text)) return `\`${table ? text.replace(/\|/g, "\\|") : text}\``;
+  return `<code>${cell(text.replace(/[\u0000-\u001f\u007f]/g, " "))}</code>`;
 }
 
 export function renderMarkdown(report: CheckReport): string {
   const s = report.summary;
   const out: string[] = [];
   const verdict = report.exitCode === 0 ? "✅ PASSED" : report.exitCode === 1 ? "❌ FAILED" : "⛔ INVALID";
-  out.push(`## ${verdict}: vpconnect check on stack \`${cell(report.stack)}\``, "");
+  out.push(`## ${verdict}: vpconnect check on stack ${code(report.stack, false)}`, "");
   out.push(
     `**${s.resources}** resources · **${s.policies}** policies · **${s.mandatory}** mandatory · **${s.advisory}** advisory · **${s.remediate}** to remediate · **${s.errors}** policy errors`,
     "",
   );
-  if (report.packs.length > 0) out.push(`Packs: ${report.packs.map((p) => `\`${cell(p.name)}@${cell(p.version)}\``).join(", ")}. Stack file: \`${cell(report.stackFile)}\`.`, "");
+  if (report.packs.length > 0) out.push(`Packs: ${report.packs.map((p) => code(`${p.name}@${p.version}`, false)).join(", ")}. Stack file: ${code(report.stackFile, false)}.`, "");
 
   if (report.configIssues.length > 0) {
     out.push(`### Stack config problems (${report.configIssues.length}); nothing ran`, "", "| File | Key | Problem |", "|---|---|---|");
-    for (const i of report.configIssues) out.push(`| ${cell(i.file)} | \`${cell(i.key)}\` | ${cell(i.message)} |`);
+    for (const i of report.configIssues) out.push(`| ${cell(i.file)} | ${code(i.key)} | ${cell(i.message)} |`);
     out.push("");
     return out.join("\n");
   }
@@ -41,7 +59,7 @@ export function renderMarkdown(report: CheckReport): string {
 
   out.push("### Prerequisites", "", "| | Prerequisite | Policies | Result |", "|---|---|---|---|");
   for (const p of prerequisiteStatus(report)) {
-    out.push(`| ${p.id} | ${cell(p.title)} | ${p.policies.map((n) => `\`${cell(n)}\``).join(" ") || "-"} | ${ICON[p.status]} |`);
+    out.push(`| ${p.id} | ${cell(p.title)} | ${p.policies.map((n) => code(n)).join(" ") || "-"} | ${ICON[p.status]} |`);
   }
   const other = report.policies.filter((p) => p.prerequisite === null);
   if (other.length > 0) {
@@ -53,8 +71,8 @@ export function renderMarkdown(report: CheckReport): string {
   if (report.violations.length > 0) {
     out.push(`### Violations (${report.violations.length})`, "", "| Level | Policy | Resource | Message |", "|---|---|---|---|");
     for (const v of report.violations) {
-      const res = v.resourceName ? `${shortType(v.resourceType ?? "")} \`${cell(v.resourceName)}\`` : "stack";
-      out.push(`| ${v.level} | \`${cell(v.policy)}\` | ${res} | ${cell(v.message)} |`);
+      const res = v.resourceName ? `${cell(shortType(v.resourceType ?? ""))} ${code(v.resourceName)}` : "stack";
+      out.push(`| ${v.level} | ${code(v.policy)} | ${res} | ${cell(v.message)} |`);
     }
     out.push("");
   } else {
@@ -62,7 +80,7 @@ export function renderMarkdown(report: CheckReport): string {
   }
   if (report.errors.length > 0) {
     out.push(`### Policy errors (${report.errors.length})`, "", "| Policy | Resource | Error |", "|---|---|---|");
-    for (const e of report.errors) out.push(`| \`${cell(e.policy)}\` | ${cell(e.urn?.split("::").pop() ?? "stack")} | ${cell(e.message)} |`);
+    for (const e of report.errors) out.push(`| ${code(e.policy)} | ${cell(e.urn?.split("::").pop() ?? "stack")} | ${cell(e.message)} |`);
     out.push("");
   }
 

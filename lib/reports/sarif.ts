@@ -41,7 +41,9 @@ export function artifactUri(file: string, repoBase: string | undefined): { uri: 
   if (/^[a-z][a-z0-9+.-]*:/i.test(slashed) || slashed.startsWith("/") || repoBase === undefined) return { uri: slashed };
   const joined = path.posix.normalize(path.posix.join(repoBase, slashed));
   if (joined === ".." || joined.startsWith("../")) return { uri: slashed };
-  return { uri: encodeURI(joined).replace(/[?#]/g, encodeURIComponent), uriBaseId: SRCROOT };
+  // encodeURI throws on a lone surrogate (a name no file system hands out, but a report may carry one).
+  const wellFormed = joined.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+  return { uri: encodeURI(wellFormed).replace(/[?#]/g, encodeURIComponent), uriBaseId: SRCROOT };
 }
 
 export function toSarif(report: CheckReport): Log {

@@ -74,9 +74,24 @@ export function topologyOf(report: CheckReport): Topology {
   return t;
 }
 
+/** Mermaid's entity codes for what could end a quoted label, open a shape or an entity, or make markup. */
+const MERMAID_CODES: Readonly<Record<string, string>> = { '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;" };
+
+/**
+ * A quoted Mermaid node label: control characters and newlines become spaces; quotes, brackets, braces,
+ * parentheses, `<` `>` `&` `;` `|` backticks and `#` (which would start an entity code) become entity codes
+ * (`#quot;`, `#35;`), which Mermaid shows as the character.
+ */
+export function mermaidLabel(text: string): string {
+  const encoded = text
+    .replace(/[\u0000-\u001f\u007f]/g, " ")
+    .replace(/["#&<>[\](){};|`]/g, (c) => MERMAID_CODES[c] ?? `#${c.charCodeAt(0)};`);
+  return `"${encoded}"`;
+}
+
 /** Mermaid flowchart source (labels quoted and escaped). */
 export function mermaid(t: Topology): string {
-  const label = (text: string) => `"${text.replace(/"/g, "#quot;").replace(/[<>]/g, (c) => (c === "<" ? "#lt;" : "#gt;")).replace(/[\r\n`]/g, " ")}"`;
+  const label = mermaidLabel;
   const lines = ["flowchart LR"];
   lines.push(`  internet((${label("Internet / Connect")}))`);
   let previous = "internet";

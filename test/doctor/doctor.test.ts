@@ -449,6 +449,22 @@ describe("vpconnect doctor against the emulator", function () {
         result.locations[0].physicalLocation.region.startLine > 1,
         "points at roster.users in the stack file",
       );
+      assert.equal(
+        result.locations[0].physicalLocation.artifactLocation.uriBaseId,
+        undefined,
+        "no repository",
+      );
+      // Inside a repository the SARIF path is repository-relative, as check's is.
+      fs.mkdirSync(path.join(project, ".git"));
+      const inRepo = await doctor(["--stack", "emu", "--out", "out", "--format", "sarif"], envFor(emu), {
+        cwd: project,
+      });
+      const located = JSON.parse(inRepo.files["doctor-emu.sarif"]!).runs[0].results[0].locations[0];
+      assert.deepEqual(located.physicalLocation.artifactLocation, {
+        uri: "stacks/Pulumi.emu.yaml",
+        uriBaseId: "%SRCROOT%",
+        index: 0,
+      });
       assertReadOnly(emu);
       const bad = await doctor(["--stack", "nope"], envFor(emu), { cwd: project });
       assert.equal(bad.code, 2);

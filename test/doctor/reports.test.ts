@@ -118,6 +118,24 @@ describe("doctor reports", () => {
     assert.equal(log.runs[0].invocations[0].exitCode, 1); // --strict
   });
 
+  it("SARIF points at the stack file by its repository path, as check's SARIF does", () => {
+    const r: DoctorReport = {
+      ...report,
+      target: { ...target, stack: "prod", stackFile: "stacks/Pulumi.prod env.yaml", repoBase: "infra" },
+    };
+    const log = JSON.parse(renderDoctorSarif(r, "config:\n  vpconnect:roster:\n    users: []\n"));
+    assert.ok(validate(log).valid, validate(log).errors);
+    const expected = { uri: "infra/stacks/Pulumi.prod%20env.yaml", uriBaseId: "%SRCROOT%" };
+    assert.deepEqual(log.runs[0].artifacts[0].location, expected);
+    for (const result of log.runs[0].results)
+      assert.deepEqual(result.locations[0].physicalLocation.artifactLocation, { ...expected, index: 0 });
+    assert.equal(
+      JSON.parse(renderDoctorJson(r)).target.repoBase,
+      undefined,
+      "the JSON's target is unchanged",
+    );
+  });
+
   it("JUnit: a failure per broken prerequisite, skipped for could-not-check, named after doctor", () => {
     const xml = renderDoctorJunit(report);
     assert.match(xml, /<testsuites[^>]*name="vpconnect doctor /);
