@@ -2,20 +2,20 @@
  * Rules for the people Connect serves: email addresses and Vantagepoint user IDs (Users form rules from
  * shared/reference/connect-prerequisites.md). Pure, no Pulumi import.
  */
-import { z } from "zod";
+import { emailProblem as rosterEmailProblem } from "./vantagepoint/roster";
 
-const emailSchema = z.email();
-
-/** Why `email` is not a valid address for an employee record, or undefined when it is. */
+/**
+ * Why `email` is not a valid address for an employee record, or undefined when it is. The rule is the
+ * ConnectRoster provider's own, so the offline check accepts exactly what `pulumi up` will accept.
+ */
 export function emailProblem(email: unknown): string | undefined {
+  const problem = rosterEmailProblem(email);
+  if (problem === undefined) return undefined;
   if (typeof email !== "string" || email.trim() === "")
     return "is empty; every Connect user needs an email address";
   if (email !== email.trim()) return `${JSON.stringify(email)} has leading or trailing spaces`;
-  if (email.length > 254) return `${JSON.stringify(email)} is longer than 254 characters`;
-  if (!emailSchema.safeParse(email).success) {
-    return `${JSON.stringify(email)} is not a valid email address (expected name@example.com)`;
-  }
-  return undefined;
+  const detail = problem.startsWith("is not a valid email address") ? "" : `: it ${problem}`;
+  return `${JSON.stringify(email)} is not a valid email address (expected name@example.com)${detail}`;
 }
 
 /** Why `userId` breaks the Vantagepoint Users form rules, or undefined when it is valid. */
