@@ -13,6 +13,7 @@ export {
   DYNAMIC_TYPE,
   ROOT_STACK_TYPE,
   engineUrn,
+  capturedResource,
 } from "./program";
 export type {
   CapturedResource,

@@ -429,24 +429,12 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
   // The engine's root stack resource: parent of every top-level resource, its outputs are the stack outputs.
   if (resources.length > 0 || errors.length === 0) {
     const stackUrn = `urn:pulumi:${options.stack}::${options.project}::pulumi:pulumi:Stack::${options.project}-${options.stack}`;
-    const root: CapturedResource = {
+    const root = capturedResource({
       urn: stackUrn,
       type: ROOT_STACK_TYPE,
       name: `${options.project}-${options.stack}`,
       custom: false,
-      parent: "",
-      protect: false,
-      retainOnDelete: false,
-      additionalSecretOutputs: [],
-      dependencies: [],
-      propertyDependencies: {},
-      ignoreChanges: [],
-      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-      provider: "",
-      inputs: {},
-      outputs: {},
-      secretPaths: [],
-    };
+    });
     for (const r of resources) if (r.parent === "") r.parent = stackUrn;
     resources.unshift(root);
     plain.set(root, { inputs: {}, outputs: stackOutputsPlain });
@@ -572,4 +560,25 @@ export function splitPath(dotted: string): string[] {
   const parts: string[] = [];
   for (const m of dotted.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) parts.push(m[1] ?? m[2]!);
   return parts;
+}
+
+/** A captured resource with the engine's defaults for every option it does not set. */
+export function capturedResource(
+  fields: Pick<CapturedResource, "urn" | "type" | "name" | "custom"> & Partial<CapturedResource>,
+): CapturedResource {
+  return {
+    parent: "",
+    protect: false,
+    retainOnDelete: false,
+    additionalSecretOutputs: [],
+    dependencies: [],
+    propertyDependencies: {},
+    ignoreChanges: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    provider: "",
+    inputs: {},
+    outputs: {},
+    secretPaths: [],
+    ...fields,
+  };
 }

@@ -10,7 +10,13 @@ import {
 } from "@pulumi/policy";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 type Policy = ResourceValidationPolicy | StackValidationPolicy;
-import { evaluatePolicies, loadPolicyPack, PackLoadError, resolvePackConfig } from "../../evaluator";
+import {
+  capturedResource,
+  evaluatePolicies,
+  loadPolicyPack,
+  PackLoadError,
+  resolvePackConfig,
+} from "../../evaluator";
 import type { CapturedResource, EvaluatedPack, EvaluationResult } from "../../evaluator";
 
 /** The class as a plain CustomResource type (its resolved props type is too deep for tsc); runtime is unchanged. */
@@ -29,25 +35,15 @@ function resource(
   props: Record<string, unknown>,
   extra: Partial<CapturedResource> = {},
 ): CapturedResource {
-  return {
+  return capturedResource({
     urn,
     type,
     name: urn.split("::").pop()!,
     custom: type !== "vantagepoint-connect:index:ConnectSite" && type !== "pulumi:pulumi:Stack",
-    parent: "",
-    protect: false,
-    retainOnDelete: false,
-    additionalSecretOutputs: [],
-    dependencies: [],
-    propertyDependencies: {},
-    ignoreChanges: [],
-    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-    provider: "",
     inputs: props,
     outputs: props,
-    secretPaths: [],
     ...extra,
-  };
+  });
 }
 
 const resources = [
