@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../cli/main";
+import { captureIo } from "../support/io";
 import { parseCheckArgs, FlagError } from "../../cli/check";
 import { loadPacks } from "../../evaluator/check";
 import { UsageError } from "../../evaluator/stack";
@@ -12,15 +13,9 @@ const PROGRAM = "test/fixtures/programs/site/index.js";
 const ORG = "test/fixtures/packs/org";
 
 async function vpconnect(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    cwd: root,
-    env: {},
-  });
-  return { code, stdout, stderr };
+  const captured = captureIo(root);
+  const code = await main(argv, captured.io);
+  return { code, stdout: captured.stdout, stderr: captured.stderr };
 }
 
 const check = (stack: string, ...more: string[]) =>
@@ -189,15 +184,14 @@ describe("vpconnect check: usage errors (exit 2)", () => {
 describe("vpconnect check: run from a folder inside the project", () => {
   it("finds the project's policies/ pack by default, not ./policies of the working folder", async function () {
     this.timeout(60000);
-    let stdout = "";
-    let stderr = "";
+    const captured = captureIo(path.join(root, "docs"));
     const code = await main(
       ["check", "--config", "../test/fixtures/stacks/Pulumi.pass.yaml", "--program", `../${PROGRAM}`],
-      { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: path.join(root, "docs"), env: {} },
+      captured.io,
     );
-    assert.doesNotMatch(stderr, /no such folder/);
-    assert.match(stdout, /vantagepoint-connect/);
-    assert.notEqual(code, 2, stderr);
+    assert.doesNotMatch(captured.stderr, /no such folder/);
+    assert.match(captured.stdout, /vantagepoint-connect/);
+    assert.notEqual(code, 2, captured.stderr);
   });
 });
 

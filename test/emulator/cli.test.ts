@@ -1,18 +1,13 @@
 /** `vpconnect emulator` flags: a bad one is a one-line message naming the flag and the fix, exit 2. In-process; no server starts. */
 import assert from "node:assert/strict";
 import { main } from "../../cli/main";
+import { captureIo } from "../support/io";
 import { EmulatorUsageError, parseEmulatorArgs } from "../../emulator/cli";
 
 async function vpconnect(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    cwd: process.cwd(),
-    env: {},
-  });
-  return { code, stdout, stderr };
+  const captured = captureIo(process.cwd());
+  const code = await main(argv, captured.io);
+  return { code, stdout: captured.stdout, stderr: captured.stderr };
 }
 
 /** Runs `vpconnect emulator ...argv`, expects exit 2 and one line on stderr; returns that line. */

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { makeCheckCommand } from "../../cli/check";
-import type { Command, Io } from "../../cli/main";
+import type { Command } from "../../cli/main";
 import { loadPacks } from "../../evaluator/check";
 import { ConfigError, loadStackConfig } from "../../lib/config/load";
 import { readRosterFile } from "../../lib/config/rosterFile";
@@ -29,6 +29,7 @@ import {
 import { decryptedStandIn, engineConfigFor, registered, runProgramUnderMocks } from "./support/program";
 import { describeFindings, scan } from "./support/sentinels";
 import { tally } from "./support/tally";
+import { captureIo } from "../support/io";
 
 /** Fixtures also run end to end through bin/vpconnect.js in a child process (one per kind of failure). */
 const CHILD_PROCESS_FIXTURES = ["allow-any-ipv4.yaml", "vp-password-plaintext.yaml", "yaml-tab-indent.yaml"];
@@ -121,11 +122,9 @@ describe("bad input: the bad stack config corpus", function () {
 
   /** Runs the check command in-process, the way bin/vpconnect.js does, with a JSON report. */
   async function checkInProcess(file: string, outDir: string): Promise<CliRun> {
-    let stdout = "";
-    let stderr = "";
-    const io: Io = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: ROOT, env: {} };
-    const code = await command.run(["--config", file, "--format", "json", "--out", outDir], io);
-    return { code, stdout, stderr, ...readReport(outDir) };
+    const captured = captureIo(ROOT);
+    const code = await command.run(["--config", file, "--format", "json", "--out", outDir], captured.io);
+    return { code, stdout: captured.stdout, stderr: captured.stderr, ...readReport(outDir) };
   }
 
   function readReport(outDir: string): Pick<CliRun, "report" | "reportText"> {

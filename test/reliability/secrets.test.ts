@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { inspect } from "node:util";
 import { makeCheckCommand } from "../../cli/check";
-import type { Io } from "../../cli/main";
+import { captureIo } from "../support/io";
 import {
   connectAdminRoleProvider,
   connectApiClientProvider,
@@ -177,14 +177,8 @@ describe("secrets: sentinels never appear in plaintext", function () {
 
   it("vpconnect check, every format, seeding the emulator for real: stdout, stderr, reports and captured state", async () => {
     const out = path.join(work, "reports");
-    let stdout = "";
-    let stderr = "";
-    const io: Io = {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      cwd: ROOT,
-      env: { ...process.env },
-    };
+    const output = captureIo(ROOT, { ...process.env });
+    const io = output.io;
     let report: unknown;
     const packs = loadPacks(["policies"], [], ROOT, ROOT);
     const command = makeCheckCommand({
@@ -209,11 +203,14 @@ describe("secrets: sentinels never appear in plaintext", function () {
       ["--config", stackFile, "--format", "table,json,sarif,junit,markdown,html", "--out", out],
       io,
     );
-    assert.ok(code === 0 || code === 1, `the check ran the program (exit ${code}):\n${stdout}\n${stderr}`);
+    assert.ok(
+      code === 0 || code === 1,
+      `the check ran the program (exit ${code}):\n${output.stdout}\n${output.stderr}`,
+    );
     assert.ok(emu.counters.tokenGrants > 0, "the providers signed in to the emulator");
 
-    assertClean("check stdout", stdout);
-    assertClean("check stderr", stderr);
+    assertClean("check stdout", output.stdout);
+    assertClean("check stderr", output.stderr);
     const files = fs.readdirSync(out);
     assert.deepEqual(files.map((f) => path.extname(f)).sort(), [".html", ".json", ".md", ".sarif", ".xml"]);
     for (const f of files) assertClean(`report ${f}`, fs.readFileSync(path.join(out, f)));
@@ -257,14 +254,8 @@ describe("secrets: sentinels never appear in plaintext", function () {
 
   it("a bad password through vpconnect check: the error is reported, neither password appears", async () => {
     const out = path.join(work, "bad-password");
-    let stdout = "";
-    let stderr = "";
-    const io: Io = {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      cwd: ROOT,
-      env: { ...process.env },
-    };
+    const captured = captureIo(ROOT, { ...process.env });
+    const io = captured.io;
     const command = makeCheckCommand({
       prepare: async (_flags, options) => ({
         options: {
@@ -276,9 +267,9 @@ describe("secrets: sentinels never appear in plaintext", function () {
     });
     const code = await command.run(["--config", stackFile, "--format", "json,markdown", "--out", out], io);
     assert.equal(code, 2, "a program that fails is exit 2");
-    assert.match(stderr + stdout, /The user name or password is incorrect/);
-    assertClean("bad password stdout", stdout);
-    assertClean("bad password stderr", stderr);
+    assert.match(captured.stderr + captured.stdout, /The user name or password is incorrect/);
+    assertClean("bad password stdout", captured.stdout);
+    assertClean("bad password stderr", captured.stderr);
     for (const f of fs.readdirSync(out)) assertClean(`bad password ${f}`, fs.readFileSync(path.join(out, f)));
   });
 
