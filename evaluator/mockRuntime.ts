@@ -41,15 +41,27 @@ export interface RegisterResourceOutputsRequest {
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
-/** The SDK's mock monitor (what `setMocks` installs), to subclass. */
-export const MockMonitor = (
-  require("@pulumi/pulumi/runtime/mocks") as {
-    MockMonitor: new (mocks: pulumi.runtime.Mocks) => {
-      registerResource(req: RegisterResourceRequest, callback: MonitorCallback): Promise<void>;
-      registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: MonitorCallback): void;
-    };
+/** The SDK's mock monitor class, as `@pulumi/pulumi/runtime/mocks` exports it. */
+type SdkMockMonitor = new (mocks: pulumi.runtime.Mocks) => {
+  registerResource(req: RegisterResourceRequest, callback: MonitorCallback): Promise<void>;
+  registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: MonitorCallback): void;
+  newUrn(parent: string, type: string, name: string): string;
+};
+
+const SdkMockMonitor = (require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: SdkMockMonitor })
+  .MockMonitor;
+
+/**
+ * The SDK's mock monitor (what `setMocks` installs), to subclass, giving resources the URNs the engine gives
+ * them. The SDK's own `newUrn` (runtime/mocks.js, 3.245) prefixes only the parent's last type
+ * (`Parent$Child`), where the engine prefixes the parent's whole qualified type (`Grandparent$Parent$Child`):
+ * a program run under it would see, and hand to children and dependencies, URNs `pulumi up` never makes.
+ */
+export const MockMonitor = class EngineUrnMockMonitor extends SdkMockMonitor {
+  override newUrn(parent: string, type: string, name: string): string {
+    return engineUrn(parent, type, name);
   }
-).MockMonitor;
+};
 
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
@@ -129,14 +141,31 @@ export function unwrapSecrets(value: unknown): unknown {
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 
-/** The URN the engine (and the mock monitor) gives a resource: `urn:pulumi:<stack>::<project>::<parentType$>...<type>::<name>`. */
-export function engineUrn(parent: string, type: string, name: string): string {
-  let qualified = type;
-  if (parent) {
-    const parentType = parent.split("::")[2]!.split("$").pop();
-    qualified = `${parentType}$${type}`;
-  }
-  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+/** The engine's root stack type: a resource parented to the stack gets no parent prefix. */
+const ROOT_STACK = "pulumi:pulumi:Stack";
+
+/** A URN's qualified type: its third `::` part (`Grandparent$Parent$Type`), as the engine's URN.QualifiedType. */
+export function qualifiedTypeOf(urn: string): string {
+  return urn.slice("urn:pulumi:".length).split("::")[2] ?? "";
+}
+
+/**
+ * The URN the engine gives a resource: `urn:pulumi:<stack>::<project>::<qualified type>::<name>`, where the
+ * qualified type is the parent's whole qualified type, `$`, then the resource's type (no prefix for no parent or
+ * the root stack). Source: pulumi/pulumi v3.245.0 pkg/resource/deploy/deployment.go `generateURN` (parentType
+ * = parent.QualifiedType() unless it is the root stack type) and sdk/go/common/resource/urn/urn.go `New`; the
+ * Node SDK's `createUrn` (@pulumi/pulumi/resource.js) agrees. `stack`/`project` default to the running ones.
+ */
+export function engineUrn(
+  parent: string,
+  type: string,
+  name: string,
+  stack: string = pulumi.getStack(),
+  project: string = pulumi.getProject(),
+): string {
+  const parentType = parent ? qualifiedTypeOf(parent) : "";
+  const qualified = parentType && parentType !== ROOT_STACK ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
 /** The fields both harnesses record for a registration: the report's resource fields a monitor sees. */
