@@ -1,11 +1,16 @@
 /**
- * The Pulumi program: read and validate the `vpconnect:*` stack config, then declare one ConnectSite.
- * Invalid config throws here, before the first resource is registered, with every problem listed.
+ * The Pulumi program: read and validate the `vpconnect:*` stack config, map it to ConnectSite's typed args, and
+ * declare one ConnectSite. Invalid config throws here, before the first resource is registered, with every
+ * problem listed.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { ConnectSite } from "./components/connectSite";
-import { loadConfigFromEngine } from "./components/stackConfig";
+import { siteArgsFromConfig } from "./program/siteArgs";
+import { loadConfigFromEngine } from "./program/stackConfig";
 
-const site = new ConnectSite("connect", { site: loadConfigFromEngine() });
+const loaded = loadConfigFromEngine();
+const site = new ConnectSite("connect", siteArgsFromConfig(loaded));
+for (const warning of loaded.warnings) pulumi.log.warn(warning, site);
 
 /** The URL to give Connect. */
 export const publicUrl = site.publicUrl;

@@ -26,8 +26,8 @@ export interface ConnectAllowListArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   /** Azure region. */
   readonly location: pulumi.Input<string>;
-  /** Prefix for Azure resource names, e.g. "vp-prod". */
-  readonly namePrefix: string;
+  /** Prefix for the NSG's and WAF policy's names, e.g. "vp-prod" (default the component's name). */
+  readonly namePrefix?: string;
   /** Managed rule set for the WAF policy (default OWASP 3.2). */
   readonly managedRuleSet?: ManagedRuleSet;
   /** Azure tags. */
@@ -49,7 +49,7 @@ export class ConnectAllowList extends pulumi.ComponentResource {
     if (ruleSetProblem) throw new Error(ruleSetProblem);
     const plan = planFromArgs(args);
     super("vantagepoint-connect:index:ConnectAllowList", name, {}, opts);
-    const names = allowListResourceNames(args.namePrefix);
+    const names = allowListResourceNames(args.namePrefix ?? name);
 
     const nsg = new network.NetworkSecurityGroup(
       `${name}-nsg`,

@@ -21,8 +21,8 @@ export interface ExistingVault {
 export interface ConnectKeyVaultArgs {
   /** Use this vault instead of creating one (nothing is created then). */
   readonly existing?: ExistingVault;
-  /** Prefix for the created vault's name when `vaultName` is not given. */
-  readonly namePrefix: string;
+  /** Prefix for the created vault's name when `vaultName` is not given (default the component's name). */
+  readonly namePrefix?: string;
   /** Name of the vault to create (3-24 characters, global across Azure); default `<namePrefix>-kv`. */
   readonly vaultName?: string;
   /** Resource group for the created vault (required unless `existing`). */
@@ -94,7 +94,7 @@ function createVault(name: string, args: ConnectKeyVaultArgs, parent: pulumi.Res
       "resourceGroupName and location are required to create a Key Vault; give them, or name an existing vault under existing",
     );
   }
-  const vaultName = args.vaultName ?? defaultVaultName(args.namePrefix);
+  const vaultName = args.vaultName ?? defaultVaultName(args.namePrefix ?? name);
   const problem = vaultNameProblem(
     vaultName,
     args.vaultName === undefined ? "namePrefix (vault name <namePrefix>-kv)" : "vaultName",

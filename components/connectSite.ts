@@ -1,26 +1,189 @@
 /**
- * ConnectSite: everything one Vantagepoint site needs for Vantagepoint Connect, composed from validated stack
- * config. The constructor only wires; each concern is a small function below or a component of its own.
+ * ConnectSite: everything one Vantagepoint site needs for Vantagepoint Connect, from typed args (the bundled
+ * program maps its stack config to them in program/siteArgs.ts). The constructor only wires; each concern is a
+ * small function below or a component of its own.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
-import type { LoadedConfig } from "../lib/config/load";
-import type { StackConfig } from "../lib/config/schema";
-import type { SecretValue } from "../lib/config/secret";
-import type { VantagepointConnection } from "../lib/vantagepoint/types";
+import { loginRedirectUri } from "../lib/entra";
+import type { EnforceAt } from "../lib/allowListPlan";
+import type { MailboxAccess } from "../lib/entra";
+import type { RosterEntry, VantagepointConnection } from "../lib/vantagepoint/types";
 import { ConnectAllowList } from "./connectAllowList";
 import { ConnectKeyVault } from "./connectKeyVault";
 import { ConnectMailboxApp } from "./connectMailboxApp";
 import { PublicEndpoint } from "./publicEndpoint";
+import type { PublicEndpointBackend, PublicEndpointDns } from "./publicEndpoint";
 import { SiteVerification } from "./siteVerification";
 import { VantagepointLoginApp } from "./vantagepointLoginApp";
 import { ConnectAdminRole, ConnectApiClient, ConnectRoster } from "./vantagepoint";
+import type { RosterOnDelete } from "./vantagepoint";
+
+/** The resource group everything is created in. */
+export interface ConnectSiteResourceGroupArgs {
+  /** The resource group's name. */
+  readonly name: pulumi.Input<string>;
+  /** Create it (default true) or use an existing one (false). */
+  readonly create?: boolean;
+}
+
+/** The virtual network and the Application Gateway's dedicated subnet. */
+export interface ConnectSiteNetworkArgs {
+  /** Use this existing virtual network instead of creating one. */
+  readonly existingVirtualNetwork?: {
+    /** The virtual network's name. */
+    readonly name: pulumi.Input<string>;
+    /** Its resource group. */
+    readonly resourceGroupName: pulumi.Input<string>;
+  };
+  /** Address space of the virtual network created here (default "10.60.0.0/16"). */
+  readonly addressSpace?: pulumi.Input<string>;
+  /** The gateway subnet's range: a /26 or larger with nothing else in it (default "10.60.1.0/24"). */
+  readonly gatewaySubnetPrefix?: pulumi.Input<string>;
+  /** The gateway subnet's name (default "snet-appgw-connect"). */
+  readonly gatewaySubnetName?: pulumi.Input<string>;
+}
+
+/** The Key Vault that holds the TLS certificate and the Entra client secrets. */
+export interface ConnectSiteKeyVaultArgs {
+  /** The vault's name (3-24 characters, global across Azure). */
+  readonly name: string;
+  /** Create the vault (true) or use an existing one on Azure RBAC (default false). */
+  readonly create?: boolean;
+  /** Resource group of an existing vault (default the site's resource group). */
+  readonly resourceGroupName?: pulumi.Input<string>;
+}
+
+/** TLS on the public endpoint. */
+export interface ConnectSiteTlsArgs {
+  /** Where the certificate lives. */
+  readonly keyVault: ConnectSiteKeyVaultArgs;
+  /** Name of the Key Vault certificate for the public host name (the versionless id is used, so renewals roll out). */
+  readonly certificateName: pulumi.Input<string>;
+  /** Predefined TLS policy (default AppGwSslPolicy20220101S). */
+  readonly sslPolicy?: string;
+}
+
+/** Who may reach the public endpoint (P2). */
+export interface ConnectSiteAllowListArgs {
+  /** Connect's outbound addresses as Deltek publishes them (addresses or CIDR ranges). */
+  readonly connectIps: pulumi.Input<string[]>;
+  /** Further sources allowed to reach Vantagepoint (e.g. the office's public range). */
+  readonly extraRanges?: pulumi.Input<string[]>;
+  /** Where the allow list is enforced: "both" (default), "nsg" or "waf". */
+  readonly enforceAt?: pulumi.Input<EnforceAt>;
+  /** Admit private and reserved ranges (only when Connect reaches the site over a private path). */
+  readonly allowPrivateRanges?: pulumi.Input<boolean>;
+}
+
+/** The Entra app registration for Entra ID login to Vantagepoint (P7). */
+export interface ConnectSiteLoginAppArgs {
+  /** Display name in Entra (default "Deltek Vantagepoint"). */
+  readonly displayName?: pulumi.Input<string>;
+  /** Day the client secret was last rotated, YYYY-MM-DD; change it to rotate. */
+  readonly secretRotatedOn: string;
+  /** Client secret lifetime in days from secretRotatedOn (default and maximum 730). */
+  readonly secretLifetimeDays?: number;
+}
+
+/** The Entra app registration Connect uses to reach mailboxes (P8). */
+export interface ConnectSiteMailboxAppArgs {
+  /** Display name in Entra (default "Vantagepoint Connect mailbox access"). */
+  readonly displayName?: pulumi.Input<string>;
+  /** "graph" (default) or "ews" (Exchange Online turns EWS off from 1 October 2026). */
+  readonly access?: MailboxAccess;
+  /** Grant tenant-wide admin consent for the delegated permissions (default false). */
+  readonly grantAdminConsent?: boolean;
+  /** Tenant-wide Graph application permissions on every mailbox (default false). */
+  readonly applicationPermissions?: boolean;
+  /** Day the client secret was last rotated, YYYY-MM-DD; change it to rotate. */
+  readonly secretRotatedOn: string;
+  /** Client secret lifetime in days from secretRotatedOn (default and maximum 730). */
+  readonly secretLifetimeDays?: number;
+}
+
+/** The Connect API Authorization Vantagepoint generated (P6). */
+export interface ConnectSiteApiClientArgs {
+  /** Its name in Utilities > Integrations (default "Vantagepoint Connect"). */
+  readonly name?: pulumi.Input<string>;
+  /** Create it when missing (default false: adopt only). */
+  readonly allowCreate?: pulumi.Input<boolean>;
+  /** Its secret, when you want it kept as a stack output (a Pulumi secret). */
+  readonly clientSecret?: pulumi.Input<string>;
+  /** Protect it from `pulumi destroy` and keep it on delete (default true). */
+  readonly protect?: boolean;
+}
+
+/** The Vantagepoint side: the roster, the configurer's role and the Connect API client. */
+export interface ConnectSiteVantagepointArgs {
+  /** How to reach Vantagepoint's REST API; it is made a Pulumi secret. */
+  readonly connection: pulumi.Input<VantagepointConnection>;
+  /** The people who use Connect, the configurer (`configurer: true`) among them. */
+  readonly roster: RosterEntry[];
+  /** What `pulumi destroy` does to people: "detach" (default, writes nothing) or "deactivateUsers". */
+  readonly rosterOnDelete?: pulumi.Input<RosterOnDelete>;
+  /** The security role of whoever configures Connect (default "ADMIN"). */
+  readonly adminRole?: pulumi.Input<string>;
+  /** Require role type Administrator (Vantagepoint 7.0 and later; default true). */
+  readonly requireAdministratorType?: pulumi.Input<boolean>;
+  /** The Connect API Authorization to adopt. */
+  readonly connectApiClient?: ConnectSiteApiClientArgs;
+}
+
+/** The deploy-time check that Connect can reach the site. */
+export interface ConnectSiteVerificationArgs {
+  /** "enforce" (default: a failed check fails `pulumi up`), "report" (report only) or "off". */
+  readonly mode?: "enforce" | "report" | "off";
+  /** The Vantagepoint API root the check posts `{apiUrl}/token` to (default the connection's url). */
+  readonly apiUrl?: pulumi.Input<string>;
+  /** The login redirect URL to check (default <publicUrl>/app). */
+  readonly loginUrl?: pulumi.Input<string>;
+  /** Fail when the certificate expires within this many days (default 21). */
+  readonly certificateMinDays?: pulumi.Input<number>;
+}
 
 export interface ConnectSiteArgs {
-  /** The validated stack config (lib/config/load.ts `loadStackConfig`). */
-  readonly site: LoadedConfig;
+  /** Prefix for every Azure resource name, e.g. "vp-prod". */
+  readonly namePrefix: string;
+  /** Azure region, e.g. "westeurope". */
+  readonly location: pulumi.Input<string>;
+  /** The resource group for everything created here. */
+  readonly resourceGroup: ConnectSiteResourceGroupArgs;
+  /** Azure tags for every Azure resource ("managed-by: vantagepoint-connect" is added). */
+  readonly tags?: Record<string, pulumi.Input<string>>;
+  /** The virtual network and the gateway subnet (default: a new 10.60.0.0/16 network). */
+  readonly network?: ConnectSiteNetworkArgs;
+  /** The public host name Connect uses, e.g. vantagepoint.example.com (P1). */
+  readonly publicHostname: pulumi.Input<string>;
+  /** Vantagepoint's path on the host (default "/vantagepoint"). */
+  readonly vantagepointPath?: string;
+  /** The Vantagepoint web server the gateway forwards to. */
+  readonly backend: PublicEndpointBackend;
+  /** An A record for the public host name in an existing Azure DNS zone. */
+  readonly dns?: PublicEndpointDns;
+  /** The TLS certificate and its Key Vault. */
+  readonly tls: ConnectSiteTlsArgs;
+  /** Who may reach the public endpoint (P2). */
+  readonly allowList: ConnectSiteAllowListArgs;
+  /** Entra tenant for the vault and the login app (default the tenant Pulumi deploys with). */
+  readonly tenantId?: pulumi.Input<string>;
+  /** The Entra login app (P7); leave out for Windows integrated login. */
+  readonly loginApp?: ConnectSiteLoginAppArgs;
+  /** The Connect mailbox app (P8); leave out for none. */
+  readonly mailboxApp?: ConnectSiteMailboxAppArgs;
+  /** The Vantagepoint side: roster, admin role, Connect API client (P3 to P6). */
+  readonly vantagepoint: ConnectSiteVantagepointArgs;
+  /** The deploy-time verification (default on, enforcing). */
+  readonly verification?: ConnectSiteVerificationArgs;
 }
+
+/** Defaults for the network when `network` leaves them out (the stack config's defaults). */
+export const DEFAULT_NETWORK = {
+  addressSpace: "10.60.0.0/16",
+  gatewaySubnetPrefix: "10.60.1.0/24",
+  gatewaySubnetName: "snet-appgw-connect",
+} as const;
 
 export class ConnectSite extends pulumi.ComponentResource {
   /** https://host/path: the URL to give Connect (P1). */
@@ -46,131 +209,84 @@ export class ConnectSite extends pulumi.ComponentResource {
 
   constructor(name: string, args: ConnectSiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vantagepoint-connect:index:ConnectSite", name, {}, opts);
-    const loaded = args.site;
-    const c = loaded.config;
-    for (const warning of loaded.warnings) pulumi.log.warn(warning, this);
-
-    const tags = { ...c.azure.tags, "managed-by": "vantagepoint-connect" };
-    const resourceGroupName = resourceGroup(name, c, tags, this);
-    const vault = new ConnectKeyVault(
-      `${name}-vault`,
-      c.tls.keyVault.create
-        ? {
-            namePrefix: c.azure.namePrefix,
-            vaultName: c.tls.keyVault.name,
-            resourceGroupName,
-            location: c.azure.location,
-            tenantId: c.entra.tenantId,
-            tags,
-          }
-        : {
-            namePrefix: c.azure.namePrefix,
-            existing: {
-              vaultName: c.tls.keyVault.name,
-              resourceGroupName: c.tls.keyVault.resourceGroupName ?? resourceGroupName,
-            },
-          },
-      { parent: this },
-    );
+    const tags = { ...args.tags, "managed-by": "vantagepoint-connect" };
+    const resourceGroupName = resourceGroup(name, args, tags, this);
+    const vault = keyVault(name, args, resourceGroupName, tags, this);
 
     const allowList = new ConnectAllowList(
       `${name}-allow-list`,
       {
-        connectIps: c.allowList.connectIps,
-        extraRanges: c.allowList.extraRanges,
-        enforceAt: c.allowList.enforceAt,
-        allowPrivateRanges: c.allowList.allowPrivateRanges,
+        connectIps: args.allowList.connectIps,
+        extraRanges: args.allowList.extraRanges,
+        enforceAt: args.allowList.enforceAt,
+        allowPrivateRanges: args.allowList.allowPrivateRanges,
         resourceGroupName,
-        location: c.azure.location,
-        namePrefix: c.azure.namePrefix,
+        location: args.location,
+        namePrefix: args.namePrefix,
         tags,
       },
       { parent: this },
     );
 
-    const gatewaySubnetId = gatewaySubnet(name, c, resourceGroupName, allowList.nsgId, tags, this);
+    const gatewaySubnetId = gatewaySubnet(name, args, resourceGroupName, allowList.nsgId, tags, this);
     const endpoint = new PublicEndpoint(
       `${name}-endpoint`,
       {
         resourceGroupName,
-        location: c.azure.location,
-        namePrefix: c.azure.namePrefix,
-        publicHostname: c.site.publicHostname,
-        vantagepointPath: c.site.vantagepointPath,
-        backend: {
-          address: c.site.backend.address,
-          port: c.site.backend.port,
-          protocol: c.site.backend.protocol === "https" ? "Https" : "Http",
-          hostName: c.site.backend.hostHeader ?? c.site.publicHostname,
-        },
+        location: args.location,
+        namePrefix: args.namePrefix,
+        publicHostname: args.publicHostname,
+        vantagepointPath: args.vantagepointPath,
+        backend: { ...args.backend, hostName: args.backend.hostName ?? args.publicHostname },
         gatewaySubnetId,
         wafPolicyId: allowList.wafPolicyId,
-        certificateSecretId: pulumi.interpolate`${vault.vaultUri.apply((uri) => uri.replace(/\/?$/, "/"))}secrets/${c.tls.certificateName}`,
+        certificateSecretId: pulumi.interpolate`${vault.vaultUri.apply((uri) => uri.replace(/\/?$/, "/"))}secrets/${args.tls.certificateName}`,
         keyVaultId: vault.vaultId,
-        sslPolicyName: c.tls.sslPolicy,
-        dns: c.azure.dns,
+        sslPolicyName: args.tls.sslPolicy,
+        dns: args.dns,
         tags,
       },
       { parent: this },
     );
 
-    const login =
-      c.entra.loginMode === "entraId" && c.entra.loginApp
-        ? new VantagepointLoginApp(
-            `${name}-login-app`,
-            {
-              namePrefix: c.azure.namePrefix,
-              displayName: c.entra.loginApp.displayName,
-              publicUrl: endpoint.publicUrl,
-              tenantId: c.entra.tenantId,
-              keyVaultId: vault.vaultId,
-              secretRotatedOn: c.entra.loginApp.secretRotatedOn,
-              secretLifetimeDays: c.entra.loginApp.secretLifetimeDays,
-              tags,
-            },
-            { parent: this },
-          )
-        : undefined;
+    const login = args.loginApp
+      ? new VantagepointLoginApp(
+          `${name}-login-app`,
+          {
+            namePrefix: args.namePrefix,
+            displayName: args.loginApp.displayName,
+            publicUrl: endpoint.publicUrl,
+            tenantId: args.tenantId,
+            keyVaultId: vault.vaultId,
+            secretRotatedOn: args.loginApp.secretRotatedOn,
+            secretLifetimeDays: args.loginApp.secretLifetimeDays,
+            tags,
+          },
+          { parent: this },
+        )
+      : undefined;
 
-    const mailboxConfig = c.entra.mailboxApp;
-    const mailbox =
-      mailboxConfig && mailboxConfig.enabled
-        ? new ConnectMailboxApp(
-            `${name}-mailbox-app`,
-            {
-              namePrefix: c.azure.namePrefix,
-              displayName: mailboxConfig.displayName,
-              access: mailboxConfig.access,
-              adminConsent: mailboxConfig.grantAdminConsent,
-              applicationPermissions: mailboxConfig.applicationPermissions,
-              keyVaultId: vault.vaultId,
-              secretRotatedOn: mailboxConfig.secretRotatedOn,
-              secretLifetimeDays: mailboxConfig.secretLifetimeDays,
-              tags,
-            },
-            { parent: this },
-          )
-        : undefined;
+    const mailbox = args.mailboxApp
+      ? new ConnectMailboxApp(
+          `${name}-mailbox-app`,
+          {
+            namePrefix: args.namePrefix,
+            displayName: args.mailboxApp.displayName,
+            access: args.mailboxApp.access,
+            adminConsent: args.mailboxApp.grantAdminConsent,
+            applicationPermissions: args.mailboxApp.applicationPermissions,
+            keyVaultId: vault.vaultId,
+            secretRotatedOn: args.mailboxApp.secretRotatedOn,
+            secretLifetimeDays: args.mailboxApp.secretLifetimeDays,
+            tags,
+          },
+          { parent: this },
+        )
+      : undefined;
 
-    const vantagepoint = vantagepointSide(name, loaded, this);
+    const vantagepoint = vantagepointSide(name, args.vantagepoint, this);
 
-    const verification =
-      c.site.verification === "off"
-        ? undefined
-        : new SiteVerification(
-            `${name}-verification`,
-            {
-              publicUrl: endpoint.publicUrl,
-              apiUrl: c.vantagepoint.apiUrl,
-              loginUrl: loaded.loginRedirectUri,
-              certificateMinDays: c.tls.certificateMinDaysLeft,
-              reportOnly: c.site.verification === "report",
-              publicIpAddress: endpoint.publicIp,
-              certificateSecretId: pulumi.interpolate`${vault.vaultUri}secrets/${c.tls.certificateName}`,
-              backendAddress: c.site.backend.address,
-            },
-            { parent: this, dependsOn: [endpoint] },
-          );
+    const verification = siteVerification(name, args, endpoint, vault.vaultUri, this);
 
     this.publicUrl = endpoint.publicUrl;
     this.publicIp = endpoint.publicIp;
@@ -184,7 +300,7 @@ export class ConnectSite extends pulumi.ComponentResource {
     this.keyVaultUri = vault.vaultUri;
     this.connectClientId = vantagepoint.apiClient.clientId;
     this.connectClientSecret = vantagepoint.apiClient.clientSecret;
-    this.connectUsers = pulumi.output(loaded.roster.length);
+    this.connectUsers = pulumi.output(args.vantagepoint.roster.length);
     this.verificationReport = verification
       ? verification.report.apply((r): string | undefined => r)
       : pulumi.output(undefined);
@@ -206,17 +322,45 @@ export class ConnectSite extends pulumi.ComponentResource {
 /** The resource group's name: created here, or an existing one. */
 function resourceGroup(
   name: string,
-  c: StackConfig,
-  tags: Record<string, string>,
+  args: ConnectSiteArgs,
+  tags: Record<string, pulumi.Input<string>>,
   parent: pulumi.Resource,
 ): pulumi.Output<string> {
-  if (!c.azure.createResourceGroup) return pulumi.output(c.azure.resourceGroupName);
+  if (args.resourceGroup.create === false) return pulumi.output(args.resourceGroup.name);
   const group = new resources.ResourceGroup(
     `${name}-rg`,
-    { resourceGroupName: c.azure.resourceGroupName, location: c.azure.location, tags },
+    { resourceGroupName: args.resourceGroup.name, location: args.location, tags },
     { parent },
   );
   return group.name;
+}
+
+/** The Key Vault for the certificate and the app secrets: created here, or an existing one. */
+function keyVault(
+  name: string,
+  args: ConnectSiteArgs,
+  resourceGroupName: pulumi.Output<string>,
+  tags: Record<string, pulumi.Input<string>>,
+  parent: pulumi.Resource,
+): ConnectKeyVault {
+  const kv = args.tls.keyVault;
+  return new ConnectKeyVault(
+    `${name}-vault`,
+    kv.create
+      ? {
+          namePrefix: args.namePrefix,
+          vaultName: kv.name,
+          resourceGroupName,
+          location: args.location,
+          tenantId: args.tenantId,
+          tags,
+        }
+      : {
+          namePrefix: args.namePrefix,
+          existing: { vaultName: kv.name, resourceGroupName: kv.resourceGroupName ?? resourceGroupName },
+        },
+    { parent },
+  );
 }
 
 /**
@@ -225,22 +369,23 @@ function resourceGroup(
  */
 function gatewaySubnet(
   name: string,
-  c: StackConfig,
+  args: ConnectSiteArgs,
   resourceGroupName: pulumi.Input<string>,
   nsgId: pulumi.Input<string>,
-  tags: Record<string, string>,
+  tags: Record<string, pulumi.Input<string>>,
   parent: pulumi.Resource,
 ): pulumi.Output<string> {
-  const existing = c.azure.network.existingVirtualNetwork;
+  const net = { ...DEFAULT_NETWORK, ...definedOnly(args.network ?? {}) };
+  const existing = args.network?.existingVirtualNetwork;
   const vnetName = existing
     ? pulumi.output(existing.name)
     : new network.VirtualNetwork(
         `${name}-vnet`,
         {
           resourceGroupName,
-          location: c.azure.location,
-          virtualNetworkName: `${c.azure.namePrefix}-vnet`,
-          addressSpace: { addressPrefixes: [c.azure.network.addressSpace] },
+          location: args.location,
+          virtualNetworkName: `${args.namePrefix}-vnet`,
+          addressSpace: { addressPrefixes: [net.addressSpace] },
           tags,
         },
         { parent, ignoreChanges: ["subnets"] },
@@ -250,8 +395,8 @@ function gatewaySubnet(
     {
       resourceGroupName: existing ? existing.resourceGroupName : resourceGroupName,
       virtualNetworkName: vnetName,
-      subnetName: c.azure.network.gatewaySubnetName,
-      addressPrefix: c.azure.network.gatewaySubnetPrefix,
+      subnetName: net.gatewaySubnetName,
+      addressPrefix: net.gatewaySubnetPrefix,
       networkSecurityGroup: { id: nsgId },
     },
     { parent },
@@ -259,79 +404,90 @@ function gatewaySubnet(
   return subnet.id;
 }
 
+/** The deploy-time verification, unless it is off. */
+function siteVerification(
+  name: string,
+  args: ConnectSiteArgs,
+  endpoint: PublicEndpoint,
+  vaultUri: pulumi.Output<string>,
+  parent: pulumi.Resource,
+): SiteVerification | undefined {
+  const v = args.verification ?? {};
+  if (v.mode === "off") return undefined;
+  // The API root is not a secret even though the connection it comes from is.
+  const apiUrl = v.apiUrl ?? pulumi.unsecret(pulumi.output(args.vantagepoint.connection).apply((c) => c.url));
+  return new SiteVerification(
+    `${name}-verification`,
+    {
+      publicUrl: endpoint.publicUrl,
+      apiUrl,
+      loginUrl: v.loginUrl ?? endpoint.publicUrl.apply((url) => loginRedirectUri(url)),
+      certificateMinDays: v.certificateMinDays ?? 21,
+      reportOnly: v.mode === "report",
+      publicIpAddress: endpoint.publicIp,
+      certificateSecretId: pulumi.interpolate`${vaultUri}secrets/${args.tls.certificateName}`,
+      backendAddress: args.backend.address,
+    },
+    { parent, dependsOn: [endpoint] },
+  );
+}
+
 /** The Vantagepoint side: roster (P4, P5), the configurer's role (P3) and the adopted Connect API client (P6). */
-function vantagepointSide(name: string, loaded: LoadedConfig, parent: pulumi.Resource) {
-  const vp = loaded.config.vantagepoint;
-  const connection: pulumi.Input<VantagepointConnection> = pulumi.secret({
-    url: vp.apiUrl,
-    database: vp.database,
-    username: vp.username,
-    password: secretText(vp.password, "vantagepoint.password"),
-    clientId: vp.clientId,
-    clientSecret: secretText(vp.clientSecret, "vantagepoint.clientSecret"),
-    integrated: vp.integrated,
-    paths: vp.paths,
-    pageSize: vp.pageSize,
-  });
+function vantagepointSide(name: string, vp: ConnectSiteVantagepointArgs, parent: pulumi.Resource) {
+  const connection = pulumi.secret(vp.connection);
   const roster = new ConnectRoster(
     `${name}-roster`,
     {
       connection,
       // Configurer first, then by user ID: the engine diffs `entries` by index, so reordering a roster file
       // must not show up as a change in `pulumi preview`.
-      entries: rosterInStableOrder(loaded.roster).map((p) => ({
+      entries: rosterInStableOrder(vp.roster).map((p) => ({
         userId: p.userId,
         email: p.email,
         firstName: p.firstName,
         lastName: p.lastName,
         ...(p.employee ? { employee: p.employee } : {}),
         role: p.role,
-        configurer: p.configurer,
+        configurer: p.configurer ?? false,
       })),
-      onDelete: loaded.config.roster.onDelete,
+      onDelete: vp.rosterOnDelete,
     },
     { parent },
   );
   const adminRole = new ConnectAdminRole(
     `${name}-admin-role`,
-    { connection, role: vp.adminRole, requireAdministratorType: loaded.requireAdministratorType },
+    { connection, role: vp.adminRole ?? "ADMIN", requireAdministratorType: vp.requireAdministratorType },
     { parent },
   );
+  const apiClientArgs = vp.connectApiClient ?? {};
+  const protect = apiClientArgs.protect ?? true;
   const apiClient = new ConnectApiClient(
     `${name}-connect-api-client`,
     {
       connection,
-      name: vp.connectApiClient.name,
-      allowCreate: vp.connectApiClient.allowCreate,
-      ...(vp.connectApiClient.clientSecret
-        ? {
-            clientSecret: pulumi.secret(
-              secretText(vp.connectApiClient.clientSecret, "vantagepoint.connectApiClient.clientSecret"),
-            ),
-          }
+      name: apiClientArgs.name,
+      allowCreate: apiClientArgs.allowCreate,
+      ...(apiClientArgs.clientSecret !== undefined
+        ? { clientSecret: pulumi.secret(apiClientArgs.clientSecret) }
         : {}),
     },
-    { parent, protect: vp.connectApiClient.protect, retainOnDelete: vp.connectApiClient.protect },
+    { parent, protect, retainOnDelete: protect },
   );
   return { roster, adminRole, apiClient };
 }
 
-/**
- * A secret's plaintext for a resource input. Inside `pulumi up` the engine has decrypted it. Offline (the
- * evaluator without the emulator) only the ciphertext exists: a fixed marker stands in, and the dynamic
- * resources are not executed in that mode.
- */
-function secretText(secret: SecretValue, key: string): string {
-  return secret.available ? secret.reveal(key) : "[encrypted]";
-}
-
 /** The roster with the configurer first and everyone else ordered by user ID (case-insensitive). */
-export function rosterInStableOrder<T extends { userId: string; configurer: boolean }>(
+export function rosterInStableOrder<T extends { userId: string; configurer?: boolean }>(
   roster: readonly T[],
 ): T[] {
   return [...roster].sort(
     (a, b) =>
-      Number(b.configurer) - Number(a.configurer) ||
+      Number(b.configurer ?? false) - Number(a.configurer ?? false) ||
       a.userId.toLowerCase().localeCompare(b.userId.toLowerCase(), "en"),
   );
+}
+
+/** The object without its undefined fields (so spreading it keeps the defaults underneath). */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,0 +1,114 @@
+/**
+ * The bundled program's mapping from validated stack config (lib/config) to ConnectSite's typed args. The
+ * components never see the stack-config schema; the config's errors (every problem at once, named by config key)
+ * come from lib/config/load.ts before this runs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectSiteArgs } from "../components/connectSite";
+import type { LoadedConfig } from "../lib/config/load";
+import type { SecretValue } from "../lib/config/secret";
+
+/** ConnectSite's args for a validated stack config. */
+export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
+  const c = loaded.config;
+  const vp = c.vantagepoint;
+  const mailbox = c.entra.mailboxApp;
+  return {
+    namePrefix: c.azure.namePrefix,
+    location: c.azure.location,
+    resourceGroup: { name: c.azure.resourceGroupName, create: c.azure.createResourceGroup },
+    tags: c.azure.tags,
+    network: {
+      existingVirtualNetwork: c.azure.network.existingVirtualNetwork,
+      addressSpace: c.azure.network.addressSpace,
+      gatewaySubnetPrefix: c.azure.network.gatewaySubnetPrefix,
+      gatewaySubnetName: c.azure.network.gatewaySubnetName,
+    },
+    publicHostname: c.site.publicHostname,
+    vantagepointPath: c.site.vantagepointPath,
+    backend: {
+      address: c.site.backend.address,
+      port: c.site.backend.port,
+      protocol: c.site.backend.protocol === "https" ? "Https" : "Http",
+      hostName: c.site.backend.hostHeader ?? c.site.publicHostname,
+    },
+    dns: c.azure.dns,
+    tls: {
+      keyVault: {
+        name: c.tls.keyVault.name,
+        create: c.tls.keyVault.create,
+        resourceGroupName: c.tls.keyVault.resourceGroupName,
+      },
+      certificateName: c.tls.certificateName,
+      sslPolicy: c.tls.sslPolicy,
+    },
+    allowList: {
+      connectIps: c.allowList.connectIps,
+      extraRanges: c.allowList.extraRanges,
+      enforceAt: c.allowList.enforceAt,
+      allowPrivateRanges: c.allowList.allowPrivateRanges,
+    },
+    tenantId: c.entra.tenantId,
+    loginApp:
+      c.entra.loginMode === "entraId" && c.entra.loginApp
+        ? {
+            displayName: c.entra.loginApp.displayName,
+            secretRotatedOn: c.entra.loginApp.secretRotatedOn,
+            secretLifetimeDays: c.entra.loginApp.secretLifetimeDays,
+          }
+        : undefined,
+    mailboxApp:
+      mailbox && mailbox.enabled
+        ? {
+            displayName: mailbox.displayName,
+            access: mailbox.access,
+            grantAdminConsent: mailbox.grantAdminConsent,
+            applicationPermissions: mailbox.applicationPermissions,
+            secretRotatedOn: mailbox.secretRotatedOn,
+            secretLifetimeDays: mailbox.secretLifetimeDays,
+          }
+        : undefined,
+    vantagepoint: {
+      connection: pulumi.secret({
+        url: vp.apiUrl,
+        database: vp.database,
+        username: vp.username,
+        password: secretText(vp.password, "vantagepoint.password"),
+        clientId: vp.clientId,
+        clientSecret: secretText(vp.clientSecret, "vantagepoint.clientSecret"),
+        integrated: vp.integrated,
+        paths: vp.paths,
+        pageSize: vp.pageSize,
+      }),
+      roster: loaded.roster,
+      rosterOnDelete: c.roster.onDelete,
+      adminRole: vp.adminRole,
+      requireAdministratorType: loaded.requireAdministratorType,
+      connectApiClient: {
+        name: vp.connectApiClient.name,
+        allowCreate: vp.connectApiClient.allowCreate,
+        clientSecret: vp.connectApiClient.clientSecret
+          ? pulumi.secret(
+              secretText(vp.connectApiClient.clientSecret, "vantagepoint.connectApiClient.clientSecret"),
+            )
+          : undefined,
+        protect: vp.connectApiClient.protect,
+      },
+    },
+    verification: {
+      mode: c.site.verification,
+      apiUrl: vp.apiUrl,
+      loginUrl: loaded.loginRedirectUri,
+      certificateMinDays: c.tls.certificateMinDaysLeft,
+    },
+  };
+}
+
+/**
+ * A secret's plaintext for a resource input. Inside `pulumi up` the engine has decrypted it. Offline (the
+ * evaluator without the emulator) only the ciphertext exists: a fixed marker stands in, and the dynamic
+ * resources are not executed in that mode.
+ */
+function secretText(secret: SecretValue, key: string): string {
+  return secret.available ? secret.reveal(key) : "[encrypted]";
+}
