@@ -55,11 +55,13 @@ export interface CheckOptions {
 /** This project's pack (policies/): its config defaults come from the stack config. */
 export const PROJECT_PACK = "vantagepoint-connect";
 
-/** Pack config values the stack config already states (allow list, secret lifetime, EWS, ports, public URL). */
+/**
+ * Pack config values the stack config already states (extra allowed ranges, secret lifetime, EWS, ports, public
+ * URL). Never Connect's IPs: those are checked against the pack's own reviewed copy (policies/connect-ips.json).
+ */
 export function packDefaultsFromStack(loaded: LoadedConfig): Record<string, unknown> {
   const { config } = loaded;
   return {
-    connectIps: [...config.allowList.connectIps],
     extraAllowedRanges: [...config.allowList.extraRanges],
     maxSecretLifetimeDays: config.policy.maxSecretLifetimeDays,
     allowEws: config.policy.allowEws,

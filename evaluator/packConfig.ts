@@ -35,6 +35,13 @@ export interface ResolvedPackConfig {
   notes: string[];
 }
 
+/**
+ * Keys never taken from the stack config, whatever a pack's schema says: P2's reference list must be independent
+ * of the stack it checks (a mistyped Connect IP in the stack, checked against itself, passed). The pack reads
+ * its own reviewed copy (policies/connect-ips.json) instead.
+ */
+export const NEVER_DERIVED: ReadonlySet<string> = new Set(["connectIps", "connectIpsFile"]);
+
 interface PackLike {
   name: string;
   enforcementLevel: EnforcementLevel;
@@ -61,7 +68,7 @@ export function resolvePackConfig(
   for (const policy of pack.policies) {
     const keys = Object.keys(
       (policy.configSchema as { properties?: object } | undefined)?.properties ?? {},
-    ).filter((k) => k in derived);
+    ).filter((k) => k in derived && !NEVER_DERIVED.has(k));
     if (keys.length > 0)
       derivedEntries[policy.name] = Object.fromEntries(keys.map((k) => [k, structuredClone(derived[k])]));
   }

@@ -30,6 +30,7 @@ export const prerequisite: Readonly<Record<string, Prerequisite>> = {
   "connect-public-url-https": "P1",
   "nsg-gateway-infrastructure-rules": "P1",
   "connect-ips-allowed": "P2",
+  "connect-ips-reviewed-copy": "P2",
   "allow-list-no-any-source": "P2",
   "connect-admin-role": "P3",
   "connect-admin-linked": "P4",

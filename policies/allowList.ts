@@ -14,6 +14,7 @@ import {
 } from "./lib/props";
 import { admitsRange, admitsTag, hasPort, isAnySource, NsgRule, nsgRules, toRule } from "./lib/nsg";
 import { defaultsFor, schemaFor } from "./config";
+import { describeCopy, packFolderOf, readConnectIpsCopy } from "./lib/connectIpsCopy";
 
 /** The TCP port Connect reaches Vantagepoint on. */
 export const CONNECT_PORT = 443;
@@ -81,40 +82,66 @@ function inScope(resources: readonly ResourceLike[], type: string): ResourceLike
   return ours.length > 0 ? ours : all;
 }
 
-/** P2: every required Connect IP is admitted by the NSG and the WAF, and nothing wider than needed is. */
+/** The folder this pack runs from: its reviewed copy of Connect's addresses sits there. */
+const PACK_DIR = packFolderOf(__dirname);
+
+const CONNECT_IPS_KEYS = [
+  "connectIpsFile",
+  "extraAllowedRanges",
+  "widestPrefixV4",
+  "widestPrefixV6",
+] as const;
+
+/** How to replace the copy, for messages. */
+const UPDATE_HINT =
+  "save Deltek's 'Exposed IP Addresses' topic and run `vpconnect ips update --from <saved page> --reviewed-by <name> --write`";
+
+/**
+ * P2: every address of the pack's reviewed copy of Connect's list is admitted by the NSG and the WAF, and
+ * nothing else is (except extraAllowedRanges). The stack's own list is never the reference: a mistyped Connect
+ * range in the stack leaves the real one blocked (mandatory) and itself unexplained (mandatory).
+ */
 export const connectIpsAllowed: StackValidationPolicy = {
   name: "connect-ips-allowed",
   description:
-    "Every Connect IP in the pack config must be admitted on TCP 443 by the gateway NSG and the WAF allow-list rule, and no allow range may be wider than needed.",
+    "Every Connect IP in the pack's reviewed copy (connect-ips.json) must be admitted on TCP 443 by the gateway NSG and the WAF allow-list rule, and no allow range may be wider than needed.",
   enforcementLevel: "mandatory",
   severity: "critical",
   tags: ["vantagepoint-connect", "P2"],
-  configSchema: schemaFor("connectIps", "extraAllowedRanges", "widestPrefixV4", "widestPrefixV6"),
+  configSchema: schemaFor(...CONNECT_IPS_KEYS),
   remediationSteps:
-    "Keep the stack's Connect IP list equal to Deltek's published list (and this policy's connectIps); allow nothing else except extraAllowedRanges.",
+    "Make the stack's allowList.connectIps admit exactly the pack's reviewed copy of Deltek's list (connect-ips.json, updated with `vpconnect ips update`); allow nothing else except extraAllowedRanges.",
   validateStack: (args, reportViolation) => {
-    const cfg = configOf(
-      args,
-      defaultsFor("connectIps", "extraAllowedRanges", "widestPrefixV4", "widestPrefixV6"),
-    );
-    const parseAll = (key: string, list: unknown): Cidr[] => {
-      const out: Cidr[] = [];
-      arr<string>(list).forEach((text, i) => {
-        const c = parseCidr(text);
-        if (c) out.push(c);
-        else
-          reportViolation(`Pack config ${key}[${i}] "${str(text)}" must be an IPv4 or IPv6 address or CIDR.`);
-      });
-      return out;
-    };
-    const required = parseAll("connectIps", cfg.connectIps);
-    const extra = parseAll("extraAllowedRanges", cfg.extraAllowedRanges);
-    if (arr(cfg.connectIps).length === 0) {
+    const cfg = configOf(args, defaultsFor(...CONNECT_IPS_KEYS));
+    const given = (args.getConfig<Record<string, unknown>>() ?? {}) as Record<string, unknown>;
+    if (given.connectIps !== undefined) {
       reportViolation(
-        "Pack config connectIps must list Connect's outbound addresses (Deltek's 'Exposed IP Addresses' topic): without it the allow list cannot be checked.",
+        `Pack config connectIps must not be set: it is no longer read. Connect's addresses come from the pack's reviewed copy ${cfg.connectIpsFile}; ${UPDATE_HINT}, and remove connectIps from the pack config.`,
       );
       return;
     }
+    const copy = readConnectIpsCopy(PACK_DIR, cfg.connectIpsFile);
+    if (copy.problems.length > 0) {
+      for (const problem of copy.problems)
+        reportViolation(`The pack's copy of Connect's addresses must be valid: ${problem}.`);
+      return;
+    }
+    if (copy.ranges.length === 0) {
+      args.notApplicable(
+        `NOT CHECKED: ${copy.file} lists no Connect addresses, so the allow list was not compared with Deltek's list; ${UPDATE_HINT}.`,
+      );
+    }
+    const against = `checked against ${describeCopy(copy)}`;
+    const extra: Cidr[] = [];
+    arr<string>(cfg.extraAllowedRanges).forEach((text, i) => {
+      const c = parseCidr(text);
+      if (c) extra.push(c);
+      else
+        reportViolation(
+          `Pack config extraAllowedRanges[${i}] "${str(text)}" must be an IPv4 or IPv6 address or CIDR.`,
+        );
+    });
+    const required = copy.ranges;
     const needed = new CidrSet([...required, ...extra]);
     const tooWide = (c: Cidr) => c.prefix < (c.family === 4 ? cfg.widestPrefixV4 : cfg.widestPrefixV6);
     const surplus = (c: Cidr): string | undefined =>
@@ -122,7 +149,7 @@ export const connectIpsAllowed: StackValidationPolicy = {
         ? `${c.text} (wider than /${c.family === 4 ? cfg.widestPrefixV4 : cfg.widestPrefixV6})`
         : needed.covers(c)
           ? undefined
-          : `${c.text} (not a Connect IP or extra allowed range)`;
+          : `${c.text} (not in the reviewed copy of Connect's addresses nor in extraAllowedRanges)`;
 
     const resources = args.resources as unknown as ResourceLike[];
     const nsgs = inScope(resources, TYPE.nsg);
@@ -147,7 +174,7 @@ export const connectIpsAllowed: StackValidationPolicy = {
       }
       if (blocked.length > 0) {
         reportViolation(
-          `NSG '${nsg.name}' must admit every Connect IP on TCP ${CONNECT_PORT}; not admitted: ${listSome(blocked)}.`,
+          `NSG '${nsg.name}' must admit every Connect IP on TCP ${CONNECT_PORT}; not admitted: ${listSome(blocked)} (${against}).`,
           nsg.urn,
         );
       }
@@ -167,7 +194,7 @@ export const connectIpsAllowed: StackValidationPolicy = {
       }
       if (wide.length > 0) {
         reportViolation(
-          `NSG '${nsg.name}' must admit nothing wider than the Connect IPs and extraAllowedRanges; found ${listSome(wide)}.`,
+          `NSG '${nsg.name}' must admit nothing wider than the Connect IPs and extraAllowedRanges; found ${listSome(wide)} (${against}).`,
           nsg.urn,
         );
       }
@@ -194,7 +221,7 @@ export const connectIpsAllowed: StackValidationPolicy = {
         const missing = required.filter((c) => !admitted.covers(c)).map((c) => c.text);
         if (missing.length > 0) {
           reportViolation(
-            `WAF rule '${rule.name}' of '${waf.name}' must admit every Connect IP; missing: ${listSome(missing)}.`,
+            `WAF rule '${rule.name}' of '${waf.name}' must admit every Connect IP; missing: ${listSome(missing)} (${against}).`,
             waf.urn,
           );
         }
@@ -203,7 +230,7 @@ export const connectIpsAllowed: StackValidationPolicy = {
         );
         if (wide.length > 0) {
           reportViolation(
-            `WAF rule '${rule.name}' of '${waf.name}' must admit nothing wider than needed; found ${listSome(wide)}.`,
+            `WAF rule '${rule.name}' of '${waf.name}' must admit nothing wider than needed; found ${listSome(wide)} (${against}).`,
             waf.urn,
           );
         }
@@ -230,6 +257,40 @@ export const connectIpsAllowed: StackValidationPolicy = {
           }
         }
       }
+    }
+  },
+};
+
+/**
+ * P2, said out loud: the copy connect-ips-allowed checks against must be Deltek's list, reviewed. A placeholder
+ * (the documentation ranges the bundled stacks use) or an empty copy is reported on every run, so no report
+ * shows P2 as verified against Deltek's addresses when it was not.
+ */
+export const connectIpsReviewedCopy: StackValidationPolicy = {
+  name: "connect-ips-reviewed-copy",
+  description:
+    "The pack's copy of Connect's addresses (connect-ips.json) must be Deltek's published list with its provenance, not a placeholder or empty.",
+  enforcementLevel: "advisory",
+  severity: "high",
+  tags: ["vantagepoint-connect", "P2"],
+  configSchema: schemaFor("connectIpsFile"),
+  remediationSteps: `Replace the copy with Deltek's list: ${UPDATE_HINT}; review the diff and commit it.`,
+  validateStack: (args, reportViolation) => {
+    const { connectIpsFile } = configOf(args, defaultsFor("connectIpsFile"));
+    const copy = readConnectIpsCopy(PACK_DIR, connectIpsFile);
+    if (copy.problems.length > 0) {
+      args.notApplicable(
+        `${copy.file} could not be read as a copy of Connect's addresses; connect-ips-allowed reports why.`,
+      );
+    }
+    if (copy.ranges.length === 0) {
+      reportViolation(
+        `P2 was NOT CHECKED: ${copy.file} lists no Connect addresses; the copy must hold Deltek's list: ${UPDATE_HINT}.`,
+      );
+    } else if (copy.provenance?.placeholder) {
+      reportViolation(
+        `P2 was checked against a PLACEHOLDER list, not Deltek's: ${copy.file} holds ${copy.provenance.source}. The copy must hold Deltek's published list: ${UPDATE_HINT}.`,
+      );
     }
   },
 };
@@ -342,6 +403,7 @@ export const nsgGatewayInfrastructureRules: ResourceValidationPolicy = {
 /** The allow list's policies. */
 export const allowListPolicies = [
   connectIpsAllowed,
+  connectIpsReviewedCopy,
   allowListNoAnySource,
   nsgNoOpenManagementPorts,
   nsgGatewayInfrastructureRules,

@@ -8,8 +8,8 @@ export type PolicyConfigJSONSchema = PolicyConfigSchema["properties"][string];
 
 /** Values of the pack's config keys. */
 export interface PackConfig {
-  /** Connect's outbound addresses (Deltek's "Exposed IP Addresses" list), as CIDRs. */
-  connectIps: string[];
+  /** The pack's reviewed copy of Connect's addresses, relative to the pack folder (default connect-ips.json). */
+  connectIpsFile: string;
   /** Further source ranges the allow list may admit (offices, monitoring). */
   extraAllowedRanges: string[];
   /** The widest IPv4 allow range accepted (prefix length). */
@@ -30,7 +30,7 @@ export interface PackConfig {
 
 /** Defaults of every pack config key. */
 export const packConfigDefaults: Readonly<PackConfig> = Object.freeze({
-  connectIps: [],
+  connectIpsFile: "connect-ips.json",
   extraAllowedRanges: [],
   widestPrefixV4: 16,
   widestPrefixV6: 48,
@@ -43,13 +43,14 @@ export const packConfigDefaults: Readonly<PackConfig> = Object.freeze({
 
 /** JSON schema of every pack config key. */
 export const packConfigSchema: { readonly [K in keyof PackConfig]: PolicyConfigJSONSchema } = {
-  connectIps: {
-    type: "array",
-    items: { type: "string" },
-    default: [],
+  connectIpsFile: {
+    type: "string",
+    minLength: 1,
+    default: "connect-ips.json",
     description:
-      "Connect's outbound IP addresses as CIDRs, copied from Deltek's 'Exposed IP Addresses' help topic. " +
-      "Empty means the allow list cannot be checked, which is itself reported.",
+      "The pack's reviewed copy of Connect's outbound addresses (Deltek's 'Exposed IP Addresses' topic), a JSON " +
+      "file relative to the pack folder; the stack's allowList.connectIps is checked against it. Update it with " +
+      "`vpconnect ips update`.",
   },
   extraAllowedRanges: {
     type: "array",

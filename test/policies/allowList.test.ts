@@ -2,10 +2,12 @@ import * as assert from "node:assert/strict";
 import {
   allowListNoAnySource,
   connectIpsAllowed,
+  connectIpsReviewedCopy,
   nsgGatewayInfrastructureRules,
   nsgNoOpenManagementPorts,
 } from "../../policies/allowList";
 import { CONNECT_IPS, nsg, rule, stack, wafPolicy } from "./fixtures";
+import { copyConfig, REVIEWED, writeCopy } from "./connectIpsCopy";
 import {
   assertHasViolation,
   assertNoViolations,
@@ -15,7 +17,7 @@ import {
   UNKNOWN,
 } from "./util";
 
-const config = { connectIps: [...CONNECT_IPS] };
+const config = copyConfig(CONNECT_IPS);
 
 /** The happy stack with the NSG and WAF policy replaced. */
 function stackWith(parts: { nsg?: TestResource; waf?: TestResource }): TestResource[] {
@@ -33,14 +35,93 @@ describe("connect-ips-allowed (P2)", () => {
     await assertNoViolations(connectIpsAllowed, stack(), { config });
   });
 
-  it("fails when the pack config has no Connect IPs, rather than passing", async () => {
-    await assertHasViolation(connectIpsAllowed, stack(), "connectIps must list Connect's outbound addresses");
+  it("is NOT CHECKED (never a pass) when the pack's copy lists no address", async () => {
+    await assertNotApplicable(connectIpsAllowed, stack(), "NOT CHECKED", { config: copyConfig([]) });
   });
 
-  it("fails on a pack config entry that is not a CIDR", async () => {
-    await assertHasViolation(connectIpsAllowed, stack(), 'connectIps[1] "203.0.113.300"', {
-      config: { connectIps: ["203.0.113.10/32", "203.0.113.300"] },
+  it("fails on an entry of the copy that is not a CIDR, naming the file and index", async () => {
+    const v = await assertHasViolation(connectIpsAllowed, stack(), 'connectIps[1] "203.0.113.300"', {
+      config: copyConfig(["203.0.113.10/32", "203.0.113.300"]),
     });
+    assert.match(v.message, /connect-ips-\d+\.json: connectIps\[1\]/);
+  });
+
+  it("fails on a copy entry with host bits set (the network is not clear)", async () => {
+    await assertHasViolation(connectIpsAllowed, stack(), "has host bits set", {
+      config: copyConfig(["203.0.113.10/24"]),
+    });
+  });
+
+  it("fails on a copy without provenance, or one that is not JSON, or missing", async () => {
+    await assertHasViolation(connectIpsAllowed, stack(), "provenance must say where", {
+      config: { connectIpsFile: writeCopy({ connectIps: CONNECT_IPS }) },
+    });
+    await assertHasViolation(connectIpsAllowed, stack(), "provenance.reviewedBy must be a non-empty string", {
+      config: {
+        connectIpsFile: writeCopy({ connectIps: CONNECT_IPS, provenance: { ...REVIEWED, reviewedBy: "" } }),
+      },
+    });
+    await assertHasViolation(connectIpsAllowed, stack(), "not valid JSON", {
+      config: { connectIpsFile: writeCopy("{ connectIps: [") },
+    });
+    await assertHasViolation(connectIpsAllowed, stack(), "cannot be read", {
+      config: { connectIpsFile: "/nonexistent/connect-ips.json" },
+    });
+  });
+
+  it("refuses the retired pack config key connectIps instead of silently ignoring it", async () => {
+    await assertHasViolation(connectIpsAllowed, stack(), "Pack config connectIps must not be set", {
+      config: { ...config, connectIps: CONNECT_IPS },
+    });
+  });
+
+  it("fails a mistyped Connect range: the real one blocked, the typo not in the copy", async () => {
+    // The stack admits 198.51.10.0/28 where the copy says 198.51.100.0/28 (one digit dropped).
+    const typo = CONNECT_IPS.map((c) => (c === "198.51.100.0/28" ? "198.51.10.0/28" : c));
+    const n = nsg();
+    n.props.securityRules[2].sourceAddressPrefixes = typo;
+    const result = await runPolicy(connectIpsAllowed, stackWith({ nsg: n, waf: wafPolicy(typo) }), {
+      config,
+    });
+    const messages = result.violations.map((v) => v.message).join("\n");
+    assert.match(messages, /not admitted: 198\.51\.100\.0\/28/);
+    assert.match(messages, /missing: 198\.51\.100\.0\/28/);
+    assert.match(messages, /198\.51\.10\.0\/28 \(not in the reviewed copy/);
+    assert.ok(result.violations.every((v) => v.level === "mandatory"));
+  });
+
+  it("says in its messages which copy it checked against, and when it is a placeholder", async () => {
+    const n = nsg();
+    n.props.securityRules[2].sourceAddressPrefixes = CONNECT_IPS.slice(1);
+    const placeholder = copyConfig(CONNECT_IPS, {
+      ...REVIEWED,
+      placeholder: true,
+      source: "documentation ranges",
+    });
+    const v = await assertHasViolation(connectIpsAllowed, stackWith({ nsg: n }), "not admitted", {
+      config: placeholder,
+    });
+    assert.match(v.message, /a PLACEHOLDER list, not Deltek's published list/);
+    const r = await assertHasViolation(connectIpsAllowed, stackWith({ nsg: n }), "not admitted", { config });
+    assert.match(r.message, /copied from https:\/\/help\.deltek\.com.* on 2026-11-30, reviewed by Pat Jones/);
+  });
+
+  it("reads the pack's own connect-ips.json by default (relative to the pack folder)", async () => {
+    const bundled = JSON.parse(
+      require("node:fs").readFileSync(
+        require("node:path").join(__dirname, "../../policies/connect-ips.json"),
+        "utf8",
+      ),
+    ) as { connectIps: string[] };
+    const n = nsg();
+    n.props.securityRules[2].sourceAddressPrefixes = bundled.connectIps;
+    await assertNoViolations(connectIpsAllowed, stackWith({ nsg: n, waf: wafPolicy(bundled.connectIps) }));
+    n.props.securityRules[2].sourceAddressPrefixes = bundled.connectIps.slice(1);
+    await assertHasViolation(
+      connectIpsAllowed,
+      stackWith({ nsg: n, waf: wafPolicy(bundled.connectIps) }),
+      `not admitted: ${bundled.connectIps[0]}`,
+    );
   });
 
   it("fails when the NSG does not admit a Connect IP", async () => {
@@ -106,7 +187,7 @@ describe("connect-ips-allowed (P2)", () => {
     await assertHasViolation(
       connectIpsAllowed,
       stackWith({ nsg: n }),
-      "192.0.2.0/24 (not a Connect IP or extra allowed range)",
+      "192.0.2.0/24 (not in the reviewed copy of Connect's addresses nor in extraAllowedRanges)",
       { config },
     );
   });
@@ -271,6 +352,36 @@ describe("connect-ips-allowed (P2)", () => {
     await assertHasViolation(connectIpsAllowed, stackWith({ nsg: n }), "172.16.0.0/12 (wider than /16)", {
       config: { ...config, extraAllowedRanges: ["172.16.0.0/12"] },
       applySchemaDefaults: false,
+    });
+  });
+});
+
+describe("connect-ips-reviewed-copy (P2)", () => {
+  it("passes a reviewed copy of Deltek's list", async () => {
+    await assertNoViolations(connectIpsReviewedCopy, stack(), { config });
+  });
+
+  it("says loudly that P2 was checked against a placeholder list, not Deltek's", async () => {
+    const v = await assertHasViolation(connectIpsReviewedCopy, stack(), "PLACEHOLDER list, not Deltek's", {
+      config: copyConfig(CONNECT_IPS, { ...REVIEWED, placeholder: true, source: "RFC 5737 ranges" }),
+    });
+    assert.match(v.message, /vpconnect ips update --from <saved page>/);
+    assert.equal(v.level, "advisory");
+  });
+
+  it("says P2 was NOT CHECKED when the copy is empty", async () => {
+    await assertHasViolation(connectIpsReviewedCopy, stack(), "P2 was NOT CHECKED", {
+      config: copyConfig([]),
+    });
+  });
+
+  it("flags the copy this repository ships: it is a placeholder", async () => {
+    await assertHasViolation(connectIpsReviewedCopy, stack(), "PLACEHOLDER");
+  });
+
+  it("leaves a broken copy to connect-ips-allowed (not applicable here, not a pass)", async () => {
+    await assertNotApplicable(connectIpsReviewedCopy, stack(), "connect-ips-allowed reports why", {
+      config: { connectIpsFile: writeCopy("[]") },
     });
   });
 });

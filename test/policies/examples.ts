@@ -13,6 +13,7 @@ import {
   vault,
   wafPolicy,
 } from "./fixtures";
+import { copyConfig, REVIEWED } from "./connectIpsCopy";
 import type { RunOptions, TestResource } from "./util";
 
 /** One broken example per policy: the resources, the config, and what the message must say. */
@@ -33,7 +34,12 @@ export const broken: Record<
   "connect-ips-allowed": () => ({
     input: stack().map((r) => (r.name === "waf" ? wafPolicy(["203.0.113.10/32"]) : r)),
     message: "missing: 203.0.113.11/32",
-    options: { config: { connectIps: CONNECT_IPS } },
+    options: { config: copyConfig(CONNECT_IPS) },
+  }),
+  "connect-ips-reviewed-copy": () => ({
+    input: stack(),
+    message: "PLACEHOLDER",
+    options: { config: copyConfig(CONNECT_IPS, { ...REVIEWED, placeholder: true }) },
   }),
   "allow-list-no-any-source": () => {
     const n = nsg();
