@@ -3,7 +3,12 @@
  * emulator on 127.0.0.1, points the stack's Vantagepoint connection at it (URL, database, user, client, and the
  * demo credentials as secret overrides, so the stack file's ciphertext is never needed), and executes the
  * dynamic Vantagepoint resources for real against it, so the policies see seeded state. Nothing leaves the machine.
+ *
+ * The dynamic resources go through Pulumi's own dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`,
+ * started in the program folder and driven over gRPC as the engine drives it: evaluator/grpc/), which loads the
+ * `__provider` closure the SDK serialized: the same serialization, Check and Create a `pulumi up` runs.
  */
+import * as path from "node:path";
 import type { CheckFlags, CheckCommandOptions } from "./check";
 import type { CheckOptions } from "../evaluator/check";
 import type { Io } from "./main";
@@ -19,30 +24,63 @@ export const emulatorCheckOptions: CheckCommandOptions = {
   async prepare(flags: CheckFlags, options: CheckOptions, io: Io) {
     if (flags.extra.emulator !== true) return { options };
     const { startEmulator } = require("../emulator") as typeof import("../emulator");
-    const { providerExecutor } = require("../evaluator/dynamic") as typeof import("../evaluator/dynamic");
-    const vantagepoint = require("../components/vantagepoint") as typeof import("../components/vantagepoint");
-    // The providers read these at call time: keep retries quick for a local server.
+    const { findProject, readProject } = require("../evaluator/stack") as typeof import("../evaluator/stack");
+    const grpc = require("../evaluator/grpc") as typeof import("../evaluator/grpc");
+    const cwd = options.cwd ?? io.cwd;
+    const project = options.projectDir
+      ? readProject(path.resolve(cwd, options.projectDir))
+      : findProject(cwd);
+    // The providers read these at call time, in the host process: keep retries quick for a local server.
     io.env.VPCONNECT_RETRY_BASE_MS ??= "20";
+    const env = { ...io.env };
     const emulator = await startEmulator();
-    const c = emulator.credentials;
-    io.stderr(`Vantagepoint API emulator at ${emulator.url} (database ${c.database}); seeding it for real\n`);
-    return {
-      options: {
-        ...options,
-        configOverrides: {
-          "vantagepoint.apiUrl": emulator.url,
-          "vantagepoint.database": c.database,
-          "vantagepoint.username": c.username,
-          "vantagepoint.clientId": c.clientId,
-        },
-        secretOverrides: { "vantagepoint.password": c.password, "vantagepoint.clientSecret": c.clientSecret },
-        dynamicExecutor: providerExecutor({
-          ConnectRoster: vantagepoint.connectRosterProvider,
-          ConnectAdminRole: vantagepoint.connectAdminRoleProvider,
-          ConnectApiClient: vantagepoint.connectApiClientProvider,
-        }),
-      },
-      dispose: () => emulator.stop(),
+    const started: Array<{ stop(): Promise<void> }> = [emulator];
+    const dispose = async () => {
+      for (const s of started.reverse()) await s.stop();
     };
+    try {
+      const engine = await grpc.startEngine();
+      started.push(engine);
+      // Started alongside the program run (it loads @pulumi/pulumi, ~1.5 s): the first dynamic resource waits for it.
+      const host = grpc.startDynamicProviderHost({
+        programDir: project.dir,
+        engineAddress: engine.address,
+        project: project.name,
+        runtimeOptions: grpc.runtimeOptionsOf(project.dir),
+        env,
+      });
+      host.catch(() => undefined); // reported by the first dynamic resource that needs it
+      started.push({
+        stop: () =>
+          host.then(
+            (h) => h.stop(),
+            () => undefined,
+          ),
+      });
+      const c = emulator.credentials;
+      io.stderr(
+        `Vantagepoint API emulator at ${emulator.url} (database ${c.database}); seeding it for real through Pulumi's dynamic provider host\n`,
+      );
+      return {
+        options: {
+          ...options,
+          configOverrides: {
+            "vantagepoint.apiUrl": emulator.url,
+            "vantagepoint.database": c.database,
+            "vantagepoint.username": c.username,
+            "vantagepoint.clientId": c.clientId,
+          },
+          secretOverrides: {
+            "vantagepoint.password": c.password,
+            "vantagepoint.clientSecret": c.clientSecret,
+          },
+          dynamicExecutor: grpc.hostExecutor(host),
+        },
+        dispose,
+      };
+    } catch (error) {
+      await dispose();
+      throw error;
+    }
   },
 };

@@ -52,6 +52,15 @@ export type DynamicExecutor = (
   name: string,
   /** Plaintext inputs (secrets unwrapped), without the serialized `__provider`. */
   inputs: Record<string, unknown>,
+  /**
+   * The resource's engine URN, the provider closure the SDK serialized (what the engine's provider host loads),
+   * and the stack config the run had (the engine configures the dynamic provider host with all of it).
+   */
+  resource?: {
+    urn: string;
+    serializedProvider: string;
+    stackConfig: { config: Readonly<Record<string, string>>; secretKeys: readonly string[] };
+  },
 ) => Promise<Record<string, unknown>>;
 
 /** Answers a provider function call (invoke) under mocks. */
@@ -306,7 +315,11 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
         // rejected mock leaves the resource's outputs unresolved and the run would wait for them forever.
         let outs: unknown = {};
         try {
-          outs = await options.dynamicExecutor(args.type, args.name, rest);
+          outs = await options.dynamicExecutor(args.type, args.name, rest, {
+            urn: record?.urn ?? "",
+            serializedProvider: typeof _serialized === "string" ? _serialized : "",
+            stackConfig: { config: options.config, secretKeys: options.secretKeys ?? [] },
+          });
         } catch (error) {
           const kind = typeof rest.vpconnectResource === "string" ? rest.vpconnectResource : args.type;
           errors.push(new Error(`${kind} ${args.name}: ${(error as Error)?.message ?? String(error)}`));
