@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { personKey } from "../people";
 import { SecretValue } from "./secret";
+import { siteShapeWarnings } from "./siteShape";
 import {
   crossChecks,
   isLoopbackHost,
@@ -217,6 +218,7 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
       "entra.mailboxApp.applicationPermissions grants whole-tenant mailbox access; the advisory policy mailbox-app-least-privilege will flag it",
     );
   }
+  warnings.push(...siteShapeWarnings(config));
   const api = new URL(config.vantagepoint.apiUrl);
   if (api.protocol === "http:" && isLoopbackHost(api.hostname)) {
     warnings.push(

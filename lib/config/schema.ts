@@ -2,10 +2,19 @@
  * The stack config schema: every key under the `vpconnect` namespace, with defaults and the checks that need
  * more than one field. Pure (zod only). Loading, error wording and secret handling live in ./load.ts.
  */
+import { isIP } from "node:net";
 import { z } from "zod";
 import { isCovered, parseRange, rangeProblem } from "../allowList";
 import { emailProblem, userIdProblem } from "../people";
 import { isSecretValue, SecretValue } from "./secret";
+import {
+  BACKEND_ROUTES,
+  resourceIdProblem,
+  ROUTE_TABLE_MODES,
+  siteShapeIssues,
+  trustedRootProblem,
+  VAULT_FIREWALL_MODES,
+} from "./siteShape";
 
 /** Stack config namespace: keys are `vpconnect:<section>`. */
 export const NAMESPACE = "vpconnect";
@@ -62,6 +71,24 @@ const ipv4Cidr = z.string().superRefine((value, ctx) => {
   if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
   else if (parsed.version !== 4) ctx.addIssue({ code: "custom", message: `${value} must be an IPv4 range` });
 });
+
+const ipv4Address = z.string().superRefine((value, ctx) => {
+  if (isIP(value) !== 4)
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} must be an IPv4 address` });
+});
+
+const ipv6Cidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseRange(value);
+  if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
+  else if (parsed.version !== 6) ctx.addIssue({ code: "custom", message: `${value} must be an IPv6 range` });
+});
+
+/** A full Azure resource id of one type, e.g. /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>. */
+const armId = (type: string, what: string) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = resourceIdProblem(value, type, what);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 /**
  * A secret value: `{ secure: ... }` in a stack file, or the decrypted string the engine passes for a secret key.
@@ -131,9 +158,35 @@ const siteSchema = z.strictObject({
     address: z.string().min(1, "must not be empty; give the server's private IP or FQDN"),
     port: z.number().int().min(1).max(65535, "must be a TCP port 1-65535").default(443),
     protocol: z.enum(["https", "http"], { message: 'must be "https" or "http"' }).default("https"),
-    /** Host header sent to the backend; defaults to the public host name. */
+    /** Host header and SNI sent to the backend; defaults to the public host name. Must match the server certificate's name. */
     hostHeader: hostname.optional(),
+    /** Internal-CA root certificates (PEM) the gateway trusts for the backend's certificate (protocol https only). */
+    trustedRootCertificates: z
+      .array(
+        z.strictObject({
+          /** A short name for the certificate on the gateway. */
+          name: z
+            .string()
+            .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/, "must be 1-80 letters, digits, '.', '_' or '-'"),
+          /** The CA certificate, PEM ("-----BEGIN CERTIFICATE-----" ...). */
+          pem: z.string().superRefine((value, ctx) => {
+            const problem = trustedRootProblem(value);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+          }),
+        }),
+      )
+      .default([]),
   }),
+  /** Who may reach the public URL: only the allow list (people reach Vantagepoint internally) or anyone, through the WAF. */
+  audience: z
+    .enum(["allowList", "anyone"], { message: 'must be "allowList" or "anyone"' })
+    .default("allowList"),
+  /** People's devices resolve publicHostname to the internal server (split DNS), so they never need the public path. */
+  splitDns: z.boolean().default(false),
+  /** Port 80: a listener that redirects to HTTPS, or none. */
+  httpListener: z.enum(["redirect", "off"], { message: 'must be "redirect" or "off"' }).default("redirect"),
+  /** A dual-stack gateway with an IPv6 frontend (needs azure.network.ipv6AddressSpace and gatewaySubnetIpv6Prefix). */
+  ipv6Frontend: z.boolean().default(false),
   /** Deploy-time check of the public URL, certificate and API: fail the deploy, only report, or skip. */
   verification: z
     .enum(["enforce", "report", "off"], { message: 'must be "enforce", "report" or "off"' })
@@ -165,11 +218,37 @@ const azureSchema = z.strictObject({
       /** The Application Gateway's own subnet: a /26 or larger, nothing else in it. */
       gatewaySubnetPrefix: ipv4Cidr.default("10.60.1.0/24"),
       gatewaySubnetName: z.string().min(1).default("snet-appgw-connect"),
+      /** How the gateway reaches site.backend.address; inferred from existingVirtualNetwork, hub and the address when omitted. */
+      backendRoute: z
+        .enum(BACKEND_ROUTES, { message: `must be one of ${BACKEND_ROUTES.join(", ")}` })
+        .optional(),
+      /** The hub VNet (with the VPN or ExpressRoute gateway) the new VNet is peered to. */
+      hub: z
+        .strictObject({
+          /** Resource id of the hub virtual network. */
+          virtualNetworkId: armId("Microsoft.Network/virtualNetworks", "virtual network"),
+          /** Route to on-premises through the hub's VPN/ExpressRoute gateway (the hub side must allow gateway transit). */
+          useRemoteGateways: z.boolean().default(true),
+          /** Also create the hub-to-spoke peering (needs Network Contributor on the hub VNet). */
+          createHubSidePeering: z.boolean().default(true),
+        })
+        .optional(),
+      /** DNS servers of the new VNet, so the gateway resolves a backend FQDN (e.g. the hub's DNS forwarders). */
+      dnsServers: z.array(ipv4Address).default([]),
+      /** Route table on the gateway subnet against forced tunnelling; default internetDefaultRoute when routes come from a hub or an existing VNet. */
+      routeTable: z
+        .enum(ROUTE_TABLE_MODES, { message: `must be one of ${ROUTE_TABLE_MODES.join(", ")}` })
+        .optional(),
+      /** IPv6 address space of the new VNet (with site.ipv6Frontend). */
+      ipv6AddressSpace: ipv6Cidr.optional(),
+      /** IPv6 prefix of the gateway subnet, a /64 (with site.ipv6Frontend). */
+      gatewaySubnetIpv6Prefix: ipv6Cidr.optional(),
     })
     .default({
       addressSpace: "10.60.0.0/16",
       gatewaySubnetPrefix: "10.60.1.0/24",
       gatewaySubnetName: "snet-appgw-connect",
+      dnsServers: [],
     }),
   /** Optional DNS A record in an existing Azure DNS zone. */
   dns: z
@@ -179,6 +258,23 @@ const azureSchema = z.strictObject({
       recordName: z.string().min(1),
     })
     .optional(),
+  /** Availability zones for the gateway and its public IP; default all three where the region has zones, none elsewhere. */
+  zones: z
+    .array(z.enum(["1", "2", "3"], { message: 'must be "1", "2" or "3" (quoted)' }))
+    .max(3)
+    .optional(),
+  /** CanNotDelete locks on the public IP, gateway and vault; default on for prod-like stacks (see docs). */
+  locks: z.boolean().optional(),
+  /** Gateway diagnostic settings (WAF and access logs) to Log Analytics. */
+  diagnostics: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Resource id of an existing Log Analytics workspace; omit to create one. */
+      workspaceId: armId("Microsoft.OperationalInsights/workspaces", "Log Analytics workspace").optional(),
+      /** Retention of a workspace created here. */
+      retentionDays: z.number().int().min(30).max(730, "must be 30 to 730 days").default(30),
+    })
+    .default({ enabled: true, retentionDays: 30 }),
 });
 
 const tlsSchema = z.strictObject({
@@ -192,6 +288,12 @@ const tlsSchema = z.strictObject({
     /** Resource group of an existing vault; omit to create the vault in azure.resourceGroupName. */
     resourceGroupName: name("resource group name").optional(),
     create: z.boolean().default(false),
+    /** Add a random suffix to the created vault's name (kept in state): a deleted vault's name stays reserved for up to 90 days. */
+    uniqueName: z.boolean().default(false),
+    /** Firewall of a created vault: open to all networks, trusted services only, or trusted services plus the gateway subnet. */
+    firewall: z
+      .enum(VAULT_FIREWALL_MODES, { message: `must be one of ${VAULT_FIREWALL_MODES.join(", ")}` })
+      .optional(),
   }),
   /** Name of the Key Vault certificate for the public host name (versionless id is used, so renewals roll out). */
   certificateName: z
@@ -200,6 +302,12 @@ const tlsSchema = z.strictObject({
   sslPolicy: z
     .enum(TLS_POLICIES, { message: `must be one of ${TLS_POLICIES.join(", ")} (TLS 1.2 or newer)` })
     .default("AppGwSslPolicy20220101S"),
+  /** Where the certificate comes from: an existing Key Vault certificate, or a PFX imported here as a vault secret. */
+  certificateSource: z
+    .enum(["keyVault", "pfx"], { message: 'must be "keyVault" or "pfx"' })
+    .default("keyVault"),
+  /** The password-less PFX, base64 (with certificateSource pfx). */
+  pfx: secret.optional(),
   /** The deploy-time check fails when the certificate expires within this many days. */
   certificateMinDaysLeft: z.number().int().min(0).max(365).default(21),
 });
@@ -229,11 +337,26 @@ const entraSchema = z.strictObject({
     .strictObject({
       displayName: z.string().min(1).max(120).default("Deltek Vantagepoint"),
       ...appSecretFields,
+      /** Application ID URI; default api://<application id>, as Deltek's guide accepts it. */
+      identifierUri: z
+        .string()
+        .regex(
+          /^(api:\/\/[^\s/]+(\/[^\s]*)?|https:\/\/[^\s/]+(\/[^\s]*)?)$/,
+          "must be an Application ID URI such as api://vantagepoint or https://vp.example.com/api (a verified domain)",
+        )
+        .optional(),
+      /** The API's requested access token version; unset unless given (Deltek's guide does not set it). */
+      accessTokenVersion: z.union([z.literal(1), z.literal(2)], { message: "must be 1 or 2" }).optional(),
+      /** Web redirect URI; default https://<publicHostname><vantagepointPath>/app. */
+      redirectUri: z.url({ protocol: /^https$/, message: "must be an https:// URL" }).optional(),
+      /** Grant tenant-wide admin consent for the app's scopes (tenants that block user consent). */
+      grantAdminConsent: z.boolean().default(false),
     })
     .optional(),
   mailboxApp: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      /** Create the mailbox app: off unless asked (Connect's Office 365 OAuth has each person sign in; nothing uses it). */
+      enabled: z.boolean().default(false),
       displayName: z.string().min(1).max(120).default("Vantagepoint Connect Mailbox"),
       /** Mailbox API (P8): Microsoft Graph, or Exchange Web Services on explicit opt-in. */
       access: z.enum(["graph", "ews"], { message: 'must be "graph" or "ews"' }).default("graph"),
@@ -339,6 +462,7 @@ export const sections = {
 export type SectionName = keyof typeof sections;
 export const SECTION_NAMES = Object.keys(sections) as SectionName[];
 export const SECRET_PATHS = [
+  "tls.pfx",
   "vantagepoint.password",
   "vantagepoint.clientSecret",
   "vantagepoint.connectApiClient.clientSecret",
@@ -432,6 +556,8 @@ export function crossChecks(
       }
     }
   }
+
+  out.push(...siteShapeIssues(raw, config));
 
   const vantagepoint = config.vantagepoint;
   if (vantagepoint) {

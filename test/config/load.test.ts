@@ -246,7 +246,12 @@ describe("stack config errors", () => {
         "at least one",
       ));
     it("warns that waf-only enforcement leaves the NSG open", () => {
-      const loaded = load(dev((c) => (c["vpconnect:allowList"].enforceAt = "waf")));
+      const loaded = load(
+        dev((c) => {
+          c["vpconnect:allowList"].enforceAt = "waf";
+          c["vpconnect:site"].httpListener = "off";
+        }),
+      );
       assert.match(loaded.warnings.join("\n"), /allow-list-no-any-source/);
     });
   });
@@ -266,13 +271,22 @@ describe("stack config errors", () => {
       ));
     it("refuses EWS unless the policy allows it", () => {
       assertProblem(
-        problems(dev((c) => (c["vpconnect:entra"].mailboxApp.access = "ews"))),
+        problems(
+          dev(
+            (c) =>
+              (c["vpconnect:entra"].mailboxApp = {
+                enabled: true,
+                access: "ews",
+                secretRotatedOn: "2026-11-01",
+              }),
+          ),
+        ),
         "vpconnect:entra.mailboxApp.access",
         "policy.allowEws",
       );
       const loaded = load(
         dev((c) => {
-          c["vpconnect:entra"].mailboxApp.access = "ews";
+          c["vpconnect:entra"].mailboxApp = { enabled: true, access: "ews", secretRotatedOn: "2026-11-01" };
           c["vpconnect:policy"].allowEws = true;
         }),
       );

@@ -83,7 +83,10 @@ function assertSentinelsOnlyAtSecretPaths(
 /** The dev stack pointed at the emulator, with a Connect client secret and a role the emulator knows. */
 function stackFileFor(emu: Emulator): string {
   const c = emu.credentials;
-  return DEV_TEXT.replace("apiUrl: https://vantagepoint.example.com/vantagepoint/api", `apiUrl: ${emu.url}`)
+  return DEV_TEXT.replace(
+    "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
+    `apiUrl: ${emu.url}`,
+  )
     .replace("database: VP_DEV", `database: ${c.database}`)
     .replace("username: svc-pulumi", `username: ${c.username}`)
     .replace("clientId: vpconnect-provisioning", `clientId: ${c.clientId}`)

@@ -54,12 +54,16 @@ describe("the program on the dev stack (ConnectSite)", () => {
       "vantagepoint-connect:index:PublicEndpoint",
       "vantagepoint-connect:index:ConnectAllowList",
       "vantagepoint-connect:index:VantagepointLoginApp",
-      "vantagepoint-connect:index:ConnectMailboxApp",
       "vantagepoint-connect:index:ConnectKeyVault",
       "vantagepoint-connect:index:SiteVerification",
     ]) {
       assert.equal(harness.one(token).parent, site.urn, `${token} must be a child of ConnectSite`);
     }
+    assert.equal(
+      harness.resources.filter((r) => r.type === "vantagepoint-connect:index:ConnectMailboxApp").length,
+      0,
+      "the mailbox app is off by default (the dev stack does not enable it)",
+    );
     const orphans = harness.resources.filter(
       (r) => r.type !== "pulumi:pulumi:Stack" && r !== site && !r.parent,
     );

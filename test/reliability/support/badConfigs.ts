@@ -56,7 +56,9 @@ const CLIENT_SECRET_BLOCK =
   "    clientSecret:\n      secure: v1:Z2y8rM4kP7n1Q5s3:1Lk9wq3Tz7Cn2Bv8Ux5Hy4Jd6Gf0Ra==\n";
 const LOGIN_APP_BLOCK =
   '    loginApp:\n      displayName: Deltek Vantagepoint (dev)\n      secretLifetimeDays: 365\n      secretRotatedOn: "2026-11-01"\n';
-const MAILBOX_LIFETIME = "      grantAdminConsent: true\n      secretLifetimeDays: 365";
+/** The dev stack has no mailbox app (off by default): the mailbox cases add one with the defect in `lines`. */
+const withMailboxApp = (lines: string) =>
+  insertAfter('      secretRotatedOn: "2026-11-01"', `    mailboxApp:\n      enabled: true\n${lines}`);
 
 export const BAD_CONFIGS: BadConfig[] = [
   // ---- site (P1) ----
@@ -137,7 +139,7 @@ export const BAD_CONFIGS: BadConfig[] = [
     why: "verification mode misspelt value",
     key: "vpconnect:site.verification",
     fragment: 'must be "enforce", "report" or "off"',
-    edit: insertAfter("    vantagepointPath: /vantagepoint", "    verification: strict"),
+    edit: swap("    verification: report", "    verification: strict"),
   },
   // ---- azure ----
   {
@@ -367,7 +369,7 @@ export const BAD_CONFIGS: BadConfig[] = [
     why: "mailbox app secret lifetime over 730 days",
     key: "vpconnect:entra.mailboxApp.secretLifetimeDays",
     fragment: "must be at most 730 days",
-    edit: swap(MAILBOX_LIFETIME, MAILBOX_LIFETIME.replace("365", "1000")),
+    edit: withMailboxApp('      secretLifetimeDays: 1000\n      secretRotatedOn: "2026-11-01"'),
   },
   {
     name: "entra-lifetime-over-policy",
@@ -381,24 +383,21 @@ export const BAD_CONFIGS: BadConfig[] = [
     why: "fractional lifetime",
     key: "vpconnect:entra.mailboxApp.secretLifetimeDays",
     fragment: "must be a whole number of days",
-    edit: swap(MAILBOX_LIFETIME, MAILBOX_LIFETIME.replace("365", "365.5")),
+    edit: withMailboxApp('      secretLifetimeDays: 365.5\n      secretRotatedOn: "2026-11-01"'),
   },
   {
     name: "entra-rotated-on-format",
     why: "date written day/month/year",
     key: "vpconnect:entra.loginApp.secretRotatedOn",
     fragment: "must be a date written YYYY-MM-DD",
-    edit: swap(
-      '365\n      secretRotatedOn: "2026-11-01"\n    mailboxApp:',
-      '365\n      secretRotatedOn: "01/11/2026"\n    mailboxApp:',
-    ),
+    edit: swap('365\n      secretRotatedOn: "2026-11-01"\n', '365\n      secretRotatedOn: "01/11/2026"\n'),
   },
   {
     name: "entra-ews-without-opt-in",
     why: "EWS without policy.allowEws",
     key: "vpconnect:entra.mailboxApp.access",
     fragment: "needs policy.allowEws: true",
-    edit: swap("access: graph", "access: ews"),
+    edit: withMailboxApp('      access: ews\n      secretRotatedOn: "2026-11-01"'),
   },
   {
     name: "entra-login-app-missing",
@@ -421,8 +420,8 @@ export const BAD_CONFIGS: BadConfig[] = [
     key: "vpconnect:vantagepoint.apiUrl",
     fragment: "must use https://",
     edit: swap(
-      "apiUrl: https://vantagepoint.example.com/vantagepoint/api",
-      "apiUrl: http://vantagepoint.example.com/vantagepoint/api",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
+      "apiUrl: http://vp-dev-web.corp.example.com/vantagepoint/api",
     ),
   },
   {
@@ -431,8 +430,8 @@ export const BAD_CONFIGS: BadConfig[] = [
     key: "vpconnect:vantagepoint.apiUrl",
     fragment: "must be a URL such as https://vantagepoint.example.com/vantagepoint/api",
     edit: swap(
-      "apiUrl: https://vantagepoint.example.com/vantagepoint/api",
-      "apiUrl: vantagepoint.example.com/vantagepoint/api",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
+      "apiUrl: vp-dev-web.corp.example.com/vantagepoint/api",
     ),
   },
   {
@@ -441,8 +440,8 @@ export const BAD_CONFIGS: BadConfig[] = [
     key: "vpconnect:vantagepoint.apiUrl",
     fragment: "must not carry credentials",
     edit: swap(
-      "apiUrl: https://vantagepoint.example.com/vantagepoint/api",
-      "apiUrl: https://svc-pulumi:Sentinel-Url-Password-6e0d@vantagepoint.example.com/vantagepoint/api",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
+      "apiUrl: https://svc-pulumi:Sentinel-Url-Password-6e0d@vp-dev-web.corp.example.com/vantagepoint/api",
     ),
   },
   {
@@ -451,8 +450,8 @@ export const BAD_CONFIGS: BadConfig[] = [
     key: "vpconnect:vantagepoint.apiUrl",
     fragment: 'must not end with "/"',
     edit: swap(
-      "apiUrl: https://vantagepoint.example.com/vantagepoint/api",
-      "apiUrl: https://vantagepoint.example.com/vantagepoint/api/",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api/",
     ),
   },
   {
@@ -665,7 +664,7 @@ export const BAD_CONFIGS: BadConfig[] = [
     why: "secretLifetimeDays misspelt",
     key: "vpconnect:entra.mailboxApp.secretLifetimeDay",
     fragment: 'did you mean "secretLifetimeDays"?',
-    edit: swap(MAILBOX_LIFETIME, MAILBOX_LIFETIME.replace("secretLifetimeDays", "secretLifetimeDay")),
+    edit: withMailboxApp('      secretLifetimeDay: 365\n      secretRotatedOn: "2026-11-01"'),
   },
   {
     name: "typo-allow-ews",
@@ -688,28 +687,90 @@ export const BAD_CONFIGS: BadConfig[] = [
     fragment: 'did you mean "keyVault"?',
     edit: swap("    keyVault:\n      name: kv-vpconnect-dev", "    keyvault:\n      name: kv-vpconnect-dev"),
   },
+  // ---- site shapes that deploy but cannot work, or cannot deploy (issue 12) ----
+  {
+    name: "tls-new-vault-existing-certificate",
+    why: "a new, empty vault named as the home of an existing certificate",
+    key: "vpconnect:tls.certificateSource",
+    fragment: "a new vault is empty",
+    edit: swap(
+      "    certificateSource: pfx\n    pfx:\n      secure: v1:n7Yd2Qk5Wc8Rt1Lp:Fh3Jk6Mn9Pq2St5Vw8Yz1Bc4Ef7Hi0Kl==\n",
+      "",
+    ),
+  },
+  {
+    name: "azure-isolated-vnet-onprem-backend",
+    why: "a new VNet with no path to the on-premises backend",
+    key: "vpconnect:site.backend.address",
+    fragment: "the new VNet is isolated",
+    edit: swap(
+      "      hub:\n        virtualNetworkId: /subscriptions/3f2b8c1d-5e6a-4b7c-9d8e-1a2b3c4d5e6f/resourceGroups/rg-connectivity/providers/Microsoft.Network/virtualNetworks/vnet-hub-weu\n",
+      "",
+    ),
+  },
+  {
+    name: "azure-hub-name-not-id",
+    why: "the hub VNet's name where its resource id belongs",
+    key: "vpconnect:azure.network.hub.virtualNetworkId",
+    fragment: "is not a virtual network resource id",
+    edit: swap(
+      "virtualNetworkId: /subscriptions/3f2b8c1d-5e6a-4b7c-9d8e-1a2b3c4d5e6f/resourceGroups/rg-connectivity/providers/Microsoft.Network/virtualNetworks/vnet-hub-weu",
+      "virtualNetworkId: vnet-hub-weu",
+    ),
+  },
+  {
+    name: "azure-route-propagation-off-behind-hub",
+    why: "route propagation off, which drops the route to on-premises",
+    key: "vpconnect:azure.network.routeTable",
+    fragment: 'use "internetDefaultRoute"',
+    edit: insertAfter(
+      "        virtualNetworkId: /subscriptions/3f2b8c1d-5e6a-4b7c-9d8e-1a2b3c4d5e6f/resourceGroups/rg-connectivity/providers/Microsoft.Network/virtualNetworks/vnet-hub-weu",
+      "      routeTable: noRoutePropagation",
+    ),
+  },
+  {
+    name: "site-http-redirect-waf-only",
+    why: "the port-80 redirect with only the WAF enforcing the allow list",
+    key: "vpconnect:site.httpListener",
+    fragment: "bypasses WAF custom rules",
+    edit: swap("enforceAt: both", "enforceAt: waf"),
+  },
+  {
+    name: "allow-ipv6-office-without-frontend",
+    why: "an office IPv6 range on a gateway with no IPv6 frontend",
+    key: "vpconnect:allowList.extraRanges[1]",
+    fragment: "no IPv6 frontend",
+    edit: insertAfter(
+      "      - 192.0.2.64/27 # head-office egress, for admins testing the public URL",
+      "      - 2001:db8:77::/48 # head-office IPv6",
+    ),
+  },
+  {
+    name: "entra-login-token-version-quoted",
+    why: "access token version quoted as text",
+    key: "vpconnect:entra.loginApp.accessTokenVersion",
+    fragment: "must be 1 or 2",
+    edit: insertAfter("      displayName: Deltek Vantagepoint (dev)", '      accessTokenVersion: "2"'),
+  },
   // ---- YAML itself ----
   {
     name: "yaml-tab-indent",
     why: "a tab used for indentation",
-    key: "line 21",
+    key: "line 29",
     fragment: "is not valid YAML: Tabs are not allowed as indentation",
     edit: swap("    namePrefix: vpconnect-dev", "\tnamePrefix: vpconnect-dev"),
   },
   {
     name: "yaml-unclosed-quote",
     why: "a quote that is never closed",
-    key: "line 48",
+    key: "line 65",
     fragment: 'is not valid YAML: Missing closing "quote',
-    edit: swap(
-      '365\n      secretRotatedOn: "2026-11-01"\n    mailboxApp:',
-      '365\n      secretRotatedOn: "2026-11-01\n    mailboxApp:',
-    ),
+    edit: swap('365\n      secretRotatedOn: "2026-11-01"\n', '365\n      secretRotatedOn: "2026-11-01\n'),
   },
   {
     name: "yaml-duplicate-key",
     why: "the same key twice in one map",
-    key: "line 42",
+    key: "line 59",
     fragment: "is not valid YAML: Map keys must be unique",
     edit: insertAfter("    enforceAt: both", "    enforceAt: nsg"),
   },

@@ -11,6 +11,11 @@ const ROOT = path.resolve(__dirname, "../../..");
 
 /** The plaintext the engine would decrypt each `{ secure: ... }` leaf to (by key path). */
 export function decryptedStandIn(keyPath: string): string {
+  if (/\.pfx$/.test(keyPath)) {
+    // The config check reads a PFX as base64 of a DER SEQUENCE ("MII..."): the stand-in must look like one.
+    const body = `MIIDecryptedStandin${keyPath.replace(/[^A-Za-z0-9]+/g, "")}7d41`;
+    return body.padEnd(Math.ceil(body.length / 4) * 4, "A");
+  }
   return `Decrypted-Standin-${keyPath.replace(/[^A-Za-z0-9]+/g, "-")}-7d41`;
 }
 
