@@ -41,8 +41,8 @@ describe("stack config to ConnectSite args", () => {
       "host header defaults to the public host",
     );
     assert.ok(args.loginApp, "entraId login: the login app");
-    assert.ok(args.mailboxApp, "mailbox app enabled");
-    assert.equal(args.verification?.mode, "enforce");
+    assert.equal(args.mailboxApp, undefined, "the mailbox app is off by default");
+    assert.equal(args.verification?.mode, "report");
     assert.equal(args.verification?.loginUrl, "https://vantagepoint.example.com/vantagepoint/app");
     assert.equal(args.vantagepoint.roster.length, 6);
     assert.equal(args.vantagepoint.requireAdministratorType, true);
@@ -54,7 +54,7 @@ describe("stack config to ConnectSite args", () => {
       c["vpconnect:site"].verification = "off";
       c["vpconnect:entra"].loginMode = "windows";
       delete c["vpconnect:entra"].loginApp;
-      c["vpconnect:entra"].mailboxApp.enabled = false;
+      c["vpconnect:entra"].mailboxApp = { enabled: false, secretRotatedOn: "2026-11-01" };
       c["vpconnect:vantagepoint"].version = "6.5";
     });
     assert.equal(args.backend.protocol, "Http");
