@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, () => Command> = {
       (require("./emulatorCheck") as typeof import("./emulatorCheck")).emulatorCheckOptions,
     ),
   doctor: () => (require("./doctor") as typeof import("./doctor")).doctorCommand,
+  ips: () => (require("./ips") as typeof import("./ips")).ipsCommand,
   emulator: () => ({
     summary: "start the Vantagepoint API emulator on 127.0.0.1 and print its URL and demo credentials",
     run: async (argv, io) => {
