@@ -23,8 +23,6 @@ export interface AppRegistrationArgs {
   readonly secretLifetimeDays?: number;
   /** Azure tags for the Key Vault secret. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Clock for the expiry check (tests only; default now). */
-  readonly now?: Date;
 }
 
 /** What sets one app registration apart from the other. */

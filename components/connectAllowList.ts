@@ -13,13 +13,18 @@ import {
 } from "../lib/allowListPlan";
 import type { AllowListInput, AllowListPlan, EnforceAt, ManagedRuleSet } from "../lib/allowListPlan";
 
+/** Where the allow list is enforced. */
+export const AllowListEnforcement = { Both: "both", Nsg: "nsg", Waf: "waf" } as const;
+/** "both" (default): the gateway subnet's NSG and the WAF policy; "nsg" or "waf": only one of them. */
+export type AllowListEnforcement = (typeof AllowListEnforcement)[keyof typeof AllowListEnforcement];
+
 export interface ConnectAllowListArgs {
   /** Connect's outbound addresses as Deltek publishes them (addresses or CIDR ranges). */
   readonly connectIps: pulumi.Input<string[]>;
   /** Further sources allowed to reach Vantagepoint (e.g. the office's public range). */
   readonly extraRanges?: pulumi.Input<string[]>;
   /** Where the allow list is enforced: the gateway subnet's NSG, the WAF policy, or both (default "both"). */
-  readonly enforceAt?: pulumi.Input<EnforceAt>;
+  readonly enforceAt?: pulumi.Input<AllowListEnforcement>;
   /** Admit private and reserved ranges (only when Connect reaches the site over a private path). */
   readonly allowPrivateRanges?: pulumi.Input<boolean>;
   /** Resource group for the NSG and WAF policy. */
@@ -34,6 +39,7 @@ export interface ConnectAllowListArgs {
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/** Who may reach the public endpoint: Connect's published addresses as an NSG and a WAF policy rule (P2). */
 export class ConnectAllowList extends pulumi.ComponentResource {
   /** The merged ranges actually enforced. */
   declare public readonly effectiveRanges: pulumi.Output<string[]>;

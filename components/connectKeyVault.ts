@@ -35,6 +35,7 @@ export interface ConnectKeyVaultArgs {
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/** The Key Vault for the TLS certificate and the Entra client secrets: an existing one, or a new one on Azure RBAC. */
 export class ConnectKeyVault extends pulumi.ComponentResource {
   /** The vault's Azure resource id. */
   declare public readonly vaultId: pulumi.Output<string>;

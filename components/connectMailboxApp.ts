@@ -8,13 +8,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { AppRegistrationArgs, checkAppRegistration, createAppRegistration } from "./appRegistration";
 import { GRAPH_APP_ID, mailboxPermissions } from "../lib/entra";
-import type { MailboxAccess, PermissionPlan } from "../lib/entra";
+import type { PermissionPlan } from "../lib/entra";
+
+/** The mailbox API Connect uses. */
+export const MailboxAccessKind = { Graph: "graph", Ews: "ews" } as const;
+/** "graph" (Microsoft Graph) or "ews" (Exchange Web Services, off in Exchange Online from 1 October 2026). */
+export type MailboxAccessKind = (typeof MailboxAccessKind)[keyof typeof MailboxAccessKind];
 
 export interface ConnectMailboxAppArgs extends AppRegistrationArgs {
   /** Display name in Entra (default "Vantagepoint Connect mailbox access"). */
   readonly displayName?: pulumi.Input<string>;
   /** "graph" (default) or "ews" (Exchange Online turns EWS off from 1 October 2026). */
-  readonly access?: MailboxAccess;
+  readonly access?: MailboxAccessKind;
   /** Grant admin consent for the delegated permissions (and application roles when asked for). */
   readonly adminConsent?: boolean;
   /** Tenant-wide Graph application permissions on every mailbox; only when true is passed explicitly. */
@@ -23,6 +28,7 @@ export interface ConnectMailboxAppArgs extends AppRegistrationArgs {
   readonly redirectUris?: pulumi.Input<string[]>;
 }
 
+/** The Entra app registration Connect uses to reach mailboxes, with its client secret in Key Vault (P8). */
 export class ConnectMailboxApp extends pulumi.ComponentResource {
   /** Application (client) id. */
   declare public readonly applicationId: pulumi.Output<string>;
@@ -33,7 +39,7 @@ export class ConnectMailboxApp extends pulumi.ComponentResource {
   /** RFC 3339 end date of the client secret. */
   declare public readonly secretExpiresOn: pulumi.Output<string>;
   /** "graph" or "ews". */
-  declare public readonly access: pulumi.Output<MailboxAccess>;
+  declare public readonly access: pulumi.Output<MailboxAccessKind>;
 
   constructor(name: string, args: ConnectMailboxAppArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before super(): bad input registers nothing.

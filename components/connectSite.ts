@@ -7,18 +7,17 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import { loginRedirectUri } from "../lib/entra";
-import type { EnforceAt } from "../lib/allowListPlan";
-import type { MailboxAccess } from "../lib/entra";
 import type { RosterEntry, VantagepointConnection } from "../lib/vantagepoint/types";
 import { ConnectAllowList } from "./connectAllowList";
+import type { AllowListEnforcement } from "./connectAllowList";
 import { ConnectKeyVault } from "./connectKeyVault";
 import { ConnectMailboxApp } from "./connectMailboxApp";
+import type { MailboxAccessKind } from "./connectMailboxApp";
 import { PublicEndpoint } from "./publicEndpoint";
 import type { PublicEndpointBackend, PublicEndpointDns } from "./publicEndpoint";
 import { SiteVerification } from "./siteVerification";
 import { VantagepointLoginApp } from "./vantagepointLoginApp";
 import { ConnectAdminRole, ConnectApiClient, ConnectRoster } from "./vantagepoint";
-import type { RosterOnDelete } from "./vantagepoint";
 
 /** The resource group everything is created in. */
 export interface ConnectSiteResourceGroupArgs {
@@ -28,15 +27,18 @@ export interface ConnectSiteResourceGroupArgs {
   readonly create?: boolean;
 }
 
+/** An existing virtual network to put the gateway subnet in. */
+export interface ConnectSiteExistingNetworkArgs {
+  /** The virtual network's name. */
+  readonly name: pulumi.Input<string>;
+  /** Its resource group. */
+  readonly resourceGroupName: pulumi.Input<string>;
+}
+
 /** The virtual network and the Application Gateway's dedicated subnet. */
 export interface ConnectSiteNetworkArgs {
   /** Use this existing virtual network instead of creating one. */
-  readonly existingVirtualNetwork?: {
-    /** The virtual network's name. */
-    readonly name: pulumi.Input<string>;
-    /** Its resource group. */
-    readonly resourceGroupName: pulumi.Input<string>;
-  };
+  readonly existingVirtualNetwork?: ConnectSiteExistingNetworkArgs;
   /** Address space of the virtual network created here (default "10.60.0.0/16"). */
   readonly addressSpace?: pulumi.Input<string>;
   /** The gateway subnet's range: a /26 or larger with nothing else in it (default "10.60.1.0/24"). */
@@ -72,7 +74,7 @@ export interface ConnectSiteAllowListArgs {
   /** Further sources allowed to reach Vantagepoint (e.g. the office's public range). */
   readonly extraRanges?: pulumi.Input<string[]>;
   /** Where the allow list is enforced: "both" (default), "nsg" or "waf". */
-  readonly enforceAt?: pulumi.Input<EnforceAt>;
+  readonly enforceAt?: pulumi.Input<AllowListEnforcement>;
   /** Admit private and reserved ranges (only when Connect reaches the site over a private path). */
   readonly allowPrivateRanges?: pulumi.Input<boolean>;
 }
@@ -92,7 +94,7 @@ export interface ConnectSiteMailboxAppArgs {
   /** Display name in Entra (default "Vantagepoint Connect mailbox access"). */
   readonly displayName?: pulumi.Input<string>;
   /** "graph" (default) or "ews" (Exchange Online turns EWS off from 1 October 2026). */
-  readonly access?: MailboxAccess;
+  readonly access?: MailboxAccessKind;
   /** Grant tenant-wide admin consent for the delegated permissions (default false). */
   readonly grantAdminConsent?: boolean;
   /** Tenant-wide Graph application permissions on every mailbox (default false). */
@@ -115,6 +117,11 @@ export interface ConnectSiteApiClientArgs {
   readonly protect?: boolean;
 }
 
+/** What `pulumi destroy` does to the people on the roster. */
+export const RosterOnDeleteMode = { Detach: "detach", DeactivateUsers: "deactivateUsers" } as const;
+/** "detach" (writes nothing) or "deactivateUsers" (deactivates their users; employees are never touched). */
+export type RosterOnDeleteMode = (typeof RosterOnDeleteMode)[keyof typeof RosterOnDeleteMode];
+
 /** The Vantagepoint side: the roster, the configurer's role and the Connect API client. */
 export interface ConnectSiteVantagepointArgs {
   /** How to reach Vantagepoint's REST API; it is made a Pulumi secret. */
@@ -122,7 +129,7 @@ export interface ConnectSiteVantagepointArgs {
   /** The people who use Connect, the configurer (`configurer: true`) among them. */
   readonly roster: RosterEntry[];
   /** What `pulumi destroy` does to people: "detach" (default, writes nothing) or "deactivateUsers". */
-  readonly rosterOnDelete?: pulumi.Input<RosterOnDelete>;
+  readonly rosterOnDelete?: pulumi.Input<RosterOnDeleteMode>;
   /** The security role of whoever configures Connect (default "ADMIN"). */
   readonly adminRole?: pulumi.Input<string>;
   /** Require role type Administrator (Vantagepoint 7.0 and later; default true). */
@@ -131,10 +138,15 @@ export interface ConnectSiteVantagepointArgs {
   readonly connectApiClient?: ConnectSiteApiClientArgs;
 }
 
+/** What a failed deploy-time check does. */
+export const VerificationMode = { Enforce: "enforce", Report: "report", Off: "off" } as const;
+/** "enforce" (a failed check fails `pulumi up`), "report" (report only) or "off" (no check). */
+export type VerificationMode = (typeof VerificationMode)[keyof typeof VerificationMode];
+
 /** The deploy-time check that Connect can reach the site. */
 export interface ConnectSiteVerificationArgs {
   /** "enforce" (default: a failed check fails `pulumi up`), "report" (report only) or "off". */
-  readonly mode?: "enforce" | "report" | "off";
+  readonly mode?: VerificationMode;
   /** The Vantagepoint API root the check posts `{apiUrl}/token` to (default the connection's url). */
   readonly apiUrl?: pulumi.Input<string>;
   /** The login redirect URL to check (default <publicUrl>/app). */
@@ -172,8 +184,8 @@ export interface ConnectSiteArgs {
   readonly loginApp?: ConnectSiteLoginAppArgs;
   /** The Connect mailbox app (P8); leave out for none. */
   readonly mailboxApp?: ConnectSiteMailboxAppArgs;
-  /** The Vantagepoint side: roster, admin role, Connect API client (P3 to P6). */
-  readonly vantagepoint: ConnectSiteVantagepointArgs;
+  /** The Vantagepoint side: roster, admin role, Connect API client (P3 to P6); leave out to manage it elsewhere. */
+  readonly vantagepoint?: ConnectSiteVantagepointArgs;
   /** The deploy-time verification (default on, enforcing). */
   readonly verification?: ConnectSiteVerificationArgs;
 }
@@ -185,6 +197,7 @@ export const DEFAULT_NETWORK = {
   gatewaySubnetName: "snet-appgw-connect",
 } as const;
 
+/** Everything one Vantagepoint site needs for Vantagepoint Connect: public HTTPS endpoint, allow list, Key Vault, Entra apps, roster, admin role and Connect API client. */
 export class ConnectSite extends pulumi.ComponentResource {
   /** https://host/path: the URL to give Connect (P1). */
   declare public readonly publicUrl: pulumi.Output<string>;
@@ -198,8 +211,8 @@ export class ConnectSite extends pulumi.ComponentResource {
   declare public readonly mailboxAppClientId: pulumi.Output<string | undefined>;
   /** The Key Vault holding the certificate and the app secrets. */
   declare public readonly keyVaultUri: pulumi.Output<string>;
-  /** Client ID of the Connect API Authorization Vantagepoint generated (P6). */
-  declare public readonly connectClientId: pulumi.Output<string>;
+  /** Client ID of the Connect API Authorization Vantagepoint generated (P6), when the Vantagepoint side is managed here. */
+  declare public readonly connectClientId: pulumi.Output<string | undefined>;
   /** Its secret, when supplied in config (a Pulumi secret). */
   declare public readonly connectClientSecret: pulumi.Output<string | undefined>;
   /** People seeded for Connect: configurer plus users (P4, P5). */
@@ -208,6 +221,7 @@ export class ConnectSite extends pulumi.ComponentResource {
   declare public readonly verificationReport: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ConnectSiteArgs, opts?: pulumi.ComponentResourceOptions) {
+    checkSiteArgs(name, args); // before super(): bad input registers nothing
     super("vantagepoint-connect:index:ConnectSite", name, {}, opts);
     const tags = { ...args.tags, "managed-by": "vantagepoint-connect" };
     const resourceGroupName = resourceGroup(name, args, tags, this);
@@ -284,7 +298,7 @@ export class ConnectSite extends pulumi.ComponentResource {
         )
       : undefined;
 
-    const vantagepoint = vantagepointSide(name, args.vantagepoint, this);
+    const vantagepoint = args.vantagepoint ? vantagepointSide(name, args.vantagepoint, this) : undefined;
 
     const verification = siteVerification(name, args, endpoint, vault.vaultUri, this);
 
@@ -298,9 +312,11 @@ export class ConnectSite extends pulumi.ComponentResource {
       ? mailbox.applicationId.apply((id): string | undefined => id)
       : pulumi.output(undefined);
     this.keyVaultUri = vault.vaultUri;
-    this.connectClientId = vantagepoint.apiClient.clientId;
-    this.connectClientSecret = vantagepoint.apiClient.clientSecret;
-    this.connectUsers = pulumi.output(args.vantagepoint.roster.length);
+    this.connectClientId = vantagepoint
+      ? vantagepoint.apiClient.clientId.apply((id): string | undefined => id)
+      : pulumi.output(undefined);
+    this.connectClientSecret = vantagepoint ? vantagepoint.apiClient.clientSecret : pulumi.output(undefined);
+    this.connectUsers = pulumi.output(args.vantagepoint?.roster.length ?? 0);
     this.verificationReport = verification
       ? verification.report.apply((r): string | undefined => r)
       : pulumi.output(undefined);
@@ -316,6 +332,16 @@ export class ConnectSite extends pulumi.ComponentResource {
       connectUsers: this.connectUsers,
       verificationReport: this.verificationReport,
     });
+  }
+}
+
+/** Checks what the parts cannot check on their own; throws naming the arg. */
+export function checkSiteArgs(name: string, args: ConnectSiteArgs): void {
+  const v = args.verification ?? {};
+  if (v.mode !== "off" && v.apiUrl === undefined && args.vantagepoint === undefined) {
+    throw new Error(
+      `ConnectSite ${name}: verification.apiUrl is required when vantagepoint is left out; give the Vantagepoint API root (https://<host>/vantagepoint/api) or set verification.mode to "off"`,
+    );
   }
 }
 
@@ -415,7 +441,8 @@ function siteVerification(
   const v = args.verification ?? {};
   if (v.mode === "off") return undefined;
   // The API root is not a secret even though the connection it comes from is.
-  const apiUrl = v.apiUrl ?? pulumi.unsecret(pulumi.output(args.vantagepoint.connection).apply((c) => c.url));
+  const connection = args.vantagepoint?.connection;
+  const apiUrl = v.apiUrl ?? pulumi.unsecret(pulumi.output(connection!).apply((c) => c.url));
   return new SiteVerification(
     `${name}-verification`,
     {

@@ -29,13 +29,18 @@ import {
   RULE_PRIORITIES,
 } from "../lib/publicEndpoint";
 
+/** How the gateway talks to the Vantagepoint web server. */
+export const BackendProtocol = { Https: "Https", Http: "Http" } as const;
+/** "Https" (default) or "Http". */
+export type BackendProtocol = (typeof BackendProtocol)[keyof typeof BackendProtocol];
+
 export interface PublicEndpointBackend {
   /** Private IP address or FQDN of the Vantagepoint web server (reached over VPN/ExpressRoute or in Azure). */
   address: pulumi.Input<string>;
   /** Backend port (default 443). */
   port?: number;
   /** Backend protocol (default "Https"). */
-  protocol?: "Https" | "Http";
+  protocol?: BackendProtocol;
   /** Host header and SNI sent to the backend (default the public host name, so Vantagepoint builds the right links). */
   hostName?: pulumi.Input<string>;
   /** Seconds the gateway waits for a response (default 120). */
@@ -51,6 +56,14 @@ export interface PublicEndpointDns {
   recordName: pulumi.Input<string>;
   /** TTL in seconds (default 300). */
   ttl?: number;
+}
+
+/** How many gateway instances Azure may run. */
+export interface PublicEndpointAutoscale {
+  /** Fewest instances (default 0). */
+  minCapacity?: number;
+  /** Most instances, at least 2 (default 2). */
+  maxCapacity?: number;
 }
 
 export interface PublicEndpointArgs {
@@ -77,13 +90,14 @@ export interface PublicEndpointArgs {
   /** Predefined TLS policy (default AppGwSslPolicy20220101S). */
   readonly sslPolicyName?: string;
   /** Autoscale bounds (default 0 to 2 instances). */
-  readonly autoscale?: { minCapacity?: number; maxCapacity?: number };
+  readonly autoscale?: PublicEndpointAutoscale;
   /** Optional A record for the public host name in an existing Azure DNS zone. */
   readonly dns?: PublicEndpointDns;
   /** Azure tags. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/** The public HTTPS address Connect reaches Vantagepoint at: an Application Gateway (WAF_v2) with a static public IP (P1). */
 export class PublicEndpoint extends pulumi.ComponentResource {
   /** https://<host><path>, the address to give Connect. */
   declare public readonly publicUrl: pulumi.Output<string>;
@@ -200,7 +214,7 @@ interface CheckedSettings {
   path: string;
   sslPolicyName: string;
   port: number;
-  protocol: "Https" | "Http";
+  protocol: BackendProtocol;
   requestTimeout: number;
   minCapacity: number;
   maxCapacity: number;

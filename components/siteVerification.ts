@@ -79,6 +79,7 @@ export function verifyScriptPath(): string {
   return found;
 }
 
+/** Checks at deploy time, from the deploying machine, that Connect can reach the site (URL, certificate, API, login). */
 export class SiteVerification extends pulumi.ComponentResource {
   /** The script's report: one `ok`/`FAIL` line per check with the likely fix, then a summary line. */
   declare public readonly report: pulumi.Output<string>;

@@ -23,6 +23,7 @@ export interface VantagepointLoginAppArgs extends AppRegistrationArgs {
   readonly tenantId?: pulumi.Input<string>;
 }
 
+/** The Entra app registration for Entra ID login to Vantagepoint, with its client secret in Key Vault (P7). */
 export class VantagepointLoginApp extends pulumi.ComponentResource {
   /** Application (client) id: Vantagepoint's "Server Client ID". */
   declare public readonly applicationId: pulumi.Output<string>;

@@ -44,8 +44,8 @@ describe("stack config to ConnectSite args", () => {
     assert.equal(args.mailboxApp, undefined, "the mailbox app is off by default");
     assert.equal(args.verification?.mode, "report");
     assert.equal(args.verification?.loginUrl, "https://vantagepoint.example.com/vantagepoint/app");
-    assert.equal(args.vantagepoint.roster.length, 6);
-    assert.equal(args.vantagepoint.requireAdministratorType, true);
+    assert.equal(args.vantagepoint!.roster.length, 6);
+    assert.equal(args.vantagepoint!.requireAdministratorType, true);
   });
 
   it("turns http backends, Windows login, a disabled mailbox app and verification off into their args", () => {
@@ -61,11 +61,11 @@ describe("stack config to ConnectSite args", () => {
     assert.equal(args.loginApp, undefined, "Windows login: no Entra login app");
     assert.equal(args.mailboxApp, undefined, "mailbox app disabled");
     assert.equal(args.verification?.mode, "off");
-    assert.equal(args.vantagepoint.requireAdministratorType, false, "before 7.0");
+    assert.equal(args.vantagepoint!.requireAdministratorType, false, "before 7.0");
   });
 
   it("hands the connection over as a Pulumi secret", async () => {
-    const { connection } = argsFor().vantagepoint;
+    const { connection } = argsFor().vantagepoint!;
     assert.ok(pulumi.Output.isInstance(connection));
     assert.equal(await isSecretOutput(connection as pulumi.Output<unknown>), true);
     const value = await valueOf(connection as pulumi.Output<VantagepointConnection>);

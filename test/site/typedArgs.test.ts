@@ -115,7 +115,7 @@ describe("ConnectSite with typed args (a program of one's own)", () => {
       ["Vantagepoint Connect", true, true],
     );
     await build({
-      vantagepoint: { ...minimal.vantagepoint, connectApiClient: { protect: false } },
+      vantagepoint: { ...minimal.vantagepoint!, connectApiClient: { protect: false } },
     });
     const unprotected = harness
       .ofType(DYNAMIC)
@@ -155,5 +155,25 @@ describe("ConnectSite with typed args (a program of one's own)", () => {
       if (!JSON.stringify(r.inputs).includes("sentinel-own")) continue;
       assert.ok(r.secretPaths.length > 0, `${r.type} ${r.name} holds the password outside a secret`);
     }
+  });
+
+  it("leaves the Vantagepoint side out when it is managed elsewhere (no dynamic resource)", async () => {
+    const site = await build({
+      vantagepoint: undefined,
+      verification: { apiUrl: "https://vp.contoso.example/vantagepoint/api" },
+    });
+    assert.deepEqual(harness.ofType(DYNAMIC), []);
+    assert.equal(await valueOf(site.connectClientId), undefined);
+    assert.equal(await valueOf(site.connectUsers), 0);
+    assert.equal(harness.ofType("vantagepoint-connect:index:SiteVerification").length, 1);
+  });
+
+  it("refuses a site without the Vantagepoint side whose verification has no API root, registering nothing", async () => {
+    assert.throws(
+      () => new ConnectSite("site", { ...minimal, vantagepoint: undefined }),
+      /verification\.apiUrl is required when vantagepoint is left out/,
+    );
+    await harness.settle();
+    assert.deepEqual(harness.resources, []);
   });
 });
