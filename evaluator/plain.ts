@@ -124,3 +124,83 @@ function splitDotted(dotted: string): string[] {
   for (const m of dotted.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) parts.push(m[1] ?? m[2]!);
   return parts;
 }
+
+/**
+ * Serialized properties (wire form) as the engine hands them to an analyzer
+ * (sdk/go/common/resource/plugin/analyzer_plugin.go, MarshalProperties with KeepUnknowns, KeepSecrets,
+ * SkipInternalKeys): unknowns kept as the unknown sentinel, secrets kept as secret wrappers, resource
+ * references downgraded to their id (custom) or URN (component), output values to their value (unknown when
+ * not known, a secret wrapper when secret), and top-level keys starting with `__` dropped (nested ones kept).
+ */
+export function wireToEngine(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k.startsWith("__") || v === undefined) continue;
+    out[k] = engineValue(v);
+  }
+  return out;
+}
+
+function engineValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(engineValue);
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  switch (obj[SIG.key]) {
+    case SIG.secret:
+      return { [SIG.key]: SIG.secret, value: engineValue(obj.value) };
+    case SIG.resource: {
+      const id = obj.id;
+      if (id !== undefined && id !== null && id !== "") return engineValue(id);
+      return obj.urn;
+    }
+    case SIG.output: {
+      const inner = obj.known === false || !("value" in obj) ? UNKNOWN : engineValue(obj.value);
+      return obj.secret === true ? { [SIG.key]: SIG.secret, value: inner } : inner;
+    }
+    default:
+      break;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = engineValue(v);
+  return out;
+}
+
+/**
+ * Engine-shaped properties as @pulumi/policy's analyzer hands them to a policy (server.js deserializeProperties
+ * with proxySecrets false): secrets unwrapped to their values, unknowns left as the unknown sentinel (the
+ * policy's unknownCheckingProxy turns a read of one into "can't run policy during preview").
+ */
+export function engineToPolicy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(engineToPolicy);
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  if (isSecretWrapper(obj)) return engineToPolicy(obj.value);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = engineToPolicy(v);
+  return out;
+}
+
+/** Wraps the values at dotted `paths` (`a.b[2].c`, top-level when a plain key) of a copy of `value` as secrets. */
+export function wrapSecretPaths(
+  value: Record<string, unknown>,
+  paths: readonly string[],
+): Record<string, unknown> {
+  if (paths.length === 0) return value;
+  const copy = structuredClone(value);
+  for (const dotted of paths) {
+    const parts = splitDotted(dotted);
+    if (parts.length === 0) continue;
+    let node: unknown = copy;
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (node === null || typeof node !== "object") break;
+      node = (node as Record<string, unknown>)[parts[i]!];
+    }
+    const last = parts[parts.length - 1]!;
+    if (node !== null && typeof node === "object" && last in (node as object)) {
+      const current = (node as Record<string, unknown>)[last];
+      if (!isSecretWrapper(current))
+        (node as Record<string, unknown>)[last] = { [SIG.key]: SIG.secret, value: current };
+    }
+  }
+  return copy;
+}

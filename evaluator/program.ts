@@ -22,7 +22,16 @@ import {
   type RegisterResourceOutputsRequest,
   type RegisterResourceRequest,
 } from "./mockRuntime";
-import { maskPaths, scrubSecrets, toPlain, wireToPlain } from "./plain";
+import {
+  maskPaths,
+  scrubSecrets,
+  SIG,
+  toPlain,
+  UNKNOWN,
+  wireToEngine,
+  wireToPlain,
+  wrapSecretPaths,
+} from "./plain";
 
 export { engineUrn };
 
@@ -237,6 +246,12 @@ export interface RunProgramResult {
 export interface PlainView {
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
+  /**
+   * The same properties as the engine sends them to an analyzer (plugin.MarshalProperties with KeepUnknowns,
+   * KeepSecrets, SkipInternalKeys): unknowns and secret wrappers kept, top-level `__` keys dropped. Analyze
+   * gets `inputs`, AnalyzeStack `outputs`.
+   */
+  engine?: { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
 }
 
 /** Folders of the project that are infrastructure of the checker, not of the program (kept in require.cache). */
@@ -288,7 +303,7 @@ function acquire(): Promise<() => void> {
 
 async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgramResult> {
   const resources: CapturedResource[] = [];
-  const plain = new Map<CapturedResource, PlainView>();
+  const plain = new Map<CapturedResource, Required<PlainView>>();
   const invokes: RunProgramResult["invokes"] = [];
   const secrets = new Set<string>((options.knownSecrets ?? []).filter((s) => s.length > 0));
   const errors: unknown[] = [];
@@ -309,7 +324,11 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
       seq++;
       let outputs: Record<string, unknown>;
       const secretOutputs: string[] = [];
-      if (args.type === DYNAMIC_TYPE && options.dynamicExecutor) {
+      if (options.preview) {
+        // A first preview: nothing exists yet, so ids and every output the provider computes stay unknown
+        // (the engine previews a create as its inputs), and dynamic resources have no preview at all.
+        outputs = { ...inputs };
+      } else if (args.type === DYNAMIC_TYPE && options.dynamicExecutor) {
         const { __provider: _serialized, ...rest } = inputs;
         // A failed create fails the run (as it fails `pulumi up`), but the program must still finish: a
         // rejected mock leaves the resource's outputs unresolved and the run would wait for them forever.
@@ -330,7 +349,7 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
         outputs = { ...inputs, ...(computed?.outputs ?? {}) };
         secretOutputs.push(...(computed?.secret ?? []));
       }
-      const id = args.custom ? mockId(args.type, args.name, inputs) : undefined;
+      const id = args.custom && !options.preview ? mockId(args.type, args.name, inputs) : undefined;
       if (id !== undefined) outputs.id = id;
       if (record) {
         for (const p of secretOutputs) collectAt(outputs, p, secrets);
@@ -371,7 +390,12 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
         secretPaths,
       };
       resources.push(record);
-      plain.set(record, { inputs, outputs: { ...inputs } });
+      const engineInputs = wireToEngine(raw);
+      plain.set(record, {
+        inputs,
+        outputs: { ...inputs },
+        engine: { inputs: engineInputs, outputs: { ...engineInputs } },
+      });
       // MockMonitor.registerResource calls mocks.newResource synchronously first: hand it this record.
       current = record;
       return super.registerResource(req, callback);
@@ -386,7 +410,9 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
         findSecretPaths(raw, "", outputSecrets);
         const outputs = wireToPlain(raw) as Record<string, unknown>;
         for (const p of outputSecrets) collectAt(outputs, p, secrets);
-        plain.get(record)!.outputs = { ...plain.get(record)!.outputs, ...outputs };
+        const view = plain.get(record)!;
+        view.outputs = { ...view.outputs, ...outputs };
+        view.engine.outputs = { ...view.engine.outputs, ...wireToEngine(raw) };
         record.additionalSecretOutputs.push(
           ...outputSecrets.filter((p) => !record.additionalSecretOutputs.includes(p)),
         );
@@ -405,6 +431,7 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
   process.on("unhandledRejection", onRejection);
   let outputs: Record<string, unknown> = {};
   let stackOutputsPlain: Record<string, unknown> = {};
+  let stackOutputsEngine: Record<string, unknown> = {};
   let restoreMonitor: (() => void) | undefined;
   try {
     restoreMonitor = installMonitor(
@@ -427,12 +454,11 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
       errors.push(error);
     }
     if (errors.length === 0)
-      ({ masked: outputs, plain: stackOutputsPlain } = await resolveOutputs(
-        exported,
-        secrets,
-        errors,
-        failure,
-      ));
+      ({
+        masked: outputs,
+        plain: stackOutputsPlain,
+        engine: stackOutputsEngine,
+      } = await resolveOutputs(exported, secrets, errors, failure));
     await settle(resources, invokes, errors);
   } finally {
     process.removeListener("unhandledRejection", onRejection);
@@ -450,7 +476,11 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
     });
     for (const r of resources) if (r.parent === "") r.parent = stackUrn;
     resources.unshift(root);
-    plain.set(root, { inputs: {}, outputs: stackOutputsPlain });
+    plain.set(root, {
+      inputs: {},
+      outputs: stackOutputsPlain,
+      engine: { inputs: {}, outputs: stackOutputsEngine },
+    });
   }
 
   const secretList = [...secrets];
@@ -461,6 +491,16 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
     if (r.type === ROOT_STACK_TYPE) {
       r.outputs = scrubSecrets(outputs, secretList);
       continue;
+    }
+    if (r.custom && !options.preview) {
+      // After an update the engine holds the provider's outputs, secret where the inputs or the resource's
+      // options say so.
+      view.engine.outputs = wrapSecretPaths(wireToEngine(view.outputs), [
+        ...r.secretPaths,
+        ...r.additionalSecretOutputs,
+      ]);
+    } else if (r.custom) {
+      view.engine.outputs = wrapSecretPaths(view.engine.outputs, r.additionalSecretOutputs);
     }
     r.inputs = scrubSecrets(maskPaths(view.inputs, r.secretPaths), secretList);
     r.outputs = scrubSecrets(
@@ -498,18 +538,26 @@ async function resolveOutputs(
   secrets: Set<string>,
   errors: unknown[],
   failure: Promise<void>,
-): Promise<{ masked: Record<string, unknown>; plain: Record<string, unknown> }> {
+): Promise<{
+  masked: Record<string, unknown>;
+  plain: Record<string, unknown>;
+  engine: Record<string, unknown>;
+}> {
   const out: Record<string, unknown> = {};
   const plainOut: Record<string, unknown> = {};
-  if (exported === null || typeof exported !== "object") return { masked: out, plain: plainOut };
+  const engineOut: Record<string, unknown> = {};
+  const result = { masked: out, plain: plainOut, engine: engineOut };
+  if (exported === null || typeof exported !== "object") return result;
   for (const [key, value] of Object.entries(exported as Record<string, unknown>)) {
     if (key === "__esModule" || typeof value === "function") continue;
     try {
       const output = pulumi.output(value);
       const resolved = await Promise.race([Promise.all([valueOf(output), pulumi.isSecret(output)]), failure]);
-      if (resolved === undefined) return { masked: out, plain: plainOut };
+      if (resolved === undefined) return result;
       const [plain, secret] = resolved;
       plainOut[key] = toPlain(plain);
+      const known = plain === undefined ? UNKNOWN : toPlain(plain);
+      engineOut[key] = secret ? { [SIG.key]: SIG.secret, value: known } : known;
       if (secret) {
         collectAll(plain, secrets);
         out[key] = SECRET_MARKER;
@@ -520,7 +568,7 @@ async function resolveOutputs(
       errors.push(error);
     }
   }
-  return { masked: out, plain: plainOut };
+  return result;
 }
 
 function valueOf<T>(output: pulumi.Output<T>): Promise<T | undefined> {

@@ -1,6 +1,6 @@
 // Policies on the allow list in front of the gateway: the NSG on the gateway subnet and the WAF custom rule.
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { Cidr, CidrSet, overlaps, parseCidr } from "./lib/cidr";
+import { Cidr, CidrSet, overlaps, parseCidr } from "../lib/cidr";
 import {
   configOf,
   arr,

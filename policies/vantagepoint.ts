@@ -4,7 +4,7 @@
 // against the emulator). When they are missing or unknown the policy says so through notApplicable
 // instead of passing silently, and when the resource itself is missing it is a violation.
 import { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { isValidEmail, userIdProblem } from "./lib/identity";
+import { emailProblem, userIdProblem } from "../lib/people";
 import { arr, has, listSome, read, ResourceLike, str, vpconnectKind, Props } from "./lib/props";
 
 /** Resources of one Vantagepoint kind. */
@@ -63,7 +63,7 @@ function personProblems(p: Person): string[] {
   if (p.employeeStatus !== "A")
     out.push(`employee status ${p.employeeStatus || "(none)"}, must be A (Active)`);
   if (p.userStatus !== "A") out.push(`user status ${p.userStatus || "(none)"}, must be A (Active)`);
-  if (!isValidEmail(p.email)) out.push("employee email missing or invalid");
+  if (emailProblem(p.email) !== undefined) out.push("employee email missing or invalid");
   return out;
 }
 
@@ -164,8 +164,8 @@ export const connectAdminLinked: StackValidationPolicy = {
       configurers += mine.length;
       for (const e of mine) {
         const idProblem = userIdProblem(e.userId);
-        if (idProblem) reportViolation(`Configurer user ID '${e.userId}' ${idProblem}.`, roster.urn);
-        if (!isValidEmail(e.email))
+        if (idProblem) reportViolation(`Configurer user ID ${idProblem}.`, roster.urn);
+        if (emailProblem(e.email) !== undefined)
           reportViolation(
             `Configurer '${e.userId}' must have a valid email (found '${e.email}').`,
             roster.urn,
@@ -239,8 +239,8 @@ export const connectUsersLinked: StackValidationPolicy = {
       const seenEmails = new Map<string, number>();
       for (const e of entries) {
         const problem = userIdProblem(e.userId);
-        if (problem) badIds.push(`'${e.userId}' ${problem}`);
-        if (!isValidEmail(e.email)) badEmails.push(`${e.userId} ('${e.email}')`);
+        if (problem) badIds.push(problem);
+        if (emailProblem(e.email) !== undefined) badEmails.push(`${e.userId} ('${e.email}')`);
         seenIds.set(e.userId.toLowerCase(), (seenIds.get(e.userId.toLowerCase()) ?? 0) + 1);
         seenEmails.set(e.email.toLowerCase(), (seenEmails.get(e.email.toLowerCase()) ?? 0) + 1);
       }

@@ -9,7 +9,7 @@ import {
   parseCidr,
   subtractInterval,
   wholeFamily,
-} from "./cidr";
+} from "../../lib/cidr";
 import { arr, str, Props } from "./props";
 
 /** One NSG rule, normalized. */

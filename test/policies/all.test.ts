@@ -95,8 +95,17 @@ describe("policies/all.ts", () => {
     }
   });
 
-  it("constructs the PolicyPack only in index.ts, and imports nothing from outside the pack", () => {
-    for (const file of tsFiles(POLICIES_DIR)) {
+  it("constructs the PolicyPack only in index.ts, and reaches outside the pack only for lib/'s pure modules", () => {
+    // The pack's build compiles what it imports from lib/ into the pack (policies/bin/lib), so a standalone
+    // install needs exactly the pack's own dependencies: every npm import, the pack's and its lib modules', must
+    // be one of them (test/policies/packaging.test.ts installs and runs the built pack on its own).
+    const LIB_DIR = path.resolve(POLICIES_DIR, "..", "lib");
+    const pkg = JSON.parse(fs.readFileSync(path.join(POLICIES_DIR, "package.json"), "utf8"));
+    const declared = Object.keys(pkg.dependencies);
+    const seen = new Set<string>();
+    const visit = (file: string, from: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
       const text = fs.readFileSync(file, "utf8");
       const rel = path.relative(POLICIES_DIR, file);
       if (rel !== "index.ts")
@@ -106,17 +115,26 @@ describe("policies/all.ts", () => {
         if (spec.startsWith(".")) {
           const target = path.resolve(path.dirname(file), spec);
           assert.ok(
-            target.startsWith(POLICIES_DIR + path.sep),
-            `${rel} imports ${spec} from outside policies/`,
+            target.startsWith(POLICIES_DIR + path.sep) || target.startsWith(LIB_DIR + path.sep),
+            `${rel} imports ${spec} (via ${from}): a pack module may import the pack's own modules and lib/'s pure modules only`,
           );
-        } else {
+          visit(`${target}.ts`, rel);
+        } else if (!spec.startsWith("node:")) {
+          const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
           assert.ok(
-            /^(node:|@pulumi\/(policy|pulumi)(\/|$))/.test(spec),
-            `${rel} imports ${spec}; a pack may use only Node's built-ins (node:...), @pulumi/policy and @pulumi/pulumi`,
+            declared.includes(name),
+            `${rel} imports ${spec} (via ${from}); declare ${name} in policies/package.json dependencies`,
           );
+          if (file.startsWith(LIB_DIR + path.sep))
+            assert.doesNotMatch(spec, /^@pulumi\//, `${rel}: lib/ modules must stay free of Pulumi`);
         }
       }
-    }
+    };
+    for (const file of tsFiles(POLICIES_DIR)) visit(file, "the pack");
+    assert.ok(
+      [...seen].some((f) => f.startsWith(LIB_DIR + path.sep)),
+      "the pack uses lib/'s CIDR and email modules (no copies of its own)",
+    );
     assert.match(fs.readFileSync(path.join(POLICIES_DIR, "index.ts"), "utf8"), /new PolicyPack\(packName,/);
   });
 
@@ -145,10 +163,23 @@ describe("policies/all.ts", () => {
     );
   });
 
-  it("has PulumiPolicy.yaml (nodejs) and a package.json that declares only the SDKs", () => {
+  it("has PulumiPolicy.yaml (nodejs) and a package.json that declares the SDKs and the CIDR library lib/ uses", () => {
     assert.match(fs.readFileSync(path.join(POLICIES_DIR, "PulumiPolicy.yaml"), "utf8"), /^runtime: nodejs$/m);
     const pkg = JSON.parse(fs.readFileSync(path.join(POLICIES_DIR, "package.json"), "utf8"));
-    assert.deepEqual(Object.keys(pkg.dependencies).sort(), ["@pulumi/policy", "@pulumi/pulumi"]);
+    assert.deepEqual(Object.keys(pkg.dependencies).sort(), [
+      "@pulumi/policy",
+      "@pulumi/pulumi",
+      "cidr-tools",
+    ]);
+    const root = JSON.parse(fs.readFileSync(path.join(POLICIES_DIR, "..", "package.json"), "utf8"));
+    for (const dep of Object.keys(pkg.dependencies))
+      assert.equal(
+        pkg.dependencies[dep],
+        root.dependencies[dep],
+        `${dep}: the pack pins what the project pins`,
+      );
+    // The analyzer runs `main`: the compiled build (the pack starts without type-checking TypeScript).
+    assert.equal(pkg.main, "bin/policies/index.js");
     assert.ok(pkg.version, "PolicyPack reads the version from package.json");
   });
 });

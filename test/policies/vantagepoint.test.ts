@@ -208,7 +208,7 @@ describe("connect-users-linked (P5)", () => {
     await assertHasViolation(
       connectUsersLinked,
       stackWith("ConnectRoster", r),
-      "must not have '.' right before '@'",
+      'a "." may not stand right before "@"',
     );
   });
 

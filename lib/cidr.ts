@@ -1,5 +1,11 @@
-// IPv4/IPv6 CIDR parsing and interval arithmetic on BigInt. Self-contained on purpose: a policy pack ships
-// standalone, with @pulumi/policy and @pulumi/pulumi as its only dependencies.
+/**
+ * CIDR blocks as BigInt intervals, and interval arithmetic (merge, subtract, cover, overlap) for addresses and
+ * ports. Pure, no Pulumi import: the policy pack's allow-list and NSG policies use it (the pack's build copies
+ * the compiled module into the pack, so the pack still installs standalone). Addresses are validated with
+ * node:net and converted with cidr-tools, as lib/allowList.ts does.
+ */
+import { parseCidr as toBigIntRange } from "cidr-tools";
+import { isIP } from "node:net";
 
 /** An IP family. */
 export type Family = 4 | 6;
@@ -19,54 +25,18 @@ export interface Cidr extends Interval {
 
 const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
-function parseIPv4(text: string): bigint | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
-  }
-  return value;
-}
-
-function parseIPv6(text: string): bigint | undefined {
-  let head = text;
-  let tailV4: bigint | undefined;
-  const lastColon = text.lastIndexOf(":");
-  if (text.includes(".")) {
-    tailV4 = parseIPv4(text.slice(lastColon + 1));
-    if (tailV4 === undefined) return undefined;
-    head = text.slice(0, lastColon + 1) + "0:0";
-  }
-  const halves = head.split("::");
-  if (halves.length > 2) return undefined;
-  const toGroups = (s: string): string[] => (s === "" ? [] : s.split(":"));
-  const left = toGroups(halves[0]);
-  const right = halves.length === 2 ? toGroups(halves[1]) : [];
-  const missing = 8 - left.length - right.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const groups = [...left, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...right];
-  let value = 0n;
-  for (const g of groups) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-    value = (value << 16n) | BigInt(parseInt(g, 16));
-  }
-  if (tailV4 !== undefined) value = (value & ~0xffffffffn) | tailV4;
-  return value;
-}
-
-/** Parses "a.b.c.d", "a.b.c.d/n", an IPv6 address or IPv6 CIDR. Host bits are masked off. */
+/**
+ * Parses "a.b.c.d", "a.b.c.d/n", an IPv6 address or IPv6 CIDR (surrounding spaces ignored). Host bits are
+ * masked off (Azure resources may carry them). Anything else is undefined.
+ */
 export function parseCidr(text: string): Cidr | undefined {
   if (typeof text !== "string") return undefined;
   const trimmed = text.trim();
   const [addr, prefixText, extra] = trimmed.split("/");
   if (extra !== undefined || addr === undefined) return undefined;
-  const family: Family = addr.includes(":") ? 6 : 4;
-  const value = family === 4 ? parseIPv4(addr) : parseIPv6(addr);
-  if (value === undefined) return undefined;
+  const version = isIP(addr);
+  if (version === 0) return undefined;
+  const family = version as Family;
   const bits = BITS[family];
   let prefix = bits;
   if (prefixText !== undefined) {
@@ -74,9 +44,7 @@ export function parseCidr(text: string): Cidr | undefined {
     prefix = Number(prefixText);
     if (prefix > bits) return undefined;
   }
-  const hostBits = BigInt(bits - prefix);
-  const start = (value >> hostBits) << hostBits;
-  const end = start + (1n << hostBits) - 1n;
+  const { start, end } = toBigIntRange(`${addr}/${prefix}`);
   return { family, prefix, start, end, text: trimmed };
 }
 
