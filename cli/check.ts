@@ -27,6 +27,8 @@ export const CHECK_OPTIONS = {
   format: { type: "string", short: "f", multiple: true },
   out: { type: "string", short: "o" },
   program: { type: "string" },
+  preview: { type: "boolean" },
+  "in-process": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionsConfig;
 
@@ -44,6 +46,10 @@ the way \`pulumi preview --policy-pack\` does, and writes reports.
   -o, --out DIR                  where report files go (default: reports): <stack>.policy.json, <stack>.sarif,
                                  <stack>.junit.xml, <stack>.md, <stack>.html
       --program PATH             the Pulumi program's entry (default: the project's index.ts)
+      --preview                  evaluate as a first \`pulumi preview\` sees a new stack: ids and computed
+                                 outputs unknown, dynamic resources not run
+      --in-process               call the policies in this process instead of starting each pack with
+                                 Pulumi's analyzer (run-policy-pack); same results, proven by a parity test
   -h, --help                     this help
 
 Exit codes: 0 no mandatory violation; 1 mandatory violations or a policy error; 2 invalid config or usage.
@@ -59,6 +65,10 @@ export interface CheckFlags {
   out?: string;
   program?: string;
   help: boolean;
+  /** `--preview`: evaluate with a first preview's unknowns. */
+  preview: boolean;
+  /** `--in-process`: the in-process evaluator instead of Pulumi's analyzer. */
+  inProcess: boolean;
   /** Values of extra flags a wrapper added (see makeCheckCommand). */
   extra: Record<string, unknown>;
 }
@@ -103,6 +113,8 @@ export function parseCheckArgs(argv: string[], extraOptions: OptionsConfig = {})
     ...(values.out !== undefined ? { out: values.out as string } : {}),
     ...(values.program !== undefined ? { program: values.program as string } : {}),
     help: values.help === true,
+    preview: values.preview === true,
+    inProcess: values["in-process"] === true,
     extra: Object.fromEntries(Object.entries(values).filter(([k]) => !known.has(k))),
   };
 }
@@ -188,6 +200,8 @@ export function makeCheckCommand(custom: CheckCommandOptions = {}): Command {
         ...(flags.policyPacks !== undefined ? { policyPacks: flags.policyPacks } : {}),
         ...(flags.policyPackConfigs !== undefined ? { policyPackConfigs: flags.policyPackConfigs } : {}),
         ...(flags.program !== undefined ? { program: flags.program } : {}),
+        ...(flags.preview ? { preview: true } : {}),
+        ...(flags.inProcess ? { evaluator: "in-process" as const } : {}),
       };
       let dispose: (() => Promise<void> | void) | undefined;
       let report: CheckReport;

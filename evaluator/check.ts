@@ -15,9 +15,12 @@ import { parseStackFile } from "../lib/config/stackFile";
 import { repoBaseOf } from "../lib/reports/locate";
 import { exitCodeOf } from "../lib/reports/model";
 import type { CheckReport, ReportConfigIssue, ReportPack, RosterSummary } from "../lib/reports/model";
+import { AnalyzerError, PackAnalyzer } from "./analyzer";
+import { engineViews, evaluateWithAnalyzers, withEngineResources } from "./analyzerRun";
 import { evaluatePolicies } from "./evaluate";
 import type { EvaluatedPack } from "./evaluate";
 import { resolvePackConfig } from "./packConfig";
+import { ensurePackBuilt } from "./packBuild";
 import { loadPolicyPack, PackLoadError } from "./packs";
 import type { LoadedPack } from "./packs";
 import { scrubString } from "./plain";
@@ -50,6 +53,29 @@ export interface CheckOptions {
   invokes?: Record<string, InvokeHandler>;
   /** Packs already loaded (skips loading; used by the bench and tests to load once). */
   loadedPacks?: Array<{ pack: LoadedPack; configFile?: string; config?: unknown }>;
+  /**
+   * Who evaluates the policies: "analyzer" (default) starts every pack with Pulumi's run-policy-pack and drives
+   * it over gRPC as the engine does (evaluator/analyzer.ts); "in-process" calls the policy objects directly
+   * (evaluator/evaluate.ts), which test/evaluator/parity.test.ts proves gives the same violations.
+   */
+  evaluator?: EvaluationPath;
+  /** `--preview`: evaluate as a first `pulumi preview` sees the stack (ids and computed outputs unknown). */
+  preview?: boolean;
+  /** Receives how long each phase took (bench:check). */
+  onTimings?: (timings: CheckTimings) => void;
+}
+
+/** Which evaluation ran. */
+export type EvaluationPath = "analyzer" | "in-process";
+
+/** Milliseconds per phase of one check (the analyzer starts while the program runs). */
+export interface CheckTimings {
+  program: number;
+  /** From spawning the packs to their answered GetAnalyzerInfo (0 in-process). */
+  analyzerStart: number;
+  /** Waiting for the packs after the program finished (the part of the start the program did not hide). */
+  analyzerWait: number;
+  evaluation: number;
 }
 
 /** This project's pack (policies/): its config defaults come from the stack config. */
@@ -102,6 +128,10 @@ export function loadPacks(
   return dirs.map((dir, index) => {
     let pack: LoadedPack;
     try {
+      // A TypeScript pack shipped compiled (policies/): rebuild a stale build first, so the analyzer and the
+      // in-process loader both run the current sources.
+      const absDir = path.resolve(cwd, dir);
+      if (fs.existsSync(path.join(absDir, "package.json"))) ensurePackBuilt(absDir);
       pack = loadPolicyPack(dir, { cwd, projectDir });
     } catch (error) {
       if (error instanceof PackLoadError) throw new UsageError(error.message);
@@ -248,56 +278,141 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
   notes.push(...loadedConfig.warnings);
 
   const engine = toEngineConfig(raw, secretOverrides);
-  // The program re-reads its stack file (to refuse plaintext secrets the engine would hide): point it at this one.
-  const previousStackFile = process.env.VPCONNECT_STACK_FILE;
-  process.env.VPCONNECT_STACK_FILE = file;
-  let run: RunProgramResult;
+  const path_: EvaluationPath = options.evaluator ?? "analyzer";
+  const preview = options.preview ?? false;
+  const timings: CheckTimings = { program: 0, analyzerStart: 0, analyzerWait: 0, evaluation: 0 };
+  // The engine starts the packs before the program runs; so does this (they start while the program runs).
+  const starting =
+    path_ === "analyzer"
+      ? loaded.map(({ pack }) =>
+          PackAnalyzer.start(pack.absDir, {
+            project: project.name,
+            stack,
+            dryRun: preview,
+            config: engine.config,
+            secretKeys: engine.secretKeys,
+          }),
+        )
+      : [];
+  // A pack that fails to start must not leave the others running.
+  const settled = Promise.allSettled(starting);
+  const closeAll = async () => {
+    for (const r of await settled) if (r.status === "fulfilled") r.value.close();
+  };
   try {
-    run = await runProgram({
-      program,
-      projectDir: project.dir,
-      project: project.name,
-      stack,
-      config: engine.config,
-      secretKeys: engine.secretKeys,
-      knownSecrets: Object.values(secretOverrides),
-      ...(options.dynamicExecutor ? { dynamicExecutor: options.dynamicExecutor } : {}),
-      ...(options.invokes ? { invokes: options.invokes } : {}),
-    });
-  } finally {
-    if (previousStackFile === undefined) delete process.env.VPCONNECT_STACK_FILE;
-    else process.env.VPCONNECT_STACK_FILE = previousStackFile;
-  }
-  const secrets = [...run.secrets];
-  const roster = rosterSummary(loadedConfig, run);
-  if (run.error !== undefined) {
-    const issues = configIssuesOf(run.error, stackFile);
-    if (issues) return finish({ ...base, ...empty, resources: run.resources, configIssues: issues, roster });
+    // The program re-reads its stack file (to refuse plaintext secrets the engine would hide): point it at this one.
+    const previousStackFile = process.env.VPCONNECT_STACK_FILE;
+    process.env.VPCONNECT_STACK_FILE = file;
+    let run: RunProgramResult;
+    const programStarted = Date.now();
+    try {
+      run = await runProgram({
+        program,
+        projectDir: project.dir,
+        project: project.name,
+        stack,
+        config: engine.config,
+        secretKeys: engine.secretKeys,
+        knownSecrets: Object.values(secretOverrides),
+        preview,
+        ...(options.dynamicExecutor && !preview ? { dynamicExecutor: options.dynamicExecutor } : {}),
+        ...(options.invokes ? { invokes: options.invokes } : {}),
+      });
+    } finally {
+      if (previousStackFile === undefined) delete process.env.VPCONNECT_STACK_FILE;
+      else process.env.VPCONNECT_STACK_FILE = previousStackFile;
+    }
+    timings.program = Date.now() - programStarted;
+    const secrets = [...run.secrets];
+    const roster = rosterSummary(loadedConfig, run);
+    if (run.error !== undefined) {
+      const issues = configIssuesOf(run.error, stackFile);
+      if (issues)
+        return finish({ ...base, ...empty, resources: run.resources, configIssues: issues, roster });
+      return finish({
+        ...base,
+        ...empty,
+        resources: run.resources,
+        configIssues: [],
+        programError: scrubString(describeError(run.error), secrets),
+        roster,
+      });
+    }
+    let result: Awaited<ReturnType<typeof evaluatePolicies>>;
+    if (path_ === "analyzer") {
+      const waitStarted = Date.now();
+      const analyzers: PackAnalyzer[] = [];
+      for (const r of await settled) {
+        if (r.status === "rejected") {
+          const e = r.reason as Error;
+          throw e instanceof AnalyzerError ? new UsageError(`--policy-pack: ${e.message}`) : e;
+        }
+        analyzers.push(r.value);
+      }
+      timings.analyzerWait = Date.now() - waitStarted;
+      timings.analyzerStart = Math.max(...analyzers.map((a) => a.startMs), 0);
+      const evaluationStarted = Date.now();
+      const packsWithConfig = analyzers.map((analyzer, i) => ({
+        analyzer,
+        resolved: evaluated[i]!.resolved,
+        policies: evaluated[i]!.policies,
+      }));
+      for (const p of packsWithConfig) await p.analyzer.configure(p.resolved);
+      const views = engineViews(run.resources, run.policyView, {
+        project: project.name,
+        stack,
+        config: engine.config,
+        secretKeys: engine.secretKeys,
+        preview,
+      });
+      result = await evaluateWithAnalyzers(packsWithConfig, views, secrets);
+      timings.evaluation = Date.now() - evaluationStarted;
+      notes.push(
+        `policies evaluated by Pulumi's analyzer: each pack started with @pulumi/pulumi's run-policy-pack and driven over gRPC as the engine drives it (${analyzers.map((a) => `${a.info.name}@${a.info.version}`).join(", ")})`,
+      );
+    } else {
+      const evaluationStarted = Date.now();
+      const engineShaped = withEngineResources(
+        run.resources,
+        run.policyView,
+        engineViews(run.resources, run.policyView, {
+          project: project.name,
+          stack,
+          config: engine.config,
+          secretKeys: engine.secretKeys,
+          preview,
+        }),
+      );
+      result = await evaluatePolicies(evaluated, engineShaped.resources, engineShaped.view, secrets);
+      timings.evaluation = Date.now() - evaluationStarted;
+      notes.push(
+        "policies evaluated in-process (the policy objects called directly, as @pulumi/policy's analyzer calls them); run without --in-process for Pulumi's own analyzer",
+      );
+    }
+    options.onTimings?.(timings);
+    notes.push(...result.notes);
     return finish({
       ...base,
-      ...empty,
-      resources: run.resources,
+      resources: run.resources.map(
+        ({
+          propertyDependencies: _p,
+          ignoreChanges: _i,
+          customTimeouts: _c,
+          deleteBeforeReplace: _d,
+          ...r
+        }) => r,
+      ),
+      outputs: run.outputs,
+      policies: result.policies,
+      evaluations: result.evaluations,
+      violations: result.violations,
+      errors: result.errors,
       configIssues: [],
-      programError: scrubString(describeError(run.error), secrets),
       roster,
     });
+  } finally {
+    await closeAll();
   }
-  const result = await evaluatePolicies(evaluated, run.resources, run.policyView, secrets);
-  notes.push(...result.notes);
-  return finish({
-    ...base,
-    resources: run.resources.map(
-      ({ propertyDependencies: _p, ignoreChanges: _i, customTimeouts: _c, deleteBeforeReplace: _d, ...r }) =>
-        r,
-    ),
-    outputs: run.outputs,
-    policies: result.policies,
-    evaluations: result.evaluations,
-    violations: result.violations,
-    errors: result.errors,
-    configIssues: [],
-    roster,
-  });
 }
 
 function finish(report: Omit<CheckReport, "summary" | "exitCode">): CheckReport {

@@ -8,11 +8,12 @@
  *   isType, asType, provider? }], getConfig, stackTags, notApplicable }`, props = outputs;
  * - `reportViolation(message, urn?)` (a string, or an object with name/message/urn/enforcementLevel).
  *
- * Levels: `disabled` skips; `advisory` never fails; `mandatory` fails the gate; `remediate` on a resource
- * policy with `remediateResource` is reported only (offline nothing is remediated; the engine would fix the
- * resource during `pulumi up`), otherwise the engine downgrades it to mandatory and so does this.
+ * Levels: `disabled` skips; `advisory` never fails; `mandatory` fails the gate; `remediate`: as the engine,
+ * every resource is first remediated by the policies at `remediate` that can (a change is reported at level
+ * "remediate"), the remediated inputs are analyzed, and a violation still reported is mandatory.
  * A policy that throws is an error result (the engine would fail the update), never a crash.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import type {
@@ -23,7 +24,7 @@ import type {
   ReportViolation,
 } from "../lib/reports/model";
 import type { ResolvedPolicyConfig } from "./packConfig";
-import { scrubString } from "./plain";
+import { engineToPolicy, scrubString, wireToEngine } from "./plain";
 import type { CapturedResource, PlainView } from "./program";
 
 export interface EvaluatedPack {
@@ -100,6 +101,20 @@ export function prerequisiteOf(p: Policy): string | null {
   return null;
 }
 
+/**
+ * A resource's properties as the analyzer hands them to a policy: the engine-shaped properties (unknowns kept,
+ * top-level `__` keys dropped) with secrets unwrapped; the plain view when no engine shape was recorded.
+ */
+function policyProps(v: PlainView | undefined, which: "inputs" | "outputs"): Record<string, unknown> {
+  if (v?.engine) return engineToPolicy(wireToEngine(v.engine[which])) as Record<string, unknown>;
+  return structuredClone(v?.[which] ?? {});
+}
+
+/** The violation entry for a remediation that changed a resource's inputs (level "remediate"). */
+export function remediationMessage(description: string): string {
+  return `Remediated: ${description} (the policy changed the inputs; pulumi up deploys the changed values)`;
+}
+
 function optsOf(r: CapturedResource) {
   return {
     protect: r.protect,
@@ -137,11 +152,85 @@ export async function evaluatePolicies(
     if (!p) return undefined;
     return {
       type: p.type,
-      props: unknownCheckingProxy(structuredClone(view.get(p.urn)?.outputs ?? {})),
+      props: unknownCheckingProxy(policyProps(view.get(p.urn), "inputs")),
       urn: p.urn,
       name: p.name,
     };
   };
+
+  // The engine remediates each resource (every pack, every policy at "remediate" that can) before analyzing
+  // it, and analyzes the remediated inputs (pkg/resource/deploy/step_generator.go); so does this.
+  const remediated = new Map<string, Record<string, unknown>>();
+  for (const r of resources) {
+    let current = policyProps(view.get(r.urn), "inputs");
+    for (const pack of packs) {
+      for (const policy of pack.policies) {
+        const resolved = pack.resolved.get(policy.name);
+        const remediate = (policy as ResourceValidationPolicy).remediateResource;
+        if (resolved?.level !== "remediate" || typeof remediate !== "function") continue;
+        const fast = getPulumiType(remediate);
+        if (fast && fast !== r.type) continue;
+        const props = unknownCheckingProxy(structuredClone(current));
+        const type = r.type;
+        const args: Record<string, unknown> = {
+          urn: r.urn,
+          name: r.name,
+          type,
+          opts: optsOf(r),
+          props,
+          stackTags: STACK_TAGS,
+          getConfig: () => structuredClone(resolved.config),
+          isType: (cls: unknown) => isTypeOf(type, cls),
+          asType: (cls: unknown) => (isTypeOf(type, cls) ? props : undefined),
+          notApplicable: throwNotApplicable,
+        };
+        const provider = providerOf(r);
+        if (provider) args.provider = provider;
+        const prerequisite = prerequisiteOf(policy);
+        try {
+          const result = (await Promise.resolve(remediate(args as never))) as unknown;
+          if (!result) continue;
+          const next = JSON.parse(JSON.stringify(result)) as Record<string, unknown>;
+          if (isDeepStrictEqual(next, current)) continue;
+          current = next;
+          remediated.set(r.urn, current);
+          violations.push({
+            pack: pack.name,
+            policy: policy.name,
+            level: "remediate",
+            urn: r.urn,
+            message: remediationMessage(policy.description),
+            prerequisite,
+            resourceType: r.type,
+            resourceName: r.name,
+          });
+        } catch (e) {
+          if (e instanceof NotApplicableError || (e as Error)?.constructor?.name === "NotApplicableError")
+            continue;
+          const from = `remediation '${policy.name}' from policy pack '${pack.name}@v${pack.version}'`;
+          if (e instanceof UnknownValueError) {
+            violations.push({
+              pack: pack.name,
+              policy: policy.name,
+              level: "advisory",
+              urn: r.urn,
+              message: clean(`can't run ${from} during preview: ${(e as Error).message}`),
+              prerequisite,
+              resourceType: r.type,
+              resourceName: r.name,
+            });
+          } else {
+            errors.push({
+              pack: pack.name,
+              policy: policy.name,
+              urn: r.urn,
+              message: clean(`${(e as Error)?.message ?? String(e)}`),
+            });
+          }
+        }
+      }
+    }
+  }
 
   for (const pack of packs) {
     for (const policy of pack.policies) {
@@ -196,12 +285,18 @@ export async function evaluatePolicies(
         continue;
       }
       const getConfig = () => structuredClone(resolved.config);
+      /** How server.js names the policy in "can't run ... during preview". */
+      const policyFrom = `policy '${policy.name}' from policy pack '${pack.name}@v${pack.version}'`;
 
       /** Records what one policy run reported; returns the violations it added. */
       const makeReporter = (level: EnforcementLevel, defaultUrn: string | null, sink: string[]) => {
         return (message: unknown, urn?: string) => {
           let text: string;
-          let target = urn ?? defaultUrn;
+          // The engine files a resource policy's violation under the analyzed resource whatever URN the
+          // policy names (analyze_snapshot.go analyzeResource); a stack policy's under the URN it names when
+          // that resource is in the stack, else under the stack (step_generator.go AnalyzeResources).
+          const own = kind === "resource";
+          let target = own ? defaultUrn : urn && byUrn.has(urn) ? urn : defaultUrn;
           let lvl = level;
           if (message !== null && typeof message === "object") {
             const info = message as {
@@ -211,7 +306,7 @@ export async function evaluatePolicies(
               enforcementLevel?: EnforcementLevel;
             };
             text = info.message || info.description || policy.description;
-            if (info.urn) target = info.urn;
+            if (info.urn && !own && byUrn.has(info.urn)) target = info.urn;
             if (info.enforcementLevel) lvl = info.enforcementLevel;
           } else {
             text = typeof message === "string" && message ? message : policy.description;
@@ -239,18 +334,8 @@ export async function evaluatePolicies(
           );
           continue;
         }
-        // The engine downgrades remediate to mandatory for a violation it still sees after remediating; offline
-        // nothing is remediated, so a policy that can remediate is reported only.
-        let level = configured;
-        if (configured === "remediate") {
-          if (typeof policy.remediateResource === "function") {
-            notes.push(
-              `${pack.name}/${policy.name}: enforcement level "remediate": offline the resource is not changed; its violations are reported only (the engine would fix them during pulumi up)`,
-            );
-          } else {
-            level = "mandatory";
-          }
-        }
+        // Remediation ran above; a violation the engine still sees after remediating is mandatory.
+        const level: EnforcementLevel = configured === "remediate" ? "mandatory" : configured;
         const validations = Array.isArray(policy.validateResource)
           ? policy.validateResource
           : [policy.validateResource];
@@ -267,7 +352,9 @@ export async function evaluatePolicies(
           let applicable = false;
           let failure: string | undefined;
           for (const validation of validations) {
-            const props = unknownCheckingProxy(structuredClone(view.get(r.urn)?.inputs ?? {}));
+            const props = unknownCheckingProxy(
+              structuredClone(remediated.get(r.urn) ?? policyProps(view.get(r.urn), "inputs")),
+            );
             const type = r.type;
             const args: Record<string, unknown> = {
               type,
@@ -295,7 +382,7 @@ export async function evaluatePolicies(
                   "advisory",
                   r.urn,
                   messages,
-                )(`can't run policy '${policy.name}' during preview: ${(e as Error).message}`);
+                )(`can't run ${policyFrom} during preview: ${(e as Error).message}`);
               } else {
                 failure = clean(`${(e as Error)?.message ?? String(e)}`);
               }
@@ -358,7 +445,7 @@ export async function evaluatePolicies(
               "advisory",
               null,
               messages,
-            )(`can't run policy '${policy.name}' during preview: ${(e as Error).message}`);
+            )(`can't run ${policyFrom} during preview: ${(e as Error).message}`);
           } else {
             failure = clean(`${(e as Error)?.message ?? String(e)}`);
           }
@@ -388,7 +475,7 @@ function buildStackResources(
   providerOf: (r: CapturedResource) => unknown,
 ) {
   const built = resources.map((r) => {
-    const props = unknownCheckingProxy(structuredClone(view.get(r.urn)?.outputs ?? {}));
+    const props = unknownCheckingProxy(policyProps(view.get(r.urn), "outputs"));
     const type = r.type;
     const resource: Record<string, unknown> = {
       type,

@@ -343,10 +343,25 @@ describe("evaluator: enforcement levels, config and failures", () => {
     assert.equal(r.violations.length, 1);
   });
 
-  it("remediate with remediateResource is reported only; without it the engine treats it as mandatory", async () => {
-    const remediating: Policy = {
-      name: "remediating",
-      description: "Adds a tag.",
+  it("remediate: a remediation that changes the inputs is reported as remediated and the fixed inputs pass; a violation that remains is mandatory", async () => {
+    // The engine's order (step_generator.go): Remediate first, then Analyze on the remediated inputs, and a
+    // diagnostic still at "remediate" is downgraded to mandatory (analyze_snapshot.go).
+    const fixing: Policy = {
+      name: "fixing",
+      description: "Adds a managedBy tag.",
+      enforcementLevel: "remediate",
+      ...validateRemediateResourceOfType(network.PublicIPAddress, (ip, _args, reportViolation) => {
+        const tags = (ip.tags ?? {}) as Record<string, string>;
+        if (tags.managedBy !== "pulumi") {
+          reportViolation("needs managedBy");
+          ip.tags = { ...tags, managedBy: "pulumi" };
+        }
+        return ip;
+      }),
+    };
+    const stubborn: Policy = {
+      name: "stubborn",
+      description: "Reports without fixing.",
       enforcementLevel: "remediate",
       ...validateRemediateResourceOfType(network.PublicIPAddress, (ip, _args, reportViolation) => {
         reportViolation("would add managedBy");
@@ -354,15 +369,16 @@ describe("evaluator: enforcement levels, config and failures", () => {
       }),
     };
     const plain: Policy = { ...stackPolicy(), enforcementLevel: "remediate" };
-    const r = await evaluatePolicies([pack("p", [remediating, plain])], resources, view);
+    const r = await evaluatePolicies([pack("p", [fixing, stubborn, plain])], resources, view);
     assert.deepEqual(
       r.violations.map((v) => [v.policy, v.level]),
       [
-        ["remediating", "remediate"],
+        ["fixing", "remediate"],
+        ["stubborn", "mandatory"],
         ["always", "mandatory"],
       ],
     );
-    assert.ok(r.notes.some((n) => n.includes("remediate") && n.includes("reported only")));
+    assert.match(r.violations[0]!.message, /^Remediated: Adds a managedBy tag\./);
   });
 
   it("secrets are scrubbed from violation messages", async () => {

@@ -1,0 +1,431 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- protobuf messages from the SDK's generated stubs are untyped JavaScript */
+/**
+ * Policy packs evaluated by Pulumi's own analyzer, driven over gRPC the way the engine drives it:
+ *
+ * - start: `node <@pulumi/pulumi/cmd/run-policy-pack resolved from the pack> <engineAddress> .` with the pack's
+ *   folder as working directory, PULUMI_CONFIG and the PULUMI_(NODEJS_)PROJECT/STACK/DRY_RUN environment
+ *   (sdk/go/common/resource/plugin/analyzer_plugin.go NewPolicyAnalyzer, constructEnv); the pack prints its port;
+ * - ConfigureStack, GetAnalyzerInfo, then Configure with the engine's layering: every policy's schema defaults,
+ *   the pack's initial config, then the --policy-pack-config file (pkg/engine/update.go,
+ *   pkg/resource/analyzer/config.go ReconcilePolicyPackConfig; evaluator/packConfig.ts mirrors it);
+ * - per resource, in registration order: Remediate on every pack (top-level `__` keys kept), a remediation's
+ *   properties replace the inputs, then Analyze on every pack (top-level `__` keys dropped), unknowns and
+ *   secrets kept (pkg/resource/deploy/step_generator.go, analyze_snapshot.go analyzeResource);
+ * - AnalyzeStack on every resource's final outputs, default providers included (step_generator.go
+ *   AnalyzeResources).
+ *
+ * Levels as the engine applies them: a resource diagnostic at `remediate` becomes `mandatory`; stack
+ * diagnostics likewise; a stack diagnostic's URN is kept only when it names a resource of the stack. The
+ * engine shows a violation as its `message`, which @pulumi/policy builds as the policy description, a newline,
+ * then the policy's message (server.js makeReportViolationFun); `message` here is the policy's part and
+ * `engineMessage` the whole text.
+ *
+ * The analyzer is Pulumi's code (@pulumi/policy's server.js inside run-policy-pack); the resources it is shown
+ * come from the offline program run (evaluator/program.ts): inputs as the program registered them (no cloud
+ * provider ran Check), outputs from the mocks or, with --emulator, from the dynamic providers.
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import * as path from "node:path";
+import type {
+  EnforcementLevel,
+  ReportError,
+  ReportEvaluation,
+  ReportPolicy,
+  ReportViolation,
+} from "../lib/reports/model";
+import type { ResolvedPolicyConfig } from "./packConfig";
+import { scrubString } from "./plain";
+import type { CapturedResource } from "./program";
+
+const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const grpc = require(require.resolve("@grpc/grpc-js", { paths: [PULUMI_DIR] })) as any;
+const services = require("@pulumi/pulumi/proto/analyzer_grpc_pb.js") as any;
+const proto = require("@pulumi/pulumi/proto/analyzer_pb.js") as any;
+const structProto = require(
+  require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [PULUMI_DIR] }),
+) as any;
+const emptyProto = require(
+  require.resolve("google-protobuf/google/protobuf/empty_pb.js", { paths: [PULUMI_DIR] }),
+) as any;
+
+/** @pulumi/policy's gRPC receive limit (server.js maxRPCMessageSize); the engine's client allows the same. */
+const MAX_MESSAGE = 1024 * 1024 * 400;
+
+const LEVEL_TO_PROTO: Record<EnforcementLevel, number> = {
+  advisory: proto.EnforcementLevel.ADVISORY,
+  mandatory: proto.EnforcementLevel.MANDATORY,
+  disabled: proto.EnforcementLevel.DISABLED,
+  remediate: proto.EnforcementLevel.REMEDIATE,
+};
+const PROTO_TO_LEVEL = new Map<number, EnforcementLevel>(
+  Object.entries(LEVEL_TO_PROTO).map(([k, v]) => [v, k as EnforcementLevel]),
+);
+const SEVERITIES = ["", "low", "medium", "high", "critical"];
+
+/** A pack that failed to start or answer as an analyzer (the engine fails the update). */
+export class AnalyzerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AnalyzerError";
+  }
+}
+
+/** What GetAnalyzerInfo says about one policy. */
+export interface AnalyzerPolicyInfo {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  kind: "resource" | "stack";
+  configSchema?: { properties?: Record<string, unknown>; required?: string[] };
+  severity?: string;
+  remediationSteps?: string;
+  tags: string[];
+}
+
+export interface AnalyzerInfo {
+  name: string;
+  version: string;
+  supportsConfig: boolean;
+  policies: AnalyzerPolicyInfo[];
+  /** The pack's initial config (PolicyPack's third argument), as `{ policy: { enforcementLevel?, ...props } }`. */
+  initialConfig: Record<string, unknown>;
+}
+
+/** How the analyzer process is started: the stack it serves (the engine's PolicyAnalyzerOptions). */
+export interface AnalyzerStackOptions {
+  project: string;
+  stack: string;
+  /** preview (true) or update (false). */
+  dryRun: boolean;
+  /** Stack config as the engine hands it to plugins: `ns:key` -> string. */
+  config: Record<string, string>;
+  secretKeys: string[];
+  /** The engine's gRPC address handed to the pack (run-policy-pack takes it as its first argument). */
+  engineAddress?: string;
+  /** How long the pack may take to print its port (ms). */
+  startTimeoutMs?: number;
+}
+
+/** One running policy pack: the analyzer process and its gRPC client. */
+export class PackAnalyzer {
+  private constructor(
+    readonly dir: string,
+    private readonly child: ChildProcess,
+    private readonly client: any,
+    readonly info: AnalyzerInfo,
+    /** Milliseconds from spawn to the answered GetAnalyzerInfo. */
+    readonly startMs: number,
+  ) {}
+
+  /** Starts the pack in `absDir` with run-policy-pack, as the engine does, and reads its analyzer info. */
+  static async start(absDir: string, options: AnalyzerStackOptions): Promise<PackAnalyzer> {
+    const started = Date.now();
+    let runPolicyPack: string;
+    try {
+      runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [absDir] });
+    } catch {
+      // The engine's words (analyzer_plugin.go, errRunPolicyModuleNotFound).
+      throw new AnalyzerError(
+        `it looks like the policy pack's dependencies are not installed; try running npm install or yarn install in "${absDir}"`,
+      );
+    }
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.TS_NODE_TRANSPILE_ONLY;
+    delete env.TS_NODE_PROJECT;
+    Object.assign(env, {
+      PULUMI_CONFIG: JSON.stringify(options.config),
+      PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys),
+      PULUMI_NODEJS_PROJECT: options.project,
+      PULUMI_NODEJS_STACK: options.stack,
+      PULUMI_NODEJS_DRY_RUN: String(options.dryRun),
+      PULUMI_PROJECT: options.project,
+      PULUMI_STACK: options.stack,
+      PULUMI_DRY_RUN: String(options.dryRun),
+    });
+    const child = spawn(process.execPath, [runPolicyPack, options.engineAddress ?? "127.0.0.1:0", "."], {
+      cwd: absDir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const port = await readPort(child, absDir, options.startTimeoutMs ?? 120_000);
+    const client = new services.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+      "grpc.max_receive_message_length": MAX_MESSAGE,
+      "grpc.max_send_message_length": MAX_MESSAGE,
+    });
+    try {
+      const stackRequest = new proto.AnalyzerStackConfigureRequest();
+      stackRequest.setStack(options.stack);
+      stackRequest.setProject(options.project);
+      stackRequest.setDryRun(options.dryRun);
+      for (const [k, v] of Object.entries(options.config)) stackRequest.getConfigMap().set(k, v);
+      stackRequest.setConfigSecretKeysList(options.secretKeys);
+      await call(client, "configureStack", stackRequest);
+      const info = readInfo(await call(client, "getAnalyzerInfo", new emptyProto.Empty()));
+      return new PackAnalyzer(absDir, child, client, info, Date.now() - started);
+    } catch (error) {
+      client.close();
+      child.kill();
+      throw error;
+    }
+  }
+
+  /** Configure: every policy's level and properties, as ReconcilePolicyPackConfig produced them. */
+  async configure(resolved: ReadonlyMap<string, ResolvedPolicyConfig>): Promise<void> {
+    if (resolved.size === 0) return;
+    const request = new proto.ConfigureAnalyzerRequest();
+    for (const [name, { level, config }] of resolved) {
+      const policyConfig = new proto.PolicyConfig();
+      policyConfig.setEnforcementlevel(LEVEL_TO_PROTO[level]);
+      policyConfig.setProperties(structProto.Struct.fromJavaScript(config));
+      request.getPolicyconfigMap().set(name, policyConfig);
+    }
+    await call(this.client, "configure", request);
+  }
+
+  analyze(resource: EngineResource, properties: Record<string, unknown>): Promise<AnalyzeResult> {
+    return call(this.client, "analyze", analyzeRequest(resource, properties)).then(readAnalyzeResponse);
+  }
+
+  async remediate(
+    resource: EngineResource,
+    properties: Record<string, unknown>,
+  ): Promise<{ remediations: Remediation[]; notApplicable: Array<{ policy: string; reason: string }> }> {
+    try {
+      const response = await call(this.client, "remediate", analyzeRequest(resource, properties));
+      return {
+        remediations: response.getRemediationsList().map((r: any) => ({
+          policy: r.getPolicyname(),
+          description: r.getDescription(),
+          diagnostic: r.getDiagnostic(),
+          properties: r.getProperties()?.toJavaScript(),
+        })),
+        notApplicable: readNotApplicable(response.getNotApplicableList()),
+      };
+    } catch (error) {
+      // A pack too old to remediate answers Unimplemented; the engine then skips it (analyzer_plugin.go).
+      if ((error as { code?: number }).code === grpc.status.UNIMPLEMENTED)
+        return { remediations: [], notApplicable: [] };
+      throw error;
+    }
+  }
+
+  analyzeStack(resources: ReadonlyArray<{ resource: EngineResource; properties: Record<string, unknown> }>) {
+    const request = new proto.AnalyzeStackRequest();
+    request.setResourcesList(
+      resources.map(({ resource, properties }) => {
+        const r = new proto.AnalyzerResource();
+        r.setUrn(resource.urn);
+        r.setType(resource.type);
+        r.setName(resource.name);
+        r.setProperties(structProto.Struct.fromJavaScript(properties));
+        r.setOptions(resourceOptions(resource));
+        if (resource.providerResource) r.setProvider(providerResource(resource.providerResource));
+        r.setParent(resource.parent);
+        r.setDependenciesList(resource.dependencies);
+        for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
+          if (urns.length === 0) continue;
+          const deps = new proto.AnalyzerPropertyDependencies();
+          deps.setUrnsList(urns);
+          r.getPropertydependenciesMap().set(key, deps);
+        }
+        return r;
+      }),
+    );
+    return call(this.client, "analyzeStack", request).then(readAnalyzeResponse);
+  }
+
+  /** Ends the analyzer process (the engine closes the plugin after the update). */
+  close(): void {
+    this.client.close();
+    if (this.child.exitCode === null) this.child.kill();
+  }
+}
+
+/** A resource as the engine describes it to an analyzer (plugin.AnalyzerResource). */
+export interface EngineResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent: string;
+  protect: boolean;
+  ignoreChanges: string[];
+  deleteBeforeReplace?: boolean;
+  additionalSecretOutputs: string[];
+  customTimeouts: { createSeconds: number; updateSeconds: number; deleteSeconds: number };
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  providerResource?: { urn: string; type: string; name: string; properties: Record<string, unknown> };
+}
+
+export interface Diagnostic {
+  policy: string;
+  pack: string;
+  description: string;
+  /** The text the engine prints (description, newline, message for a plain reportViolation). */
+  engineMessage: string;
+  level: EnforcementLevel;
+  urn: string;
+  severity?: string;
+}
+
+export interface AnalyzeResult {
+  diagnostics: Diagnostic[];
+  notApplicable: Array<{ policy: string; reason: string }>;
+}
+
+export interface Remediation {
+  policy: string;
+  description: string;
+  diagnostic: string;
+  properties?: Record<string, unknown>;
+}
+
+function readPort(child: ChildProcess, absDir: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill();
+      const tail = stderr.trim().split("\n").slice(-12).join("\n");
+      reject(
+        new AnalyzerError(`policy pack at "${absDir}" failed to start: ${why}${tail ? `\n${tail}` : ""}`),
+      );
+    };
+    const timer = setTimeout(() => fail(`no port printed within ${timeoutMs / 1000} s`), timeoutMs);
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      const line = /^\s*(\d+)\s*$/m.exec(stdout);
+      if (line) {
+        clearTimeout(timer);
+        child.stdout!.removeAllListeners("data");
+        // Keep draining both pipes so a chatty pack never blocks on a full pipe.
+        child.stdout!.resume();
+        resolve(Number(line[1]));
+      }
+    });
+    child.on("exit", (code) => {
+      if (!/^\s*\d+\s*$/m.test(stdout)) fail(`it exited with code ${code}`);
+    });
+    child.on("error", (e) => fail(e.message));
+  });
+}
+
+function call(client: any, method: string, request: unknown): Promise<any> {
+  return new Promise((resolve, reject) => {
+    client[method](request, (error: unknown, response: unknown) =>
+      error ? reject(error) : resolve(response),
+    );
+  });
+}
+
+function readInfo(response: any): AnalyzerInfo {
+  const initialConfig: Record<string, unknown> = {};
+  response.getInitialconfigMap().forEach((v: any, k: string) => {
+    const props = v.getProperties()?.toJavaScript() ?? {};
+    initialConfig[k] = { enforcementLevel: PROTO_TO_LEVEL.get(v.getEnforcementlevel()), ...props };
+  });
+  return {
+    name: response.getName(),
+    version: response.getVersion(),
+    supportsConfig: response.getSupportsconfig(),
+    initialConfig,
+    policies: response.getPoliciesList().map((p: any): AnalyzerPolicyInfo => {
+      const schema = p.getConfigschema();
+      const severity = SEVERITIES[p.getSeverity()] ?? "";
+      return {
+        name: p.getName(),
+        description: p.getDescription(),
+        enforcementLevel: PROTO_TO_LEVEL.get(p.getEnforcementlevel()) ?? "advisory",
+        kind: p.getPolicyType() === proto.PolicyType.POLICY_TYPE_STACK ? "stack" : "resource",
+        ...(schema
+          ? {
+              configSchema: {
+                properties: schema.getProperties()?.toJavaScript() ?? {},
+                required: schema.getRequiredList(),
+              },
+            }
+          : {}),
+        ...(severity ? { severity } : {}),
+        ...(p.getRemediationSteps() ? { remediationSteps: p.getRemediationSteps() } : {}),
+        tags: p.getTagsList(),
+      };
+    }),
+  };
+}
+
+function readNotApplicable(list: any[]): Array<{ policy: string; reason: string }> {
+  return list.map((n) => ({ policy: n.getPolicyName(), reason: n.getReason() }));
+}
+
+function readAnalyzeResponse(response: any): AnalyzeResult {
+  return {
+    diagnostics: response.getDiagnosticsList().map((d: any): Diagnostic => {
+      const severity = SEVERITIES[d.getSeverity()] ?? "";
+      return {
+        policy: d.getPolicyname(),
+        pack: d.getPolicypackname(),
+        description: d.getDescription(),
+        engineMessage: d.getMessage(),
+        level: PROTO_TO_LEVEL.get(d.getEnforcementlevel()) ?? "advisory",
+        urn: d.getUrn(),
+        ...(severity ? { severity } : {}),
+      };
+    }),
+    notApplicable: readNotApplicable(response.getNotApplicableList()),
+  };
+}
+
+function resourceOptions(r: EngineResource): any {
+  const opts = new proto.AnalyzerResourceOptions();
+  opts.setProtect(r.protect);
+  opts.setIgnorechangesList(r.ignoreChanges);
+  opts.setDeletebeforereplace(r.deleteBeforeReplace ?? false);
+  opts.setDeletebeforereplacedefined(r.deleteBeforeReplace !== undefined);
+  opts.setAdditionalsecretoutputsList(r.additionalSecretOutputs);
+  opts.setAliasesList([]);
+  const timeouts = new proto.AnalyzerResourceOptions.CustomTimeouts();
+  timeouts.setCreate(r.customTimeouts.createSeconds);
+  timeouts.setUpdate(r.customTimeouts.updateSeconds);
+  timeouts.setDelete(r.customTimeouts.deleteSeconds);
+  opts.setCustomtimeouts(timeouts);
+  opts.setParent(r.parent);
+  return opts;
+}
+
+function providerResource(p: NonNullable<EngineResource["providerResource"]>): any {
+  const out = new proto.AnalyzerProviderResource();
+  out.setUrn(p.urn);
+  out.setType(p.type);
+  out.setName(p.name);
+  out.setProperties(structProto.Struct.fromJavaScript(p.properties));
+  return out;
+}
+
+function analyzeRequest(r: EngineResource, properties: Record<string, unknown>): any {
+  const request = new proto.AnalyzeRequest();
+  request.setUrn(r.urn);
+  request.setType(r.type);
+  request.setName(r.name);
+  request.setProperties(structProto.Struct.fromJavaScript(properties));
+  request.setOptions(resourceOptions(r));
+  if (r.providerResource) request.setProvider(providerResource(r.providerResource));
+  return request;
+}
+
+/** The policy's own message inside the engine's text: @pulumi/policy prefixes "description\n". */
+export function policyMessage(engineMessage: string, description: string): string {
+  return engineMessage.startsWith(`${description}\n`)
+    ? engineMessage.slice(description.length + 1)
+    : engineMessage;
+}
+
+/** The engine's text for a policy message (server.js makeReportViolationFun, string form). */
+export function engineMessageOf(description: string, message: string): string {
+  return message ? `${description}\n${message}` : description;
+}
+
+export type { ReportError, ReportEvaluation, ReportPolicy, ReportViolation, CapturedResource };
+export { scrubString };

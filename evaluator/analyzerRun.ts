@@ -1,0 +1,415 @@
+/**
+ * One offline deployment's policy evaluation through Pulumi's analyzer: the resources of the program run, put
+ * in the shape and order the engine sends them (default providers included), through every started pack
+ * (evaluator/analyzer.ts), folded into the report's policies, evaluations, violations and errors.
+ */
+import { isDeepStrictEqual } from "node:util";
+import type { Policy } from "@pulumi/policy";
+import type {
+  EnforcementLevel,
+  ReportError,
+  ReportEvaluation,
+  ReportPolicy,
+  ReportViolation,
+} from "../lib/reports/model";
+import { policyMessage, type AnalyzeResult, type EngineResource, type PackAnalyzer } from "./analyzer";
+import type { EvaluationResult } from "./evaluate";
+import { prerequisiteOf, remediationMessage } from "./evaluate";
+import type { ResolvedPolicyConfig } from "./packConfig";
+import { engineToPolicy, scrubString, SIG, wireToEngine } from "./plain";
+import { capturedResource, ROOT_STACK_TYPE, type CapturedResource, type PlainView } from "./program";
+
+/** A started pack with the levels and config the engine would Configure it with. */
+export interface AnalyzerPack {
+  analyzer: PackAnalyzer;
+  resolved: ReadonlyMap<string, ResolvedPolicyConfig>;
+  /** The pack's policy objects when also loaded in-process (for report metadata such as configKey). */
+  policies?: readonly Policy[];
+}
+
+/** A resource as the engine shows it to analyzers: Analyze gets `inputs`, Remediate `remediateInputs`, AnalyzeStack `outputs`. */
+export interface EngineView {
+  resource: EngineResource;
+  inputs: Record<string, unknown>;
+  remediateInputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
+const PROVIDER_PREFIX = "pulumi:providers:";
+
+/** The npm package's version of a provider SDK (the version the SDK sends, so the default provider's name). */
+function providerVersion(pkg: string): string | undefined {
+  if (pkg === "pulumi-nodejs") return undefined;
+  try {
+    const file = require.resolve(`@pulumi/${pkg}/package.json`, { paths: [process.cwd(), __dirname] });
+    return (require(file) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The engine's view of the program's resources: registration order, with each default provider
+ * (`pulumi:providers:<pkg>::default_<version>`, inputs = the package's stack config plus `version`) inserted
+ * before the first resource that uses it (pkg/resource/deploy/default_providers.go).
+ */
+export function engineViews(
+  resources: readonly CapturedResource[],
+  view: ReadonlyMap<string, PlainView>,
+  options: {
+    project: string;
+    stack: string;
+    config: Record<string, string>;
+    secretKeys: readonly string[];
+    preview: boolean;
+  },
+): EngineView[] {
+  const out: EngineView[] = [];
+  const providers = new Map<string, EngineView>();
+  const defaultProvider = (pkg: string): EngineView => {
+    const known = providers.get(pkg);
+    if (known) return known;
+    const version = providerVersion(pkg);
+    const name = version ? `default_${version.replace(/[.-]/g, "_")}` : "default";
+    const type = `${PROVIDER_PREFIX}${pkg}`;
+    const inputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(options.config)) {
+      if (!key.startsWith(`${pkg}:`)) continue;
+      const prop = key.slice(pkg.length + 1);
+      inputs[prop] = options.secretKeys.includes(key) ? { [SIG.key]: SIG.secret, value } : value;
+    }
+    if (version) inputs.version = version;
+    const provider: EngineView = {
+      resource: {
+        urn: `urn:pulumi:${options.stack}::${options.project}::${type}::${name}`,
+        type,
+        name,
+        parent: "",
+        protect: false,
+        ignoreChanges: [],
+        additionalSecretOutputs: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        dependencies: [],
+        propertyDependencies: {},
+      },
+      inputs,
+      remediateInputs: inputs,
+      outputs: inputs,
+    };
+    providers.set(pkg, provider);
+    out.push(provider);
+    return provider;
+  };
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  for (const r of resources) {
+    const v = view.get(r.urn);
+    const engine = v?.engine ?? { inputs: v?.inputs ?? {}, outputs: v?.outputs ?? {} };
+    let providerResource: EngineResource["providerResource"];
+    if (r.custom && r.type !== ROOT_STACK_TYPE && !r.type.startsWith(PROVIDER_PREFIX)) {
+      const explicit = r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : undefined;
+      if (explicit) {
+        const ev = view.get(explicit.urn);
+        providerResource = {
+          urn: explicit.urn,
+          type: explicit.type,
+          name: explicit.name,
+          properties: ev?.engine?.inputs ?? ev?.inputs ?? {},
+        };
+      } else {
+        const p = defaultProvider(r.type.split(":")[0]!);
+        providerResource = {
+          urn: p.resource.urn,
+          type: p.resource.type,
+          name: p.resource.name,
+          properties: p.inputs,
+        };
+      }
+    }
+    const remediateInputs = { ...engine.inputs };
+    const raw = v?.inputs ?? {};
+    for (const [k, value] of Object.entries(raw)) if (k.startsWith("__")) remediateInputs[k] = value;
+    out.push({
+      resource: {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        protect: r.protect,
+        ignoreChanges: r.ignoreChanges,
+        ...(r.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: r.deleteBeforeReplace } : {}),
+        additionalSecretOutputs: r.additionalSecretOutputs,
+        customTimeouts: r.customTimeouts,
+        dependencies: r.dependencies,
+        propertyDependencies: r.propertyDependencies,
+        ...(providerResource ? { providerResource } : {}),
+      },
+      inputs: wireToEngine(engine.inputs),
+      remediateInputs,
+      outputs: wireToEngine(engine.outputs),
+    });
+  }
+  return out;
+}
+
+/** Milliseconds spent in Remediate/Analyze and in AnalyzeStack. */
+export interface AnalyzerTimings {
+  analyzeMs: number;
+  analyzeStackMs: number;
+}
+
+/**
+ * Runs Remediate and Analyze per resource, then AnalyzeStack, on every pack, as the engine does, and folds the
+ * answers into the report's shape. `secrets` are scrubbed from every message.
+ */
+export async function evaluateWithAnalyzers(
+  packs: readonly AnalyzerPack[],
+  views: readonly EngineView[],
+  secrets: readonly string[] = [],
+): Promise<EvaluationResult & { timings: AnalyzerTimings }> {
+  const policies: ReportPolicy[] = [];
+  const evaluations: ReportEvaluation[] = [];
+  const violations: ReportViolation[] = [];
+  const errors: ReportError[] = [];
+  const notes: string[] = [];
+  const clean = (s: string) => scrubString(s, secrets);
+  const byUrn = new Map(views.map((v) => [v.resource.urn, v.resource]));
+  const timings: AnalyzerTimings = { analyzeMs: 0, analyzeStackMs: 0 };
+
+  const reports = new Map<string, ReportPolicy>();
+  const describe = new Map<string, string>();
+  for (const { analyzer, resolved, policies: objects } of packs) {
+    const pack = analyzer.info.name;
+    for (const p of analyzer.info.policies) {
+      const own = objects?.find((o) => o.name === p.name) as
+        (Policy & { configKey?: unknown; prerequisite?: unknown }) | undefined;
+      const prerequisite = own
+        ? prerequisiteOf(own)
+        : (p.tags.find((t) => /^(P[1-8]|baseline)$/.test(t)) ?? null);
+      const report: ReportPolicy = {
+        pack,
+        name: p.name,
+        description: p.description,
+        level: resolved.get(p.name)?.level ?? p.enforcementLevel,
+        prerequisite,
+        kind: p.kind,
+        ...(p.severity ? { severity: p.severity } : {}),
+        ...(p.remediationSteps ? { remediationSteps: p.remediationSteps } : {}),
+        ...(typeof own?.configKey === "string" ? { configKey: own.configKey } : {}),
+        results: { evaluated: 0, passed: 0, violations: 0, notApplicable: 0, errors: 0 },
+      };
+      reports.set(`${pack}/${p.name}`, report);
+      describe.set(`${pack}/${p.name}`, p.description);
+      policies.push(report);
+      if (report.level === "disabled")
+        evaluations.push({
+          pack,
+          policy: p.name,
+          urn: null,
+          outcome: "disabled",
+          messages: ["disabled by configuration"],
+        });
+    }
+  }
+
+  const record = (
+    pack: string,
+    kind: "resource" | "stack",
+    result: AnalyzeResult,
+    target: EngineResource | null,
+    failed?: { policy: string; message: string },
+  ) => {
+    const analyzerPolicies = packs.find((p) => p.analyzer.info.name === pack)!.analyzer.info.policies;
+    if (failed && !analyzerPolicies.some((p) => p.name === failed.policy)) {
+      errors.push({
+        pack,
+        policy: failed.policy || "(unknown)",
+        urn: target?.urn ?? null,
+        message: failed.message,
+      });
+      return;
+    }
+    for (const p of analyzerPolicies) {
+      const report = reports.get(`${pack}/${p.name}`)!;
+      if (p.kind !== kind || report.level === "disabled") continue;
+      const base = {
+        pack,
+        policy: p.name,
+        urn: target?.urn ?? null,
+        ...(target ? { resourceType: target.type, resourceName: target.name } : {}),
+      };
+      if (failed?.policy === p.name) {
+        report.results.evaluated++;
+        report.results.errors++;
+        errors.push({ pack, policy: p.name, urn: base.urn, message: failed.message });
+        evaluations.push({ ...base, outcome: "error", messages: [failed.message] });
+        continue;
+      }
+      if (failed) continue;
+      const na = result.notApplicable.find((n) => n.policy === p.name);
+      const mine = result.diagnostics.filter((d) => d.policy === p.name);
+      if (na && mine.length === 0) {
+        report.results.notApplicable++;
+        if (kind === "stack") evaluations.push({ ...base, outcome: "notApplicable", messages: [na.reason] });
+        continue;
+      }
+      report.results.evaluated++;
+      if (mine.length === 0) {
+        report.results.passed++;
+        evaluations.push({ ...base, outcome: "pass", messages: [] });
+        continue;
+      }
+      const messages: string[] = [];
+      for (const d of mine) {
+        // Engine: remediate still violating is mandatory; a resource violation is the analyzed resource's; a
+        // stack violation keeps its URN only when that resource is in the stack (else the root stack's).
+        const level: EnforcementLevel = d.level === "remediate" ? "mandatory" : d.level;
+        const urn = kind === "resource" ? target!.urn : d.urn && byUrn.has(d.urn) ? d.urn : null;
+        const message = clean(
+          policyMessage(d.engineMessage, d.description || describe.get(`${pack}/${p.name}`)!),
+        );
+        const res = urn ? byUrn.get(urn) : undefined;
+        messages.push(message);
+        violations.push({
+          pack,
+          policy: p.name,
+          level,
+          urn,
+          message,
+          prerequisite: report.prerequisite,
+          ...(res ? { resourceType: res.type, resourceName: res.name } : {}),
+          ...(d.severity ? { severity: d.severity } : {}),
+        });
+      }
+      report.results.violations += messages.length;
+      evaluations.push({ ...base, outcome: "violation", messages });
+    }
+  };
+
+  // A policy that throws fails the whole call: @pulumi/policy answers "Error validating resource with policy
+  // 'NAME' from policy pack 'PACK@vVERSION':\n<the error's stack>" (protoutil.js asGrpcError). The report
+  // keeps the error's own message, as the in-process path does.
+  const failureOf = (error: unknown): { policy: string; message: string } => {
+    const text = String((error as { details?: string }).details ?? (error as Error).message ?? error);
+    const policy = /(?:policy|remediation) '([^']+)' from policy pack/.exec(text)?.[1] ?? "";
+    const thrown = text.includes(":\n") ? text.slice(text.indexOf(":\n") + 2) : text;
+    const first = thrown.split("\n")[0]!.replace(/^[A-Za-z]*Error: /, "");
+    return { policy, message: clean(first) };
+  };
+
+  const started = Date.now();
+  for (const v of views) {
+    let inputs = v.inputs;
+    let remediateInputs = v.remediateInputs;
+    for (const { analyzer } of packs) {
+      let remediations: Awaited<ReturnType<PackAnalyzer["remediate"]>>["remediations"];
+      try {
+        ({ remediations } = await analyzer.remediate(v.resource, remediateInputs));
+      } catch (error) {
+        const failed = failureOf(error);
+        errors.push({
+          pack: analyzer.info.name,
+          policy: failed.policy || "(unknown)",
+          urn: v.resource.urn,
+          message: failed.message,
+        });
+        continue;
+      }
+      for (const r of remediations) {
+        if (r.diagnostic) {
+          violations.push({
+            pack: analyzer.info.name,
+            policy: r.policy,
+            level: "advisory",
+            urn: v.resource.urn,
+            message: clean(r.diagnostic),
+            prerequisite: reports.get(`${analyzer.info.name}/${r.policy}`)?.prerequisite ?? null,
+            resourceType: v.resource.type,
+            resourceName: v.resource.name,
+          });
+        } else if (r.properties) {
+          const next = wireToEngine(r.properties);
+          if (isDeepStrictEqual(engineToPolicy(next), engineToPolicy(inputs))) continue;
+          inputs = next;
+          remediateInputs = r.properties;
+          violations.push({
+            pack: analyzer.info.name,
+            policy: r.policy,
+            level: "remediate",
+            urn: v.resource.urn,
+            message: remediationMessage(r.description),
+            prerequisite: reports.get(`${analyzer.info.name}/${r.policy}`)?.prerequisite ?? null,
+            resourceType: v.resource.type,
+            resourceName: v.resource.name,
+          });
+        }
+      }
+    }
+    for (const { analyzer } of packs) {
+      try {
+        record(analyzer.info.name, "resource", await analyzer.analyze(v.resource, inputs), v.resource);
+      } catch (error) {
+        record(
+          analyzer.info.name,
+          "resource",
+          { diagnostics: [], notApplicable: [] },
+          v.resource,
+          failureOf(error),
+        );
+      }
+    }
+  }
+  timings.analyzeMs = Date.now() - started;
+  const stackStarted = Date.now();
+  const stackResources = views.map((v) => ({ resource: v.resource, properties: v.outputs }));
+  for (const { analyzer } of packs) {
+    try {
+      record(analyzer.info.name, "stack", await analyzer.analyzeStack(stackResources), null);
+    } catch (error) {
+      record(analyzer.info.name, "stack", { diagnostics: [], notApplicable: [] }, null, failureOf(error));
+    }
+  }
+  timings.analyzeStackMs = Date.now() - stackStarted;
+  return { policies, evaluations, violations, errors, notes, timings };
+}
+
+/**
+ * The captured resources as the engine holds them: the default providers `engineViews` adds are put in the list
+ * (before their first user) and each custom resource points at its provider, so the in-process evaluator sees
+ * exactly the resources and provider arguments the analyzer is sent.
+ */
+export function withEngineResources(
+  resources: readonly CapturedResource[],
+  view: ReadonlyMap<string, PlainView>,
+  views: readonly EngineView[],
+): { resources: CapturedResource[]; view: Map<string, PlainView> } {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const outView = new Map(view);
+  const out: CapturedResource[] = [];
+  for (const v of views) {
+    const own = byUrn.get(v.resource.urn);
+    if (own) {
+      const provider = v.resource.providerResource;
+      out.push(
+        provider && !own.provider ? { ...own, provider: `${provider.urn}::${UNKNOWN_PROVIDER_ID}` } : own,
+      );
+      continue;
+    }
+    out.push(
+      capturedResource({
+        urn: v.resource.urn,
+        type: v.resource.type,
+        name: v.resource.name,
+        custom: true,
+      }),
+    );
+    outView.set(v.resource.urn, {
+      inputs: engineToPolicy(v.inputs) as Record<string, unknown>,
+      outputs: engineToPolicy(v.outputs) as Record<string, unknown>,
+      engine: { inputs: v.inputs, outputs: v.outputs },
+    });
+  }
+  return { resources: out, view: outView };
+}
+
+/** A provider reference's id part before the provider exists (offline there is no provider id). */
+const UNKNOWN_PROVIDER_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
