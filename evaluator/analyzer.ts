@@ -24,9 +24,6 @@
  * come from the offline program run (evaluator/program.ts): inputs as the program registered them (no cloud
  * provider ran Check), outputs from the mocks or, with --emulator, from the dynamic providers.
  */
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import * as path from "node:path";
 import type {
   EnforcementLevel,
   ReportError,
@@ -34,20 +31,20 @@ import type {
   ReportPolicy,
   ReportViolation,
 } from "../lib/reports/model";
+import { startEngine, type EngineServer } from "./grpc/engine";
+import { resolveFrom, startPlugin, type PluginProcess } from "./grpc/plugin";
+import {
+  analyzerProto as proto,
+  analyzerRpc as services,
+  emptyproto as emptyProto,
+  grpc,
+  toStruct,
+} from "./grpc/proto";
 import type { ResolvedPolicyConfig } from "./packConfig";
 import { scrubString } from "./plain";
 import type { CapturedResource } from "./program";
 
-const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const grpc = require(require.resolve("@grpc/grpc-js", { paths: [PULUMI_DIR] })) as any;
-const services = require("@pulumi/pulumi/proto/analyzer_grpc_pb.js") as any;
-const proto = require("@pulumi/pulumi/proto/analyzer_pb.js") as any;
-const structProto = require(
-  require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [PULUMI_DIR] }),
-) as any;
-const emptyProto = require(
-  require.resolve("google-protobuf/google/protobuf/empty_pb.js", { paths: [PULUMI_DIR] }),
-) as any;
+const structProto = { Struct: { fromJavaScript: (v: Record<string, unknown>) => toStruct(v) } };
 
 /** @pulumi/policy's gRPC receive limit (server.js maxRPCMessageSize); the engine's client allows the same. */
 const MAX_MESSAGE = 1024 * 1024 * 400;
@@ -111,7 +108,7 @@ export interface AnalyzerStackOptions {
 export class PackAnalyzer {
   private constructor(
     readonly dir: string,
-    private readonly child: ChildProcess,
+    private readonly plugin: PluginProcess,
     private readonly client: any,
     readonly info: AnalyzerInfo,
     /** Milliseconds from spawn to the answered GetAnalyzerInfo. */
@@ -123,17 +120,17 @@ export class PackAnalyzer {
     const started = Date.now();
     let runPolicyPack: string;
     try {
-      runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [absDir] });
+      runPolicyPack = resolveFrom(absDir, "@pulumi/pulumi/cmd/run-policy-pack");
     } catch {
       // The engine's words (analyzer_plugin.go, errRunPolicyModuleNotFound).
       throw new AnalyzerError(
         `it looks like the policy pack's dependencies are not installed; try running npm install or yarn install in "${absDir}"`,
       );
     }
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.TS_NODE_TRANSPILE_ONLY;
-    delete env.TS_NODE_PROJECT;
-    Object.assign(env, {
+    const env: Record<string, string | undefined> = {
+      // The checker's own ts-node settings must not reach the pack: run-policy-pack registers its own.
+      TS_NODE_TRANSPILE_ONLY: undefined,
+      TS_NODE_PROJECT: undefined,
       PULUMI_CONFIG: JSON.stringify(options.config),
       PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys),
       PULUMI_NODEJS_PROJECT: options.project,
@@ -142,14 +139,20 @@ export class PackAnalyzer {
       PULUMI_PROJECT: options.project,
       PULUMI_STACK: options.stack,
       PULUMI_DRY_RUN: String(options.dryRun),
-    });
-    const child = spawn(process.execPath, [runPolicyPack, options.engineAddress ?? "127.0.0.1:0", "."], {
-      cwd: absDir,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const port = await readPort(child, absDir, options.startTimeoutMs ?? 120_000);
-    const client = new services.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    };
+    let plugin: PluginProcess;
+    try {
+      plugin = await startPlugin(runPolicyPack, [options.engineAddress ?? "127.0.0.1:0", "."], {
+        cwd: absDir,
+        env,
+        timeoutMs: options.startTimeoutMs ?? 120_000,
+      });
+    } catch (error) {
+      const text = (error as Error).message;
+      const tail = text.trim().split("\n").slice(-12).join("\n");
+      throw new AnalyzerError(`policy pack at "${absDir}" failed to start: ${tail}`);
+    }
+    const client = new services.AnalyzerClient(plugin.address, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": MAX_MESSAGE,
       "grpc.max_send_message_length": MAX_MESSAGE,
     });
@@ -162,10 +165,10 @@ export class PackAnalyzer {
       stackRequest.setConfigSecretKeysList(options.secretKeys);
       await call(client, "configureStack", stackRequest);
       const info = readInfo(await call(client, "getAnalyzerInfo", new emptyProto.Empty()));
-      return new PackAnalyzer(absDir, child, client, info, Date.now() - started);
+      return new PackAnalyzer(absDir, plugin, client, info, Date.now() - started);
     } catch (error) {
       client.close();
-      child.kill();
+      await plugin.stop();
       throw error;
     }
   }
@@ -236,10 +239,15 @@ export class PackAnalyzer {
   }
 
   /** Ends the analyzer process (the engine closes the plugin after the update). */
-  close(): void {
+  async close(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode === null) this.child.kill();
+    await this.plugin.stop();
   }
+}
+
+/** The engine's gRPC server the packs are handed (they may log through it), for one check. */
+export function startAnalyzerEngine(): Promise<EngineServer> {
+  return startEngine();
 }
 
 /** A resource as the engine describes it to an analyzer (plugin.AnalyzerResource). */
@@ -279,38 +287,6 @@ export interface Remediation {
   description: string;
   diagnostic: string;
   properties?: Record<string, unknown>;
-}
-
-function readPort(child: ChildProcess, absDir: string, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let stdout = "";
-    let stderr = "";
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      child.kill();
-      const tail = stderr.trim().split("\n").slice(-12).join("\n");
-      reject(
-        new AnalyzerError(`policy pack at "${absDir}" failed to start: ${why}${tail ? `\n${tail}` : ""}`),
-      );
-    };
-    const timer = setTimeout(() => fail(`no port printed within ${timeoutMs / 1000} s`), timeoutMs);
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.stdout!.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      const line = /^\s*(\d+)\s*$/m.exec(stdout);
-      if (line) {
-        clearTimeout(timer);
-        child.stdout!.removeAllListeners("data");
-        // Keep draining both pipes so a chatty pack never blocks on a full pipe.
-        child.stdout!.resume();
-        resolve(Number(line[1]));
-      }
-    });
-    child.on("exit", (code) => {
-      if (!/^\s*\d+\s*$/m.test(stdout)) fail(`it exited with code ${code}`);
-    });
-    child.on("error", (e) => fail(e.message));
-  });
 }
 
 function call(client: any, method: string, request: unknown): Promise<any> {

@@ -15,7 +15,7 @@ import { parseStackFile } from "../lib/config/stackFile";
 import { repoBaseOf } from "../lib/reports/locate";
 import { exitCodeOf } from "../lib/reports/model";
 import type { CheckReport, ReportConfigIssue, ReportPack, RosterSummary } from "../lib/reports/model";
-import { AnalyzerError, PackAnalyzer } from "./analyzer";
+import { AnalyzerError, PackAnalyzer, startAnalyzerEngine } from "./analyzer";
 import { engineViews, evaluateWithAnalyzers, withEngineResources } from "./analyzerRun";
 import { evaluatePolicies } from "./evaluate";
 import type { EvaluatedPack } from "./evaluate";
@@ -282,22 +282,24 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
   const preview = options.preview ?? false;
   const timings: CheckTimings = { program: 0, analyzerStart: 0, analyzerWait: 0, evaluation: 0 };
   // The engine starts the packs before the program runs; so does this (they start while the program runs).
-  const starting =
-    path_ === "analyzer"
-      ? loaded.map(({ pack }) =>
-          PackAnalyzer.start(pack.absDir, {
-            project: project.name,
-            stack,
-            dryRun: preview,
-            config: engine.config,
-            secretKeys: engine.secretKeys,
-          }),
-        )
-      : [];
+  const engineServer = path_ === "analyzer" ? await startAnalyzerEngine() : undefined;
+  const starting = engineServer
+    ? loaded.map(({ pack }) =>
+        PackAnalyzer.start(pack.absDir, {
+          project: project.name,
+          stack,
+          dryRun: preview,
+          config: engine.config,
+          secretKeys: engine.secretKeys,
+          engineAddress: engineServer.address,
+        }),
+      )
+    : [];
   // A pack that fails to start must not leave the others running.
   const settled = Promise.allSettled(starting);
   const closeAll = async () => {
-    for (const r of await settled) if (r.status === "fulfilled") r.value.close();
+    await Promise.all((await settled).map((r) => (r.status === "fulfilled" ? r.value.close() : undefined)));
+    await engineServer?.stop();
   };
   try {
     // The program re-reads its stack file (to refuse plaintext secrets the engine would hide): point it at this one.

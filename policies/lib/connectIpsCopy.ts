@@ -6,7 +6,7 @@
 // `vpconnect ips` reads the same format through this module.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Cidr, parseCidr } from "./cidr";
+import { Cidr, parseCidr } from "../../lib/cidr";
 
 /** The copy's file name, beside the pack's policies. */
 export const CONNECT_IPS_FILE = "connect-ips.json";
@@ -43,8 +43,10 @@ export interface ConnectIpsCopy {
 /** The pack folder a policy module sits in (compiled packs run from `bin/`, their data stays beside it). */
 export function packFolderOf(moduleDir: string): string {
   if (fs.existsSync(path.join(moduleDir, CONNECT_IPS_FILE))) return moduleDir;
-  const parent = path.dirname(moduleDir);
-  if (path.basename(moduleDir) === "bin" && fs.existsSync(path.join(parent, CONNECT_IPS_FILE))) return parent;
+  // Compiled (bin/policies/*.js, see tsconfig.json): the pack folder is the nearest one with PulumiPolicy.yaml.
+  for (let dir = path.dirname(moduleDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) return dir;
+  }
   return moduleDir;
 }
 
