@@ -195,6 +195,7 @@ export function makeCheckCommand(custom: CheckCommandOptions = {}): Command {
       const { runCheck, UsageError } = require("../evaluator/check") as typeof import("../evaluator/check");
       let options: CheckOptions = {
         cwd: io.cwd,
+        progress: io,
         ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
         ...(flags.config !== undefined ? { configFile: flags.config } : {}),
         ...(flags.policyPacks !== undefined ? { policyPacks: flags.policyPacks } : {}),

@@ -16,6 +16,7 @@ import * as readline from "node:readline";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { buildDoctorReport, runDoctorChecks } from "../lib/doctor/collect";
+import { watchProgress } from "../lib/progress";
 import type { DoctorInputs } from "../lib/doctor/collect";
 import type { PersonRef } from "../lib/doctor/checks";
 import { DOCTOR_RENDERERS, doctorReportFile } from "../lib/doctor/render";
@@ -42,6 +43,8 @@ export interface DoctorIo {
   prompt?: (question: string) => Promise<string>;
   /** Folder --stack, --users and --out are relative to (default: the process's). */
   cwd?: string;
+  /** Whether stderr is a terminal: a progress line is drawn only then (lib/progress.ts). */
+  stderrIsTTY?: boolean;
 }
 
 export const PASSWORD_ENV = "VPCONNECT_PASSWORD";
@@ -460,7 +463,22 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
       warnings.push(
         "no --vantagepoint-version given: assumed 7.0 or later (the Connect role must be of type Administrator)",
       );
-    const checks = await runDoctorChecks(client, inputs);
+    // A large site takes many pages: count the requests answered, on a terminal only (lib/progress.ts).
+    const reader = client;
+    const reading = watchProgress(
+      io,
+      "doctor: reading Vantagepoint",
+      () => ({ done: reader.counters.requests }),
+      {
+        unit: "requests answered",
+      },
+    );
+    let checks: Awaited<ReturnType<typeof runDoctorChecks>>;
+    try {
+      checks = await runDoctorChecks(reader, inputs);
+    } finally {
+      reading.stop();
+    }
     const report = buildDoctorReport({
       checks,
       target: {

@@ -12,6 +12,7 @@ import * as path from "node:path";
 import type { CheckFlags, CheckCommandOptions } from "./check";
 import type { CheckOptions } from "../evaluator/check";
 import type { Io } from "./main";
+import { watchProgress } from "../lib/progress";
 
 export const EMULATOR_CHECK_HELP = `
   --emulator                     start the Vantagepoint API emulator on 127.0.0.1 and seed it for real
@@ -58,6 +59,11 @@ export const emulatorCheckOptions: CheckCommandOptions = {
           ),
       });
       const c = emulator.credentials;
+      // Seeding thousands of people takes a while: count the emulator's writes on a terminal (nothing in pipes).
+      const seeding = watchProgress(io, "seeding the emulator", () => ({ done: emulator.counters.writes }), {
+        unit: "records written",
+      });
+      started.splice(1, 0, { stop: async () => seeding.stop() });
       io.stderr(
         `Vantagepoint API emulator at ${emulator.url} (database ${c.database}); seeding it for real through Pulumi's dynamic provider host\n`,
       );

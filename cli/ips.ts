@@ -231,7 +231,6 @@ function defaultPackDir(cwd: string): string {
 function cleanText(value: unknown, flag: string): string | undefined {
   if (value === undefined) return undefined;
   const text = String(value).trim();
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(text))
     throw new IpsUsageError(`${flag}: must be plain text on one line (no control or direction characters)`);
   return text;

@@ -3,6 +3,8 @@
  * loaded lazily so `vpconnect emulator` does not load Pulumi. Exit codes: whatever the subcommand returns
  * (check: 0 pass, 1 mandatory violations, 2 config or usage problems).
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { didYouMean } from "../lib/config/load";
 
 /** Where a command writes; tests pass their own. */
@@ -12,6 +14,8 @@ export interface Io {
   /** Working directory flags are relative to. */
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Whether stderr is a terminal: progress lines are drawn only then (lib/progress.ts). */
+  stderrIsTTY?: boolean;
 }
 
 export interface Command {
@@ -53,7 +57,20 @@ export function processIo(): Io {
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
     env: process.env,
+    stderrIsTTY: process.stderr.isTTY === true,
   };
+}
+
+/** This tool's version, from the project's package.json. */
+export function toolVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === "string" ? pkg.version : "unknown";
+  } catch {
+    return "unknown";
+  }
 }
 
 export function usage(): string {
@@ -70,6 +87,7 @@ export function usage(): string {
   });
   return [
     "Usage: vpconnect <command> [flags]",
+    "       vpconnect --version",
     "",
     "Commands:",
     ...lines,
@@ -88,6 +106,17 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   if (name === "--help" || name === "-h" || name === "help") {
     io.stdout(usage());
     return 0;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.stdout(`vpconnect ${toolVersion()}\n`);
+    return 0;
+  }
+  if (name.startsWith("-")) {
+    const hint = didYouMean(name.replace(/^-+/, ""), ["help", "version"]);
+    io.stderr(
+      `vpconnect: unknown flag ${name}${hint ? ` (did you mean --${hint}?)` : ""}; flags go after the command, e.g. vpconnect check --stack dev\n\n${usage()}`,
+    );
+    return 2;
   }
   const factory = COMMANDS[name];
   if (!factory) {

@@ -154,7 +154,22 @@ export async function runEmulatorCli(
     out(USAGE);
     return undefined;
   }
-  const emu = await startEmulator(options);
+  let emu: Emulator;
+  try {
+    emu = await startEmulator(options);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const at = `127.0.0.1:${options.port ?? 0}`;
+    if (code === "EADDRINUSE")
+      throw new EmulatorUsageError(
+        `--port ${options.port}: ${at} is already in use (another emulator?); stop it, pick another port, or leave --port out for a free one`,
+      );
+    if (code === "EACCES")
+      throw new EmulatorUsageError(
+        `--port ${options.port}: not allowed to listen on ${at} (ports below 1024 need privileges); use e.g. --port 8080`,
+      );
+    throw error;
+  }
   const c = emu.credentials;
   const connection = emu.connection();
   if (json) {

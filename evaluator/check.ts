@@ -11,6 +11,8 @@ import * as path from "node:path";
 import { ConfigError, loadStackConfig } from "../lib/config/load";
 import type { LoadedConfig } from "../lib/config/load";
 import { readRosterFile } from "../lib/config/rosterFile";
+import { createProgress } from "../lib/progress";
+import type { Progress, ProgressOutput } from "../lib/progress";
 import { parseStackFile } from "../lib/config/stackFile";
 import { repoBaseOf } from "../lib/reports/locate";
 import { exitCodeOf } from "../lib/reports/model";
@@ -51,6 +53,8 @@ export interface CheckOptions {
   dynamicExecutor?: DynamicExecutor;
   /** Extra invoke answers by token. */
   invokes?: Record<string, InvokeHandler>;
+  /** Where progress lines go (only drawn when it is a terminal, see lib/progress.ts). */
+  progress?: ProgressOutput;
   /** Packs already loaded (skips loading; used by the bench and tests to load once). */
   loadedPacks?: Array<{ pack: LoadedPack; configFile?: string; config?: unknown }>;
   /**
@@ -257,11 +261,21 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
   }
   const secretOverrides = options.secretOverrides ?? {};
   let loadedConfig: LoadedConfig | undefined;
+  // A large roster file is read and checked synchronously: say so on a terminal until the config is loaded.
+  let rosterLine: Progress | undefined;
   try {
     loadedConfig = loadStackConfig(raw, {
       source: stackFile,
       readFile: (p) => fs.readFileSync(path.resolve(project.dir, p), "utf8"),
-      parseRosterFile: readRosterFile,
+      parseRosterFile: (text, fileName) => {
+        if (options.progress) {
+          rosterLine = createProgress(options.progress, `checking roster file ${fileName}`, {
+            unit: "lines",
+          });
+          rosterLine.update(text.split("\n").length - (text.endsWith("\n") ? 1 : 0));
+        }
+        return readRosterFile(text, fileName);
+      },
       environments,
       secretOverrides: Object.fromEntries(
         Object.entries(secretOverrides).map(([k, v]) => [k.replace(/^vpconnect:/, ""), v]),
@@ -273,6 +287,8 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       return finish({ ...base, ...empty, configIssues: error.issues });
     }
     throw error;
+  } finally {
+    rosterLine?.stop();
   }
   resolvePacks(packDefaultsFromStack(loadedConfig));
   notes.push(...loadedConfig.warnings);
