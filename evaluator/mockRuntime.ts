@@ -183,7 +183,11 @@ export type RegistrationIdentity = Pick<
 >;
 
 /** What every recording monitor reads from a registration: who it is, its options, and its secret input paths. */
-export function registrationOf(req: RegisterResourceRequest): {
+export function registrationOf(
+  req: RegisterResourceRequest,
+  /** The stack and project for the URN (default: the running program's). */
+  names?: { stack: string; project: string },
+): {
   /** The serialized inputs (wire form). */
   raw: Record<string, unknown>;
   /** Dotted paths of the inputs sent as secrets. */
@@ -200,7 +204,7 @@ export function registrationOf(req: RegisterResourceRequest): {
     raw,
     secretPaths,
     identity: {
-      urn: engineUrn(parent, type, name),
+      urn: names ? engineUrn(parent, type, name, names.stack, names.project) : engineUrn(parent, type, name),
       type,
       name,
       custom: req.getCustom(),

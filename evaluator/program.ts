@@ -189,6 +189,22 @@ const AZURE_IDS: Record<
 };
 
 /**
+ * Outputs a created resource has because of its id: an azure-native resource's `name` output is the Azure
+ * resource's name, the id's last segment (every azure-native class declares `readonly name: Output<string>`, e.g.
+ * @pulumi/azure-native/resources/resourceGroup.d.ts "The name of the resource group."). Without it a mock
+ * resolves `group.name` to undefined where `pulumi up` has the name (found by test/runtime/runner.test.ts:
+ * the real runner's registrations lost their dependency on the resource group under check's mocks).
+ */
+export function idOutputs(
+  type: string,
+  id: string,
+  outputs: Record<string, unknown>,
+): Record<string, unknown> {
+  if (!type.startsWith("azure-native:") || outputs.name !== undefined || !id.startsWith("/")) return {};
+  return { name: id.split("/").pop() };
+}
+
+/**
  * The id a mocked resource gets: an Azure resource id for azure-native (components parse them, e.g. a vault id),
  * `<name>-id` for everything else.
  */
@@ -350,7 +366,7 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
         secretOutputs.push(...(computed?.secret ?? []));
       }
       const id = args.custom && !options.preview ? mockId(args.type, args.name, inputs) : undefined;
-      if (id !== undefined) outputs.id = id;
+      if (id !== undefined) Object.assign(outputs, { id }, idOutputs(args.type, id, outputs));
       if (record) {
         for (const p of secretOutputs) collectAt(outputs, p, secrets);
         plain.get(record)!.outputs = outputs;

@@ -5,7 +5,8 @@
  * records are Create's properties (pulumi/pulumi v3.245.0 pkg/resource/deploy/step.go CreateStep.Apply).
  */
 import type { DynamicExecutor } from "../program";
-import type { DynamicProviderHost } from "./dynamicProviderHost";
+import { DYNAMIC_RESOURCE_TYPE, type DynamicProviderHost } from "./dynamicProviderHost";
+import type { CreateHandler } from "./monitor";
 
 const PROVIDER_KEY = "__provider";
 
@@ -35,5 +36,31 @@ export function hostExecutor(host: DynamicProviderHost | Promise<DynamicProvider
     const created = await h.create(target, checked.inputs);
     const { [PROVIDER_KEY]: _provider, ...outs } = created.properties;
     return outs;
+  };
+}
+
+/**
+ * A ResourceMonitor CreateHandler (monitor.ts) that creates dynamic resources through `host` the way the engine
+ * does (Check, then Create, with the registration's `__provider`), and every other resource with `fallback`.
+ */
+export function hostCreateHandler(
+  host: DynamicProviderHost | Promise<DynamicProviderHost>,
+  stackConfig: { config: Readonly<Record<string, string>>; secretKeys: readonly string[] },
+  fallback: CreateHandler,
+): CreateHandler {
+  let configured: Promise<unknown> | undefined;
+  return async (registration) => {
+    if (registration.type !== DYNAMIC_RESOURCE_TYPE) return fallback(registration);
+    configured ??= Promise.resolve(host).then((h) => h.configure(stackConfig.config, stackConfig.secretKeys));
+    await configured;
+    const h = await host;
+    const target = { urn: registration.urn, name: registration.name };
+    const checked = await h.check(target, {}, registration.inputs);
+    if (checked.failures.length > 0)
+      throw new Error(
+        `${registration.name}: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+      );
+    const created = await h.create(target, checked.inputs);
+    return { id: created.id, outputs: created.properties };
   };
 }

@@ -16,5 +16,9 @@ export type {
   StartDynamicProviderHostOptions,
 } from "./dynamicProviderHost";
 export { toStruct, fromStruct, unary } from "./proto";
-export { hostExecutor } from "./hostExecutor";
+export { hostExecutor, hostCreateHandler } from "./hostExecutor";
 export { runtimeOptionsOf } from "./project";
+export { createResourceMonitor, cannedCreate, MONITOR_FEATURES } from "./monitor";
+export type { CreateHandler, MonitorRegistration, ResourceMonitor, ResourceMonitorOptions } from "./monitor";
+export { runUnderRunner, languageHostConfig } from "./runner";
+export type { RunUnderRunnerOptions, RunnerResult } from "./runner";
