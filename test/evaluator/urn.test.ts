@@ -47,7 +47,7 @@ describe("evaluator: engine URNs", () => {
       let resources: ReportResource[];
       before(async function () {
         this.timeout(60_000);
-        const report = await runCheck({ stack, cwd: root });
+        const report = await runCheck({ stack, cwd: root, policyPacks: [] });
         resources = report.resources;
       });
 
