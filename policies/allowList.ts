@@ -273,10 +273,13 @@ export const connectIpsReviewedCopy: StackValidationPolicy = {
   enforcementLevel: "advisory",
   severity: "high",
   tags: ["vantagepoint-connect", "P2"],
-  configSchema: schemaFor("connectIpsFile"),
+  configSchema: schemaFor("connectIpsFile", "connectIpsMaxAgeDays"),
   remediationSteps: `Replace the copy with Deltek's list: ${UPDATE_HINT}; review the diff and commit it.`,
   validateStack: (args, reportViolation) => {
-    const { connectIpsFile } = configOf(args, defaultsFor("connectIpsFile"));
+    const { connectIpsFile, connectIpsMaxAgeDays } = configOf(
+      args,
+      defaultsFor("connectIpsFile", "connectIpsMaxAgeDays"),
+    );
     const copy = readConnectIpsCopy(PACK_DIR, connectIpsFile);
     if (copy.problems.length > 0) {
       args.notApplicable(
@@ -291,6 +294,16 @@ export const connectIpsReviewedCopy: StackValidationPolicy = {
       reportViolation(
         `P2 was checked against a PLACEHOLDER list, not Deltek's: ${copy.file} holds ${copy.provenance.source}. The copy must hold Deltek's published list: ${UPDATE_HINT}.`,
       );
+    } else if (copy.provenance) {
+      const age = Math.floor((Date.now() - Date.parse(`${copy.provenance.copiedOn}T00:00:00Z`)) / 86_400_000);
+      if (age > connectIpsMaxAgeDays)
+        reportViolation(
+          `${copy.file} was copied from ${copy.provenance.source} on ${copy.provenance.copiedOn}, ${age} days ago (more than connectIpsMaxAgeDays ${connectIpsMaxAgeDays}); Deltek's list changes over time: the copy must be compared with the page again: ${UPDATE_HINT}.`,
+        );
+      else if (age < 0)
+        reportViolation(
+          `${copy.file} provenance.copiedOn ${copy.provenance.copiedOn} must not be in the future; give the day the page was saved.`,
+        );
     }
   },
 };

@@ -10,6 +10,8 @@ export type PolicyConfigJSONSchema = PolicyConfigSchema["properties"][string];
 export interface PackConfig {
   /** The pack's reviewed copy of Connect's addresses, relative to the pack folder (default connect-ips.json). */
   connectIpsFile: string;
+  /** Days after which the copy of Connect's addresses must be compared with Deltek's page again. */
+  connectIpsMaxAgeDays: number;
   /** Further source ranges the allow list may admit (offices, monitoring). */
   extraAllowedRanges: string[];
   /** The widest IPv4 allow range accepted (prefix length). */
@@ -31,6 +33,7 @@ export interface PackConfig {
 /** Defaults of every pack config key. */
 export const packConfigDefaults: Readonly<PackConfig> = Object.freeze({
   connectIpsFile: "connect-ips.json",
+  connectIpsMaxAgeDays: 180,
   extraAllowedRanges: [],
   widestPrefixV4: 16,
   widestPrefixV6: 48,
@@ -51,6 +54,14 @@ export const packConfigSchema: { readonly [K in keyof PackConfig]: PolicyConfigJ
       "The pack's reviewed copy of Connect's outbound addresses (Deltek's 'Exposed IP Addresses' topic), a JSON " +
       "file relative to the pack folder; the stack's allowList.connectIps is checked against it. Update it with " +
       "`vpconnect ips update`.",
+  },
+  connectIpsMaxAgeDays: {
+    type: "integer",
+    minimum: 1,
+    default: 180,
+    description:
+      "Deltek's list changes over time: a copy older than this many days (provenance.copiedOn) is reported, " +
+      "so someone compares it with the page again.",
   },
   extraAllowedRanges: {
     type: "array",

@@ -75,6 +75,39 @@ describe("the README's CI gate on P2 (offline)", function () {
   });
 });
 
+describe("an empty copy of Connect's addresses", function () {
+  this.timeout(120_000);
+
+  it("leaves P2 not checked, said loudly in the table and the reports, never a pass", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpc-empty-"));
+    const copy = path.join(dir, "connect-ips.json");
+    fs.writeFileSync(
+      copy,
+      JSON.stringify({
+        connectIps: [],
+        provenance: { source: "x", copiedOn: "2026-11-30", reviewedBy: "P" },
+      }),
+    );
+    const config = path.join(dir, "pack-config.json");
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        "connect-ips-allowed": { connectIpsFile: copy },
+        "connect-ips-reviewed-copy": { connectIpsFile: copy },
+      }),
+    );
+    const captured = captureIo(root);
+    const out = path.join(dir, "reports");
+    await main(["check", "--stack", "prod", "--policy-pack-config", config, "--out", out], captured.io);
+    assert.match(captured.stdout, /SKIP\s+connect-ips-allowed/);
+    assert.match(captured.stdout, /P2 was NOT CHECKED: .*lists no Connect addresses/);
+    const md = fs.readFileSync(path.join(out, "prod.md"), "utf8");
+    const p2 = md.split("\n").find((l) => l.startsWith("| P2 "));
+    assert.ok(p2 && !/✅|\bpass\b/i.test(p2), `P2 is not shown as passed: ${p2}`);
+    assert.match(md, /P2 was NOT CHECKED/);
+  });
+});
+
 describe("policies/config.example.json agrees with the bundled stacks", function () {
   this.timeout(120_000);
   for (const file of fs.readdirSync(path.join(root, "stacks")).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {

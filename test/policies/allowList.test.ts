@@ -103,7 +103,10 @@ describe("connect-ips-allowed (P2)", () => {
     });
     assert.match(v.message, /a PLACEHOLDER list, not Deltek's published list/);
     const r = await assertHasViolation(connectIpsAllowed, stackWith({ nsg: n }), "not admitted", { config });
-    assert.match(r.message, /copied from https:\/\/help\.deltek\.com.* on 2026-11-30, reviewed by Pat Jones/);
+    assert.match(
+      r.message,
+      /copied from https:\/\/help\.deltek\.com.* on \d{4}-\d{2}-\d{2}, reviewed by Pat Jones/,
+    );
   });
 
   it("reads the pack's own connect-ips.json by default (relative to the pack folder)", async () => {
@@ -377,6 +380,21 @@ describe("connect-ips-reviewed-copy (P2)", () => {
 
   it("flags the copy this repository ships: it is a placeholder", async () => {
     await assertHasViolation(connectIpsReviewedCopy, stack(), "PLACEHOLDER");
+  });
+
+  it("asks for a new comparison when the copy is older than connectIpsMaxAgeDays (Deltek's list changes)", async () => {
+    const old = copyConfig(CONNECT_IPS, { ...REVIEWED, copiedOn: "2020-01-15" });
+    const v = await assertHasViolation(connectIpsReviewedCopy, stack(), "copied from", { config: old });
+    assert.match(v.message, /on 2020-01-15, \d+ days ago \(more than connectIpsMaxAgeDays 180\)/);
+    await assertNoViolations(connectIpsReviewedCopy, stack(), {
+      config: {
+        ...copyConfig(CONNECT_IPS, { ...REVIEWED, copiedOn: "2020-01-15" }),
+        connectIpsMaxAgeDays: 100_000,
+      },
+    });
+    await assertHasViolation(connectIpsReviewedCopy, stack(), "must not be in the future", {
+      config: copyConfig(CONNECT_IPS, { ...REVIEWED, copiedOn: "2999-01-01" }),
+    });
   });
 
   it("leaves a broken copy to connect-ips-allowed (not applicable here, not a pass)", async () => {

@@ -11,7 +11,7 @@ let count = 0;
 /** A reviewed (non-placeholder) provenance. */
 export const REVIEWED: ConnectIpsProvenance = {
   source: "https://help.deltek.com/ (saved copy of 'Exposed IP Addresses')",
-  copiedOn: "2026-11-30",
+  copiedOn: new Date().toISOString().slice(0, 10),
   reviewedBy: "Pat Jones",
 };
 
