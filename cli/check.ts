@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { didYouMean } from "../lib/config/load";
-import { REPORT_FILES, REPORT_FORMATS, RENDERERS } from "../lib/reports";
+import { emulatedNote, REPORT_FILES, REPORT_FORMATS, RENDERERS, verdictLine } from "../lib/reports";
 import type { CheckReport, ReportFormat } from "../lib/reports";
 import type { CheckOptions } from "../evaluator/check";
 import type { Command, Io } from "./main";
@@ -191,6 +191,10 @@ export function makeCheckCommand(custom: CheckCommandOptions = {}): Command {
       const formats: ReportFormat[] =
         flags.formats.length > 0 ? flags.formats : flags.out !== undefined ? [...REPORT_FORMATS] : ["table"];
       const outDir = path.resolve(io.cwd, flags.out ?? "reports");
+      const writes = flags.out !== undefined || formats.some((f) => f !== "table");
+      // Before anything runs: a run that then fails or is refused leaves no earlier report behind.
+      const named = stackNameOf(flags);
+      if (writes && named !== undefined) removeReports(outDir, named);
 
       const { runCheck, UsageError } = require("../evaluator/check") as typeof import("../evaluator/check");
       let options: CheckOptions = {
@@ -220,12 +224,18 @@ export function makeCheckCommand(custom: CheckCommandOptions = {}): Command {
       }
 
       if (formats.includes("table")) io.stdout(RENDERERS.table(report));
-      else if (report.configIssues.length > 0) {
-        io.stderr(report.configIssues.map((i) => `${i.file}: ${i.key}: ${i.message}`).join("\n") + "\n");
-      } else if (report.programError !== undefined) {
-        io.stderr(`the program failed: ${report.programError}\n`);
+      else {
+        if (report.configIssues.length > 0) {
+          io.stderr(report.configIssues.map((i) => `${i.file}: ${i.key}: ${i.message}`).join("\n") + "\n");
+        } else if (report.programError !== undefined) {
+          io.stderr(`the program failed: ${report.programError}\n`);
+        }
+        // The console's last line, whatever the formats: a CI log always says what happened.
+        const note = report.configIssues.length === 0 ? emulatedNote(report) : "";
+        io.stdout(`${verdictLine(report)}\n${note ? `${note}.\n` : ""}`);
       }
       const files = formats.filter((f): f is Exclude<ReportFormat, "table"> => f !== "table");
+      if (writes) removeReports(outDir, report.stack);
       if (files.length > 0) {
         fs.mkdirSync(outDir, { recursive: true });
         const written: string[] = [];
@@ -242,3 +252,23 @@ export function makeCheckCommand(custom: CheckCommandOptions = {}): Command {
 }
 
 export const checkCommand: Command = makeCheckCommand();
+
+/** The stack a run is for, from its flags (`--stack NAME`, or `--config .../Pulumi.NAME.yaml`). */
+export function stackNameOf(flags: Pick<CheckFlags, "stack" | "config">): string | undefined {
+  if (flags.stack !== undefined) return flags.stack;
+  if (flags.config === undefined) return undefined;
+  return /^Pulumi\.(.+)\.ya?ml$/i.exec(path.basename(flags.config))?.[1];
+}
+
+/**
+ * Removes every report file a run for `stack` writes (all formats, not only this run's), so a run never leaves
+ * an earlier run's report beside its own: no HTML saying PASSED next to a failing JSON. Only those exact names.
+ */
+export function removeReports(outDir: string, stack: string): void {
+  for (const name of Object.values(REPORT_FILES)) {
+    const file = path.join(outDir, name(stack));
+    // A stack name with path separators could point outside --out: such a name is never ours.
+    if (path.dirname(file) !== outDir) continue;
+    fs.rmSync(file, { force: true });
+  }
+}

@@ -70,6 +70,7 @@ export const emulatorCheckOptions: CheckCommandOptions = {
       return {
         options: {
           ...options,
+          emulator: { url: emulator.url, database: c.database },
           configOverrides: {
             "vantagepoint.apiUrl": emulator.url,
             "vantagepoint.database": c.database,

@@ -196,6 +196,12 @@ export async function evaluateWithAnalyzers(
         ...(p.remediationSteps ? { remediationSteps: p.remediationSteps } : {}),
         ...(typeof own?.configKey === "string" ? { configKey: own.configKey } : {}),
         results: { evaluated: 0, passed: 0, violations: 0, notApplicable: 0, errors: 0 },
+        // The analyzer's own view until `withApplicability` refines it: every resource not declared not applicable.
+        applicable: 0,
+        durationMs: 0,
+        ...(resolved.get(p.name)?.level === "disabled"
+          ? { notChecked: "disabled by configuration (enforcement level disabled)" }
+          : {}),
       };
       reports.set(`${pack}/${p.name}`, report);
       describe.set(`${pack}/${p.name}`, p.description);
@@ -249,10 +255,13 @@ export async function evaluateWithAnalyzers(
       const mine = result.diagnostics.filter((d) => d.policy === p.name);
       if (na && mine.length === 0) {
         report.results.notApplicable++;
+        if (report.results.evaluated === 0) report.notChecked = na.reason;
         if (kind === "stack") evaluations.push({ ...base, outcome: "notApplicable", messages: [na.reason] });
         continue;
       }
       report.results.evaluated++;
+      report.applicable++;
+      delete report.notChecked;
       if (mine.length === 0) {
         report.results.passed++;
         evaluations.push({ ...base, outcome: "pass", messages: [] });

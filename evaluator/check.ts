@@ -19,7 +19,7 @@ import { exitCodeOf } from "../lib/reports/model";
 import type { CheckReport, ReportConfigIssue, ReportPack, RosterSummary } from "../lib/reports/model";
 import { AnalyzerError, PackAnalyzer, startAnalyzerEngine } from "./analyzer";
 import { engineViews, evaluateWithAnalyzers, withEngineResources } from "./analyzerRun";
-import { evaluatePolicies } from "./evaluate";
+import { evaluatePolicies, withApplicability } from "./evaluate";
 import type { EvaluatedPack } from "./evaluate";
 import { resolvePackConfig } from "./packConfig";
 import { ensurePackBuilt } from "./packBuild";
@@ -55,6 +55,8 @@ export interface CheckOptions {
   invokes?: Record<string, InvokeHandler>;
   /** Where progress lines go (only drawn when it is a terminal, see lib/progress.ts). */
   progress?: ProgressOutput;
+  /** The run reads the bundled emulator instead of the stack's Vantagepoint: the reports label it so. */
+  emulator?: { url: string; database: string };
   /** Packs already loaded (skips loading; used by the bench and tests to load once). */
   loadedPacks?: Array<{ pack: LoadedPack; configFile?: string; config?: unknown }>;
   /**
@@ -236,6 +238,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
     ...repoBaseOf(cwd),
     stackFileText,
     program: path.relative(cwd, program) || program,
+    ...(options.emulator ? { emulator: options.emulator } : {}),
     packs,
     notes,
   };
@@ -385,6 +388,11 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       });
       result = await evaluateWithAnalyzers(packsWithConfig, views, secrets);
       timings.evaluation = Date.now() - evaluationStarted;
+      // The analyzer only says which resources a policy was told were not applicable: the same policies run
+      // in-process (watched) tell the reports which resources each really examined, and its time.
+      const engineShaped = withEngineResources(run.resources, run.policyView, views);
+      const probe = await evaluatePolicies(evaluated, engineShaped.resources, engineShaped.view, secrets);
+      result = { ...result, policies: withApplicability(result.policies, probe.policies) };
       notes.push(
         `policies evaluated by Pulumi's analyzer: each pack started with @pulumi/pulumi's run-policy-pack and driven over gRPC as the engine drives it (${analyzers.map((a) => `${a.info.name}@${a.info.version}`).join(", ")})`,
       );

@@ -12,10 +12,14 @@
  * every resource is first remediated by the policies at `remediate` that can (a change is reported at level
  * "remediate"), the remediated inputs are analyzed, and a violation still reported is mandatory.
  * A policy that throws is an error result (the engine would fail the update), never a crash.
+ *
+ * For the reports, each policy also records which resources it applies to (`applicable`: the resources it
+ * examined, see `watched`), the time spent in it, and why it checked nothing when it did not (`notChecked`).
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import { policyChecked } from "../lib/reports/model";
 import type {
   EnforcementLevel,
   ReportError,
@@ -113,6 +117,45 @@ function policyProps(v: PlainView | undefined, which: "inputs" | "outputs"): Rec
 /** The violation entry for a remediation that changed a resource's inputs (level "remediate"). */
 export function remediationMessage(description: string): string {
   return `Remediated: ${description} (the policy changed the inputs; pulumi up deploys the changed values)`;
+}
+
+/**
+ * `target` seen through a proxy that calls `onRead` when a policy reads any of its fields. A policy written
+ * `if (args.type !== X) return;` reads nothing of the other resources, so they do not count as resources it
+ * applies to; reading inputs, outputs or options does. The name and URN do not count (destructuring the
+ * arguments reads them whatever the type).
+ */
+function watched<T extends object>(target: T, onRead: () => void): T {
+  return new Proxy(target, {
+    get(t, key, receiver) {
+      if (typeof key === "string") onRead();
+      return Reflect.get(t, key, receiver) as unknown;
+    },
+    has(t, key) {
+      onRead();
+      return Reflect.has(t, key);
+    },
+    ownKeys(t) {
+      onRead();
+      return Reflect.ownKeys(t);
+    },
+  });
+}
+
+/** Why a policy that examined nothing checked nothing, for the reports. */
+function notCheckedReason(
+  kind: "resource" | "stack",
+  reasons: readonly string[],
+  fastType: string | undefined,
+  resourceCount: number,
+): string {
+  const unique = [...new Set(reasons)];
+  if (unique.length > 0)
+    return `${unique.slice(0, 3).join(" ")}${unique.length > 3 ? ` (and ${unique.length - 3} more reasons)` : ""}`;
+  if (fastType) return `the stack has no resource of type ${fastType}`;
+  return kind === "stack"
+    ? "it read none of the stack's resources"
+    : `it examined none of the stack's ${resourceCount} resources (none is of a type it checks)`;
 }
 
 function optsOf(r: CapturedResource) {
@@ -242,6 +285,16 @@ export async function evaluatePolicies(
       const prerequisite = prerequisiteOf(policy);
       const kind: "resource" | "stack" = isStackPolicy(policy) ? "stack" : "resource";
       const results = { evaluated: 0, passed: 0, violations: 0, notApplicable: 0, errors: 0 };
+      const notApplicableReasons: string[] = [];
+      /** Runs one validate call and adds its time to the policy's. */
+      const timed = async (run: () => unknown): Promise<void> => {
+        const start = performance.now();
+        try {
+          await Promise.resolve(run());
+        } finally {
+          report.durationMs += performance.now() - start;
+        }
+      };
       const meta = policy as { configKey?: unknown; severity?: string; remediationSteps?: string };
       const report: ReportPolicy = {
         pack: pack.name,
@@ -254,6 +307,8 @@ export async function evaluatePolicies(
         ...(meta.remediationSteps ? { remediationSteps: meta.remediationSteps } : {}),
         ...(typeof meta.configKey === "string" ? { configKey: meta.configKey } : {}),
         results,
+        applicable: 0,
+        durationMs: 0,
       };
       policies.push(report);
       /** Counts one evaluation that ran (the policy was applicable) and records its outcome. */
@@ -282,6 +337,7 @@ export async function evaluatePolicies(
           outcome: "disabled",
           messages: ["disabled by configuration"],
         });
+        report.notChecked = "disabled by configuration (enforcement level disabled)";
         continue;
       }
       const getConfig = () => structuredClone(resolved.config);
@@ -332,6 +388,7 @@ export async function evaluatePolicies(
           notes.push(
             `${pack.name}/${policy.name}: remediation-only policy; offline nothing is remediated, so it was not evaluated`,
           );
+          report.notChecked = "remediation-only policy (no validateResource): offline nothing is remediated";
           continue;
         }
         // Remediation ran above; a violation the engine still sees after remediating is mandatory.
@@ -350,10 +407,17 @@ export async function evaluatePolicies(
           const messages: string[] = [];
           const reportViolation = makeReporter(level, r.urn, messages);
           let applicable = false;
+          let examined = false;
+          const read = () => {
+            examined = true;
+          };
           let failure: string | undefined;
           for (const validation of validations) {
-            const props = unknownCheckingProxy(
-              structuredClone(remediated.get(r.urn) ?? policyProps(view.get(r.urn), "inputs")),
+            const props = watched(
+              unknownCheckingProxy(
+                structuredClone(remediated.get(r.urn) ?? policyProps(view.get(r.urn), "inputs")),
+              ),
+              read,
             );
             const type = r.type;
             const args: Record<string, unknown> = {
@@ -361,7 +425,7 @@ export async function evaluatePolicies(
               props,
               urn: r.urn,
               name: r.name,
-              opts: optsOf(r),
+              opts: watched(optsOf(r), read),
               stackTags: STACK_TAGS,
               isType: (cls: unknown) => isTypeOf(type, cls),
               asType: (cls: unknown) => (isTypeOf(type, cls) ? props : undefined),
@@ -371,11 +435,16 @@ export async function evaluatePolicies(
             const provider = providerOf(r);
             if (provider) args.provider = provider;
             try {
-              await Promise.resolve(validation(args as never, reportViolation as never));
+              await timed(() => validation(args as never, reportViolation as never));
               applicable = true;
             } catch (e) {
-              if (e instanceof NotApplicableError || (e as Error)?.constructor?.name === "NotApplicableError")
+              if (
+                e instanceof NotApplicableError ||
+                (e as Error)?.constructor?.name === "NotApplicableError"
+              ) {
+                notApplicableReasons.push((e as NotApplicableError).reason ?? "Policy does not apply");
                 continue;
+              }
               applicable = true;
               if (e instanceof UnknownValueError) {
                 makeReporter(
@@ -392,6 +461,7 @@ export async function evaluatePolicies(
             results.notApplicable++;
             continue;
           }
+          if (examined || messages.length > 0 || failure !== undefined) report.applicable++;
           results.evaluated++;
           const base = {
             pack: pack.name,
@@ -402,6 +472,8 @@ export async function evaluatePolicies(
           };
           recordOutcome(base, failure, messages);
         }
+        if (report.applicable === 0)
+          report.notChecked = notCheckedReason("resource", notApplicableReasons, fastType, resources.length);
         continue;
       }
 
@@ -411,6 +483,7 @@ export async function evaluatePolicies(
         const fastType = getPulumiType(policy.validateStack);
         if (fastType && !resources.some((r) => r.type === fastType)) {
           results.notApplicable++;
+          report.notChecked = notCheckedReason("stack", [], fastType, resources.length);
           evaluations.push({
             pack: pack.name,
             policy: policy.name,
@@ -424,9 +497,10 @@ export async function evaluatePolicies(
         const reportViolation = makeReporter(level, null, messages);
         let failure: string | undefined;
         let notApplicable: string | undefined;
+        const examined = new Set<string>();
         try {
-          const stackResources = buildStackResources(resources, view, providerOf);
-          await Promise.resolve(
+          const stackResources = buildStackResources(resources, view, providerOf, (urn) => examined.add(urn));
+          await timed(() =>
             policy.validateStack(
               {
                 resources: stackResources,
@@ -451,7 +525,9 @@ export async function evaluatePolicies(
           }
         }
         const base = { pack: pack.name, policy: policy.name, urn: null };
+        report.applicable = examined.size;
         if (notApplicable !== undefined) {
+          report.notChecked = notCheckedReason("stack", [notApplicable], undefined, resources.length);
           results.notApplicable++;
           evaluations.push({ ...base, outcome: "notApplicable", messages: [notApplicable] });
           continue;
@@ -463,9 +539,35 @@ export async function evaluatePolicies(
       notes.push(
         `${pack.name}/${policy.name}: neither validateResource, remediateResource nor validateStack; skipped`,
       );
+      report.notChecked = "the policy has neither validateResource, remediateResource nor validateStack";
     }
   }
   return { policies, evaluations, violations, errors, notes };
+}
+
+/**
+ * Refines the analyzer's policies with what the in-process run of the same policies measured: the resources
+ * each applies to (the analyzer only knows which it was told are not applicable), the time spent in it, and why
+ * it checked nothing. Violations, errors and levels stay the analyzer's. Policies the probe did not run keep
+ * the analyzer's counts.
+ */
+export function withApplicability(analyzed: ReportPolicy[], probe: readonly ReportPolicy[]): ReportPolicy[] {
+  const byKey = new Map(probe.map((p) => [`${p.pack}/${p.name}`, p]));
+  return analyzed.map((p) => {
+    const measured = byKey.get(`${p.pack}/${p.name}`);
+    if (!measured) return p;
+    const { notChecked: _analyzers, ...rest } = p;
+    // A violation or an error means the analyzer's run examined the resource, whatever the probe saw.
+    const floor = p.kind === "resource" && (p.results.violations > 0 || p.results.errors > 0) ? 1 : 0;
+    const out: ReportPolicy = {
+      ...rest,
+      applicable: Math.max(measured.applicable, floor),
+      durationMs: measured.durationMs,
+    };
+    if (!policyChecked(out))
+      out.notChecked = measured.notChecked ?? p.notChecked ?? "it examined no resource of this stack";
+    return out;
+  });
 }
 
 /** The `resources` argument of a stack policy: outputs as props, parent and dependencies linked as objects. */
@@ -473,16 +575,18 @@ function buildStackResources(
   resources: readonly CapturedResource[],
   view: ReadonlyMap<string, PlainView>,
   providerOf: (r: CapturedResource) => unknown,
+  onRead: (urn: string) => void,
 ) {
   const built = resources.map((r) => {
-    const props = unknownCheckingProxy(policyProps(view.get(r.urn), "outputs"));
+    const read = () => onRead(r.urn);
+    const props = watched(unknownCheckingProxy(policyProps(view.get(r.urn), "outputs")), read);
     const type = r.type;
     const resource: Record<string, unknown> = {
       type,
       props,
       urn: r.urn,
       name: r.name,
-      opts: optsOf(r),
+      opts: watched(optsOf(r), read),
       dependencies: [],
       propertyDependencies: {},
       isType: (cls: unknown) => isTypeOf(type, cls),

@@ -246,6 +246,9 @@ export function toCheckReport(report: DoctorReport, stackFileText?: string): Che
       prerequisite: c.id,
       kind: "stack" as const,
       configKey: DOCTOR_POLICIES[c.id].configKey,
+      applicable: c.checked,
+      durationMs: 0,
+      ...(c.status === "could-not-check" ? { notChecked: c.reason } : {}),
       results: {
         evaluated: c.status === "could-not-check" ? 0 : 1,
         passed: c.status === "ok" ? 1 : 0,

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- resource inputs, outputs and schemas here are untyped JSON (as in pulumi.dynamic.ResourceProvider) */
 /** Short, human descriptions of captured resources for the table, Markdown and HTML reports. Pure. */
-import type { ReportPolicy, ReportResource } from "./model";
+import { PREREQUISITES, policyChecked } from "./model";
+import type { CheckReport, ReportPolicy, ReportResource } from "./model";
 
 type Props = Record<string, any>;
 const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
@@ -75,8 +76,21 @@ export function statusOf(p: ReportPolicy, hasBlocking: boolean): "PASS" | "FAIL"
   if (p.level === "disabled") return "SKIP";
   if (p.results.errors > 0) return "ERROR";
   if (p.results.violations > 0) return hasBlocking ? "FAIL" : "WARN";
-  if (p.results.evaluated === 0) return "SKIP";
+  if (!policyChecked(p)) return "SKIP";
   return "PASS";
+}
+
+/** Whether a policy's result came from the emulator's demo data (an emulated run, a P3..P6 policy). */
+export function emulatedPolicy(report: Pick<CheckReport, "emulator">, p: Pick<ReportPolicy, "prerequisite">): boolean {
+  return report.emulator !== undefined && PREREQUISITES.some((x) => x.id === p.prerequisite && x.fromVantagepoint);
+}
+
+/** What a policy checked, in a few words: "3 of 32 resources checked, 0 violations", "stack checked, ...". */
+export function checkedDetail(report: Pick<CheckReport, "resources">, p: ReportPolicy): string {
+  const violations = `${p.results.violations} violation${p.results.violations === 1 ? "" : "s"}`;
+  if (!policyChecked(p)) return `not checked: ${p.notChecked ?? "it examined no resource"}`;
+  if (p.kind === "stack") return `stack checked (${p.applicable} resources read), ${violations}`;
+  return `${p.applicable} of ${report.resources.length} resources checked, ${violations}`;
 }
 
 function join(parts: unknown[]): string {

@@ -3,9 +3,9 @@
  * escaped. Shows the verdict, pass/fail per prerequisite, violations, the policies evaluated, the topology
  * and the resources. Pure.
  */
-import { keySettings, shortType, statusOf } from "./describe";
-import { prerequisiteStatus } from "./model";
-import type { CheckReport } from "./model";
+import { checkedDetail, emulatedPolicy, keySettings, shortType, statusOf } from "./describe";
+import { EMULATED_LABEL, emulatedNote, prerequisiteStatus, verdictLine, verdictOf } from "./model";
+import type { CheckReport, PrerequisiteResult } from "./model";
 import { topologyOf } from "./topology";
 
 export function escapeHtml(text: unknown): string {
@@ -33,20 +33,41 @@ const CSS = `${BASE_CSS}.verdict{font-size:1.1rem;padding:.6rem 1rem;border-radi
 @media print{.verdict{border:1px solid #000}}
 `;
 
+/** Prose that may hold `code` spans, escaped, each span as <code>. */
+export function htmlProse(text: string): string {
+  return text
+    .split(/`([^`]*)`/)
+    .map((part, i) => (i % 2 === 1 ? `<code>${escapeHtml(part)}</code>` : escapeHtml(part)))
+    .join("");
+}
+
+/** A prerequisite's result cell: badge, emulated label, or why not checked and what to run. */
+function prerequisiteResult(p: PrerequisiteResult): string {
+  if (p.status === "not checked")
+    return `${badge(p.status)}<br>${htmlProse(p.reason ?? "")}<br><strong>To check it:</strong> ${htmlProse(p.nextStep ?? "")}`;
+  return `${badge(p.status)}${p.emulated ? ` <span class="badge warn">${escapeHtml(EMULATED_LABEL)}</span>` : ""}`;
+}
+
 const STATUS_CLASS: Record<string, string> = { pass: "pass", fail: "fail", warn: "warn", "not checked": "skip", PASS: "pass", FAIL: "fail", WARN: "warn", ERROR: "fail", SKIP: "skip" };
 
 export function renderHtml(report: CheckReport): string {
   const e = escapeHtml;
   const s = report.summary;
-  const verdict = report.exitCode === 0 ? "PASSED" : report.exitCode === 1 ? "FAILED" : "INVALID";
-  const verdictClass = report.exitCode === 0 ? "pass" : "fail";
+  const label = report.emulator ? ` (${EMULATED_LABEL})` : "";
+  const verdict = `${verdictOf(report)}${label}`;
+  const verdictClass = report.exitCode !== 0 ? "fail" : report.emulator ? "warn" : "pass";
   const body: string[] = [];
-  body.push(`<h1>Vantagepoint Connect readiness: stack ${e(report.stack)}</h1>`);
+  body.push(`<h1>Vantagepoint Connect readiness: stack ${e(report.stack)}${e(label)}</h1>`);
   body.push(
-    `<p class="meta">Project ${e(report.project)} · stack file <code>${e(report.stackFile)}</code> · program <code>${e(report.program)}</code> · ${e(report.tool.name)} ${e(report.tool.version)} · evaluated offline (no cloud calls)</p>`,
+    `<p class="meta">Project ${e(report.project)} · stack file <code>${e(report.stackFile)}</code> · program <code>${e(report.program)}</code> · ${e(report.tool.name)} ${e(report.tool.version)} · evaluated offline (no cloud calls)${report.emulator ? ` · Vantagepoint: the bundled emulator at <code>${e(report.emulator.url)}</code>` : ""}</p>`,
   );
+  if (report.emulator) {
+    body.push(
+      `<div class="verdict warn"><strong>${e(EMULATED_LABEL)}.</strong> Vantagepoint was the bundled emulator (database <code>${e(report.emulator.database)}</code>), not a real site. ${htmlProse(emulatedNote(report))}.</div>`,
+    );
+  }
   body.push(
-    `<div class="verdict ${verdictClass}"><strong>${verdict}</strong>: ${s.resources} resources, ${s.policies} policies, ${s.mandatory} mandatory violations, ${s.advisory} advisory, ${s.remediate} to remediate, ${s.errors} policy errors (exit ${report.exitCode}).</div>`,
+    `<div class="verdict ${verdictClass}"><strong>${e(verdict)}</strong>: ${e(verdictLine(report).replace(/^[A-Z ]+(\([^)]*\))?: /, ""))}<br><span class="meta">${s.resources} resources, ${s.policies} policies, ${s.mandatory} mandatory violations, ${s.advisory} advisory${s.remediate ? `, ${s.remediate} to remediate (pulumi up would fix them; reported only)` : ""}, ${s.errors} policy errors.</span></div>`,
   );
   if (report.packs.length > 0) {
     body.push(`<p>Policy packs: ${report.packs.map((p) => `<code>${e(p.name)}@${e(p.version)}</code> (${e(p.dir)}${p.configFile ? `, config ${e(p.configFile)}` : ""})`).join(", ")}</p>`);
@@ -66,7 +87,7 @@ export function renderHtml(report: CheckReport): string {
           e(p.title),
           p.policies.map((n) => `<code>${e(n)}</code>`).join(" ") || "-",
           String(p.violations),
-          badge(p.status),
+          prerequisiteResult(p),
         ]),
       ),
     );
@@ -97,13 +118,14 @@ export function renderHtml(report: CheckReport): string {
         report.policies.map((p) => {
           const blocking = report.violations.some((v) => v.pack === p.pack && v.policy === p.name && v.level === "mandatory");
           const status = statusOf(p, blocking);
+          const emulated = status !== "SKIP" && emulatedPolicy(report, p);
           return [
-            badge(status),
+            badge(status) + (emulated ? ` <span class="badge warn">${e(EMULATED_LABEL)}</span>` : ""),
             `<code>${e(p.name)}</code>`,
             e(p.pack),
             e(p.level),
             e(p.prerequisite ?? "-"),
-            `${p.results.evaluated} (${p.results.passed} passed)`,
+            e(checkedDetail(report, p)),
             e(p.description),
           ];
         }),
@@ -140,7 +162,7 @@ export function renderHtml(report: CheckReport): string {
   }
   if (report.notes.length > 0) body.push(`<h2>Notes</h2><ul>${report.notes.map((n) => `<li>${e(n)}</li>`).join("")}</ul>`);
 
-  return htmlPage(`vpconnect check: ${e(report.stack)} ${verdict}`, CSS, body);
+  return htmlPage(`vpconnect check: ${e(report.stack)} ${e(verdict)}`, CSS, body);
 }
 
 /** A self-contained page: strict CSP (no scripts, no fetches), inline CSS; `title` and `body` are already-escaped HTML. */

@@ -1,18 +1,50 @@
 /**
- * The JSON report: `{"stack","resources":N,"policies":[{"name","level","prerequisite"}],"violations":[{"policy",
- * "level","urn","message","prerequisite"}]}` plus pack, summary and error detail. Pure.
+ * The JSON report, for reviewers and other tools: the verdict, what came from where (`source`: the bundled
+ * emulator or nothing live), the result per prerequisite, every policy with the resources it applies to and
+ * its time, every violation, and every resource `pulumi up` would create with its type, name, URN, parent,
+ * dependencies, options and inputs (secrets masked as "[secret]"). Pure.
  */
-import type { CheckReport } from "./model";
+import { EMULATED_LABEL, emulatedNote, prerequisiteStatus, verdictLine } from "./model";
+import type { CheckReport, PrerequisiteResult } from "./model";
+
+export interface JsonResource {
+  type: string;
+  name: string;
+  urn: string;
+  /** The parent's URN, "" at the stack root. */
+  parent: string;
+  dependencies: string[];
+  /** false for component resources. */
+  custom: boolean;
+  /** The provider reference (`urn::id`), "" for the default provider. */
+  provider: string;
+  options: { protect: boolean; retainOnDelete: boolean; additionalSecretOutputs: string[] };
+  /** Inputs as plain JSON, every secret replaced by "[secret]". */
+  inputs: Record<string, unknown>;
+  /** Dotted paths of the inputs that are secret. */
+  secretPaths: string[];
+}
 
 export interface JsonReport {
   stack: string;
   project: string;
   stackFile: string;
-  /** Number of resources `pulumi up` would create (the root stack included, as Pulumi counts). */
-  resources: number;
+  /** The one-line verdict, as the console prints it. */
+  verdict: string;
   passed: boolean;
   exitCode: 0 | 1 | 2;
+  /** True when Vantagepoint's answers were the bundled emulator's demo data (never a pass of a real site). */
+  emulated: boolean;
+  source: {
+    /** "emulator": P3 to P6 were judged on the emulator's demo data; "not contacted": no Vantagepoint was read. */
+    vantagepoint: "emulator" | "not contacted";
+    url?: string;
+    database?: string;
+    label?: string;
+    note?: string;
+  };
   summary: CheckReport["summary"];
+  prerequisites: PrerequisiteResult[];
   packs: CheckReport["packs"];
   policies: Array<{
     name: string;
@@ -21,6 +53,10 @@ export interface JsonReport {
     pack: string;
     kind: "resource" | "stack";
     description: string;
+    /** Resources the policy applies to (examined), the "N checked" of the other formats. */
+    applicable: number;
+    durationMs: number;
+    notChecked?: string;
     results: CheckReport["policies"][number]["results"];
   }>;
   violations: Array<{
@@ -33,6 +69,10 @@ export interface JsonReport {
     resourceType?: string;
     resourceName?: string;
   }>;
+  /** Every resource `pulumi up` would create, the root stack included. */
+  resources: JsonResource[];
+  /** Stack outputs, secrets masked. */
+  outputs: Record<string, unknown>;
   errors: CheckReport["errors"];
   configIssues: CheckReport["configIssues"];
   programError?: string;
@@ -41,14 +81,26 @@ export interface JsonReport {
 }
 
 export function toJsonReport(report: CheckReport): JsonReport {
+  const ran = report.configIssues.length === 0 && report.programError === undefined;
   return {
     stack: report.stack,
     project: report.project,
     stackFile: report.stackFile,
-    resources: report.resources.length,
+    verdict: verdictLine(report),
     passed: report.summary.passed,
     exitCode: report.exitCode,
+    emulated: report.emulator !== undefined,
+    source: report.emulator
+      ? {
+          vantagepoint: "emulator",
+          url: report.emulator.url,
+          database: report.emulator.database,
+          label: EMULATED_LABEL,
+          note: emulatedNote(report),
+        }
+      : { vantagepoint: "not contacted" },
     summary: report.summary,
+    prerequisites: ran ? prerequisiteStatus(report) : [],
     packs: report.packs,
     policies: report.policies.map((p) => ({
       name: p.name,
@@ -57,6 +109,9 @@ export function toJsonReport(report: CheckReport): JsonReport {
       pack: p.pack,
       kind: p.kind,
       description: p.description,
+      applicable: p.applicable,
+      durationMs: Math.round(p.durationMs * 1000) / 1000,
+      ...(p.notChecked !== undefined ? { notChecked: p.notChecked } : {}),
       results: p.results,
     })),
     violations: report.violations.map((v) => ({
@@ -69,6 +124,23 @@ export function toJsonReport(report: CheckReport): JsonReport {
       ...(v.resourceType ? { resourceType: v.resourceType } : {}),
       ...(v.resourceName ? { resourceName: v.resourceName } : {}),
     })),
+    resources: report.resources.map((r) => ({
+      type: r.type,
+      name: r.name,
+      urn: r.urn,
+      parent: r.parent,
+      dependencies: r.dependencies,
+      custom: r.custom,
+      provider: r.provider,
+      options: {
+        protect: r.protect,
+        retainOnDelete: r.retainOnDelete,
+        additionalSecretOutputs: r.additionalSecretOutputs,
+      },
+      inputs: r.inputs,
+      secretPaths: r.secretPaths,
+    })),
+    outputs: report.outputs,
     errors: report.errors,
     configIssues: report.configIssues,
     ...(report.programError !== undefined ? { programError: report.programError } : {}),

@@ -3,8 +3,8 @@
  * violations, and a Mermaid diagram of the topology built from the captured resources. Pure.
  */
 import { shortType } from "./describe";
-import { prerequisiteStatus } from "./model";
-import type { CheckReport, PrerequisiteStatus } from "./model";
+import { EMULATED_LABEL, emulatedNote, prerequisiteStatus, verdictLine, verdictOf } from "./model";
+import type { CheckReport, PrerequisiteResult, PrerequisiteStatus } from "./model";
 import { mermaid, topologyOf } from "./topology";
 
 const ICON: Record<PrerequisiteStatus, string> = { pass: "✅ pass", fail: "❌ fail", warn: "⚠️ advisory", "not checked": "➖ not checked" };
@@ -38,13 +38,38 @@ export function code(text: string, table = true): string {
   return `<code>${cell(text.replace(/[\u0000-\u001f\u007f]/g, " "))}</code>`;
 }
 
+/**
+ * Prose that may hold `code` spans (the next steps: "run `vpconnect doctor --stack dev` ..."): text escaped as
+ * `cell` escapes it, each span through `code`.
+ */
+export function prose(text: string, table = true): string {
+  return text
+    .split(/`([^`]*)`/)
+    .map((part, i) => (i % 2 === 1 ? code(part, table) : cell(part)))
+    .join("");
+}
+
+/** A prerequisite's result cell: the status, emulated label, or why not checked and what to run. */
+export function prerequisiteCell(p: PrerequisiteResult): string {
+  if (p.status === "not checked") return `${ICON[p.status]}: ${prose(p.reason ?? "")} **To check it:** ${prose(p.nextStep ?? "")}`;
+  return `${ICON[p.status]}${p.emulated ? ` (${EMULATED_LABEL})` : ""}`;
+}
+
 export function renderMarkdown(report: CheckReport): string {
   const s = report.summary;
   const out: string[] = [];
-  const verdict = report.exitCode === 0 ? "✅ PASSED" : report.exitCode === 1 ? "❌ FAILED" : "⛔ INVALID";
-  out.push(`## ${verdict}: vpconnect check on stack ${code(report.stack, false)}`, "");
+  const word = verdictOf(report);
+  const icon = word === "FAILED" ? "❌" : word === "INVALID" ? "⛔" : report.emulator ? "⚠️" : "✅";
+  out.push(`## ${icon} ${word}${report.emulator ? ` (${EMULATED_LABEL})` : ""}: vpconnect check on stack ${code(report.stack, false)}`, "");
+  if (report.emulator) {
+    out.push(
+      `> **${EMULATED_LABEL}.** Vantagepoint was the bundled emulator at ${code(report.emulator.url, false)} (database ${code(report.emulator.database, false)}). ${prose(emulatedNote(report), false)}.`,
+      "",
+    );
+  }
+  out.push(`**${cell(verdictLine(report))}**`, "");
   out.push(
-    `**${s.resources}** resources · **${s.policies}** policies · **${s.mandatory}** mandatory · **${s.advisory}** advisory · **${s.remediate}** to remediate · **${s.errors}** policy errors`,
+    `**${s.resources}** resources · **${s.policies}** policies · **${s.mandatory}** mandatory · **${s.advisory}** advisory${s.remediate ? ` · **${s.remediate}** to remediate (pulumi up would fix them; reported only)` : ""} · **${s.errors}** policy errors`,
     "",
   );
   if (report.packs.length > 0) out.push(`Packs: ${report.packs.map((p) => code(`${p.name}@${p.version}`, false)).join(", ")}. Stack file: ${code(report.stackFile, false)}.`, "");
@@ -59,7 +84,7 @@ export function renderMarkdown(report: CheckReport): string {
 
   out.push("### Prerequisites", "", "| | Prerequisite | Policies | Result |", "|---|---|---|---|");
   for (const p of prerequisiteStatus(report)) {
-    out.push(`| ${p.id} | ${cell(p.title)} | ${p.policies.map((n) => code(n)).join(" ") || "-"} | ${ICON[p.status]} |`);
+    out.push(`| ${p.id} | ${cell(p.title)} | ${p.policies.map((n) => code(n)).join(" ") || "-"} | ${prerequisiteCell(p)} |`);
   }
   const other = report.policies.filter((p) => p.prerequisite === null);
   if (other.length > 0) {

@@ -8,7 +8,9 @@ import * as path from "node:path";
 import type { Location, Log, Notification, ReportingDescriptor, Result } from "sarif";
 import { configKeyFor } from "./configKeys";
 import { findKeyLine } from "./locate";
-import type { CheckReport, EnforcementLevel } from "./model";
+import { emulatedPolicy } from "./describe";
+import { EMULATED_LABEL, emulatedNote, verdictLine } from "./model";
+import type { CheckReport, EnforcementLevel, ReportPolicy } from "./model";
 
 const CONFIG_RULE = "vpconnect-config";
 
@@ -66,7 +68,7 @@ export function toSarif(report: CheckReport): Log {
     name: p.name,
     shortDescription: { text: firstSentence(p.description) },
     fullDescription: { text: p.description },
-    ...(p.remediationSteps ? { help: { text: p.remediationSteps } } : {}),
+    help: ruleHelp(p),
     defaultConfiguration: p.level === "disabled" ? { enabled: false, level: "none" } : { level: levelOf(p.level) },
     properties: {
       tags: [p.pack, ...(p.prerequisite ? [p.prerequisite] : []), "policy-as-code"],
@@ -92,11 +94,12 @@ export function toSarif(report: CheckReport): Log {
     const policy = report.policies.find((p) => p.pack === v.pack && p.name === v.policy);
     const id = ruleId(v.pack, v.policy);
     const where = v.resourceName ? ` (${v.resourceType} '${v.resourceName}')` : "";
+    const emulated = policy && emulatedPolicy(report, policy) ? `[${EMULATED_LABEL}] ` : "";
     return {
       ruleId: id,
       ruleIndex: ruleIndex.get(id) ?? 0,
       level: levelOf(v.level),
-      message: { text: `${v.message}${where}` },
+      message: { text: `${emulated}${v.message}${where}` },
       locations: [location(configKeyFor(policy), v.urn)],
       partialFingerprints: { "vpconnectViolation/v1": fingerprint(v.pack, v.policy, v.urn ?? "", v.message) },
       properties: { pack: v.pack, enforcementLevel: v.level, prerequisite: v.prerequisite, ...(v.urn ? { urn: v.urn } : {}) },
@@ -128,6 +131,9 @@ export function toSarif(report: CheckReport): Log {
   if (report.programError !== undefined) {
     notifications.push({ level: "error", message: { text: `the Pulumi program failed: ${report.programError}` } });
   }
+  if (report.emulator) {
+    notifications.unshift({ level: "warning", message: { text: `${EMULATED_LABEL}: ${emulatedNote(report)}.` } });
+  }
   for (const note of report.notes) notifications.push({ level: "note", message: { text: note } });
 
   return {
@@ -152,7 +158,15 @@ export function toSarif(report: CheckReport): Log {
         artifacts: [{ location: stackArtifact }],
         columnKind: "utf16CodeUnits",
         results,
-        properties: { stack: report.stack, project: report.project, resources: report.resources.length },
+        // An emulated run gets its own category, so uploading it never closes a real site's alerts.
+        automationDetails: { id: `vpconnect-check/${report.stack}${report.emulator ? "/emulated" : ""}/` },
+        properties: {
+          stack: report.stack,
+          project: report.project,
+          resources: report.resources.length,
+          verdict: verdictLine(report),
+          emulated: report.emulator !== undefined,
+        },
       },
     ],
   };
@@ -160,6 +174,16 @@ export function toSarif(report: CheckReport): Log {
 
 export function renderSarif(report: CheckReport): string {
   return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+}
+
+/** A rule's help: the policy's remediation steps, else its description and the stack-config key to change. */
+function ruleHelp(p: ReportPolicy): { text: string; markdown: string } {
+  const key = configKeyFor(p);
+  const text = p.remediationSteps ?? `${p.description}${key ? ` Fix it in ${key} of the stack file.` : ""}`;
+  const markdown = p.remediationSteps
+    ? p.remediationSteps
+    : `${p.description}${key ? ` Fix it in \`${key}\` of the stack file, then run \`vpconnect check\` again.` : ""}`;
+  return { text, markdown };
 }
 
 function fingerprint(...parts: string[]): string {

@@ -2,12 +2,18 @@
  * The console summary: what `pulumi up` would create (type, name, key settings), the stack outputs, then the
  * policy results and the verdict. Pure: returns text.
  */
-import { keySettings, shortType, statusOf } from "./describe";
+import { checkedDetail, emulatedPolicy, keySettings, shortType, statusOf } from "./describe";
+import { EMULATED_LABEL, emulatedNote, prerequisiteStatus, verdictLine } from "./model";
 import type { CheckReport } from "./model";
 
 export function renderTable(report: CheckReport): string {
   const out: string[] = [];
   out.push(`vpconnect check: stack ${report.stack} (${report.stackFile}), program ${report.program}`);
+  if (report.emulator) {
+    out.push(
+      `${EMULATED_LABEL}: Vantagepoint is the bundled emulator at ${report.emulator.url} (database ${report.emulator.database}), not a real site.`,
+    );
+  }
 
   if (report.configIssues.length > 0) {
     out.push("", `${report.configIssues.length} problem${report.configIssues.length === 1 ? "" : "s"} in the stack config; nothing ran:`);
@@ -36,11 +42,18 @@ export function renderTable(report: CheckReport): string {
 
   if (report.policies.length > 0) {
     out.push("", `Policies (${report.packs.map((p) => `${p.name}@${p.version}`).join(", ")}):`);
+    let emulated = false;
+    const below = new Set(prerequisiteStatus(report).filter((p) => p.status === "not checked").map((p) => p.id));
     const rows = report.policies.map((p) => {
       const blocking = report.violations.some((v) => v.pack === p.pack && v.policy === p.name && v.level === "mandatory");
-      return [statusOf(p, blocking), p.name, p.level, p.prerequisite ?? "-", `${p.results.evaluated} checked, ${p.results.violations} violations`];
+      const status = statusOf(p, blocking);
+      const mark = status !== "SKIP" && emulatedPolicy(report, p) ? "*" : "";
+      if (mark) emulated = true;
+      const detail = status === "SKIP" && p.prerequisite && below.has(p.prerequisite) ? "not checked (see below)" : checkedDetail(report, p);
+      return [`${status}${mark}`, p.name, p.level, p.prerequisite ?? "-", detail];
     });
     out.push(...columns(["RESULT", "POLICY", "LEVEL", "PREREQ", "DETAIL"], rows).map((l) => `  ${l}`));
+    if (emulated) out.push(`  * ${EMULATED_LABEL}: checked against the bundled emulator, not a real site`);
   }
 
   if (report.violations.length > 0) {
@@ -54,6 +67,11 @@ export function renderTable(report: CheckReport): string {
     out.push("", "Policy errors (the engine would stop the update):");
     for (const e of report.errors) out.push(`  ${e.policy}${e.urn ? ` on ${e.urn.split("::").pop()}` : ""}: ${e.message}`);
   }
+  const notChecked = report.policies.length > 0 ? prerequisiteStatus(report).filter((p) => p.status === "not checked") : [];
+  if (notChecked.length > 0) {
+    out.push("", "Not checked (never a pass):");
+    for (const p of notChecked) out.push(`  ${p.id} ${p.title}: ${p.reason}`, `     to check it: ${p.nextStep}`);
+  }
   if (report.notes.length > 0) {
     out.push("", "Notes:");
     for (const n of report.notes) out.push(`  - ${n}`);
@@ -62,16 +80,10 @@ export function renderTable(report: CheckReport): string {
   return out.join("\n") + "\n";
 }
 
+/** The verdict line, and on an emulated run the sentence saying what it does not prove. */
 function verdict(report: CheckReport): string {
-  const s = report.summary;
-  switch (report.exitCode) {
-    case 0:
-      return `PASSED: no mandatory violation (${s.advisory} advisory, ${s.remediate} to remediate). Exit 0.`;
-    case 1:
-      return `FAILED: ${s.mandatory} mandatory violation${s.mandatory === 1 ? "" : "s"}${s.errors ? `, ${s.errors} policy error${s.errors === 1 ? "" : "s"}` : ""} (${s.advisory} advisory). Exit 1.`;
-    default:
-      return report.configIssues.length > 0 ? "INVALID CONFIG: fix the problems above. Exit 2." : "PROGRAM FAILED: see above. Exit 2.";
-  }
+  const note = emulatedNote(report);
+  return note && report.configIssues.length === 0 ? `${verdictLine(report)}\n${note}.` : verdictLine(report);
 }
 
 function short(value: unknown): string {

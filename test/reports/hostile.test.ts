@@ -19,7 +19,7 @@ import { toSarif } from "../../lib/reports/sarif";
 
 /** Everything that breaks one format or another, tagged so each field can be found in the output. */
 const hostile = (tag: string) =>
-  `${tag}<script>alert(1)</script> & "dq" 'sq' \`bt\` \`\`\` a|b c\\|d\nline2\r\nline3 [x](https://evil.example){z};#quot;#35;<b>` +
+  `${tag}<script>alert(1)</script> & "dq" 'sq' \`bt\` \`\`\` a|b c\\|d\nline2\r\nline3 [x](https://evil.example){z};#quot;#35;<b> ]]> --> ` +
   `\u0000\u0001\u0008\u000b\u000c\u001b[2J\u001f\ufffe\uffff\ud800\ttab`;
 
 const H = {
@@ -99,6 +99,8 @@ function checkReport(): CheckReport {
         remediationSteps: hostile("FIX"),
         configKey: H.configKey,
         results: { evaluated: 1, passed: 0, violations: 1, notApplicable: 0, errors: 0 },
+        applicable: 1,
+        durationMs: 1.5,
       },
       {
         pack: H.pack,
@@ -108,6 +110,9 @@ function checkReport(): CheckReport {
         prerequisite: null,
         kind: "stack",
         results: { evaluated: 1, passed: 0, violations: 0, notApplicable: 0, errors: 1 },
+        applicable: 0,
+        durationMs: 0.5,
+        notChecked: hostile("WHY"),
       },
     ],
     evaluations: [
@@ -430,9 +435,15 @@ describe("reports: hostile strings", () => {
       const elements = assertWellFormedXml(xml);
       const failure = elements.find((e) => e.name === "failure");
       assert.ok(failure, "the mandatory violation is a failure");
-      assert.ok(decodeXml(failure.attrs.message!).startsWith("MSG<script>alert(1)</script> & \"dq\" 'sq'"));
+      assert.ok(decodeXml(failure.attrs.message!).includes(": MSG<script>alert(1)</script> & \"dq\" 'sq'"));
+      // The body lists the resource and the whole message (CDATA; "]]>" inside it split, not ending it early).
+      const body = /<failure (?:[^>"]|"[^"]*")*>((?:<!\[CDATA\[[\s\S]*?\]\]>)+)<\/failure>/.exec(xml)?.[1] ?? "";
+      const text = body.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1");
+      assert.ok(text.includes(`: MSG<script>alert(1)</script> & "dq"`), body);
+      assert.ok(text.includes("<b> ]] > -->"), "a ]]> in the message is shown as ]] >");
+      assert.ok(decodeXml(failure.attrs.message!).includes("<b> ]]> -->"), "the attribute keeps it as it is");
       const error = elements.find((e) => e.name === "error" && e.attrs.type === "PolicyError");
-      assert.ok(error && decodeXml(error.attrs.message!).startsWith("ERR<script>"));
+      assert.ok(error && decodeXml(error.attrs.message!).includes(": ERR<script>"));
       assertWellFormedXml(renderJunit(invalid));
     });
 

@@ -11,6 +11,9 @@ function policy(name: string, prerequisite: string, passed: number, notApplicabl
     prerequisite,
     kind: "resource",
     results: { evaluated: passed + notApplicable, passed, violations: 0, notApplicable, errors: 0 },
+    applicable: passed,
+    durationMs: 0,
+    ...(passed === 0 ? { notChecked: "not applicable: nothing read yet" } : {}),
   };
 }
 

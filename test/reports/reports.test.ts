@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { runCheck } from "../../evaluator";
 import { repoBaseOf } from "../../evaluator/check";
 import { findKeyLine } from "../../lib/reports/locate";
-import { RENDERERS, REPORT_FORMATS, renderHtml, renderJunit, renderMarkdown, renderSarif } from "../../lib/reports";
+import { RENDERERS, REPORT_FORMATS, renderHtml, renderJunit, renderMarkdown, renderSarif, renderTable } from "../../lib/reports";
 import { artifactUri, toSarif as toSarifForTest } from "../../lib/reports/sarif";
 import type { CheckReport } from "../../lib/reports";
 
@@ -65,8 +65,10 @@ describe("reports", () => {
   it("json keeps the documented fields", () => {
     const json = JSON.parse(RENDERERS.json(report));
     assert.equal(json.stack, "fail");
-    assert.equal(json.resources, report.resources.length);
-    assert.equal(typeof json.resources, "number");
+    assert.equal(json.summary.resources, report.resources.length);
+    assert.match(json.verdict, /^FAILED: 1 mandatory violation, 1 policy error .*Exit 1\.$/);
+    assert.equal(json.emulated, false);
+    assert.deepEqual(json.source, { vantagepoint: "not contacted" });
     for (const p of json.policies) assert.deepEqual(Object.keys(p).slice(0, 3), ["name", "level", "prerequisite"]);
     const v = json.violations.find((x: { policy: string }) => x.policy === "org-cost-center-tag");
     assert.deepEqual(Object.keys(v).slice(0, 5), ["policy", "level", "urn", "message", "prerequisite"]);
@@ -74,6 +76,47 @@ describe("reports", () => {
     assert.equal(v.prerequisite, null);
     assert.match(v.urn, /::vpconnect-dev-pip$/);
     assert.equal(json.exitCode, 1);
+  });
+
+  it("json lists every resource: type, name, URN, parent, dependencies, options and masked inputs", () => {
+    const json = JSON.parse(RENDERERS.json(report));
+    assert.equal(json.resources.length, report.resources.length);
+    assert.deepEqual(
+      json.resources.map((r: { urn: string }) => r.urn).sort(),
+      report.resources.map((r) => r.urn).sort(),
+    );
+    for (const r of json.resources) {
+      assert.deepEqual(Object.keys(r), ["type", "name", "urn", "parent", "dependencies", "custom", "provider", "options", "inputs", "secretPaths"]);
+      assert.deepEqual(Object.keys(r.options), ["protect", "retainOnDelete", "additionalSecretOutputs"]);
+    }
+    const byName = (name: string) => json.resources.find((r: { name: string }) => r.name === name);
+    const site = byName("connect");
+    const nsg = byName("vpconnect-dev-nsg");
+    const pip = byName("vpconnect-dev-pip");
+    assert.equal(nsg.parent, site.urn, "the parent is the component's URN");
+    assert.deepEqual(nsg.dependencies, [pip.urn], "dependsOn is listed");
+    assert.equal(nsg.type, "azure-native:network:NetworkSecurityGroup");
+    assert.deepEqual(nsg.inputs.securityRules[0].sourceAddressPrefixes, ["203.0.113.0/24", "198.51.100.0/24", "192.0.2.64/27"]);
+    const client = byName("connect-api-client");
+    assert.deepEqual(client.options, { protect: true, retainOnDelete: true, additionalSecretOutputs: ["connection"] });
+    assert.equal(client.inputs.connection.password, "[secret]");
+    assert.ok(client.secretPaths.includes("connection.password"), client.secretPaths.join());
+    const secret = byName("vpconnect-dev-login-secret");
+    assert.equal(secret.inputs.properties.value, "[secret]");
+    assert.deepEqual(secret.secretPaths, ["properties.value"]);
+  });
+
+  it("counts as checked only the resources a policy applies to", () => {
+    const pips = report.resources.filter((r) => r.type === "azure-native:network:PublicIPAddress").length;
+    const tag = report.policies.find((p) => p.name === "org-cost-center-tag")!;
+    assert.ok(report.resources.length > pips + 1, "the stack has other resources too");
+    assert.equal(tag.applicable, pips, "validateResourceOfType(PublicIPAddress) applies to the public IPs only");
+    // A policy written `if (args.type !== X) return` applies to X only, though the engine calls it for every resource.
+    const nsg = report.policies.find((p) => p.name === "throws-on-nsg")!;
+    assert.ok(nsg.results.evaluated >= report.resources.length, "the engine calls it for every resource (default providers too)");
+    assert.equal(nsg.applicable, 1);
+    assert.match(renderTable(report), /org-cost-center-tag\s+mandatory\s+-\s+1 of \d+ resources checked, 1 violation\b/);
+    for (const p of report.policies) assert.ok(p.durationMs >= 0 && Number.isFinite(p.durationMs));
   });
 
   it("sarif is valid SARIF 2.1.0: one rule per policy, error/warning/note by level, pointing at the stack file", () => {
@@ -146,21 +189,39 @@ describe("reports", () => {
     assert.match(text.split("\n")[host.locations[0].physicalLocation.region.startLine - 1], /publicHostname:/);
   });
 
-  it("junit has one test case per policy and resource, failures for mandatory violations, errors for throws", () => {
+  it("junit has one test case per policy with its time; failures list the resources and messages in the body", () => {
     const xml = renderJunit(report);
     assert.match(xml, /^<\?xml/);
-    const cases = count(xml, "testcase");
-    const expected = report.policies.reduce((n, p) => n + Math.max(1, report.evaluations.filter((e) => e.pack === p.pack && e.policy === p.name).length), 0);
-    assert.equal(cases, expected);
-    assert.equal(rootAttr(xml, "tests"), cases);
+    assert.equal(count(xml, "testcase"), report.policies.length);
+    assert.equal(rootAttr(xml, "tests"), report.policies.length);
     assert.equal(count(xml, "failure"), 1);
     assert.equal(rootAttr(xml, "failures"), 1);
     assert.equal(count(xml, "error"), 1);
     assert.equal(rootAttr(xml, "errors"), 1);
-    assert.match(xml, /<testcase classname="acme-org\.org-cost-center-tag" name="org-cost-center-tag: azure-native:network:PublicIPAddress vpconnect-dev-pip"/);
-    assert.match(xml, /stack-not-applicable: stack[\s\S]*?<skipped\/>/);
+    const tag = /<testcase classname="acme-org" name="org-cost-center-tag" [^>]*time="([\d.]+)"[^>]*>([\s\S]*?)<\/testcase>/.exec(xml);
+    assert.ok(tag, xml);
+    const policy = report.policies.find((p) => p.name === "org-cost-center-tag")!;
+    assert.equal(Number(tag[1]), policy.durationMs / 1000, "the policy's own time");
+    assert.match(tag[2]!, /<failure message="1 mandatory violation on 1 resource: Add a costCenter tag[^"]*" type="mandatory"><!\[CDATA\[network:PublicIPAddress vpconnect-dev-pip \(urn:pulumi:fail::[^)]*::vpconnect-dev-pip\): Add a costCenter tag/);
+    assert.match(tag[2]!, /<property name="applicable" value="1"\/>/);
+    // A policy that checked nothing is skipped and says why.
+    assert.match(xml, /name="stack-not-applicable"[\s\S]*?<skipped\/>[\s\S]*?<system-out>[\s\S]*?not checked: /);
+    const suiteTime = Number(/<testsuite name="acme-org"[^>]*time="([\d.]+)"/.exec(xml)?.[1]);
+    const sum = report.policies.filter((p) => p.pack === "acme-org").reduce((t, p) => t + p.durationMs, 0) / 1000;
+    assert.ok(Math.abs(suiteTime - sum) < 1e-9, `${suiteTime} vs ${sum}`);
     const bad = renderJunit(invalid);
     assert.equal(count(bad, "failure"), 4);
+  });
+
+  it("junit: several resources failing one policy are one failure listing each", () => {
+    const pip = report.violations.find((v) => v.policy === "org-cost-center-tag")!;
+    const two: CheckReport = {
+      ...report,
+      violations: [...report.violations, { ...pip, urn: `${pip.urn}2`, resourceName: "second-pip", message: "second message" }],
+    };
+    const xml = renderJunit(two);
+    assert.equal(count(xml, "failure"), 1);
+    assert.match(xml, /<failure message="2 mandatory violations on 2 resources: [^"]*"[^>]*><!\[CDATA\[[^\]]*vpconnect-dev-pip[^\]]*: Add a costCenter[^\]]*\n[^\]]*second-pip[^\]]*: second message\]\]>/);
   });
 
   it("markdown has counts, a prerequisite table, the violations and a Mermaid topology", () => {
