@@ -89,7 +89,7 @@ export function emulatedPolicy(report: Pick<CheckReport, "emulator">, p: Pick<Re
 export function checkedDetail(report: Pick<CheckReport, "resources">, p: ReportPolicy): string {
   const violations = `${p.results.violations} violation${p.results.violations === 1 ? "" : "s"}`;
   if (!policyChecked(p)) return `not checked: ${p.notChecked ?? "it examined no resource"}`;
-  if (p.kind === "stack") return `stack checked (${p.applicable} resources read), ${violations}`;
+  if (p.kind === "stack") return `stack checked (${p.applicable} resource${p.applicable === 1 ? "" : "s"} read), ${violations}`;
   return `${p.applicable} of ${report.resources.length} resources checked, ${violations}`;
 }
 
