@@ -21,6 +21,7 @@ import type { DoctorInputs } from "../lib/doctor/collect";
 import type { PersonRef } from "../lib/doctor/checks";
 import { DOCTOR_RENDERERS, doctorReportFile } from "../lib/doctor/render";
 import { ConfigError, didYouMean, formatIssues, loadStackConfig } from "../lib/config/load";
+import { projectFileReader } from "../lib/config/projectFile";
 import { readRosterFile } from "../lib/config/rosterFile";
 import { parseStackFile } from "../lib/config/stackFile";
 import { REPORT_FORMATS } from "../lib/reports";
@@ -277,7 +278,7 @@ function readStack(name: string, cwd: string): StackSettings {
     const { config: raw } = parseStackFile(text, stackFile);
     const loaded = loadStackConfig(raw, {
       source: stackFile,
-      readFile: (p) => fs.readFileSync(path.resolve(project.dir, p), "utf8"),
+      readFile: projectFileReader(project.dir),
       parseRosterFile: readRosterFile,
     });
     const vp = loaded.config.vantagepoint;

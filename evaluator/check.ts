@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, loadStackConfig } from "../lib/config/load";
 import type { LoadedConfig } from "../lib/config/load";
+import { projectFileReader } from "../lib/config/projectFile";
 import { readRosterFile } from "../lib/config/rosterFile";
 import { createProgress } from "../lib/progress";
 import type { Progress, ProgressOutput } from "../lib/progress";
@@ -269,7 +270,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
   try {
     loadedConfig = loadStackConfig(raw, {
       source: stackFile,
-      readFile: (p) => fs.readFileSync(path.resolve(project.dir, p), "utf8"),
+      readFile: projectFileReader(project.dir),
       parseRosterFile: (text, fileName) => {
         if (options.progress) {
           rosterLine = createProgress(options.progress, `checking roster file ${fileName}`, {

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, loadStackConfig, plaintextSecretIssues } from "../lib/config/load";
 import type { ConfigIssue, LoadedConfig } from "../lib/config/load";
+import { projectFileReader } from "../lib/config/projectFile";
 import { readRosterFile } from "../lib/config/rosterFile";
 import { parseStackFile } from "../lib/config/stackFile";
 
@@ -71,7 +72,7 @@ export function loadConfigFromEngine(): LoadedConfig {
     loaded = loadStackConfig(all, {
       source,
       secretKeys: secretConfigKeys(Object.keys(all)),
-      readFile: (f) => readFileSync(path.resolve(projectDir, f), "utf8"),
+      readFile: projectFileReader(projectDir),
       parseRosterFile: readRosterFile,
     });
   } catch (error) {

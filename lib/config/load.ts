@@ -5,8 +5,17 @@
  */
 import { z } from "zod";
 import { personKey } from "../people";
+import { addressSpaceIssues, allowListIssues, rotationDateIssues, textIssues } from "./hostile";
+import { ProjectFileError, projectPathProblem } from "./projectFile";
 import { SecretValue } from "./secret";
 import { siteShapeWarnings } from "./siteShape";
+import {
+  ciphertextProblem,
+  confusableSkeleton,
+  escapeUnsafe,
+  mixedScriptProblem,
+  redactUrlCredentials,
+} from "./validators";
 import {
   crossChecks,
   isLoopbackHost,
@@ -30,10 +39,16 @@ export interface ConfigIssue {
 export class ConfigError extends Error {
   readonly issues: ConfigIssue[];
   constructor(issues: ConfigIssue[]) {
-    super(formatIssues(issues));
+    // One place for what every message must not carry: control/bidi characters (escaped) and URL passwords.
+    const safe = issues.map((i) => ({ file: clean(i.file), key: clean(i.key), message: clean(i.message) }));
+    super(formatIssues(safe));
     this.name = "ConfigError";
-    this.issues = issues;
+    this.issues = safe;
   }
+}
+
+function clean(text: string): string {
+  return redactUrlCredentials(escapeUnsafe(text));
 }
 
 export function formatIssues(issues: readonly ConfigIssue[]): string {
@@ -90,6 +105,8 @@ export interface LoadOptions {
    * missing from the stack file is taken to come from them (with a warning) instead of being an error.
    */
   environments?: readonly string[];
+  /** Today, for secret rotation dates (default: the clock). */
+  now?: Date;
 }
 
 /**
@@ -103,7 +120,15 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
 
   for (const [fullKey, value] of Object.entries(raw)) {
     const [namespace, section, ...rest] = fullKey.split(":");
-    if (namespace !== NAMESPACE) continue;
+    if (namespace !== NAMESPACE) {
+      // A near miss (`vpconnnect:site`, `VPConnect:site`) would be ignored silently, and its keys with it.
+      if (namespace && section !== undefined && didYouMean(namespace, [NAMESPACE]))
+        add(
+          fullKey,
+          `unknown namespace ${JSON.stringify(namespace)}; did you mean "${NAMESPACE}:${[section, ...rest].join(":")}"?`,
+        );
+      continue;
+    }
     if (section === undefined || rest.length > 0 || !(SECTION_NAMES as string[]).includes(section)) {
       const hint = didYouMean(section ?? "", SECTION_NAMES);
       add(
@@ -139,8 +164,18 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
       continue;
     }
     const override = options.secretOverrides?.[path as (typeof SECRET_PATHS)[number]];
-    if (isSecureMarker(value)) {
-      setPath(input, path, new SecretValue(override, value.secure));
+    if (isPlainObject(value) && "secure" in value) {
+      const problem = isSecureMarker(value)
+        ? ciphertextProblem(value.secure, `${NAMESPACE}:${path}`)
+        : Object.keys(value).length > 1
+          ? `has keys beside \`secure:\`; run \`pulumi config set --secret --path '${NAMESPACE}:${path}' <value>\` to write it again`
+          : ciphertextProblem((value as { secure: unknown }).secure, `${NAMESPACE}:${path}`);
+      if (problem) add(`${NAMESPACE}:${path}`, problem);
+      setPath(
+        input,
+        path,
+        new SecretValue(override, isSecureMarker(value) ? value.secure : "(malformed ciphertext)"),
+      );
     } else if (typeof value === "string") {
       if (options.secretKeys?.has(`${NAMESPACE}:${section}`) || override !== undefined) {
         setPath(input, path, new SecretValue(override ?? value));
@@ -158,6 +193,10 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
       );
     }
   }
+
+  // Every string and key a person or a report will read, in one pass (secrets skipped: never shown).
+  for (const section of SECTION_NAMES)
+    for (const { path, message } of textIssues(input[section], [section])) add(keyPath(path), message);
 
   const parsedSections: Record<string, unknown> = {};
   for (const section of SECTION_NAMES) {
@@ -190,6 +229,21 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
     }
   }
   for (const { path, message } of crossChecks(input, parsedSections)) add(keyPath(path), message);
+  const hostileWarnings: string[] = [];
+  if (parsedSections.allowList)
+    for (const { path, message } of allowListIssues(input.allowList as Record<string, unknown>))
+      add(keyPath(path), message);
+  const network = (parsedSections.azure as StackConfig["azure"] | undefined)?.network;
+  if (network) {
+    const space = addressSpaceIssues(network.addressSpace, network.existingVirtualNetwork);
+    for (const { path, message } of space.errors) add(keyPath(path), message);
+    hostileWarnings.push(...space.warnings);
+  }
+  for (const { path, message } of rotationDateIssues(
+    parsedSections.entra as StackConfig["entra"] | undefined,
+    options.now ?? new Date(),
+  ))
+    add(keyPath(path), message);
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
 
   const config = stackConfigSchema.parse(parsedSections);
@@ -197,7 +251,7 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
 
   const publicUrl = `https://${config.site.publicHostname}${config.site.vantagepointPath === "/" ? "" : config.site.vantagepointPath}`;
-  const warnings: string[] = [];
+  const warnings: string[] = [...hostileWarnings];
   if (fromEnvironments.length > 0) {
     warnings.push(
       `${fromEnvironments.join(", ")} not in the stack file: taken to come from the Pulumi ESC environment(s) ${options.environments!.join(", ")}, which only \`pulumi preview\`/\`up\` can read`,
@@ -258,6 +312,10 @@ export function plaintextSecretIssues(
   return issues;
 }
 
+/** One roster file row: a person, built once (zod compiles a schema on first use: per row it cost seconds). */
+const rosterRowSchema = z.strictObject(sections.roster.shape.configurer.shape);
+const ROSTER_COLUMNS = Object.keys(sections.roster.shape.configurer.shape);
+
 /** Merges configurer, inline users and the roster file; reports bad rows and duplicates by row or index. */
 function buildRoster(
   config: StackConfig,
@@ -279,12 +337,16 @@ function buildRoster(
       );
     } else {
       let text: string | undefined;
+      const lexical = projectPathProblem(roster.file);
       try {
+        if (lexical) throw new ProjectFileError(lexical);
         text = options.readFile(roster.file);
       } catch (error) {
         add(
           `${NAMESPACE}:roster.file`,
-          `cannot read ${JSON.stringify(roster.file)} (${(error as NodeJS.ErrnoException).code ?? "error"}); the path is relative to the project folder`,
+          error instanceof ProjectFileError
+            ? error.message
+            : `cannot read ${JSON.stringify(roster.file)} (${(error as NodeJS.ErrnoException).code ?? "error"}); the path is relative to the project folder`,
         );
       }
       if (text !== undefined) {
@@ -293,12 +355,15 @@ function buildRoster(
           add(`${roster.file} ${e.where ?? `row ${e.row}`}${e.field ? ` ${e.field}` : ""}`, e.message);
         result.entries.forEach((entry, index) => {
           const where = `${roster.file} ${result.where?.[index] ?? `row ${index + 2}`}`;
-          const checked = z.strictObject(sections.roster.shape.configurer.shape).safeParse(entry);
+          const unsafe = textIssues(entry, []);
+          for (const { path, message } of unsafe) add(`${where} ${path.join(".")}`, message);
+          if (unsafe.length > 0) return;
+          const checked = rosterRowSchema.safeParse(entry);
           if (checked.success) sources.push({ where, person: checked.data });
           else
             for (const issue of checked.error.issues) {
               if (issue.code === "unrecognized_keys") {
-                const known = Object.keys(sections.roster.shape.configurer.shape);
+                const known = ROSTER_COLUMNS;
                 for (const key of issue.keys) {
                   const hint =
                     key === "configurer"
@@ -320,7 +385,17 @@ function buildRoster(
   const byEmail = new Map<string, string>();
   const byUser = new Map<string, string>();
   const out: RosterEntry[] = [];
+  /** Emails with letters beyond ASCII, checked against everyone once all are known. */
+  const nonAscii: Array<{ where: string; email: string }> = [];
   for (const [index, { where, person }] of sources.entries()) {
+    if (!/^[\x00-\x7f]*$/.test(person.email)) {
+      const mixed = mixedScriptProblem(person.email);
+      if (mixed) {
+        add(`${where}.email`, mixed);
+        continue;
+      }
+      nonAscii.push({ where, email: person.email });
+    }
     const emailKey = personKey(person.email);
     const userKey = personKey(person.userId);
     const sameEmail = byEmail.get(emailKey);
@@ -349,7 +424,37 @@ function buildRoster(
       configurer: index === 0,
     });
   }
+  lookalikeEmails(nonAscii, byEmail, add);
   return out;
+}
+
+/**
+ * An email written in another script that looks like someone else's (Cyrillic "аlex.lee@" for "alex.lee@")
+ * is refused: Connect would match mailboxes by it and a person would not see the difference.
+ */
+function lookalikeEmails(
+  candidates: ReadonlyArray<{ where: string; email: string }>,
+  byEmail: ReadonlyMap<string, string>,
+  add: (key: string, message: string) => void,
+): void {
+  if (candidates.length === 0) return;
+  const bySkeleton = new Map<string, Array<{ where: string; email: string }>>();
+  for (const [email, where] of byEmail) {
+    const skeleton = confusableSkeleton(email);
+    const list = bySkeleton.get(skeleton);
+    if (list) list.push({ where, email });
+    else bySkeleton.set(skeleton, [{ where, email }]);
+  }
+  for (const { where, email } of candidates) {
+    const others = (bySkeleton.get(confusableSkeleton(email)) ?? []).filter((o) => o.where !== where);
+    // Prefer the plain-ASCII address it imitates.
+    const other = others.find((o) => /^[\x00-\x7f]*$/.test(o.email)) ?? others[0];
+    if (!other) continue;
+    add(
+      `${where}.email`,
+      `${JSON.stringify(email)} looks like ${JSON.stringify(other.email)} (at ${other.where}) but uses letters of another script; give this person's real address`,
+    );
+  }
 }
 
 /** Schema type names in the user's words (YAML has maps and lists, not records and arrays). */

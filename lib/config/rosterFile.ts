@@ -6,8 +6,15 @@
  */
 import { parseRosterFileRows, RosterFileError } from "../vantagepoint/rosterFile";
 import type { RosterFileParser } from "./load";
+import { decodeUtf8 } from "./text";
 
 export const readRosterFile: RosterFileParser = (text, fileName) => {
+  const decoded = decodeUtf8(text);
+  if ("error" in decoded)
+    return {
+      entries: [],
+      errors: [{ row: decoded.line, where: `line ${decoded.line}`, message: decoded.error }],
+    };
   try {
     const { entries, where } = parseRosterFileRows(text, fileName);
     const errors: Array<{ row: number; where?: string; field?: string; message: string }> = [];

@@ -15,6 +15,7 @@ import {
   trustedRootProblem,
   VAULT_FIREWALL_MODES,
 } from "./siteShape";
+import { backendAddressProblem, guid, hostnameShapeProblem, httpsUrl, quote } from "./validators";
 
 /** Stack config namespace: keys are `vpconnect:<section>`. */
 export const NAMESPACE = "vpconnect";
@@ -29,14 +30,25 @@ const hostnamePattern =
 
 /** Why `value` is not a bare DNS host name (no scheme, path or port), or undefined when it is one. */
 export function hostnameProblem(value: string): string | undefined {
+  if (isIP(value.replace(/^\[|\]$/g, "")) !== 0) {
+    return `${quote(value)} is an IP address; give the DNS name Connect reaches Vantagepoint at (the certificate is issued for a name), e.g. vantagepoint.example.com`;
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    return `${JSON.stringify(value)} has a scheme; give the host name only, e.g. ${JSON.stringify(value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").split(/[/:]/)[0])}`;
+    // Suggest the URL's host only when that passes this check itself.
+    let host: string | undefined;
+    try {
+      host = new URL(value).hostname;
+    } catch {
+      host = undefined;
+    }
+    const fix = host && hostnameProblem(host) === undefined ? `, e.g. ${JSON.stringify(host)}` : "";
+    return `${quote(value)} has a scheme; give the host name only${fix}`;
   }
   if (value.includes("/"))
     return `${JSON.stringify(value)} has a path; give the host name only and put the path in site.vantagepointPath`;
   if (value.includes(":"))
     return `${JSON.stringify(value)} has a port; the public endpoint always answers on 443`;
-  if (!hostnamePattern.test(value))
+  if (!hostnamePattern.test(value) || hostnameShapeProblem(value) !== undefined)
     return `${JSON.stringify(value)} is not a DNS host name such as vantagepoint.example.com`;
   return undefined;
 }
@@ -155,7 +167,10 @@ const siteSchema = z.strictObject({
   vantagepointPath: urlPath.default("/vantagepoint"),
   /** The on-premises (or Azure VM) Vantagepoint server behind the gateway. */
   backend: z.strictObject({
-    address: z.string().min(1, "must not be empty; give the server's private IP or FQDN"),
+    address: z.string().superRefine((value, ctx) => {
+      const problem = backendAddressProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
     port: z.number().int().min(1).max(65535, "must be a TCP port 1-65535").default(443),
     protocol: z.enum(["https", "http"], { message: 'must be "https" or "http"' }).default("https"),
     /** Host header and SNI sent to the backend; defaults to the public host name. Must match the server certificate's name. */
@@ -330,7 +345,7 @@ const appSecretFields = {
 };
 
 const entraSchema = z.strictObject({
-  tenantId: z.uuid({ message: "must be the Entra tenant ID (a GUID)" }),
+  tenantId: guid("the Entra tenant ID", "must be the Entra tenant ID (a GUID)"),
   /** How people sign in to Vantagepoint (P7): Entra ID (Azure AD) or Windows Active Directory integrated login. */
   loginMode: z.enum(["entraId", "windows"], { message: 'must be "entraId" or "windows"' }).default("entraId"),
   loginApp: z
@@ -371,7 +386,7 @@ const entraSchema = z.strictObject({
 
 const vantagepointSchema = z.strictObject({
   /** API root, e.g. https://vantagepoint.example.com/vantagepoint/api. */
-  apiUrl: z.url({ message: "must be a URL such as https://vantagepoint.example.com/vantagepoint/api" }),
+  apiUrl: httpsUrl(),
   database: z.string().min(1, "must name the Vantagepoint database"),
   username: z.string().min(1, "must name the API user"),
   password: secret,
@@ -561,23 +576,12 @@ export function crossChecks(
 
   const vantagepoint = config.vantagepoint;
   if (vantagepoint) {
+    // Scheme, credentials, query and fragment: httpsUrl (lib/config/validators.ts).
     const api = safeUrl(vantagepoint.apiUrl);
-    if (api && api.protocol !== "https:" && !isLoopbackHost(api.hostname)) {
-      issue(
-        ["vantagepoint", "apiUrl"],
-        `${JSON.stringify(api.origin + api.pathname)} must use https:// (http is allowed only for 127.0.0.1/localhost)`,
-      );
-    }
     if (api && api.pathname.length > 1 && api.pathname.endsWith("/")) {
       issue(
         ["vantagepoint", "apiUrl"],
         'must not end with "/"; give the API root, e.g. https://vantagepoint.example.com/vantagepoint/api',
-      );
-    }
-    if (api && (api.username || api.password)) {
-      issue(
-        ["vantagepoint", "apiUrl"],
-        "must not carry credentials; use vantagepoint.username and the secret vantagepoint.password",
       );
     }
   }

@@ -30,12 +30,12 @@ const COLUMNS: Record<string, keyof RosterEntry> = {
 const REQUIRED: Array<keyof RosterEntry> = ["userId", "email", "firstName", "lastName"];
 
 function canonical(header: string): keyof RosterEntry | undefined {
-  return COLUMNS[
-    header
-      .replace(/^\uFEFF/, "")
-      .trim()
-      .toLowerCase()
-  ];
+  const key = header
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .toLowerCase();
+  // Own keys only: "constructor" or "__proto__" must not reach Object.prototype (they are unknown columns).
+  return Object.hasOwn(COLUMNS, key) ? COLUMNS[key] : undefined;
 }
 
 function toBool(value: string, where: string): boolean {
