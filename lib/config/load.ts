@@ -165,11 +165,7 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
     }
     const override = options.secretOverrides?.[path as (typeof SECRET_PATHS)[number]];
     if (isPlainObject(value) && "secure" in value) {
-      const problem = isSecureMarker(value)
-        ? ciphertextProblem(value.secure, `${NAMESPACE}:${path}`)
-        : Object.keys(value).length > 1
-          ? `has keys beside \`secure:\`; run \`pulumi config set --secret --path '${NAMESPACE}:${path}' <value>\` to write it again`
-          : ciphertextProblem((value as { secure: unknown }).secure, `${NAMESPACE}:${path}`);
+      const problem = secureValueProblem(value, `${NAMESPACE}:${path}`);
       if (problem) add(`${NAMESPACE}:${path}`, problem);
       setPath(
         input,
@@ -289,6 +285,13 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
   };
 }
 
+/** What is wrong with a `{ secure: ... }` map at a secret's key, or undefined. */
+function secureValueProblem(value: Record<string, unknown>, key: string): string | undefined {
+  if (Object.keys(value).length > 1)
+    return `has keys beside \`secure:\`; run \`pulumi config set --secret --path '${key}' <value>\` to write it again`;
+  return ciphertextProblem(value.secure, key);
+}
+
 function plaintextSecretMessage(path: string): string {
   return `is in plaintext; a secret must be encrypted: run \`pulumi config set --secret --path '${NAMESPACE}:${path}' <value>\` (or take it from a Pulumi ESC environment)`;
 }
@@ -297,6 +300,7 @@ function plaintextSecretMessage(path: string): string {
  * Secrets written in plaintext in a stack file's `config` map (as parsed by parseStackFile). Inside the engine a
  * whole `vpconnect:vantagepoint` key is secret as soon as one of its leaves is, so the program cannot tell a
  * plaintext password beside an encrypted client secret from the values alone: it asks the stack file too.
+ * Empty or malformed `secure:` values are reported too (the engine would fail to decrypt them).
  */
 export function plaintextSecretIssues(
   stackConfig: Readonly<Record<string, unknown>>,
@@ -306,10 +310,71 @@ export function plaintextSecretIssues(
   for (const path of SECRET_PATHS) {
     const [section, ...rest] = path.split(".") as [string, ...string[]];
     const value = getPath(stackConfig[`${NAMESPACE}:${section}`], rest);
-    if (typeof value === "string")
-      issues.push({ file: source, key: `${NAMESPACE}:${path}`, message: plaintextSecretMessage(path) });
+    const key = `${NAMESPACE}:${path}`;
+    if (typeof value === "string") issues.push({ file: source, key, message: plaintextSecretMessage(path) });
+    // An empty or malformed `secure:` value: the engine would fail to decrypt it; say so before anything runs.
+    const problem = isPlainObject(value) && "secure" in value ? secureValueProblem(value, key) : undefined;
+    if (problem) issues.push({ file: source, key, message: problem });
   }
   return issues;
+}
+
+/** A roster file's rows, checked: people with where they are, and problems as [key, message]. */
+interface RosterFileRows {
+  file: string;
+  text: string;
+  parser: string;
+  people: Array<{ where: string; person: Person }>;
+  problems: Array<[string, string]>;
+}
+
+/**
+ * `vpconnect check` validates the config, then runs the program, which validates it again with a fresh copy
+ * of this module: a large roster file's checked rows are kept process-wide (keyed by file name, full text
+ * and parser), so the second load reuses them instead of checking 100,000 rows twice.
+ */
+const ROWS_CACHE = Symbol.for("vantagepoint-connect.config.rosterFileRows");
+const CACHE_FROM_CHARS = 1 << 20;
+
+function rosterFileRows(file: string, text: string, parse: RosterFileParser): RosterFileRows {
+  const store = globalThis as { [ROWS_CACHE]?: RosterFileRows };
+  const parser = parse.toString();
+  const hit = store[ROWS_CACHE];
+  if (hit && hit.file === file && hit.parser === parser && hit.text === text) return hit;
+  const rows: RosterFileRows = { file, text, parser, people: [], problems: [] };
+  const add = (key: string, message: string) => rows.problems.push([key, message]);
+  const sources = rows.people;
+  const result = parse(text, file);
+  for (const e of result.errors)
+    add(`${file} ${e.where ?? `row ${e.row}`}${e.field ? ` ${e.field}` : ""}`, e.message);
+  result.entries.forEach((entry, index) => {
+    const where = `${file} ${result.where?.[index] ?? `row ${index + 2}`}`;
+    const unsafe = textIssues(entry, []);
+    for (const { path, message } of unsafe) add(`${where} ${path.join(".")}`, message);
+    if (unsafe.length > 0) return;
+    const checked = rosterRowSchema.safeParse(entry);
+    if (checked.success) sources.push({ where, person: checked.data });
+    else
+      for (const issue of checked.error.issues) {
+        if (issue.code === "unrecognized_keys") {
+          const known = ROSTER_COLUMNS;
+          for (const key of issue.keys) {
+            const hint =
+              key === "configurer"
+                ? "name the configurer under roster.configurer instead"
+                : didYouMean(key, known)
+                  ? `did you mean "${didYouMean(key, known)}"?`
+                  : `expected ${known.join(", ")}`;
+            add(`${where} ${key}`, `is not a roster column; ${hint}`);
+          }
+          continue;
+        }
+        add(`${where} ${issue.path.join(".")}`, describeIssue(issue, getPath(entry, issue.path)));
+      }
+  });
+  if (text.length >= CACHE_FROM_CHARS) store[ROWS_CACHE] = rows;
+  else delete store[ROWS_CACHE];
+  return rows;
 }
 
 /** One roster file row: a person, built once (zod compiles a schema on first use: per row it cost seconds). */
@@ -350,34 +415,9 @@ function buildRoster(
         );
       }
       if (text !== undefined) {
-        const result = options.parseRosterFile(text, roster.file);
-        for (const e of result.errors)
-          add(`${roster.file} ${e.where ?? `row ${e.row}`}${e.field ? ` ${e.field}` : ""}`, e.message);
-        result.entries.forEach((entry, index) => {
-          const where = `${roster.file} ${result.where?.[index] ?? `row ${index + 2}`}`;
-          const unsafe = textIssues(entry, []);
-          for (const { path, message } of unsafe) add(`${where} ${path.join(".")}`, message);
-          if (unsafe.length > 0) return;
-          const checked = rosterRowSchema.safeParse(entry);
-          if (checked.success) sources.push({ where, person: checked.data });
-          else
-            for (const issue of checked.error.issues) {
-              if (issue.code === "unrecognized_keys") {
-                const known = ROSTER_COLUMNS;
-                for (const key of issue.keys) {
-                  const hint =
-                    key === "configurer"
-                      ? "name the configurer under roster.configurer instead"
-                      : didYouMean(key, known)
-                        ? `did you mean "${didYouMean(key, known)}"?`
-                        : `expected ${known.join(", ")}`;
-                  add(`${where} ${key}`, `is not a roster column; ${hint}`);
-                }
-                continue;
-              }
-              add(`${where} ${issue.path.join(".")}`, describeIssue(issue, getPath(entry, issue.path)));
-            }
-        });
+        const rows = rosterFileRows(roster.file, text, options.parseRosterFile);
+        for (const [key, message] of rows.problems) add(key, message);
+        for (const row of rows.people) sources.push(row);
       }
     }
   }

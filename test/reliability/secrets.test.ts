@@ -92,7 +92,7 @@ function stackFileFor(emu: Emulator): string {
     .replace("clientId: vpconnect-provisioning", `clientId: ${c.clientId}`)
     .replace(
       "      name: Vantagepoint Connect",
-      "      name: Vantagepoint Connect\n      clientSecret:\n        secure: v1:Y29ubmVjdA==:v1:c2VjcmV0",
+      "      name: Vantagepoint Connect\n      clientSecret:\n        secure: v1:Y29ubmVjdHNlY3Jl:c2VjcmV0LWNpcGhlcnRleHQ=",
     )
     .replace("defaultRole: CONNECT", "defaultRole: PM");
 }

@@ -29,6 +29,8 @@ export interface BadConfig {
   /** A fragment of the message: what is wrong or the fix. */
   fragment: string;
   edit: (text: string) => string;
+  /** For byte-level defects (invalid UTF-8): turns the edited text's UTF-8 bytes into the fixture's bytes. */
+  bytes?: (utf8: Buffer) => Buffer;
 }
 
 /** Replaces exactly one occurrence of `from` (fails loudly when the base file changed). */
@@ -42,6 +44,16 @@ const swap =
       );
     }
     return text.slice(0, at) + to + text.slice(at + from.length);
+  };
+/** Replaces the first `marker` character in the file's bytes by `byte` (e.g. a Latin-1 0xE9: invalid UTF-8). */
+const byteFor =
+  (marker: string, byte: number) =>
+  (utf8: Buffer): Buffer => {
+    const at = utf8.indexOf(marker);
+    if (at === -1) throw new Error(`corpus edit: marker ${JSON.stringify(marker)} not found`);
+    const out = Buffer.from(utf8);
+    out[at] = byte;
+    return out;
   };
 /** Inserts `lines` right after the (unique) line `after`. */
 const insertAfter = (after: string, lines: string) => swap(after, `${after}\n${lines}`);
@@ -637,6 +649,269 @@ export const BAD_CONFIGS: BadConfig[] = [
     fragment: "must be a list",
     edit: insertAfter("    allowEws: false", '    forbiddenInternetPorts: "22,3389"'),
   },
+  // ---- hostile input (issue 11): bytes ----
+  {
+    name: "bytes-stack-invalid-utf8",
+    why: "a Latin-1 byte (not UTF-8) in the stack file",
+    key: "line 73",
+    fragment: "is not valid UTF-8 text",
+    edit: swap("      lastName: Jones", "      lastName: Jon~s"),
+    bytes: byteFor("~", 0xe9),
+  },
+  {
+    name: "bytes-nul-in-name",
+    why: "a NUL character in the configurer's name",
+    key: "vpconnect:roster.configurer.firstName",
+    fragment: "NUL character, U+0000 at character 3; remove it",
+    edit: swap("      firstName: Pat", '      firstName: "Pa\\0t"'),
+  },
+  {
+    name: "bytes-escape-in-tag",
+    why: "a terminal escape sequence in a tag",
+    key: "vpconnect:azure.tags.environment",
+    fragment: "control character",
+    edit: swap("      environment: dev", '      environment: "\\e[2Jdev"'),
+  },
+  {
+    name: "bytes-bidi-display-name",
+    why: "a right-to-left override in an app's display name",
+    key: "vpconnect:entra.loginApp.displayName",
+    fragment: "bidirectional-override character",
+    edit: swap("displayName: Deltek Vantagepoint (dev)", 'displayName: "Deltek \\u202Eved"'),
+  },
+  {
+    name: "bytes-roster-file-invalid-utf8",
+    why: "a roster file saved as Latin-1",
+    key: "test/fixtures/rosters/latin1.csv line 3",
+    fragment: "is not valid UTF-8 text",
+    edit: insertAfter("    defaultRole: CONNECT", "    file: test/fixtures/rosters/latin1.csv"),
+  },
+  // ---- ranges ----
+  {
+    name: "allow-ipv4-mapped",
+    why: "IPv4-mapped IPv6 ::ffff:0:0/96 (every IPv4 address)",
+    key: "vpconnect:allowList.connectIps[1]",
+    fragment: "IPv4-mapped IPv6 space",
+    edit: swap("      - 198.51.100.0/24", '      - "::ffff:0:0/96"'),
+  },
+  {
+    name: "allow-halves-cover-all",
+    why: "0.0.0.0/1 + 128.0.0.0/1 with private ranges allowed",
+    key: "vpconnect:allowList.connectIps",
+    fragment: "together cover every IPv4 address (they merge into 0.0.0.0/0)",
+    edit: (t) =>
+      swap(
+        "    enforceAt: both",
+        "    enforceAt: both\n    allowPrivateRanges: true",
+      )(swap("      - 198.51.100.0/24", "      - 0.0.0.0/1\n      - 128.0.0.0/1")(t)),
+  },
+  {
+    name: "allow-public-too-wide",
+    why: "public ranges that together admit a quarter of the Internet",
+    key: "vpconnect:allowList.connectIps",
+    fragment: "more than a /8",
+    edit: swap("      - 198.51.100.0/24", "      - 64.0.0.0/3\n      - 32.0.0.0/3"),
+  },
+  {
+    name: "allow-nsg-limit",
+    why: "4,001 Connect ranges enforced at the NSG (limit 4,000)",
+    key: "vpconnect:allowList.connectIps",
+    fragment: "source prefixes an NSG can hold",
+    edit: (t) =>
+      swap(
+        "enforceAt: both",
+        "enforceAt: nsg",
+      )(
+        swap(
+          "      - 198.51.100.0/24\n",
+          `      - 198.51.100.0/24\n${Array.from({ length: 3999 }, (_, i) => `      - 11.${Math.floor(i / 125)}.${(i % 125) * 2}.1/32`).join("\n")}\n`,
+        )(t),
+      ),
+  },
+  {
+    name: "allow-host-bits-private",
+    why: "host bits set on a private range: the suggested network is checked too",
+    key: "vpconnect:allowList.connectIps[0]",
+    fragment: "its network address would be refused too: 10.0.0.0/8 is private",
+    edit: swap("      - 203.0.113.0/24", "      - 10.0.0.7/8"),
+  },
+  // ---- names and URLs ----
+  {
+    name: "site-hostname-ip",
+    why: "an IP literal as the public host name",
+    key: "vpconnect:site.publicHostname",
+    fragment: "is an IP address; give the DNS name",
+    edit: swap("publicHostname: vantagepoint.example.com", "publicHostname: 203.0.113.10"),
+  },
+  {
+    name: "vp-api-url-query",
+    why: "a query in the API URL",
+    key: "vpconnect:vantagepoint.apiUrl",
+    fragment: 'must not have a query ("?...")',
+    edit: swap(
+      "apiUrl: https://vantagepoint.example.com/vantagepoint/api",
+      "apiUrl: https://vantagepoint.example.com/vantagepoint/api?database=VP_DEV",
+    ),
+  },
+  {
+    name: "vp-api-url-fragment",
+    why: "a fragment in the API URL",
+    key: "vpconnect:vantagepoint.apiUrl",
+    fragment: 'must not have a fragment ("#...")',
+    edit: swap(
+      "apiUrl: https://vantagepoint.example.com/vantagepoint/api",
+      "apiUrl: https://vantagepoint.example.com/vantagepoint/api#login",
+    ),
+  },
+  {
+    name: "vp-api-url-credentials-unparsable",
+    why: "a password in a URL that does not parse",
+    key: "vpconnect:vantagepoint.apiUrl",
+    fragment: "svc:***@",
+    edit: swap(
+      "apiUrl: https://vantagepoint.example.com/vantagepoint/api",
+      "apiUrl: https://svc:Sentinel-Url-Password-6e0d@vantage point.example.com/api",
+    ),
+  },
+  {
+    name: "site-backend-address-scheme",
+    why: "a backend address written as a URL",
+    key: "vpconnect:site.backend.address",
+    fragment: 'has a scheme; give the address only, e.g. "10.20.0.10"',
+    edit: swap("      address: 10.20.0.10", "      address: https://10.20.0.10"),
+  },
+  {
+    name: "site-backend-address-port",
+    why: "a backend address with a port",
+    key: "vpconnect:site.backend.address",
+    fragment: "and put 8443 in site.backend.port",
+    edit: swap("      address: 10.20.0.10", "      address: 10.20.0.10:8443"),
+  },
+  {
+    name: "azure-address-space-internet",
+    why: "a VNet address space that is the whole Internet",
+    key: "vpconnect:azure.network.addressSpace",
+    fragment: "is the whole IPv4 Internet",
+    edit: swap("addressSpace: 10.60.0.0/16", "addressSpace: 0.0.0.0/0"),
+  },
+  {
+    name: "entra-tenant-nil-guid",
+    why: "the nil GUID as the tenant",
+    key: "vpconnect:entra.tenantId",
+    fragment: "is the nil GUID",
+    edit: swap(
+      "    tenantId: 7d3c2b1a-4e5f-4a6b-8c9d-0e1f2a3b4c5d",
+      "    tenantId: 00000000-0000-0000-0000-000000000000",
+    ),
+  },
+  // ---- secrets ----
+  {
+    name: "vp-password-secure-empty",
+    why: "an empty secure: value",
+    key: "vpconnect:vantagepoint.password",
+    fragment: "has an empty `secure:` value",
+    edit: swap(PASSWORD_BLOCK, '    password:\n      secure: ""\n'),
+  },
+  {
+    name: "vp-client-secret-secure-malformed",
+    why: "a secure: value that is not ciphertext",
+    key: "vpconnect:vantagepoint.clientSecret",
+    fragment: "is not Pulumi ciphertext",
+    edit: swap(CLIENT_SECRET_BLOCK, "    clientSecret:\n      secure: v1:hunter2\n"),
+  },
+  // ---- roster files ----
+  {
+    name: "roster-file-outside-project",
+    why: "a roster file path that climbs out of the project",
+    key: "vpconnect:roster.file",
+    fragment: "leaves the project folder",
+    edit: insertAfter("    defaultRole: CONNECT", "    file: stacks/../../hr/people.csv"),
+  },
+  {
+    name: "roster-file-absolute",
+    why: "an absolute roster file path",
+    key: "vpconnect:roster.file",
+    fragment: "is an absolute path",
+    edit: insertAfter("    defaultRole: CONNECT", "    file: /etc/people.csv"),
+  },
+  {
+    name: "roster-file-folder",
+    why: "a roster file that is a folder",
+    key: "vpconnect:roster.file",
+    fragment: "is a folder",
+    edit: insertAfter("    defaultRole: CONNECT", "    file: test/fixtures/rosters/folder.csv"),
+  },
+  {
+    name: "roster-file-mixed-script-email",
+    why: "a roster file email with a Cyrillic letter",
+    key: "test/fixtures/rosters/mixed-script-email.csv row 2.email",
+    fragment: "mixes Cyrillic and Latin letters",
+    edit: insertAfter("    defaultRole: CONNECT", "    file: test/fixtures/rosters/mixed-script-email.csv"),
+  },
+  {
+    name: "roster-user-lookalike-email",
+    why: "an inline email in Cyrillic letters that imitates another person's",
+    key: "vpconnect:roster.users[3].email",
+    fragment: 'looks like "alex.lee@example.com" (at vpconnect:roster.users[0])',
+    edit: swap(
+      "{ userId: JOKAFOR, email: jude.okafor@example.com,",
+      '{ userId: JOKAFOR, email: "\u0430\u04cf\u0435\u0445.\u04cf\u0435\u0435@example.com",',
+    ),
+  },
+  // ---- YAML ----
+  {
+    name: "yaml-alias-bomb",
+    why: "aliases that expand to thousands of copies",
+    key: "(file)",
+    fragment: "an alias bomb",
+    edit: insertAfter(
+      "    enforceAt: both",
+      "    a: &a [x, x, x, x, x, x, x, x, x, x]\n    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n    c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
+    ),
+  },
+  {
+    name: "yaml-deep-nesting",
+    why: "a value nested 5,000 lists deep",
+    key: "line 42",
+    fragment: "is nested too deeply to read",
+    edit: insertAfter("    enforceAt: both", `    x: ${"[".repeat(5000)}${"]".repeat(5000)}`),
+  },
+  {
+    name: "yaml-unknown-top-level-key",
+    why: "the config section misspelt",
+    key: "confg",
+    fragment: 'is not a stack file key; did you mean "config"?',
+    edit: swap("\nconfig:\n", "\nconfg:\n"),
+  },
+  {
+    name: "typo-namespace",
+    why: "the vpconnect namespace misspelt",
+    key: "vpconnnect:policy",
+    fragment: 'did you mean "vpconnect:policy"?',
+    edit: swap("  vpconnect:policy:", "  vpconnnect:policy:"),
+  },
+  // ---- dates ----
+  {
+    name: "entra-rotated-on-future",
+    why: "a rotation date years ahead",
+    key: "vpconnect:entra.loginApp.secretRotatedOn",
+    fragment: 'the login app ("Deltek Vantagepoint (dev)"): 2099-11-01 is in the future',
+    edit: swap(
+      '365\n      secretRotatedOn: "2026-11-01"\n    mailboxApp:',
+      '365\n      secretRotatedOn: "2099-11-01"\n    mailboxApp:',
+    ),
+  },
+  {
+    name: "entra-rotated-on-expired",
+    why: "a secret that expired years ago",
+    key: "vpconnect:entra.mailboxApp.secretRotatedOn",
+    fragment:
+      'the mailbox app ("Vantagepoint Connect Mailbox (dev)"): the secret rotated on 2020-11-01 expired',
+    edit: swap(
+      '      secretRotatedOn: "2026-11-01"\n  vpconnect:vantagepoint:',
+      '      secretRotatedOn: "2020-11-01"\n  vpconnect:vantagepoint:',
+    ),
+  },
   // ---- typos (did you mean) ----
   {
     name: "typo-public-hostname",
@@ -792,10 +1067,16 @@ export function renderFixture(base: string, spec: BadConfig): string {
   return `# Bad config fixture (test/reliability): ${spec.why}.\n# expect: ${spec.key} ${spec.fragment}\n${body}`;
 }
 
+/** The committed bytes of one fixture (renderFixture, then any byte-level defect). */
+export function renderFixtureBytes(base: string, spec: BadConfig): Buffer {
+  const utf8 = Buffer.from(renderFixture(base, spec), "utf8");
+  return spec.bytes ? spec.bytes(utf8) : utf8;
+}
+
 /** Reads the `# expect: <key> <fragment>` line of a fixture file. */
 export function expectationOf(text: string): { key: string; fragment: string } {
   // The key is one token, except `line N` (YAML errors) and `<file> row N field` (roster file rows).
-  const line = /^# expect: (line \d+|\S+ row \d+[ .]\w+|\S+) (.+)$/m.exec(text);
+  const line = /^# expect: (line \d+|\S+ line \d+|\S+ row \d+[ .]\w+|\S+) (.+)$/m.exec(text);
   if (!line) throw new Error("fixture has no '# expect: <key path> <fragment>' line");
   return { key: line[1]!, fragment: line[2]! };
 }
@@ -809,6 +1090,6 @@ export function corpusFiles(): string[] {
 if (require.main === module && process.argv.includes("--write")) {
   const base = readFileSync(BASE_STACK, "utf8");
   for (const spec of BAD_CONFIGS)
-    writeFileSync(path.join(CORPUS_DIR, `${spec.name}.yaml`), renderFixture(base, spec));
+    writeFileSync(path.join(CORPUS_DIR, `${spec.name}.yaml`), renderFixtureBytes(base, spec));
   console.log(`wrote ${BAD_CONFIGS.length} fixtures to ${path.relative(process.cwd(), CORPUS_DIR)}`);
 }
