@@ -22,6 +22,21 @@ export interface PathIssue {
 /** Deeper than this, no stack config key goes (the deepest real key is 4 levels under a section). */
 export const MAX_DEPTH = 16;
 
+/**
+ * Keys whose values are multi-line by nature (PEM certificates): line breaks are allowed there, every other
+ * unsafe character is not. Written as the user writes keys, with `[]` for any list index. Add a key here
+ * when its schema takes multi-line text.
+ */
+export const MULTILINE_KEYS = new Set(["site.backend.trustedRootCertificates[].pem"]);
+
+/** `path` (from a section) as MULTILINE_KEYS writes it. */
+function pattern(path: IssuePath): string {
+  return path.reduce<string>(
+    (out, part, i) => (typeof part === "number" ? `${out}[]` : i === 0 ? part : `${out}.${part}`),
+    "",
+  );
+}
+
 /** Keys that would reach an object's prototype machinery in JavaScript. */
 const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -36,7 +51,8 @@ export function textIssues(root: unknown, base: IssuePath): PathIssue[] {
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
     if (typeof value === "string") {
-      const problem = unsafeTextProblem(value);
+      const multiline = MULTILINE_KEYS.has(pattern(path));
+      const problem = unsafeTextProblem(multiline ? value.replace(/\r?\n/g, " ") : value);
       if (problem) out.push({ path, message: problem });
       continue;
     }

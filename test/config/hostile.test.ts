@@ -54,7 +54,12 @@ interface Case {
   fix?: (text: string) => string;
 }
 
-const ROTATED = '365\n      secretRotatedOn: "2026-11-01"\n    mailboxApp:';
+const ROTATED = '365\n      secretRotatedOn: "2026-11-01"\n';
+
+/** `line N` of the dev stack holding `marker` (plus `after`). */
+function devLine(marker: string, after = 0): string {
+  return `line ${DEV.slice(0, DEV.indexOf(marker)).split("\n").length + after}`;
+}
 const on = (from: string, to: string) => (t: string) => swap(t, from, to);
 const rosterFile = (file: string) =>
   on("    defaultRole: CONNECT", `    defaultRole: CONNECT\n    file: ${file}`);
@@ -68,13 +73,13 @@ const CASES: Record<string, Case[]> = {
         b[b.indexOf("Jon@s") + 3] = 0xe9;
         return b;
       },
-      key: "line 71",
+      key: devLine("      lastName: Jones"),
       fragment: "is not valid UTF-8 text",
     },
     {
       why: "the stack file read with replacement characters",
       edit: on("lastName: Jones", "lastName: Jon\ufffds"),
-      key: "line 71",
+      key: devLine("      lastName: Jones"),
       fragment: "save the file as UTF-8",
     },
     {
@@ -235,7 +240,7 @@ const CASES: Record<string, Case[]> = {
       edit: on("/vantagepoint/api\n", "/vantagepoint/api#login\n"),
       key: "vpconnect:vantagepoint.apiUrl",
       fragment:
-        'must not have a fragment ("#..."); give the address only, e.g. "https://vantagepoint.example.com/vantagepoint/api"',
+        'must not have a fragment ("#..."); give the address only, e.g. "https://vp-dev-web.corp.example.com/vantagepoint/api"',
       fix: on("/vantagepoint/api#login\n", "/vantagepoint/api\n"),
     },
     {
@@ -246,14 +251,17 @@ const CASES: Record<string, Case[]> = {
     },
     {
       why: "a javascript: URL",
-      edit: on("apiUrl: https://vantagepoint.example.com/vantagepoint/api", 'apiUrl: "javascript:alert(1)"'),
+      edit: on(
+        "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
+        'apiUrl: "javascript:alert(1)"',
+      ),
       key: "vpconnect:vantagepoint.apiUrl",
       fragment: "not javascript:",
     },
     {
       why: "user info in an unparsable URL: the password is not echoed",
       edit: on(
-        "apiUrl: https://vantagepoint.example.com/vantagepoint/api",
+        "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
         "apiUrl: https://svc:Sentinel-Url-Password-6e0d@vantage point.example.com/api",
       ),
       key: "vpconnect:vantagepoint.apiUrl",
@@ -380,7 +388,8 @@ const CASES: Record<string, Case[]> = {
         '{ userId: JOKAFOR, email: "\u0430\u04cf\u0435\u0445.\u04cf\u0435\u0435@example.com",',
       ),
       key: "vpconnect:roster.users[3].email",
-      fragment: 'looks like "alex.lee@example.com" (at vpconnect:roster.users[0]) but uses letters of another script',
+      fragment:
+        'looks like "alex.lee@example.com" (at vpconnect:roster.users[0]) but uses letters of another script',
     },
   ],
   YAML: [
@@ -396,7 +405,7 @@ const CASES: Record<string, Case[]> = {
     {
       why: "absurd nesting (30,000 levels)",
       edit: on("    enforceAt: both", `    enforceAt: both\n    x: ${"[".repeat(30000)}${"]".repeat(30000)}`),
-      key: "line 40",
+      key: devLine("    enforceAt: both", 1),
       fragment: "is nested too deeply to read",
     },
     {
@@ -442,14 +451,11 @@ const CASES: Record<string, Case[]> = {
     },
     {
       why: "a rotation date whose secret already expired",
-      edit: on(
-        '      secretLifetimeDays: 365\n      secretRotatedOn: "2026-11-01"\n  vpconnect:vantagepoint:',
-        '      secretLifetimeDays: 365\n      secretRotatedOn: "2025-06-01"\n  vpconnect:vantagepoint:',
-      ),
-      key: "vpconnect:entra.mailboxApp.secretRotatedOn",
+      edit: on(ROTATED, ROTATED.replace("2026-11-01", "2025-06-01")),
+      key: "vpconnect:entra.loginApp.secretRotatedOn",
       fragment:
-        'the mailbox app ("Vantagepoint Connect Mailbox (dev)"): the secret rotated on 2025-06-01 expired on 2026-06-01',
-      fix: on('secretRotatedOn: "2025-06-01"', 'secretRotatedOn: "2026-12-01"'),
+        'the login app ("Deltek Vantagepoint (dev)"): the secret rotated on 2025-06-01 expired on 2026-06-01',
+      fix: on(ROTATED.replace("2026-11-01", "2025-06-01"), ROTATED.replace("2026-11-01", "2026-12-01")),
     },
   ],
 };
@@ -568,9 +574,6 @@ describe("hostile and wrong stack config, refused before anything runs", () => {
     assert.deepEqual(run(DEV, { now: new Date("2026-11-01T00:00:00Z") }).issues, []);
     assert.deepEqual(run(DEV, { now: new Date("2027-10-31T12:00:00Z") }).issues, []);
     const expired = run(DEV, { now: new Date("2027-11-02T00:00:00Z") }).issues.map((i) => i.key);
-    assert.deepEqual(expired, [
-      "vpconnect:entra.loginApp.secretRotatedOn",
-      "vpconnect:entra.mailboxApp.secretRotatedOn",
-    ]);
+    assert.deepEqual(expired, ["vpconnect:entra.loginApp.secretRotatedOn"]);
   });
 });

@@ -45,6 +45,14 @@ const swap =
     }
     return text.slice(0, at) + to + text.slice(at + from.length);
   };
+/** `line N` of a fixture: the dev stack's line holding `marker`, plus `after`, plus the two header lines. */
+function fixtureLine(marker: string, after = 0): string {
+  const base = readFileSync(BASE_STACK, "utf8");
+  const at = base.indexOf(marker);
+  if (at === -1) throw new Error(`corpus: ${JSON.stringify(marker)} not in the dev stack`);
+  return `line ${base.slice(0, at).split("\n").length + after + 2}`;
+}
+
 /** Replaces the first `marker` character in the file's bytes by `byte` (e.g. a Latin-1 0xE9: invalid UTF-8). */
 const byteFor =
   (marker: string, byte: number) =>
@@ -653,7 +661,7 @@ export const BAD_CONFIGS: BadConfig[] = [
   {
     name: "bytes-stack-invalid-utf8",
     why: "a Latin-1 byte (not UTF-8) in the stack file",
-    key: "line 73",
+    key: fixtureLine("      lastName: Jones"),
     fragment: "is not valid UTF-8 text",
     edit: swap("      lastName: Jones", "      lastName: Jon~s"),
     bytes: byteFor("~", 0xe9),
@@ -749,8 +757,8 @@ export const BAD_CONFIGS: BadConfig[] = [
     key: "vpconnect:vantagepoint.apiUrl",
     fragment: 'must not have a query ("?...")',
     edit: swap(
-      "apiUrl: https://vantagepoint.example.com/vantagepoint/api",
-      "apiUrl: https://vantagepoint.example.com/vantagepoint/api?database=VP_DEV",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api?database=VP_DEV",
     ),
   },
   {
@@ -759,8 +767,8 @@ export const BAD_CONFIGS: BadConfig[] = [
     key: "vpconnect:vantagepoint.apiUrl",
     fragment: 'must not have a fragment ("#...")',
     edit: swap(
-      "apiUrl: https://vantagepoint.example.com/vantagepoint/api",
-      "apiUrl: https://vantagepoint.example.com/vantagepoint/api#login",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api#login",
     ),
   },
   {
@@ -769,7 +777,7 @@ export const BAD_CONFIGS: BadConfig[] = [
     key: "vpconnect:vantagepoint.apiUrl",
     fragment: "svc:***@",
     edit: swap(
-      "apiUrl: https://vantagepoint.example.com/vantagepoint/api",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
       "apiUrl: https://svc:Sentinel-Url-Password-6e0d@vantage point.example.com/api",
     ),
   },
@@ -872,7 +880,7 @@ export const BAD_CONFIGS: BadConfig[] = [
   {
     name: "yaml-deep-nesting",
     why: "a value nested 5,000 lists deep",
-    key: "line 42",
+    key: fixtureLine("    enforceAt: both", 1),
     fragment: "is nested too deeply to read",
     edit: insertAfter("    enforceAt: both", `    x: ${"[".repeat(5000)}${"]".repeat(5000)}`),
   },
@@ -896,21 +904,14 @@ export const BAD_CONFIGS: BadConfig[] = [
     why: "a rotation date years ahead",
     key: "vpconnect:entra.loginApp.secretRotatedOn",
     fragment: 'the login app ("Deltek Vantagepoint (dev)"): 2099-11-01 is in the future',
-    edit: swap(
-      '365\n      secretRotatedOn: "2026-11-01"\n    mailboxApp:',
-      '365\n      secretRotatedOn: "2099-11-01"\n    mailboxApp:',
-    ),
+    edit: swap('365\n      secretRotatedOn: "2026-11-01"\n', '365\n      secretRotatedOn: "2099-11-01"\n'),
   },
   {
     name: "entra-rotated-on-expired",
     why: "a secret that expired years ago",
-    key: "vpconnect:entra.mailboxApp.secretRotatedOn",
-    fragment:
-      'the mailbox app ("Vantagepoint Connect Mailbox (dev)"): the secret rotated on 2020-11-01 expired',
-    edit: swap(
-      '      secretRotatedOn: "2026-11-01"\n  vpconnect:vantagepoint:',
-      '      secretRotatedOn: "2020-11-01"\n  vpconnect:vantagepoint:',
-    ),
+    key: "vpconnect:entra.loginApp.secretRotatedOn",
+    fragment: 'the login app ("Deltek Vantagepoint (dev)"): the secret rotated on 2020-11-01 expired',
+    edit: swap('365\n      secretRotatedOn: "2026-11-01"\n', '365\n      secretRotatedOn: "2020-11-01"\n'),
   },
   // ---- typos (did you mean) ----
   {
