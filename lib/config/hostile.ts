@@ -46,6 +46,7 @@ const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * overflow the stack.
  */
 export function textIssues(root: unknown, base: IssuePath): PathIssue[] {
+  if (isPlainText(root)) return []; // the common case, checked without building paths
   const out: PathIssue[] = [];
   const stack: Array<{ value: unknown; path: IssuePath }> = [{ value: root, path: base }];
   while (stack.length > 0) {
@@ -86,6 +87,25 @@ export function textIssues(root: unknown, base: IssuePath): PathIssue[] {
     }
   }
   return out.reverse();
+}
+
+/** Characters unsafeTextProblem would report (a cheap test first; the message comes from unsafeTextProblem). */
+const MAYBE_UNSAFE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ufffd\ud800-\udfff]/;
+
+/** True when a flat map or list holds only safe strings under ordinary keys (no allocation). */
+function isPlainText(value: unknown): boolean {
+  if (typeof value === "string") return !MAYBE_UNSAFE.test(value);
+  if (value === null || typeof value !== "object" || isSecretValue(value)) return true;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (RESERVED_KEYS.has(key) || MAYBE_UNSAFE.test(key)) return false;
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === "string") {
+      if (MAYBE_UNSAFE.test(child)) return false;
+    } else if (child !== null && typeof child === "object") return false; // nested: take the full walk
+  }
+  return true;
 }
 
 /** The allow list as raw input (before the schema), for checks over the whole list. */

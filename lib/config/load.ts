@@ -323,25 +323,24 @@ export function plaintextSecretIssues(
 interface RosterFileRows {
   file: string;
   text: string;
-  parser: string;
   people: Array<{ where: string; person: Person }>;
   problems: Array<[string, string]>;
 }
 
 /**
  * `vpconnect check` validates the config, then runs the program, which validates it again with a fresh copy
- * of this module: a large roster file's checked rows are kept process-wide (keyed by file name, full text
- * and parser), so the second load reuses them instead of checking 100,000 rows twice.
+ * of this module: a large roster file's checked rows are kept process-wide (keyed by file name and full
+ * text), so the second load reuses them instead of checking 100,000 rows twice. Every caller parses with
+ * readRosterFile (the check wraps it to show progress), so the parser is not part of the key.
  */
 const ROWS_CACHE = Symbol.for("vantagepoint-connect.config.rosterFileRows");
 const CACHE_FROM_CHARS = 1 << 20;
 
 function rosterFileRows(file: string, text: string, parse: RosterFileParser): RosterFileRows {
   const store = globalThis as { [ROWS_CACHE]?: RosterFileRows };
-  const parser = parse.toString();
   const hit = store[ROWS_CACHE];
-  if (hit && hit.file === file && hit.parser === parser && hit.text === text) return hit;
-  const rows: RosterFileRows = { file, text, parser, people: [], problems: [] };
+  if (hit && hit.file === file && hit.text === text) return hit;
+  const rows: RosterFileRows = { file, text, people: [], problems: [] };
   const add = (key: string, message: string) => rows.problems.push([key, message]);
   const sources = rows.people;
   const result = parse(text, file);

@@ -577,3 +577,37 @@ describe("hostile and wrong stack config, refused before anything runs", () => {
     assert.deepEqual(expired, ["vpconnect:entra.loginApp.secretRotatedOn"]);
   });
 });
+
+describe("a large roster file is checked once per process", () => {
+  /** A valid CSV of `n` people, over the 1 MB from which checked rows are kept. */
+  const csv = (n: number, domain = "contoso.example") =>
+    [
+      "userId,email,firstName,lastName",
+      ...Array.from({ length: n }, (_, i) => `U${i},connect.user${i}@${domain},Connect,User ${i}`),
+    ].join("\n");
+
+  it("the second load of the same file (the program's, after the check's) reuses the checked rows", () => {
+    let calls = 0;
+    const counting: typeof readRosterFile = (text, file) => {
+      calls++;
+      return readRosterFile(text, file);
+    };
+    const texts: Record<string, string> = { "big.csv": csv(25_000) };
+    const load = () =>
+      loadStackConfig(parseStackFile(rosterFile("big.csv")(DEV), DEV_FILE).config, {
+        source: DEV_FILE,
+        readFile: (p) => texts[p]!,
+        parseRosterFile: counting,
+        now: NOW,
+      });
+    const first = load();
+    const second = load();
+    assert.equal(calls, 1, "parsed and checked once");
+    assert.equal(second.roster.length, 25_006);
+    assert.deepEqual(second.roster, first.roster);
+    texts["big.csv"] = csv(25_000, "fabrikam.example");
+    const third = load();
+    assert.equal(calls, 2, "a changed file is checked again");
+    assert.equal(third.roster.at(-1)!.email, "connect.user24999@fabrikam.example");
+  });
+});
