@@ -7,8 +7,8 @@
  *                    [--format table,json,sarif,junit,markdown,html] [--out DIR]
  *
  * Secrets come only from VPCONNECT_PASSWORD and VPCONNECT_CLIENT_SECRET, or a hidden prompt when stdin is a
- * terminal; a secret flag is refused. Exit 0: nothing broken (could-not-check alone included, unless --strict).
- * 1: something broken (or, with --strict, could not be checked). 2: usage or config problem.
+ * terminal; a secret flag is refused. Exit codes: DOCTOR_EXIT_CODES (lib/doctor/model.ts): 0 nothing broken,
+ * 1 broken, 2 usage or config (Ctrl-D at the prompt too), 3 sign-in or a read failed so something is not checked.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -19,7 +19,8 @@ import { buildDoctorReport, runDoctorChecks } from "../lib/doctor/collect";
 import { watchProgress } from "../lib/progress";
 import type { DoctorInputs } from "../lib/doctor/collect";
 import type { PersonRef } from "../lib/doctor/checks";
-import { DOCTOR_RENDERERS, doctorReportFile } from "../lib/doctor/render";
+import { DOCTOR_RENDERERS, doctorReportFile, doctorVerdict } from "../lib/doctor/render";
+import { DOCTOR_EXIT_CODES, isLocalTarget } from "../lib/doctor/model";
 import { ConfigError, didYouMean, formatIssues, loadStackConfig } from "../lib/config/load";
 import { projectFileReader } from "../lib/config/projectFile";
 import { readRosterFile } from "../lib/config/rosterFile";
@@ -103,8 +104,8 @@ write), and reports each as ok, broken or could-not-check with the reason.
 Secrets never go on the command line: set ${PASSWORD_ENV} and ${CLIENT_SECRET_ENV}, or run in a terminal
 to be prompted.
 
-Exit codes: 0 nothing broken (could-not-check alone prints a warning and exits 0, unless --strict);
-1 something broken; 2 usage or config problem.
+Exit codes:
+${DOCTOR_EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`).join("\n")}
 `;
 
 /** A usage or config problem: the message names the flag and the fix. Exit 2. */
@@ -354,6 +355,9 @@ async function secretFrom(io: DoctorIo, env: string, question: string): Promise<
   if (io.prompt) {
     const answer = await io.prompt(question);
     if (answer !== "") return answer;
+    throw new DoctorUsageError(
+      `nothing was typed at the prompt for the ${env === PASSWORD_ENV ? "password" : "API Authorization's client secret"}; type it, or set ${env}; nothing was read`,
+    );
   }
   throw new DoctorUsageError(
     `${env} is not set: put the ${env === PASSWORD_ENV ? "password" : "API Authorization's client secret"} in the environment variable ${env} (or run in a terminal to be prompted); secrets are never taken from flags`,
@@ -480,18 +484,22 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
     } finally {
       reading.stop();
     }
-    const report = buildDoctorReport({
-      checks,
-      target: {
-        url: safeUrl(url),
-        database,
-        username,
-        ...(stack ? { stack: flags.stack!, stackFile: stack.stackFile, ...repoBaseOf(cwd) } : {}),
-      },
-      connectUsers: roster ? "roster" : "all-active-users",
-      strict: flags.strict,
-      warnings,
-    });
+    const report = {
+      ...buildDoctorReport({
+        checks,
+        target: {
+          url: safeUrl(url),
+          database,
+          username,
+          ...(stack ? { stack: flags.stack!, stackFile: stack.stackFile, ...repoBaseOf(cwd) } : {}),
+          ...(isLocalTarget(url) ? { local: true } : {}),
+        },
+        connectUsers: roster ? "roster" : "all-active-users",
+        strict: flags.strict,
+        warnings,
+      }),
+      rerun: rerunCommand(argv),
+    };
 
     const formats: ReportFormat[] =
       flags.formats.length > 0 ? flags.formats : flags.out !== undefined ? [...REPORT_FORMATS] : ["table"];
@@ -499,10 +507,13 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
     else {
       const warn = report.warnings.filter((w) => /could not be checked/.test(w));
       for (const w of warn) stderr(`WARNING: ${w}\n`);
+      // The console's last line, whatever the formats: a CI log always says what happened.
+      stdout(`${doctorVerdict(report)}\n`);
     }
     const files = formats.filter((f): f is Exclude<ReportFormat, "table"> => f !== "table");
+    const outDir = path.resolve(cwd, flags.out ?? "reports");
+    if (files.length > 0 || flags.out !== undefined) removeDoctorReports(outDir, flags.stack);
     if (files.length > 0) {
-      const outDir = path.resolve(cwd, flags.out ?? "reports");
       fs.mkdirSync(outDir, { recursive: true });
       const written: string[] = [];
       for (const f of files) {
@@ -515,6 +526,8 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
     return report.exitCode;
   } catch (error) {
     if (error instanceof DoctorUsageError) {
+      // A refused run leaves no earlier run's report behind either.
+      if (outFor(argv) !== undefined) removeDoctorReports(path.resolve(cwd, outFor(argv)!), stackFor(argv));
       stderr(`vpconnect doctor: ${error.message}\n`);
       return 2;
     }
@@ -539,28 +552,77 @@ function safeUrl(raw: string): string {
   }
 }
 
-/** Asks on the terminal without echoing what is typed. */
-export function ttyPrompt(question: string): Promise<string> {
+/** Removes every report file a doctor run for `stack` writes (all formats), so none is left from an earlier run. */
+export function removeDoctorReports(outDir: string, stack: string | undefined): void {
+  for (const format of REPORT_FORMATS) {
+    if (format === "table") continue;
+    const file = path.join(outDir, doctorReportFile(format, stack));
+    if (path.dirname(file) !== outDir) continue; // a stack name with separators is never ours
+    fs.rmSync(file, { force: true });
+  }
+}
+
+/** The value of a flag in raw argv (`--out DIR` or `--out=DIR`), for cleaning up after a refused run. */
+function flagValue(argv: readonly string[], long: string, short?: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === `--${long}` || (short && a === `-${short}`)) return argv[i + 1];
+    if (a.startsWith(`--${long}=`)) return a.slice(long.length + 3);
+  }
+  return undefined;
+}
+const outFor = (argv: readonly string[]) => flagValue(argv, "out", "o");
+const stackFor = (argv: readonly string[]) => flagValue(argv, "stack", "s");
+
+/** The command line that runs this check again: the same flags (never a secret: secret flags are refused). */
+export function rerunCommand(argv: readonly string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  return ["vpconnect", "doctor", ...argv].map(quote).join(" ");
+}
+
+/**
+ * Asks on the terminal without echoing what is typed. Ctrl-D (end of input) and Ctrl-C end doctor with a
+ * usage error (exit 2) that says so; it never waits forever or exits 0 with nothing checked.
+ */
+export function ttyPrompt(
+  question: string,
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stderr,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    process.stderr.write(question);
+    const rl = readline.createInterface({ input, output, terminal: true });
+    let settled = false;
+    output.write(question);
     (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => undefined;
     rl.question("", (answer) => {
+      settled = true;
       rl.close();
-      process.stderr.write("\n");
+      output.write("\n");
       resolve(answer);
     });
     rl.on("SIGINT", () => {
+      settled = true;
       rl.close();
-      process.stderr.write("\n");
-      reject(new DoctorUsageError("cancelled at the prompt"));
+      output.write("\n");
+      reject(new DoctorUsageError("cancelled at the prompt (Ctrl-C); nothing was read"));
+    });
+    rl.on("close", () => {
+      if (settled) return;
+      settled = true;
+      output.write("\n");
+      reject(
+        new DoctorUsageError(
+          `no answer at the prompt (Ctrl-D or end of input); nothing was read. Type it at the prompt, or set ${PASSWORD_ENV} and ${CLIENT_SECRET_ENV}`,
+        ),
+      );
     });
   });
 }
 
 /** The `vpconnect doctor` entry for cli/main.ts's command table. */
 export const doctorCommand = {
-  summary: "read-only check of P3..P6 on a live Vantagepoint (exit 0 ok, 1 broken, 2 usage/config)",
+  summary:
+    "read-only check of P3..P6 on a live Vantagepoint (exit 0 ok, 1 broken, 2 usage/config, 3 sign-in or a read failed)",
   run(
     argv: string[],
     io: { stdout(t: string): void; stderr(t: string): void; env: NodeJS.ProcessEnv; cwd: string },

@@ -18,8 +18,8 @@ import {
   indexPeople,
 } from "./checks";
 import type { ApiClientRead, PeopleRead, PersonRef, RoleObservation } from "./checks";
-import { doctorExitCode } from "./model";
-import type { DoctorCheck, DoctorReport } from "./model";
+import { doctorExitCode, failedRead } from "./model";
+import type { DoctorCause, DoctorCheck, DoctorReport } from "./model";
 
 /** The part of VantagepointClient the doctor uses: reads only. */
 export type ReadOnlyClient = Pick<
@@ -50,13 +50,22 @@ export function reasonOf(client: Pick<ReadOnlyClient, "redact">, error: unknown)
 
 /** Runs the four checks against the server behind `client`. */
 export async function runDoctorChecks(client: ReadOnlyClient, inputs: DoctorInputs): Promise<DoctorCheck[]> {
+  const signIn = performance.now();
   try {
     await client.authenticate();
   } catch (error) {
-    return allCouldNotCheck(`the token grant failed, so nothing could be read: ${reasonOf(client, error)}`);
+    const durationMs = performance.now() - signIn;
+    return allCouldNotCheck(
+      `the token grant failed, so nothing could be read: ${reasonOf(client, error)}`,
+    ).map((c) => ({ ...c, cause: "sign-in" as const, durationMs }));
   }
 
-  const [people, apiRead] = await Promise.all([readPeople(client), readApiAuthorizations(client, inputs)]);
+  const [[people, peopleMs], [apiRead, apiMs]] = await Promise.all([
+    timed(() => readPeople(client)),
+    timed(() => readApiAuthorizations(client, inputs)),
+  ]);
+  const rolesStarted = performance.now();
+  let roleCause: DoctorCause | undefined;
 
   // P3 looks at the named admin role and at the configurer's own role, when they differ.
   const roles: Array<{ role: string; because: string }> = [];
@@ -75,6 +84,7 @@ export async function runDoctorChecks(client: ReadOnlyClient, inputs: DoctorInpu
       });
     } catch (error) {
       const unavailable = error instanceof RoleEndpointUnavailableError;
+      roleCause = unavailable ? "unavailable" : "read-failed";
       observations.push({
         ...r,
         problem: unavailable
@@ -89,19 +99,54 @@ export async function runDoctorChecks(client: ReadOnlyClient, inputs: DoctorInpu
       ? "no role to check: pass --admin-role ROLE, or --configurer USERID (their user's role is checked), or --stack NAME"
       : undefined;
 
+  const rolesMs = performance.now() - rolesStarted;
+  // Why a check could not run, for the exit code: no role because the people could not be read is a failed read.
+  const noRoleCause: DoctorCause = inputs.configurer && people.cause ? people.cause : "input";
   return [
-    checkAdminRole(observations, inputs.requireAdministratorType, noRole),
-    checkConfigurer(people, inputs.configurer),
-    checkConnectUsers(people, {
-      roster: inputs.roster,
-      apiUser: inputs.apiUser,
-      configurer: inputs.configurer,
-    }),
-    checkApiClient(apiRead, inputs.connectClientName, inputs.adoptedFingerprint),
+    withCause(
+      checkAdminRole(observations, inputs.requireAdministratorType, noRole),
+      roleCause ?? (noRole ? noRoleCause : undefined),
+      peopleMs + rolesMs,
+    ),
+    withCause(checkConfigurer(people, inputs.configurer), people.cause ?? "input", peopleMs),
+    withCause(
+      checkConnectUsers(people, {
+        roster: inputs.roster,
+        apiUser: inputs.apiUser,
+        configurer: inputs.configurer,
+      }),
+      people.cause,
+      peopleMs,
+    ),
+    withCause(
+      checkApiClient(apiRead, inputs.connectClientName, inputs.adoptedFingerprint),
+      apiRead.cause,
+      apiMs,
+    ),
   ];
 }
 
-async function readPeople(client: ReadOnlyClient): Promise<PeopleRead> {
+/** The check with its cause (when it could not run) and the time its reads took. */
+function withCause(check: DoctorCheck, cause: DoctorCause | undefined, durationMs: number): DoctorCheck {
+  return {
+    ...check,
+    ...(check.status === "could-not-check" ? { cause: cause ?? "read-failed" } : {}),
+    durationMs,
+  };
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await run();
+  return [value, performance.now() - started];
+}
+
+/** Why a read failed: the endpoint does not exist on this server (a manual step), or anything else. */
+function causeOf(error: unknown): DoctorCause {
+  return error instanceof VantagepointError && error.kind === "unavailable" ? "unavailable" : "read-failed";
+}
+
+async function readPeople(client: ReadOnlyClient): Promise<PeopleRead & { cause?: DoctorCause }> {
   try {
     const [users, employees] = await Promise.all([
       client.list<UserRecord>(client.paths.users, { fieldFilter: USER_FIELDS }),
@@ -111,6 +156,7 @@ async function readPeople(client: ReadOnlyClient): Promise<PeopleRead> {
   } catch (error) {
     const unavailable = error instanceof VantagepointError && error.kind === "unavailable";
     return {
+      cause: causeOf(error),
       problem: unavailable
         ? `users or employees are not available through the API on this server (${reasonOf(client, error)}); check the people by hand in the Employees hub and Settings > Security > Users (the paths are configurable as connection.paths.users and connection.paths.employees)`
         : `users and employees could not be read: ${reasonOf(client, error)}`,
@@ -118,12 +164,19 @@ async function readPeople(client: ReadOnlyClient): Promise<PeopleRead> {
   }
 }
 
-async function readApiAuthorizations(client: ReadOnlyClient, inputs: DoctorInputs): Promise<ApiClientRead> {
+async function readApiAuthorizations(
+  client: ReadOnlyClient,
+  inputs: DoctorInputs,
+): Promise<ApiClientRead & { cause?: DoctorCause }> {
   try {
     return { hits: await findApiAuthorizations(client as VantagepointClient, inputs.connectClientName) };
   } catch (error) {
-    if (error instanceof ApiAuthorizationUnavailableError) return { problem: client.redact(error.message) };
-    return { problem: `API Authorizations could not be read: ${reasonOf(client, error)}` };
+    if (error instanceof ApiAuthorizationUnavailableError)
+      return { cause: "unavailable", problem: client.redact(error.message) };
+    return {
+      cause: causeOf(error),
+      problem: `API Authorizations could not be read: ${reasonOf(client, error)}`,
+    };
   }
 }
 
@@ -138,9 +191,16 @@ export function buildDoctorReport(args: {
 }): DoctorReport {
   const warnings = [...(args.warnings ?? [])];
   const unchecked = args.checks.filter((c) => c.status === "could-not-check");
-  if (unchecked.length > 0) {
+  const readFailed = unchecked.filter(failedRead);
+  const manual = unchecked.filter((c) => !readFailed.includes(c));
+  if (readFailed.length > 0) {
     warnings.push(
-      `${unchecked.map((c) => c.id).join(", ")} could not be checked; ${args.strict ? "--strict makes that exit 1" : "that alone exits 0 (pass --strict to make it exit 1)"}`,
+      `${readFailed.map((c) => c.id).join(", ")} could not be checked because sign-in or a read failed; that never exits 0 (exit 3 unless something is broken)`,
+    );
+  }
+  if (manual.length > 0) {
+    warnings.push(
+      `${manual.map((c) => c.id).join(", ")} could not be checked; ${args.strict ? "--strict makes that exit 1" : "that alone exits 0 (pass --strict to make it exit 1)"}`,
     );
   }
   return {

@@ -2,8 +2,28 @@
  * What `vpconnect doctor` found on a live Vantagepoint: one result per prerequisite P3..P6, each ok, broken or
  * could-not-check, with findings located at the record they are about. Pure: no Pulumi import, no I/O.
  */
+import { isLoopbackHost } from "../vantagepoint/client";
 
 export type DoctorStatus = "ok" | "broken" | "could-not-check";
+
+/**
+ * Why a check could not run: "sign-in" (the token grant failed), "read-failed" (a read failed: network, timeout,
+ * a server error or an unreadable reply), "unavailable" (this server has no such endpoint: a manual step),
+ * "input" (doctor was not told what to check, e.g. no role). The first two never exit 0 (exit 3).
+ */
+export type DoctorCause = "sign-in" | "read-failed" | "unavailable" | "input";
+
+/** Causes that mean Vantagepoint could not be read: the run proves nothing about those prerequisites. */
+export const FAILED_READ_CAUSES: readonly DoctorCause[] = ["sign-in", "read-failed"];
+
+/** A check that could not run because sign-in or a read failed (runDoctorChecks always sets the cause). */
+export function failedRead(check: Pick<DoctorCheck, "status" | "cause">): boolean {
+  return (
+    check.status === "could-not-check" &&
+    check.cause !== undefined &&
+    FAILED_READ_CAUSES.includes(check.cause)
+  );
+}
 
 export type DoctorPrerequisite = "P3" | "P4" | "P5" | "P6";
 
@@ -75,6 +95,10 @@ export interface DoctorCheck {
   details: string[];
   /** Records looked at (roles, people, authorizations). */
   checked: number;
+  /** could-not-check: why (set by runDoctorChecks; unset counts as needing a manual step). */
+  cause?: DoctorCause;
+  /** Time spent reading what this check needed, milliseconds (reads shared by checks count for each). */
+  durationMs?: number;
 }
 
 export interface DoctorReport {
@@ -89,20 +113,82 @@ export interface DoctorReport {
     stackFile?: string;
     /** The working directory relative to the repository root, as CheckReport.repoBase (SARIF paths). */
     repoBase?: string;
+    /**
+     * A Vantagepoint on this machine over http (loopback: the bundled emulator or a test server; the client
+     * allows http only there), so the reports label the run EMULATED and never show it as a real site's pass.
+     */
+    local?: boolean;
   };
+  /** The command that runs this check again (flags only, never a secret), for "what to run". */
+  rerun?: string;
   /** Who counts as a Connect user for P5: the roster given, or every active user. */
   connectUsers: "roster" | "all-active-users";
   strict: boolean;
   checks: DoctorCheck[];
   /** Non-fatal notes (could-not-check summary, defaults chosen). */
   warnings: string[];
-  exitCode: 0 | 1;
+  exitCode: DoctorExitCode;
 }
 
-/** Exit code: 1 when anything is broken, or (with --strict) when anything could not be checked; else 0. */
-export function doctorExitCode(checks: readonly Pick<DoctorCheck, "status">[], strict: boolean): 0 | 1 {
+/** What to do about a check that could not run, ending with the command that checks it again. */
+export function nextStepOf(check: Pick<DoctorCheck, "status" | "cause">, rerun: string): string | undefined {
+  if (check.status !== "could-not-check") return undefined;
+  switch (check.cause) {
+    case "sign-in":
+      return `fix the sign-in (--url, --database, --username, --client-id, and VPCONNECT_PASSWORD / VPCONNECT_CLIENT_SECRET), then run \`${rerun}\``;
+    case "read-failed":
+      return `check that this machine reaches the server (the reason above), then run \`${rerun}\``;
+    case "input":
+      return `give doctor what it needs (see above), then run \`${rerun}\``;
+    default:
+      return `do the manual step above, or configure the endpoint's path (vantagepoint.paths in the stack), then run \`${rerun}\``;
+  }
+}
+
+/** A loopback http target: the bundled emulator or a local test server, never a production site. */
+export function isLocalTarget(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" && isLoopbackHost(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+export type DoctorExitCode = 0 | 1 | 3;
+
+/** The exit codes of `vpconnect doctor`, for --help and the README (2 is usage, before a report exists). */
+export const DOCTOR_EXIT_CODES: ReadonlyArray<{ code: number; meaning: string }> = [
+  {
+    code: 0,
+    meaning:
+      "nothing broken; every prerequisite checked, or not checkable on this server for a reason that needs a manual step (a warning says which; --strict makes that 1)",
+  },
+  { code: 1, meaning: "a prerequisite is broken (or, with --strict, one could not be checked at all)" },
+  {
+    code: 2,
+    meaning:
+      "usage or config problem, nothing was read: a bad flag, a missing secret, Ctrl-D or Ctrl-C at the prompt",
+  },
+  {
+    code: 3,
+    meaning:
+      "sign-in or a read failed (token grant refused, network, timeout, server error), so a prerequisite could not be checked; nothing broken was found in what could be read",
+  },
+];
+
+/**
+ * Exit code: 1 when anything is broken; 3 when a check could not run because sign-in or a read failed (never 0:
+ * nothing was proven); 1 with --strict when anything else could not be checked; else 0.
+ */
+export function doctorExitCode(
+  checks: readonly Pick<DoctorCheck, "status" | "cause">[],
+  strict: boolean,
+): DoctorExitCode {
   if (checks.some((c) => c.status === "broken")) return 1;
-  if (strict && checks.some((c) => c.status === "could-not-check")) return 1;
+  const unchecked = checks.filter((c) => c.status === "could-not-check");
+  if (unchecked.some(failedRead)) return 3;
+  if (strict && unchecked.length > 0) return 1;
   return 0;
 }
 

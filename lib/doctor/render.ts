@@ -1,21 +1,29 @@
 /**
- * The doctor's report formats. SARIF and JUnit reuse lib/reports' writers through an adapter (each
- * prerequisite is a "policy" of the `vpconnect-doctor` pack, each finding a mandatory violation located at
- * its record's URN-like key; could-not-check is a skipped test case and a SARIF warning notification).
- * Table, JSON, Markdown and HTML are doctor-specific (check's are about resources) with the same look. Pure.
+ * The doctor's report formats, each saying only what was verified on the live server: the verdict (exit 3 when
+ * sign-in or a read failed, never a pass), could-not-check with why and what to run, and a run against a
+ * Vantagepoint on this machine over http (the bundled emulator) labelled EMULATED. SARIF has its own tool
+ * (`vpconnect-doctor`), one rule per prerequisite with help, results located at the stack file's key when there
+ * is one and always at the record (a logical location), never at the API URL. JUnit has one test case per
+ * prerequisite with its read time; broken is a failure listing every record with the message, a failed read an
+ * error, anything else not checkable skipped with why. The look is check's (lib/reports). Pure.
  */
-import type { Notification } from "sarif";
-import { BASE_CSS, escapeHtml, htmlPage, htmlTable } from "../reports/html";
-import { renderJunit } from "../reports/junit";
-import { cell, code } from "../reports/markdown";
+import { createHash } from "node:crypto";
+import builder from "junit-report-builder";
+import type { Location, Log, Notification, ReportingDescriptor, Result } from "sarif";
+import { BASE_CSS, escapeHtml, htmlPage, htmlProse, htmlTable } from "../reports/html";
+import { body as cdata, clean } from "../reports/junit";
+import { findKeyLine } from "../reports/locate";
+import { cell, code, prose } from "../reports/markdown";
+import { EMULATED_LABEL } from "../reports/model";
 import type { ReportFormat } from "../reports";
-import type { CheckReport } from "../reports/model";
-import { toSarif } from "../reports/sarif";
+import { artifactUri } from "../reports/sarif";
 import { columns } from "../reports/table";
-import { DOCTOR_POLICIES } from "./model";
-import type { DoctorCheck, DoctorReport, DoctorStatus } from "./model";
+import { DOCTOR_POLICIES, failedRead, nextStepOf } from "./model";
+import type { DoctorCheck, DoctorPrerequisite, DoctorReport, DoctorStatus } from "./model";
 
 export const DOCTOR_PACK = "vpconnect-doctor";
+/** The SARIF tool name: the doctor's results are its own, not `vpconnect check`'s. */
+export const DOCTOR_TOOL = "vpconnect-doctor";
 
 /** File names under --out: `doctor[-<stack>].<ext>`. */
 export function doctorReportFile(format: Exclude<ReportFormat, "table">, stack?: string): string {
@@ -23,20 +31,52 @@ export function doctorReportFile(format: Exclude<ReportFormat, "table">, stack?:
   return `${base}.${{ json: "json", sarif: "sarif", junit: "junit.xml", markdown: "md", html: "html" }[format]}`;
 }
 
+/** How to fix each prerequisite (SARIF rule help), in the words of the Vantagepoint screens the findings name. */
+export const DOCTOR_HELP: Readonly<Record<DoctorPrerequisite, string>> = {
+  P3: "Give the role that configures Connect the Connect Administration right: Settings > Security > Roles > the role > Utilities > Integrations > Connect (before 7.0: Overview tab > Utilities > Integrations, tick Connect Administration); on 7.0 and later the role type must be Administrator. Then run vpconnect doctor again.",
+  P4: "Link the configurer's user to an active employee with a valid email address: Settings > Security > Users (Employee field), and the Employees hub (General tab) for the email. Then run vpconnect doctor again.",
+  P5: "Every Connect user's user record must be active and linked to an active employee with a valid email address that no other Connect user's employee has: Settings > Security > Users (Employee field) and the Employees hub. Take people who leave off the roster. Then run vpconnect doctor again.",
+  P6: "The Connect API Authorization (Utilities > Integrations, API Authorizations) must exist once and must not be edited after it was adopted: Connect generates it on first use from its Sync Options. Then run vpconnect doctor again.",
+};
+
 const LABEL: Record<DoctorStatus, string> = {
   ok: "OK",
   broken: "BROKEN",
   "could-not-check": "COULD NOT CHECK",
 };
 
-function verdict(report: DoctorReport): string {
+/** The emulated label, when the run read a Vantagepoint on this machine over http. */
+function label(report: DoctorReport): string {
+  return report.target.local ? ` (${EMULATED_LABEL})` : "";
+}
+
+/** The command that checks again (no secret): the report's, or one built from the target. */
+export function rerunOf(report: DoctorReport): string {
+  if (report.rerun) return report.rerun;
+  const t = report.target;
+  if (t.stack) return `vpconnect doctor --stack ${t.stack}`;
+  return `vpconnect doctor --url ${t.url} --database ${t.database} --username ${t.username} --client-id ...`;
+}
+
+/** The one-line verdict, as the console's last line and the line `--format json` prints. */
+export function doctorVerdict(report: DoctorReport): string {
   const broken = report.checks.filter((c) => c.status === "broken").length;
-  const unchecked = report.checks.filter((c) => c.status === "could-not-check").length;
+  const unchecked = report.checks.filter((c) => c.status === "could-not-check");
+  const readFailed = unchecked.filter(failedRead);
+  const plural = (n: number) => (n === 1 ? "" : "s");
+  const ids = (cs: readonly DoctorCheck[]) => cs.map((c) => c.id).join(", ");
+  const where = label(report);
   if (broken > 0)
-    return `BROKEN: ${broken} prerequisite${broken === 1 ? "" : "s"} broken${unchecked ? `, ${unchecked} could not be checked` : ""}. Exit ${report.exitCode}.`;
-  if (unchecked > 0)
-    return `NOTHING BROKEN FOUND, but ${unchecked} prerequisite${unchecked === 1 ? "" : "s"} could not be checked${report.strict ? " (--strict)" : ""}. Exit ${report.exitCode}.`;
-  return `OK: P3..P6 hold on the live server. Exit ${report.exitCode}.`;
+    return `BROKEN${where}: ${broken} prerequisite${plural(broken)} broken${unchecked.length ? `, ${unchecked.length} could not be checked (${ids(unchecked)})` : ""}. Exit ${report.exitCode}.`;
+  if (readFailed.length > 0) {
+    const signIn = readFailed.some((c) => c.cause === "sign-in");
+    return `NOT CHECKED${where}: ${signIn ? "sign-in failed" : "reading Vantagepoint failed"}, so ${ids(readFailed)} could not be checked; nothing is proven about ${readFailed.length === 1 ? "it" : "them"}. Exit ${report.exitCode}.`;
+  }
+  if (unchecked.length > 0)
+    return `NOTHING BROKEN FOUND${where}, but ${unchecked.length} prerequisite${plural(unchecked.length)} could not be checked (${ids(unchecked)})${report.strict ? " (--strict)" : ""}. Exit ${report.exitCode}.`;
+  return report.target.local
+    ? `OK${where}: P3..P6 hold on the local server (the bundled emulator or a test server, not a real site). Exit ${report.exitCode}.`
+    : `OK: P3..P6 hold on the live server. Exit ${report.exitCode}.`;
 }
 
 function where(report: DoctorReport): string {
@@ -48,7 +88,12 @@ function where(report: DoctorReport): string {
 export const TABLE_FINDINGS_LIMIT = 25;
 
 export function renderDoctorTable(report: DoctorReport): string {
-  const out: string[] = [`vpconnect doctor: ${where(report)} (read-only)`, ""];
+  const out: string[] = [`vpconnect doctor: ${where(report)} (read-only)`];
+  if (report.target.local)
+    out.push(
+      `${EMULATED_LABEL}: ${report.target.url} is a Vantagepoint on this machine over http (the bundled emulator or a test server), not a real site.`,
+    );
+  out.push("");
   out.push(
     ...columns(
       ["RESULT", "PREREQ", "CHECK", "DETAIL"],
@@ -64,25 +109,30 @@ export function renderDoctorTable(report: DoctorReport): string {
   }
   const unchecked = report.checks.filter((c) => c.status === "could-not-check");
   if (unchecked.length > 0) {
-    out.push("", "Could not check:");
-    for (const c of unchecked) out.push(`  - ${c.id} ${c.title}: ${c.reason}`);
+    out.push("", "Could not check (never a pass):");
+    for (const c of unchecked)
+      out.push(`  - ${c.id} ${c.title}: ${c.reason}`, `    to check it: ${nextStepOf(c, rerunOf(report))}`);
   }
   if (report.warnings.length > 0) {
     out.push("");
     for (const w of report.warnings) out.push(`WARNING: ${w}`);
   }
-  out.push("", verdict(report));
+  out.push("", doctorVerdict(report));
   return out.join("\n") + "\n";
 }
 
 export interface DoctorJson {
   tool: DoctorReport["tool"];
   target: Omit<DoctorReport["target"], "repoBase">;
+  /** The one-line verdict, as the console prints it. */
+  verdict: string;
+  /** A Vantagepoint on this machine over http: the bundled emulator's (or a test server's) data, not a real site. */
+  emulated: boolean;
   connectUsers: DoctorReport["connectUsers"];
-  exitCode: 0 | 1;
+  exitCode: DoctorReport["exitCode"];
   strict: boolean;
   summary: { ok: number; broken: number; couldNotCheck: number; findings: number };
-  checks: DoctorCheck[];
+  checks: Array<DoctorCheck & { nextStep?: string }>;
   warnings: string[];
 }
 
@@ -90,9 +140,12 @@ export function toDoctorJson(report: DoctorReport): DoctorJson {
   const n = (s: DoctorStatus) => report.checks.filter((c) => c.status === s).length;
   // repoBase only places the stack file for SARIF; the JSON's target stays where doctor looked.
   const { repoBase: _repoBase, ...target } = report.target;
+  const rerun = rerunOf(report);
   return {
     tool: report.tool,
     target,
+    verdict: doctorVerdict(report),
+    emulated: report.target.local === true,
     connectUsers: report.connectUsers,
     exitCode: report.exitCode,
     strict: report.strict,
@@ -102,7 +155,10 @@ export function toDoctorJson(report: DoctorReport): DoctorJson {
       couldNotCheck: n("could-not-check"),
       findings: report.checks.reduce((k, c) => k + c.findings.length, 0),
     },
-    checks: report.checks,
+    checks: report.checks.map((c) => {
+      const nextStep = nextStepOf(c, rerun);
+      return nextStep ? { ...c, nextStep } : c;
+    }),
     warnings: report.warnings,
   };
 }
@@ -117,22 +173,41 @@ const ICON: Record<DoctorStatus, string> = {
   "could-not-check": "➖ could not check",
 };
 
+function headWord(report: DoctorReport): string {
+  if (report.exitCode === 1) return "BROKEN";
+  if (report.exitCode === 3) return "NOT CHECKED";
+  return report.checks.some((c) => c.status === "could-not-check") ? "INCOMPLETE" : "OK";
+}
+
 export function renderDoctorMarkdown(report: DoctorReport): string {
   const out: string[] = [];
-  const head =
-    report.exitCode === 0
-      ? report.checks.some((c) => c.status === "could-not-check")
-        ? "⚠️ INCOMPLETE"
-        : "✅ OK"
-      : "❌ BROKEN";
-  out.push(`## ${head}: vpconnect doctor on ${code(report.target.url, false)}`, "");
+  const word = headWord(report);
+  const icon =
+    word === "BROKEN"
+      ? "❌"
+      : word === "NOT CHECKED"
+        ? "⛔"
+        : word === "OK" && !report.target.local
+          ? "✅"
+          : "⚠️";
+  out.push(`## ${icon} ${word}${label(report)}: vpconnect doctor on ${code(report.target.url, false)}`, "");
+  if (report.target.local)
+    out.push(
+      `> **${EMULATED_LABEL}.** ${code(report.target.url, false)} is a Vantagepoint on this machine over http (the bundled emulator or a test server), not a real site.`,
+      "",
+    );
+  out.push(`**${cell(doctorVerdict(report))}**`, "");
   out.push(
     `Database ${code(report.target.database, false)}, signed in as ${code(report.target.username, false)}${report.target.stack ? `, stack ${code(report.target.stack, false)}` : ""}. Read-only. Connect users: ${report.connectUsers === "roster" ? "the roster" : "every active user"}.`,
     "",
   );
+  const rerun = rerunOf(report);
   out.push("| | Prerequisite | Check | Result | Detail |", "|---|---|---|---|---|");
-  for (const c of report.checks)
-    out.push(`| ${c.id} | ${cell(c.title)} | ${code(c.policy)} | ${ICON[c.status]} | ${cell(c.reason)} |`);
+  for (const c of report.checks) {
+    const next = nextStepOf(c, rerun);
+    const detail = `${cell(c.reason)}${next ? ` **To check it:** ${prose(next)}` : ""}`;
+    out.push(`| ${c.id} | ${cell(c.title)} | ${code(c.policy)} | ${ICON[c.status]} | ${detail} |`);
+  }
   out.push("");
   const findings = report.checks.flatMap((c) => c.findings.map((f) => ({ c, f })));
   if (findings.length > 0) {
@@ -144,12 +219,7 @@ export function renderDoctorMarkdown(report: DoctorReport): string {
     for (const w of report.warnings) out.push(`> **Warning:** ${cell(w)}`);
     out.push("");
   }
-  out.push(
-    `${cell(verdict(report))}`,
-    "",
-    `<sub>${cell(report.tool.name)} ${cell(report.tool.version)} doctor</sub>`,
-    "",
-  );
+  out.push(`<sub>${cell(report.tool.name)} ${cell(report.tool.version)} doctor</sub>`, "");
   return out.join("\n");
 }
 
@@ -163,29 +233,40 @@ export function renderDoctorHtml(report: DoctorReport): string {
   const e = escapeHtml;
   const badge = (s: DoctorStatus) => `<span class="badge ${CLASS[s]}">${e(s)}</span>`;
   const tbl = htmlTable;
+  const word = headWord(report);
   const verdictClass =
-    report.exitCode === 1
+    word === "BROKEN" || word === "NOT CHECKED"
       ? "fail"
-      : report.checks.some((c) => c.status === "could-not-check")
-        ? "warn"
-        : "pass";
+      : word === "OK" && !report.target.local
+        ? "pass"
+        : "warn";
   const body: string[] = [];
-  body.push(`<h1>Vantagepoint Connect doctor: ${e(report.target.url)}</h1>`);
+  body.push(`<h1>Vantagepoint Connect doctor: ${e(report.target.url)}${e(label(report))}</h1>`);
   body.push(
     `<p class="meta">Database ${e(report.target.database)} · signed in as ${e(report.target.username)}${report.target.stack ? ` · stack ${e(report.target.stack)}` : ""} · ${e(report.tool.name)} ${e(report.tool.version)} · read-only (GET and the token grant only)</p>`,
   );
-  body.push(`<div class="verdict ${verdictClass}"><strong>${e(verdict(report))}</strong></div>`);
+  if (report.target.local)
+    body.push(
+      `<div class="verdict warn"><strong>${e(EMULATED_LABEL)}.</strong> <code>${e(report.target.url)}</code> is a Vantagepoint on this machine over http (the bundled emulator or a test server), not a real site.</div>`,
+    );
+  body.push(`<div class="verdict ${verdictClass}"><strong>${e(doctorVerdict(report))}</strong></div>`);
   body.push("<h2>Prerequisites</h2>");
+  const rerun = rerunOf(report);
   body.push(
     tbl(
       ["", "Prerequisite", "Check", "Result", "Detail"],
-      report.checks.map((c) => [
-        e(c.id),
-        e(c.title),
-        `<code>${e(c.policy)}</code>`,
-        badge(c.status),
-        e(c.reason) + (c.details.length ? `<br><span class="meta">${e(c.details.join(" · "))}</span>` : ""),
-      ]),
+      report.checks.map((c) => {
+        const next = nextStepOf(c, rerun);
+        return [
+          e(c.id),
+          e(c.title),
+          `<code>${e(c.policy)}</code>`,
+          badge(c.status),
+          e(c.reason) +
+            (next ? `<br><strong>To check it:</strong> ${htmlProse(next)}` : "") +
+            (c.details.length ? `<br><span class="meta">${e(c.details.join(" · "))}</span>` : ""),
+        ];
+      }),
     ),
   );
   const findings = report.checks.flatMap((c) => c.findings.map((f) => ({ c, f })));
@@ -200,118 +281,170 @@ export function renderDoctorHtml(report: DoctorReport): string {
   );
   if (report.warnings.length > 0)
     body.push(`<h2>Warnings</h2><ul>${report.warnings.map((w) => `<li>${e(w)}</li>`).join("")}</ul>`);
-  return htmlPage(`vpconnect doctor: ${e(report.target.database)}`, CSS, body);
+  return htmlPage(`vpconnect doctor: ${e(report.target.database)} ${e(word)}${e(label(report))}`, CSS, body);
 }
 
 /**
- * The doctor's report as the CheckReport `check`'s writers read: one stack policy per prerequisite,
- * one mandatory violation per finding (urn: the record's location), could-not-check as not applicable.
+ * SARIF 2.1.0: tool `vpconnect-doctor`, one rule per prerequisite (help: how to fix it), one error result per
+ * finding. A result sits at the record (a logical location, `vantagepoint:user:JDOE`) and, when doctor read a
+ * stack file, at the stack-config key of its prerequisite in that file; never at the API URL, which is no file.
+ * Could-not-check is a notification (an error when sign-in or a read failed).
  */
-export function toCheckReport(report: DoctorReport, stackFileText?: string): CheckReport {
-  const label = report.target.stack ?? report.target.database;
-  const violations = report.checks.flatMap((c) =>
-    c.findings.map((f) => ({
-      pack: DOCTOR_PACK,
-      policy: c.policy,
-      level: "mandatory" as const,
-      urn: f.location,
-      message: f.message,
-      prerequisite: c.id,
-    })),
+export function toDoctorSarif(report: DoctorReport, stackFileText?: string): Log {
+  const stackFile = report.target.stackFile;
+  const artifact = stackFile !== undefined ? artifactUri(stackFile, report.target.repoBase) : undefined;
+  const lineOf = (key: string) => (stackFileText ? findKeyLine(stackFileText, key) : undefined) ?? 1;
+  const rules: ReportingDescriptor[] = report.checks.map((c) => ({
+    id: c.policy,
+    name: c.policy,
+    shortDescription: { text: `${c.id}: ${c.title}.` },
+    fullDescription: { text: `${c.id}: ${c.title}. Checked read-only on the live Vantagepoint.` },
+    help: { text: DOCTOR_HELP[c.id], markdown: DOCTOR_HELP[c.id] },
+    defaultConfiguration: { level: "error" },
+    properties: { tags: [DOCTOR_PACK, c.id], prerequisite: c.id, configKey: DOCTOR_POLICIES[c.id].configKey },
+  }));
+  const results: Result[] = report.checks.flatMap((c, ruleIndex) =>
+    c.findings.map((f): Result => {
+      const location: Location = {
+        ...(artifact
+          ? {
+              physicalLocation: {
+                artifactLocation: { ...artifact, index: 0 },
+                region: { startLine: lineOf(DOCTOR_POLICIES[c.id].configKey) },
+              },
+            }
+          : {}),
+        logicalLocations: [{ fullyQualifiedName: f.location, kind: f.location.split(":")[1] ?? "record" }],
+      };
+      return {
+        ruleId: c.policy,
+        ruleIndex,
+        level: "error",
+        message: { text: `${report.target.local ? `[${EMULATED_LABEL}] ` : ""}${f.message}` },
+        locations: [location],
+        partialFingerprints: {
+          "vpconnectDoctor/v1": createHash("sha256")
+            .update([c.policy, f.kind, f.location].join("\u0000"))
+            .digest("hex")
+            .slice(0, 32),
+        },
+        properties: { kind: f.kind, record: f.location, prerequisite: c.id },
+      };
+    }),
   );
-  return {
-    tool: report.tool,
-    stack: label,
-    project: "vantagepoint-connect",
-    stackFile: report.target.stackFile ?? report.target.url,
-    ...(report.target.repoBase !== undefined ? { repoBase: report.target.repoBase } : {}),
-    ...(stackFileText !== undefined ? { stackFileText } : {}),
-    program: "vpconnect doctor",
-    resources: [],
-    outputs: {},
-    packs: [
-      {
-        name: DOCTOR_PACK,
-        version: report.tool.version,
-        dir: "",
-        enforcementLevel: "mandatory",
-        policies: report.checks.length,
-      },
-    ],
-    policies: report.checks.map((c) => ({
-      pack: DOCTOR_PACK,
-      name: c.policy,
-      description: `${c.id}: ${c.title}. Checked read-only on the live Vantagepoint.`,
-      level: "mandatory" as const,
-      prerequisite: c.id,
-      kind: "stack" as const,
-      configKey: DOCTOR_POLICIES[c.id].configKey,
-      applicable: c.checked,
-      durationMs: 0,
-      ...(c.status === "could-not-check" ? { notChecked: c.reason } : {}),
-      results: {
-        evaluated: c.status === "could-not-check" ? 0 : 1,
-        passed: c.status === "ok" ? 1 : 0,
-        violations: c.findings.length,
-        notApplicable: c.status === "could-not-check" ? 1 : 0,
-        errors: 0,
-      },
-    })),
-    evaluations: report.checks.map((c) => ({
-      pack: DOCTOR_PACK,
-      policy: c.policy,
-      urn: null,
-      outcome:
-        c.status === "ok"
-          ? ("pass" as const)
-          : c.status === "broken"
-            ? ("violation" as const)
-            : ("notApplicable" as const),
-      messages: c.status === "could-not-check" ? [c.reason] : c.findings.map((f) => f.message),
-    })),
-    violations,
-    errors: [],
-    configIssues: [],
-    notes: [],
-    summary: {
-      resources: 0,
-      policies: report.checks.length,
-      mandatory: violations.length,
-      advisory: 0,
-      remediate: 0,
-      errors: 0,
-      passed: report.exitCode === 0,
-    },
-    exitCode: report.exitCode,
-  };
-}
-
-export function renderDoctorSarif(report: DoctorReport, stackFileText?: string): string {
-  const log = toSarif(toCheckReport(report, stackFileText));
-  const run = log.runs[0]!;
+  const rerun = rerunOf(report);
   const notifications: Notification[] = [];
-  for (const c of report.checks.filter((x) => x.status === "could-not-check")) {
+  if (report.target.local)
     notifications.push({
       level: "warning",
-      message: { text: `${c.id} could not be checked: ${c.reason}` },
+      message: {
+        text: `${EMULATED_LABEL}: ${report.target.url} is a Vantagepoint on this machine over http, not a real site.`,
+      },
+    });
+  for (const c of report.checks.filter((x) => x.status === "could-not-check")) {
+    const failed = failedRead(c);
+    notifications.push({
+      level: failed ? "error" : "warning",
+      message: { text: `${c.id} could not be checked: ${c.reason}. To check it: ${nextStepOf(c, rerun)}` },
       descriptor: { id: c.policy },
     });
   }
   for (const w of report.warnings) notifications.push({ level: "note", message: { text: w } });
-  const inv = run.invocations?.[0];
-  if (inv) {
-    inv.toolExecutionNotifications = [...(inv.toolExecutionNotifications ?? []), ...notifications];
-    inv.commandLine = "vpconnect doctor";
-  }
-  run.properties = { ...(run.properties ?? {}), target: report.target.url, database: report.target.database };
-  delete (run.properties as Record<string, unknown>).resources;
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: DOCTOR_TOOL,
+            version: report.tool.version,
+            rules,
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: report.exitCode !== 3,
+            exitCode: report.exitCode,
+            commandLine: rerun,
+            toolExecutionNotifications: notifications,
+          },
+        ],
+        ...(artifact ? { artifacts: [{ location: artifact }] } : {}),
+        automationDetails: {
+          id: `vpconnect-doctor/${report.target.stack ?? report.target.database}${report.target.local ? "/emulated" : ""}/`,
+        },
+        columnKind: "utf16CodeUnits",
+        results,
+        properties: {
+          verdict: doctorVerdict(report),
+          emulated: report.target.local === true,
+          database: report.target.database,
+          ...(report.target.stack ? { stack: report.target.stack } : {}),
+        },
+      },
+    ],
+  };
 }
 
+export function renderDoctorSarif(report: DoctorReport, stackFileText?: string): string {
+  return `${JSON.stringify(toDoctorSarif(report, stackFileText), null, 2)}\n`;
+}
+
+/**
+ * JUnit: one test case per prerequisite, timed by its reads. Broken: a failure whose body lists every record
+ * with its message. Could not check because sign-in or a read failed: an error (nothing was proven). Could not
+ * check otherwise: skipped. The reason and what to run go in system-out.
+ */
 export function renderDoctorJunit(report: DoctorReport): string {
-  return renderJunit(toCheckReport(report))
-    .replace(/(<testsuites[^>]*name=")vpconnect check /, "$1vpconnect doctor ")
-    .replace(/(name="doctor-p\d-[a-z-]+): stack"/g, '$1"');
+  const root = builder
+    .newBuilder()
+    .name(clean(`vpconnect doctor ${report.target.stack ?? report.target.database}${label(report)}`));
+  const suite = root
+    .testSuite()
+    .name(clean(`${DOCTOR_PACK}${label(report)}`))
+    .time(report.checks.reduce((t, c) => Math.max(t, c.durationMs ?? 0), 0) / 1000)
+    .property("database", clean(report.target.database))
+    .property("verdict", clean(doctorVerdict(report)));
+  const rerun = rerunOf(report);
+  for (const c of report.checks) {
+    const testCase = suite
+      .testCase()
+      .className(DOCTOR_PACK)
+      .name(
+        clean(
+          `${c.policy}${report.target.local && c.status !== "could-not-check" ? ` [${EMULATED_LABEL}]` : ""}`,
+        ),
+      )
+      .time((c.durationMs ?? 0) / 1000)
+      .property("prerequisite", c.id)
+      .property("checked", String(c.checked));
+    if (report.target.stackFile) testCase.file(clean(report.target.stackFile));
+    const out = [`${c.id} ${c.title}: ${c.reason}`];
+    if (c.status === "broken") {
+      testCase
+        .failure(
+          clean(
+            `${c.findings.length} problem${c.findings.length === 1 ? "" : "s"}: ${c.findings[0]!.message}`,
+          ),
+          "broken",
+        )
+        .stacktrace(cdata(c.findings.map((f) => `${f.location}: ${f.message}`).join("\n")));
+    } else if (c.status === "could-not-check") {
+      const next = nextStepOf(c, rerun);
+      out.push(`To check it: ${next}`);
+      if (failedRead(c))
+        testCase.error(
+          clean(`could not be checked: ${c.reason}`),
+          c.cause ?? "read-failed",
+          cdata(`${c.reason}\nTo check it: ${next}`),
+        );
+      else testCase.skipped();
+    }
+    if (c.details.length) out.push(...c.details);
+    testCase.standardOutput(cdata(out.join("\n")));
+  }
+  return root.build();
 }
 
 export const DOCTOR_RENDERERS: Readonly<

@@ -10,7 +10,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { applyBrokenStates, buildSeed, startEmulator } from "../../emulator";
 import type { BrokenState, Emulator, EmulatorOptions } from "../../emulator";
-import { runDoctor } from "../../cli/doctor";
+import { PassThrough } from "node:stream";
+import { runDoctor, ttyPrompt } from "../../cli/doctor";
 import type { DoctorJson } from "../../lib/doctor";
 
 const root = path.join(__dirname, "..", "..");
@@ -175,7 +176,10 @@ describe("vpconnect doctor against the emulator", function () {
       assert.equal(run.code, 0, run.out + run.err);
       assert.deepEqual(status(run), { P3: "ok", P4: "ok", P5: "ok", P6: "ok" });
       assert.equal(run.json!.connectUsers, "roster");
-      assert.match(run.out, /OK: P3\.\.P6 hold/);
+      // The emulator is a Vantagepoint on this machine over http: never shown as a real site's pass.
+      assert.match(run.out, /^OK \(EMULATED, demo data\): P3\.\.P6 hold on the local server/m);
+      assert.doesNotMatch(run.out, /hold on the live server/);
+      assert.equal(run.json!.emulated, true);
       assertReadOnly(emu);
     });
   });
@@ -347,27 +351,64 @@ describe("vpconnect doctor against the emulator", function () {
     assert.match(f.message, new RegExp(`adopted ${adopted}`));
   });
 
-  it("token grant failing (wrong password): every check could-not-check with the reason, exit 0 with a warning; --strict exits 1", async () => {
+  it("token grant failing (wrong password): every check could-not-check with the reason, never exit 0 (3, --strict too)", async () => {
     await withEmu({}, async (emu) => {
       const env = envFor(emu, { VPCONNECT_PASSWORD: SENTINEL_PASSWORD });
       const run = await doctor([...connFlags(emu), "--users", rosterFile(BASE)], env);
-      assert.equal(run.code, 0);
+      assert.equal(run.code, 3);
       assert.deepEqual(status(run), {
         P3: "could-not-check",
         P4: "could-not-check",
         P5: "could-not-check",
         P6: "could-not-check",
       });
-      for (const c of run.json!.checks) assert.match(c.reason, /token grant failed.*invalid_grant/);
-      assert.match(run.out, /WARNING: P3, P4, P5, P6 could not be checked/);
+      for (const c of run.json!.checks) {
+        assert.match(c.reason, /token grant failed.*invalid_grant/);
+        assert.equal(c.cause, "sign-in");
+        assert.match(
+          c.nextStep!,
+          /^fix the sign-in .*then run `vpconnect doctor --url http:\/\/127\.0\.0\.1:\d+\/vantagepoint\/api /,
+        );
+      }
+      assert.match(run.out, /WARNING: P3, P4, P5, P6 could not be checked because sign-in or a read failed/);
+      assert.match(
+        run.out,
+        /^NOT CHECKED \(EMULATED, demo data\): sign-in failed, so P3, P4, P5, P6 could not be checked; nothing is proven about them\. Exit 3\.$/m,
+      );
       const strict = await doctor([...connFlags(emu), "--users", rosterFile(BASE), "--strict"], env);
-      assert.equal(strict.code, 1);
+      assert.equal(strict.code, 3);
       for (const r of [run, strict]) {
         const all = r.out + r.err + Object.values(r.files).join("");
         assert.ok(!all.includes(SENTINEL_PASSWORD));
       }
       assertReadOnly(emu);
       assert.deepEqual(Object.keys(emu.counters.byRoute), ["POST /token"]);
+    });
+  });
+
+  it("the server unreachable (network failure): could-not-check, exit 3, never 0", async () => {
+    const emu = await startEmulator({});
+    const flags = connFlags(emu);
+    const env = envFor(emu);
+    await emu.stop(); // nothing listens on its port any more
+    const run = await doctor([...flags, "--users", rosterFile(BASE)], env);
+    assert.equal(run.code, 3, run.out + run.err);
+    assert.ok(run.json!.checks.every((c) => c.status === "could-not-check" && c.cause === "sign-in"));
+    assert.match(run.out, /Exit 3\.\n/);
+  });
+
+  it("a read failing after sign-in (connection reset on employees): P4 and P5 could-not-check, exit 3, the rest checked", async () => {
+    await withEmu({}, async (emu) => {
+      emu.faults.add({ kind: "reset", path: "/employee", count: Infinity });
+      const run = await doctor([...connFlags(emu), "--users", rosterFile(BASE)], envFor(emu));
+      assert.equal(run.code, 3, run.out + run.err);
+      const byId = Object.fromEntries(run.json!.checks.map((c) => [c.id, c]));
+      assert.deepEqual(
+        [byId.P4!.status, byId.P4!.cause, byId.P5!.cause],
+        ["could-not-check", "read-failed", "read-failed"],
+      );
+      assert.equal(byId.P6!.status, "ok");
+      assert.match(byId.P5!.nextStep!, /^check that this machine reaches the server/);
     });
   });
 
@@ -378,6 +419,8 @@ describe("vpconnect doctor against the emulator", function () {
       assert.deepEqual(status(run), { P3: "could-not-check", P4: "ok", P5: "ok", P6: "ok" });
       const p3 = run.json!.checks.find((c) => c.id === "P3")!;
       assert.match(p3.reason, /Do it by hand.*Settings > Security > Roles/);
+      assert.equal(p3.cause, "unavailable");
+      assert.match(p3.nextStep!, /then run `vpconnect doctor /);
       assert.match(run.out, /WARNING: P3 could not be checked/);
       assertReadOnly(emu);
     });
@@ -598,12 +641,81 @@ describe("vpconnect doctor usage errors (exit 2)", () => {
       );
     });
   }
+  it("Ctrl-D at the password prompt is a clear exit 2 (not a hang, not exit 0)", async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let shown = "";
+    output.on("data", (d: Buffer) => (shown += d.toString()));
+    let err = "";
+    const running = runDoctor(base, {
+      stdout: () => undefined,
+      stderr: (t) => (err += t),
+      env: {},
+      cwd: root,
+      prompt: (q) => ttyPrompt(q, input, output),
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    input.write("\u0004"); // Ctrl-D on an empty line
+    const code = await running;
+    assert.equal(code, 2);
+    assert.match(
+      err,
+      /no answer at the prompt \(Ctrl-D or end of input\); nothing was read\..*VPCONNECT_PASSWORD/,
+    );
+    assert.match(shown, /Vantagepoint password for U: /);
+  });
+
+  it("end of input at the prompt (stdin closed) and an empty answer are exit 2 too", async () => {
+    const closed = new PassThrough();
+    let err = "";
+    const io = { stdout: () => undefined, stderr: (t: string) => (err += t), env: {}, cwd: root };
+    const ended = runDoctor(base, { ...io, prompt: (q) => ttyPrompt(q, closed, new PassThrough()) });
+    closed.end();
+    assert.equal(await ended, 2);
+    assert.match(err, /no answer at the prompt/);
+    err = "";
+    assert.equal(await runDoctor(base, { ...io, prompt: async () => "" }), 2);
+    assert.match(err, /nothing was typed at the prompt for the password; type it, or set VPCONNECT_PASSWORD/);
+  });
+
   it("--help prints the usage and exits 0", async () => {
     let out = "";
     const code = await runDoctor(["--help"], { stdout: (t) => (out += t), stderr: () => undefined, env: {} });
     assert.equal(code, 0);
     assert.match(out, /VPCONNECT_PASSWORD/);
     assert.match(out, /Exit codes/);
+    for (const code of [0, 1, 2, 3]) assert.match(out, new RegExp(`^  ${code}  \\S`, "m"));
+  });
+});
+
+describe("vpconnect doctor: reports on disk", function () {
+  this.timeout(60000);
+
+  it("a run removes every doctor report an earlier run wrote; --format json prints the verdict", async () => {
+    await withEmu({ broken: ["connectApiAuthMissing"] }, async (emu) => {
+      const out = path.join(tmp, `stale-${Math.random().toString(36).slice(2)}`);
+      const all = await doctor([...connFlags(emu), "--users", rosterFile(BASE), "--out", out], envFor(emu));
+      assert.equal(all.code, 1);
+      assert.deepEqual(Object.keys(all.files).sort(), [
+        "doctor.html",
+        "doctor.json",
+        "doctor.junit.xml",
+        "doctor.md",
+        "doctor.sarif",
+      ]);
+      fs.writeFileSync(path.join(out, "notes.txt"), "mine");
+      const json = await doctor(
+        [...connFlags(emu), "--users", rosterFile(BASE), "--format", "json", "--out", out],
+        envFor(emu),
+      );
+      assert.deepEqual(Object.keys(json.files).sort(), ["doctor.json", "notes.txt"]);
+      assert.equal(json.out, `${json.json!.verdict}\n`);
+      assert.match(json.out, /^BROKEN \(EMULATED, demo data\): 1 prerequisite broken\. Exit 1\.\n$/);
+      // Refused (no secret): nothing of the earlier run is left to be mistaken for this one's.
+      const refused = await doctor([...connFlags(emu), "--out", out], {});
+      assert.equal(refused.code, 2);
+      assert.deepEqual(Object.keys(refused.files), ["notes.txt"]);
+    });
   });
 });
 
