@@ -32,7 +32,13 @@ import { tally } from "./support/tally";
 import { captureIo } from "../support/io";
 
 /** Fixtures also run end to end through bin/vpconnect.js in a child process (one per kind of failure). */
-const CHILD_PROCESS_FIXTURES = ["allow-any-ipv4.yaml", "vp-password-plaintext.yaml", "yaml-tab-indent.yaml"];
+const CHILD_PROCESS_FIXTURES = [
+  "allow-any-ipv4.yaml",
+  "vp-password-plaintext.yaml",
+  "yaml-tab-indent.yaml",
+  "yaml-alias-bomb.yaml",
+  "bytes-stack-invalid-utf8.yaml",
+];
 
 interface CliRun {
   code: number;

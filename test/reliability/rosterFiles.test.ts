@@ -201,6 +201,20 @@ describe("bad input: roster files", () => {
       ]);
     });
 
+    it("JSON rows with __proto__, constructor and other unknown keys: the keys are ignored, as unknown CSV columns", () => {
+      const people = fromFile(`${DIR}/proto-keys.json`);
+      assert.deepEqual(people, [
+        {
+          userId: "JPROTO",
+          email: "j.proto@example.com",
+          firstName: "Jo",
+          lastName: "Proto",
+          role: "CONNECT",
+        },
+      ]);
+      assert.equal(({} as Record<string, unknown>).admin, undefined, "Object.prototype untouched");
+    });
+
     it("10,000 generated rows load in full, in order, with exact values", () => {
       const rows = ["userId,email,firstName,lastName,employee,role"];
       for (let i = 0; i < 10_000; i++) {
@@ -254,6 +268,37 @@ describe("bad input: roster files", () => {
       const issues = refusal(`${DIR}/multiline-name.csv`);
       assertIssue(issues, `${DIR}/multiline-name.csv row 2 firstName`, "must not contain line breaks");
       assertIssue(issues, `${DIR}/multiline-name.csv row 4 email`, "is not a valid email address");
+    });
+
+    it("hostile rows: invalid UTF-8 names its line; bidi overrides and mixed-script emails name the row and field", () => {
+      assert.deepEqual(refusal(`${DIR}/latin1.csv`), [
+        [
+          `${DIR}/latin1.csv line 3`,
+          "is not valid UTF-8 text (a byte sequence that is not UTF-8, or U+FFFD where one was replaced); save the file as UTF-8",
+        ],
+      ]);
+      assertIssue(refusal(`${DIR}/bidi-name.csv`), `${DIR}/bidi-name.csv row 3 lastName`, "U+202E");
+      assertIssue(
+        refusal(`${DIR}/mixed-script-email.csv`),
+        `${DIR}/mixed-script-email.csv row 2.email`,
+        "mixes Cyrillic and Latin letters",
+      );
+    });
+
+    it("line numbers count blank lines and line breaks inside quotes (CRLF)", () => {
+      const text = [
+        "userId,email,firstName,lastName",
+        "",
+        'A1,a1@example.com,"Multi',
+        'Line",One',
+        "",
+        'A2,a2@example.com,"Has ""quotes""",Two',
+        "A3,not-an-email,Three,Three",
+        "",
+      ].join("\r\n");
+      const issues = refusal("gen.csv", { "gen.csv": text });
+      assertIssue(issues, "gen.csv row 3 firstName", "must not contain line breaks");
+      assertIssue(issues, "gen.csv row 7 email", "is not a valid email address");
     });
 
     it("a semicolon-separated file says so", () => {
