@@ -21,7 +21,7 @@ import type { CheckReport, ReportConfigIssue, ReportPack, RosterSummary } from "
 import { AnalyzerError, PackAnalyzer, startAnalyzerEngine } from "./analyzer";
 import { engineViews, evaluateWithAnalyzers, withEngineResources } from "./analyzerRun";
 import { evaluatePolicies, withApplicability } from "./evaluate";
-import type { EvaluatedPack } from "./evaluate";
+import type { EvaluatedPack, EvaluationResult } from "./evaluate";
 import { resolvePackConfig } from "./packConfig";
 import { ensurePackBuilt } from "./packBuild";
 import { loadPolicyPack, PackLoadError } from "./packs";
@@ -70,6 +70,11 @@ export interface CheckOptions {
   preview?: boolean;
   /** Receives how long each phase took (bench:check). */
   onTimings?: (timings: CheckTimings) => void;
+  /**
+   * Parity harness (test/evaluator/parity.test.ts): with the analyzer path, also evaluates in-process on the
+   * same program run and hands both results over.
+   */
+  onParity?: (results: { analyzer: EvaluationResult; inProcess: EvaluationResult }) => void;
 }
 
 /** Which evaluation ran. */
@@ -393,6 +398,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       // in-process (watched) tell the reports which resources each really examined, and its time.
       const engineShaped = withEngineResources(run.resources, run.policyView, views);
       const probe = await evaluatePolicies(evaluated, engineShaped.resources, engineShaped.view, secrets);
+      options.onParity?.({ analyzer: result, inProcess: probe });
       result = { ...result, policies: withApplicability(result.policies, probe.policies) };
       notes.push(
         `policies evaluated by Pulumi's analyzer: each pack started with @pulumi/pulumi's run-policy-pack and driven over gRPC as the engine drives it (${analyzers.map((a) => `${a.info.name}@${a.info.version}`).join(", ")})`,
@@ -417,6 +423,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       );
     }
     options.onTimings?.(timings);
+    if (preview) notes.push(...previewNotes(result, evaluated));
     notes.push(...result.notes);
     return finish({
       ...base,
@@ -440,6 +447,36 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
   } finally {
     await closeAll();
   }
+}
+
+/**
+ * What a first preview could not check: every mandatory policy the engine would report as "can't run ...
+ * during preview" (it reads a value that is unknown until the resources exist), with when it will run.
+ */
+export function previewNotes(
+  result: { violations: ReadonlyArray<{ pack: string; policy: string; message: string }> },
+  packs: ReadonlyArray<{ name: string; resolved: ReadonlyMap<string, { level: string }> }>,
+): string[] {
+  const notes = [
+    "preview: evaluated as a first pulumi preview of a new stack sees it: resource ids and outputs the providers compute are unknown, dynamic resources (the Vantagepoint side) are not run",
+  ];
+  const blind = new Map<string, string>();
+  for (const v of result.violations) {
+    const m =
+      /^can't run (?:policy|remediation) '[^']+' from policy pack '[^']+' during preview: (.*)$/s.exec(
+        v.message,
+      );
+    if (!m) continue;
+    const level = packs.find((p) => p.name === v.pack)?.resolved.get(v.policy)?.level;
+    if (level === "mandatory" || level === "remediate") blind.set(`${v.pack}/${v.policy}`, m[1]!);
+  }
+  for (const [policy, why] of blind) {
+    notes.push(
+      `preview: mandatory policy ${policy} cannot run in a first preview (${why}); the engine reports that as advisory, so it is not enforced until pulumi up evaluates it with the created resources' values (or vpconnect check without --preview)`,
+    );
+  }
+  if (blind.size === 0) notes.push("preview: every mandatory policy ran on what is known");
+  return notes;
 }
 
 function finish(report: Omit<CheckReport, "summary" | "exitCode">): CheckReport {
