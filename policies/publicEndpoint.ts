@@ -69,15 +69,13 @@ export const connectPublicUrlHttps: ResourceValidationPolicy = {
       unknownLinks.push(what);
       return undefined;
     };
-    const ruleListener = new Map(
-      rules.map((rule) => [
-        rule,
-        nameIn(`routing rule '${str(rule.name)}' listener`, () => rule.httpListener?.id),
-      ]),
+    // By index: the props proxy hands out a new wrapper on every read, so rule objects are not stable keys.
+    const ruleListener = rules.map((rule) =>
+      nameIn(`routing rule '${str(rule.name)}' listener`, () => rule.httpListener?.id),
     );
     for (const l of http) {
       const name = str(l.name);
-      for (const rule of rules.filter((r) => ruleListener.get(r) === name)) {
+      for (const rule of rules.filter((_r, i) => ruleListener[i] === name)) {
         const ruleName = str(rule.name);
         if (!has(rule, "redirectConfiguration")) {
           reportViolation(
