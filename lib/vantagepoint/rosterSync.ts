@@ -112,6 +112,8 @@ export async function applyRoster(
   client: VantagepointClient,
   entries: readonly RosterEntry[],
   state?: RosterState,
+  /** Called after each write that landed: `done` of `total` planned writes (for a progress line). */
+  options: { onProgress?: (done: number, total: number) => void } = {},
 ): Promise<RosterRunResult> {
   const troubleBefore = client.counters.retries + client.counters.tokenGrants;
   const current = state ?? (await readRosterState(client));
@@ -122,6 +124,8 @@ export async function applyRoster(
   const createdKeys = new Map<number, string>();
   const failedIndex = new Set<number>();
   let applied = 0;
+  const total = plan.employeeOps.length + plan.userOps.length;
+  const landedOne = () => options.onProgress?.(++applied, total);
 
   const employeeResults = await client.writeAll(plan.employeeOps, async (op) => {
     if (op.kind === "createEmployee") {
@@ -135,7 +139,7 @@ export async function applyRoster(
     } else if (op.kind === "updateEmployee") {
       await client.update(client.paths.employees, op.employee, op.fields);
     }
-    applied++;
+    landedOne();
   });
   employeeResults.forEach((r, i) => {
     if (!r.ok) {
@@ -159,7 +163,7 @@ export async function applyRoster(
       if (fields.Employee !== undefined) plan.expected[op.index].employee = fields.Employee;
       await client.update(client.paths.users, op.username, fields);
     }
-    applied++;
+    landedOne();
   });
   userResults.forEach((r, i) => {
     if (!r.ok)

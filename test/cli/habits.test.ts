@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { main } from "../../cli/main";
 import { runDoctor } from "../../cli/doctor";
 import { startEmulator } from "../../emulator";
+import { applyRoster, VantagepointClient } from "../../lib/vantagepoint";
 import { createProgress, formatProgress, watchProgress } from "../../lib/progress";
 import { captureIo } from "../support/io";
 
@@ -186,6 +187,40 @@ describe("progress hooked into long work", function () {
       const piped = await run(false);
       assert.doesNotMatch(piped.err, /\r|\x1b/);
       assert.equal(onTty.code, piped.code);
+    } finally {
+      await emu.stop();
+    }
+  });
+});
+
+describe("roster sync reports progress (applyRoster onProgress)", () => {
+  it("calls back after each write that landed, ending at done = total", async () => {
+    const emu = await startEmulator({});
+    try {
+      const client = new VantagepointClient(emu.connection(), { sleep: async () => undefined });
+      const people = [1, 2, 3].map((i) => ({
+        userId: `PROGRESS${i}`,
+        email: `progress.person${i}@example.com`,
+        firstName: "Pro",
+        lastName: `Gress${i}`,
+        role: "CONNECT",
+      }));
+      const calls: Array<[number, number]> = [];
+      const run = await applyRoster(client, people, undefined, { onProgress: (d, t) => calls.push([d, t]) });
+      assert.ok(
+        calls.length > 0 && calls.length === run.writes,
+        `one call per write: ${JSON.stringify(calls)}`,
+      );
+      assert.deepEqual(
+        calls.map(([d]) => d),
+        calls.map((_, i) => i + 1),
+      );
+      const [last] = calls.slice(-1);
+      assert.equal(last![0], last![1], "the last call is done = total");
+      // A second run has nothing to write: no call.
+      const again: number[] = [];
+      await applyRoster(client, people, undefined, { onProgress: (d) => again.push(d) });
+      assert.deepEqual(again, []);
     } finally {
       await emu.stop();
     }
