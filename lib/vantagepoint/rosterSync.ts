@@ -125,7 +125,10 @@ export async function applyRoster(
   const failedIndex = new Set<number>();
   let applied = 0;
   const total = plan.employeeOps.length + plan.userOps.length;
-  const landedOne = () => options.onProgress?.(++applied, total);
+  const landedOne = () => {
+    applied++; // counted even without a callback (`?.` would skip evaluating its arguments)
+    options.onProgress?.(applied, total);
+  };
 
   const employeeResults = await client.writeAll(plan.employeeOps, async (op) => {
     if (op.kind === "createEmployee") {
