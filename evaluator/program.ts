@@ -189,6 +189,21 @@ const AZURE_IDS: Record<
 };
 
 /**
+ * Why a dynamic resource whose serialized provider holds a secret fails the check: the SDK writes the provider's
+ * closure into the `__provider` input, which the state stores in plaintext, and the engine's provider host loads it
+ * from there (see test/runtime/dynamicProviderHost.test.ts).
+ */
+export const SERIALIZED_SECRET_MESSAGE =
+  "its serialized provider (the __provider input) holds a secret value in plaintext, so pulumi up would store " +
+  "that secret unencrypted in the state. Pass secrets to the provider as resource inputs (pulumi.secret) and read " +
+  "them inside its methods; never capture config or variables holding secrets in the provider's code.";
+
+/** Whether a serialized provider (the `__provider` text) contains any of the known secret values. */
+export function secretInSerializedProvider(serialized: unknown, secrets: readonly string[]): boolean {
+  return typeof serialized === "string" && secrets.some((s) => s.length >= 4 && serialized.includes(s));
+}
+
+/**
  * Outputs a created resource has because of its id: an azure-native resource's `name` output is the Azure
  * resource's name, the id's last segment (every azure-native class declares `readonly name: Output<string>`, e.g.
  * @pulumi/azure-native/resources/resourceGroup.d.ts "The name of the resource group."). Without it a mock
@@ -524,6 +539,8 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
       secretList,
     );
     if (r.type === DYNAMIC_TYPE) {
+      const leaked = secretInSerializedProvider(view.inputs.__provider, secretList);
+      if (leaked) errors.push(new Error(`${r.name}: ${SERIALIZED_SECRET_MESSAGE}`));
       for (const bag of [r.inputs, r.outputs]) {
         if (typeof bag.__provider === "string")
           bag.__provider = `[serialized dynamic provider, ${bag.__provider.length} chars]`;

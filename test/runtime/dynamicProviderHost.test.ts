@@ -16,7 +16,15 @@ import {
   type DynamicProviderHost,
   type EngineServer,
 } from "../../evaluator/grpc";
-import { captureDynamicResources, copyProject, ROOT, secretsIn, type CapturedDynamic } from "./support";
+import { SERIALIZED_SECRET_MESSAGE } from "../../evaluator/program";
+import {
+  captureDynamicResources,
+  copyProject,
+  ROOT,
+  runCapturing,
+  secretsIn,
+  type CapturedDynamic,
+} from "./support";
 
 const PROJECT = "vantagepoint-connect";
 /** Stand-ins for the stack's two secrets: they must never appear in a serialized provider or the host's output. */
@@ -91,8 +99,8 @@ describe("runtime: the providers in Pulumi's dynamic provider host", function ()
     }
   });
 
-  it("the secret check catches a provider that captures a secret (a password read at module scope)", async () => {
-    const leaky = await captureDynamicResources({
+  it("a provider that captures a secret (a password read at module scope) is caught, and fails the check", async () => {
+    const { captured: leaky, report } = await runCapturing({
       cwd: ROOT,
       stack: "dev",
       program: "test/fixtures/programs/leaky-provider/index.js",
@@ -100,6 +108,14 @@ describe("runtime: the providers in Pulumi's dynamic provider host", function ()
     });
     assert.equal(leaky.length, 1);
     assert.deepEqual(secretsIn(leaky[0]!.serializedProvider, [PASSWORD, CLIENT_SECRET]), [PASSWORD]);
+    // vpconnect check refuses it: pulumi up would write the password unencrypted into the state.
+    assert.ok(report.programError?.includes(`leaky: ${SERIALIZED_SECRET_MESSAGE}`), report.programError);
+    assert.notEqual(report.exitCode, 0);
+    assert.deepEqual(
+      secretsIn(JSON.stringify(report), [PASSWORD]),
+      [],
+      "the report itself holds no plaintext",
+    );
   });
 
   it("ConnectAdminRole: check, create, read, diff, update and delete as the engine calls them", async () => {

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runCheck } from "../../evaluator/check";
 import type { CheckOptions } from "../../evaluator/check";
+import type { CheckReport } from "../../lib/reports/model";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -25,19 +26,18 @@ export interface CapturedDynamic {
 }
 
 /**
- * Runs the program under mocks (as `vpconnect check` does) and returns its dynamic resources, not executed. The
- * working folder is the project folder while it runs, as under `pulumi up` (the language host passes
+ * Runs the program under mocks (as `vpconnect check` does), with its dynamic resources captured, not executed.
+ * The working folder is the project folder while it runs, as under `pulumi up` (the language host passes
  * `--pwd <program folder>` to cmd/run, which changes into it before loading the program).
  */
-export async function captureDynamicResources(
+export async function runCapturing(
   options: CheckOptions & { cwd: string },
-): Promise<CapturedDynamic[]> {
+): Promise<{ captured: CapturedDynamic[]; report: CheckReport }> {
   const captured: CapturedDynamic[] = [];
   const previous = process.cwd();
   process.chdir(options.cwd);
-  let report;
   try {
-    report = await runCheck({
+    const report = await runCheck({
       policyPacks: [],
       ...options,
       dynamicExecutor: async (_type, name, inputs, resource) => {
@@ -52,9 +52,17 @@ export async function captureDynamicResources(
         return {};
       },
     });
+    return { captured, report };
   } finally {
     process.chdir(previous);
   }
+}
+
+/** The dynamic resources of a program run that must succeed (see runCapturing). */
+export async function captureDynamicResources(
+  options: CheckOptions & { cwd: string },
+): Promise<CapturedDynamic[]> {
+  const { captured, report } = await runCapturing(options);
   if (report.configIssues.length > 0 || report.programError !== undefined)
     throw new Error(
       `the program did not run: ${JSON.stringify(report.configIssues)} ${report.programError ?? ""}`,
