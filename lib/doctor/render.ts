@@ -260,7 +260,7 @@ export function renderDoctorHtml(report: DoctorReport): string {
         return [
           e(c.id),
           e(c.title),
-          `<code>${e(c.policy)}</code>`,
+          `<code class="name">${e(c.policy)}</code>`,
           badge(c.status),
           e(c.reason) +
             (next ? `<br><strong>To check it:</strong> ${htmlProse(next)}` : "") +

@@ -23,7 +23,8 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}code{font-family:ui-monospace,Consolas,monospace;font-size:.9em;word-break:break-all}
-.badge{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-weight:600;font-size:.85em}
+.badge{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-weight:600;font-size:.85em;white-space:nowrap}
+code.name{word-break:normal;overflow-wrap:normal;white-space:nowrap}
 .pass{background:#dafbe1;color:#116329}.fail{background:#ffebe9;color:#a40e26}.warn{background:#fff8c5;color:#7d4e00}.skip{background:#eaeef2;color:#57606a}
 `;
 
@@ -55,7 +56,9 @@ export function renderHtml(report: CheckReport): string {
   const s = report.summary;
   const label = report.emulator ? ` (${EMULATED_LABEL})` : "";
   const verdict = `${verdictOf(report)}${label}`;
-  const verdictClass = report.exitCode !== 0 ? "fail" : report.emulator ? "warn" : "pass";
+  // Green only for a pass of everything: an emulated run, or a prerequisite not checked, is amber.
+  const unchecked = report.exitCode === 0 && prerequisiteStatus(report).some((p) => p.status === "not checked");
+  const verdictClass = report.exitCode !== 0 ? "fail" : report.emulator || unchecked ? "warn" : "pass";
   const body: string[] = [];
   body.push(`<h1>Vantagepoint Connect readiness: stack ${e(report.stack)}${e(label)}</h1>`);
   body.push(
@@ -85,7 +88,7 @@ export function renderHtml(report: CheckReport): string {
         prerequisiteStatus(report).map((p) => [
           e(p.id),
           e(p.title),
-          p.policies.map((n) => `<code>${e(n)}</code>`).join(" ") || "-",
+          p.policies.map((n) => `<code class="name">${e(n)}</code>`).join(" ") || "-",
           String(p.violations),
           prerequisiteResult(p),
         ]),
@@ -100,7 +103,7 @@ export function renderHtml(report: CheckReport): string {
             ["Level", "Policy", "Resource", "Message"],
             report.violations.map((v) => [
               badge(v.level === "mandatory" ? "fail" : "warn", v.level),
-              `<code>${e(v.policy)}</code><br><span class="meta">${e(v.pack)}</span>`,
+              `<code class="name">${e(v.policy)}</code><br><span class="meta">${e(v.pack)}</span>`,
               v.urn ? `${e(shortType(v.resourceType ?? ""))} <code>${e(v.resourceName)}</code><br><span class="meta"><code>${e(v.urn)}</code></span>` : "stack",
               e(v.message),
             ]),
@@ -108,7 +111,7 @@ export function renderHtml(report: CheckReport): string {
     );
     if (report.errors.length > 0) {
       body.push(`<h2>Policy errors (${report.errors.length})</h2><p>A policy that throws stops <code>pulumi up</code>; the gate fails.</p>`);
-      body.push(htmlTable(["Policy", "Resource", "Error"], report.errors.map((x) => [`<code>${e(x.policy)}</code>`, `<code>${e(x.urn ?? "stack")}</code>`, e(x.message)])));
+      body.push(htmlTable(["Policy", "Resource", "Error"], report.errors.map((x) => [`<code class="name">${e(x.policy)}</code>`, `<code>${e(x.urn ?? "stack")}</code>`, e(x.message)])));
     }
 
     body.push(`<h2>Policies evaluated (${report.policies.length})</h2>`);
@@ -121,7 +124,7 @@ export function renderHtml(report: CheckReport): string {
           const emulated = status !== "SKIP" && emulatedPolicy(report, p);
           return [
             badge(status) + (emulated ? ` <span class="badge warn">${e(EMULATED_LABEL)}</span>` : ""),
-            `<code>${e(p.name)}</code>`,
+            `<code class="name">${e(p.name)}</code>`,
             e(p.pack),
             e(p.level),
             e(p.prerequisite ?? "-"),

@@ -59,7 +59,9 @@ export function renderMarkdown(report: CheckReport): string {
   const s = report.summary;
   const out: string[] = [];
   const word = verdictOf(report);
-  const icon = word === "FAILED" ? "❌" : word === "INVALID" ? "⛔" : report.emulator ? "⚠️" : "✅";
+  // A tick only for a pass of everything: an emulated run, or a prerequisite not checked, gets a warning sign.
+  const unchecked = word === "PASSED" && prerequisiteStatus(report).some((p) => p.status === "not checked");
+  const icon = word === "FAILED" ? "❌" : word === "INVALID" ? "⛔" : report.emulator || unchecked ? "⚠️" : "✅";
   out.push(`## ${icon} ${word}${report.emulator ? ` (${EMULATED_LABEL})` : ""}: vpconnect check on stack ${code(report.stack, false)}`, "");
   if (report.emulator) {
     out.push(

@@ -7,6 +7,7 @@ import { repoBaseOf } from "../../evaluator/check";
 import { findKeyLine } from "../../lib/reports/locate";
 import { RENDERERS, REPORT_FORMATS, renderHtml, renderJunit, renderMarkdown, renderSarif, renderTable } from "../../lib/reports";
 import { artifactUri, toSarif as toSarifForTest } from "../../lib/reports/sarif";
+import { PREREQUISITES } from "../../lib/reports";
 import type { CheckReport } from "../../lib/reports";
 
 const root = path.join(__dirname, "..", "..");
@@ -247,6 +248,30 @@ describe("reports", () => {
     const out = renderHtml(hostile);
     assert.ok(!out.includes("<script>") && !out.includes("<img"));
     assert.ok(out.includes("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more"));
+  });
+
+  it("green and a tick only when every prerequisite was checked and passed", () => {
+    const all: CheckReport = {
+      ...report,
+      policies: PREREQUISITES.map((p) => ({
+        ...report.policies[0]!,
+        name: `policy-${p.id}`,
+        prerequisite: p.id,
+        level: "mandatory" as const,
+        applicable: 1,
+        results: { evaluated: 1, passed: 1, violations: 0, notApplicable: 0, errors: 0 },
+      })),
+      violations: [],
+      errors: [],
+      exitCode: 0,
+      summary: { ...report.summary, mandatory: 0, advisory: 0, remediate: 0, errors: 0, passed: true },
+    };
+    assert.match(renderHtml(all), /<div class="verdict pass"><strong>PASSED<\/strong>/);
+    assert.match(renderMarkdown(all).split("\n")[0]!, /^## ✅ PASSED: /);
+    // One prerequisite not checked turns both amber.
+    const one = { ...all, policies: all.policies.map((p, i) => (i === 2 ? { ...p, applicable: 0, notChecked: "why" } : p)) };
+    assert.match(renderHtml(one), /<div class="verdict warn"><strong>PASSED<\/strong>/);
+    assert.match(renderMarkdown(one).split("\n")[0]!, /^## ⚠️ PASSED: /);
   });
 
   it("no format ever contains a secret (sentinel values)", () => {
