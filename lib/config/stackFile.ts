@@ -10,6 +10,7 @@ import { ConfigError, didYouMean } from "./load";
 import type { ConfigIssue } from "./load";
 import { MAX_DEPTH } from "./hostile";
 import { decodeUtf8 } from "./text";
+import { unsafeTextProblem } from "./validators";
 
 export interface StackFile {
   /** `namespace:key` to value, as written (secure values stay `{ secure: ... }`). */
@@ -93,6 +94,12 @@ export function parseStackFile(input: string | Uint8Array, fileName: string): St
     fail("config", "must be a map of `namespace:key: value`");
   }
   const environments = Array.isArray(environment) ? environment.map(String) : [];
+  // ESC environment names are printed in notes and reports: the same text rules as config values.
+  const unsafe = environments.flatMap((name, i) => {
+    const problem = unsafeTextProblem(name);
+    return problem ? [{ file: fileName, key: `environment[${i}]`, message: problem }] : [];
+  });
+  if (unsafe.length > 0) throw new ConfigError(unsafe);
   return { config: config as Record<string, unknown>, environments };
 }
 

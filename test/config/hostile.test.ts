@@ -108,6 +108,13 @@ const CASES: Record<string, Case[]> = {
       fragment: "bidirectional-override character",
     },
     {
+      why: "a right-to-left override in a Pulumi ESC environment name (printed in notes and reports)",
+      edit: on("config:\n", 'environment:\n  - "vpconnect/\u202Edev"\nconfig:\n'),
+      key: "environment[0]",
+      fragment: "bidirectional-override character",
+      fix: on('environment:\n  - "vpconnect/\u202Edev"\n', "environment:\n  - vpconnect/dev\n"),
+    },
+    {
       why: "a bidi isolate in a key",
       edit: on("    enforceAt: both", '    "enforce\\u2067At": both'),
       key: "vpconnect:allowList.enforce\\u{2067}At",

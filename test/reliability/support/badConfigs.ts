@@ -688,6 +688,13 @@ export const BAD_CONFIGS: BadConfig[] = [
     edit: swap("displayName: Deltek Vantagepoint (dev)", 'displayName: "Deltek \\u202Eved"'),
   },
   {
+    name: "bytes-bidi-esc-environment",
+    why: "a right-to-left override in a Pulumi ESC environment name",
+    key: "environment[0]",
+    fragment: "bidirectional-override character",
+    edit: swap("\nconfig:\n", '\nenvironment:\n  - "vpconnect/\\u202Edev"\nconfig:\n'),
+  },
+  {
     name: "bytes-roster-file-invalid-utf8",
     why: "a roster file saved as Latin-1",
     key: "test/fixtures/rosters/latin1.csv line 3",
