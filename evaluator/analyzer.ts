@@ -127,6 +127,15 @@ export class PackAnalyzer {
         `it looks like the policy pack's dependencies are not installed; try running npm install or yarn install in "${absDir}"`,
       );
     }
+    // Pulumi hands plugins the stack config in one environment variable (analyzer_plugin.go constructEnv; the
+    // language host does the same for the program), and Linux caps one at 128 KiB (MAX_ARG_STRLEN): past that
+    // the engine cannot start the pack either.
+    const configBytes = Buffer.byteLength(JSON.stringify(options.config));
+    if (configBytes >= 128 * 1024) {
+      throw new AnalyzerError(
+        `the stack config is ${Math.round(configBytes / 1024)} KiB; Pulumi passes it to every policy pack (and the program) in the PULUMI_CONFIG environment variable, which Linux caps at 128 KiB, so pulumi preview would fail too. Move the large lists into files (a roster into vpconnect:roster.file)`,
+      );
+    }
     const env: Record<string, string | undefined> = {
       // The checker's own ts-node settings must not reach the pack: run-policy-pack registers its own.
       TS_NODE_TRANSPILE_ONLY: undefined,

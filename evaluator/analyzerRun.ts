@@ -306,7 +306,11 @@ export async function evaluateWithAnalyzers(
   };
 
   const started = Date.now();
-  for (const v of views) {
+  // Every resource's calls are in flight together (the engine, too, analyzes resources as they register, not
+  // one after another); each resource's own order stays Remediate on every pack, then Analyze. What each
+  // resource found is applied in registration order, so the report's order does not depend on timing.
+  const stepOf = async (v: EngineView): Promise<Array<() => void>> => {
+    const actions: Array<() => void> = [];
     let inputs = v.inputs;
     let remediateInputs = v.remediateInputs;
     for (const { analyzer } of packs) {
@@ -315,58 +319,69 @@ export async function evaluateWithAnalyzers(
         ({ remediations } = await analyzer.remediate(v.resource, remediateInputs));
       } catch (error) {
         const failed = failureOf(error);
-        errors.push({
-          pack: analyzer.info.name,
-          policy: failed.policy || "(unknown)",
-          urn: v.resource.urn,
-          message: failed.message,
-        });
+        actions.push(() =>
+          errors.push({
+            pack: analyzer.info.name,
+            policy: failed.policy || "(unknown)",
+            urn: v.resource.urn,
+            message: failed.message,
+          }),
+        );
         continue;
       }
       for (const r of remediations) {
         if (r.diagnostic) {
-          violations.push({
-            pack: analyzer.info.name,
-            policy: r.policy,
-            level: "advisory",
-            urn: v.resource.urn,
-            message: clean(r.diagnostic),
-            prerequisite: reports.get(`${analyzer.info.name}/${r.policy}`)?.prerequisite ?? null,
-            resourceType: v.resource.type,
-            resourceName: v.resource.name,
-          });
+          const diagnostic = r.diagnostic;
+          actions.push(() =>
+            violations.push({
+              pack: analyzer.info.name,
+              policy: r.policy,
+              level: "advisory",
+              urn: v.resource.urn,
+              message: clean(diagnostic),
+              prerequisite: reports.get(`${analyzer.info.name}/${r.policy}`)?.prerequisite ?? null,
+              resourceType: v.resource.type,
+              resourceName: v.resource.name,
+            }),
+          );
         } else if (r.properties) {
           const next = wireToEngine(r.properties);
           if (isDeepStrictEqual(engineToPolicy(next), engineToPolicy(inputs))) continue;
           inputs = next;
           remediateInputs = r.properties;
-          violations.push({
-            pack: analyzer.info.name,
-            policy: r.policy,
-            level: "remediate",
-            urn: v.resource.urn,
-            message: remediationMessage(r.description),
-            prerequisite: reports.get(`${analyzer.info.name}/${r.policy}`)?.prerequisite ?? null,
-            resourceType: v.resource.type,
-            resourceName: v.resource.name,
-          });
+          actions.push(() =>
+            violations.push({
+              pack: analyzer.info.name,
+              policy: r.policy,
+              level: "remediate",
+              urn: v.resource.urn,
+              message: remediationMessage(r.description),
+              prerequisite: reports.get(`${analyzer.info.name}/${r.policy}`)?.prerequisite ?? null,
+              resourceType: v.resource.type,
+              resourceName: v.resource.name,
+            }),
+          );
         }
       }
     }
-    for (const { analyzer } of packs) {
-      try {
-        record(analyzer.info.name, "resource", await analyzer.analyze(v.resource, inputs), v.resource);
-      } catch (error) {
-        record(
-          analyzer.info.name,
-          "resource",
-          { diagnostics: [], notApplicable: [] },
-          v.resource,
-          failureOf(error),
-        );
-      }
-    }
-  }
+    const analyzed = await Promise.all(
+      packs.map(({ analyzer }) =>
+        analyzer.analyze(v.resource, inputs).then(
+          (result) => () => record(analyzer.info.name, "resource", result, v.resource),
+          (error: unknown) => () =>
+            record(
+              analyzer.info.name,
+              "resource",
+              { diagnostics: [], notApplicable: [] },
+              v.resource,
+              failureOf(error),
+            ),
+        ),
+      ),
+    );
+    return [...actions, ...analyzed];
+  };
+  for (const actions of await Promise.all(views.map(stepOf))) for (const apply of actions) apply();
   timings.analyzeMs = Date.now() - started;
   const stackStarted = Date.now();
   const stackResources = views.map((v) => ({ resource: v.resource, properties: v.outputs }));

@@ -1,6 +1,6 @@
 /** The offline evaluator: run a Pulumi program under mocks, load policy packs, evaluate them. */
 export { runCheck, loadPacks } from "./check";
-export type { CheckOptions } from "./check";
+export type { CheckOptions, CheckTimings, EvaluationPath } from "./check";
 export { evaluatePolicies, prerequisiteOf } from "./evaluate";
 export type { EvaluatedPack, EvaluationResult } from "./evaluate";
 export { loadPolicyPack, PackLoadError } from "./packs";
