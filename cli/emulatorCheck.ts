@@ -40,24 +40,30 @@ export const emulatorCheckOptions: CheckCommandOptions = {
       for (const s of started.reverse()) await s.stop();
     };
     try {
-      const engine = await grpc.startEngine();
-      started.push(engine);
+      // A preview creates nothing (dynamic resources have no preview): no provider host, nothing seeded.
+      const seedsForReal = options.preview !== true;
+      const engine = seedsForReal ? await grpc.startEngine() : undefined;
+      if (engine) started.push(engine);
       // Started alongside the program run (it loads @pulumi/pulumi, ~1.5 s): the first dynamic resource waits for it.
-      const host = grpc.startDynamicProviderHost({
-        programDir: project.dir,
-        engineAddress: engine.address,
-        project: project.name,
-        runtimeOptions: grpc.runtimeOptionsOf(project.dir),
-        env,
-      });
-      host.catch(() => undefined); // reported by the first dynamic resource that needs it
-      started.push({
-        stop: () =>
-          host.then(
-            (h) => h.stop(),
-            () => undefined,
-          ),
-      });
+      const host = engine
+        ? grpc.startDynamicProviderHost({
+            programDir: project.dir,
+            engineAddress: engine.address,
+            project: project.name,
+            runtimeOptions: grpc.runtimeOptionsOf(project.dir),
+            env,
+          })
+        : undefined;
+      if (host) {
+        host.catch(() => undefined); // reported by the first dynamic resource that needs it
+        started.push({
+          stop: () =>
+            host.then(
+              (h) => h.stop(),
+              () => undefined,
+            ),
+        });
+      }
       const c = emulator.credentials;
       // Seeding thousands of people takes a while: count the emulator's writes on a terminal (nothing in pipes).
       const seeding = watchProgress(io, "seeding the emulator", () => ({ done: emulator.counters.writes }), {
@@ -65,7 +71,11 @@ export const emulatorCheckOptions: CheckCommandOptions = {
       });
       started.splice(1, 0, { stop: async () => seeding.stop() });
       io.stderr(
-        `Vantagepoint API emulator at ${emulator.url} (database ${c.database}); seeding it for real through Pulumi's dynamic provider host\n`,
+        `Vantagepoint API emulator at ${emulator.url} (database ${c.database}); ${
+          seedsForReal
+            ? "seeding it for real through Pulumi's dynamic provider host"
+            : "preview: nothing is seeded (dynamic resources have no preview)"
+        }\n`,
       );
       return {
         options: {
@@ -81,7 +91,7 @@ export const emulatorCheckOptions: CheckCommandOptions = {
             "vantagepoint.password": c.password,
             "vantagepoint.clientSecret": c.clientSecret,
           },
-          dynamicExecutor: grpc.hostExecutor(host),
+          ...(host ? { dynamicExecutor: grpc.hostExecutor(host) } : {}),
         },
         dispose,
       };
