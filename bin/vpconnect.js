@@ -1,14 +1,48 @@
 #!/usr/bin/env node
-// The `vpconnect` launcher: runs cli/main.ts through ts-node with the project's tsconfig (transpile-only
-// unless TS_NODE_TRANSPILE_ONLY is set), so no build step is needed. The command's exit code is the process's.
+// The `vpconnect` launcher. In a checkout of this repository it runs cli/main.ts through ts-node (no build step);
+// installed from the npm package it runs the compiled dist/cli/main.js. `vpconnect check` loads the Pulumi
+// program and policy packs it checks, which are usually TypeScript: it uses the ts-node (and typescript) the
+// checked project has, the way `pulumi` does, and says what to install when there is none.
+// The command's exit code is the process's.
 "use strict";
+const fs = require("node:fs");
 const path = require("node:path");
 
-if (process.env.TS_NODE_TRANSPILE_ONLY === undefined) process.env.TS_NODE_TRANSPILE_ONLY = "1";
 const root = path.join(__dirname, "..");
-require("ts-node").register({ project: path.join(root, "tsconfig.json") });
+const fromSource = fs.existsSync(path.join(root, "cli", "main.ts"));
+if (process.env.TS_NODE_TRANSPILE_ONLY === undefined) process.env.TS_NODE_TRANSPILE_ONLY = "1";
 
-const { main } = require(path.join(root, "cli", "main.ts"));
+/** ts-node's entry as seen from the checked project (the working folder), then from this package. */
+function findTsNode() {
+  for (const from of [process.cwd(), root]) {
+    try {
+      return require.resolve("ts-node", { paths: [from] });
+    } catch {
+      // not installed there
+    }
+  }
+  return undefined;
+}
+
+const tsNode = findTsNode();
+if (fromSource) {
+  require(tsNode || "ts-node").register({ project: path.join(root, "tsconfig.json") });
+} else if (tsNode) {
+  require(tsNode).register({ transpileOnly: process.env.TS_NODE_TRANSPILE_ONLY !== "0" });
+} else {
+  // No TypeScript loader: a .ts program or pack fails with what to do, not with a syntax error.
+  require.extensions[".ts"] = (_module, filename) => {
+    const error = new Error(
+      `${path.relative(process.cwd(), filename) || filename} is TypeScript and no ts-node is installed; run npm install --save-dev ts-node typescript (as any TypeScript Pulumi project has)`,
+    );
+    error.code = "VPCONNECT_NO_TS_NODE";
+    throw error;
+  };
+}
+
+const { main } = require(
+  fromSource ? path.join(root, "cli", "main.ts") : path.join(root, "dist", "cli", "main.js"),
+);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -20,12 +20,39 @@ const VP_LIB_FROM_PROJECT: string = (() => {
   return path.relative(process.cwd(), VP_LIB_ENTRY).split(path.sep).join("/");
 })();
 
-/** Loads lib/vantagepoint inside a provider method (from the current checkout when it has one). */
-export function loadVantagepointLib(): typeof VpLib {
+/**
+ * Installed as a package (the entry lies in a node_modules folder), the library is also found by its package
+ * name from the folder the program runs in: that survives a reinstall with another layout (npm, pnpm, a moved
+ * or re-created node_modules) where the relative path above does not. The name is the package's export
+ * `<package>/lib/vantagepoint` (package.json "exports").
+ */
+const VP_LIB_PACKAGE: string | undefined = (() => {
+  const path = require("node:path") as typeof import("node:path");
+  const parts = VP_LIB_ENTRY.split(path.sep);
+  const at = parts.lastIndexOf("node_modules");
+  if (at < 0) return undefined;
+  const name = parts[at + 1]?.startsWith("@") ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1];
+  return name ? `${name}/lib/vantagepoint` : undefined;
+})();
+
+/** Where the library is: by package name, then from the current checkout, then where it was at deploy time. */
+export function vantagepointLibEntry(): string {
   const path = require("node:path") as typeof import("node:path");
   const fs = require("node:fs") as typeof import("node:fs");
+  if (VP_LIB_PACKAGE) {
+    try {
+      return require.resolve(VP_LIB_PACKAGE, { paths: [process.cwd()] });
+    } catch {
+      // not installed under the current folder: fall back to the paths below
+    }
+  }
   const fromProject = path.resolve(process.cwd(), VP_LIB_FROM_PROJECT);
-  const entry = fromProject !== VP_LIB_ENTRY && fs.existsSync(fromProject) ? fromProject : VP_LIB_ENTRY;
+  return fromProject !== VP_LIB_ENTRY && fs.existsSync(fromProject) ? fromProject : VP_LIB_ENTRY;
+}
+
+/** Loads lib/vantagepoint inside a provider method (from the current checkout or install when it has one). */
+export function loadVantagepointLib(): typeof VpLib {
+  const entry = vantagepointLibEntry();
   if (entry.endsWith(".ts") && !require.extensions[".ts"]) {
     require("ts-node").register({ transpileOnly: true });
   }
