@@ -20,7 +20,7 @@ import { VantagepointLoginApp } from "./vantagepointLoginApp";
 import { ConnectAdminRole, ConnectApiClient, ConnectRoster } from "./vantagepoint";
 
 /** The resource group everything is created in. */
-export interface ConnectSiteResourceGroupArgs {
+export interface ConnectSiteResourceGroup {
   /** The resource group's name. */
   readonly name: pulumi.Input<string>;
   /** Create it (default true) or use an existing one (false). */
@@ -28,7 +28,7 @@ export interface ConnectSiteResourceGroupArgs {
 }
 
 /** An existing virtual network to put the gateway subnet in. */
-export interface ConnectSiteExistingNetworkArgs {
+export interface ConnectSiteExistingNetwork {
   /** The virtual network's name. */
   readonly name: pulumi.Input<string>;
   /** Its resource group. */
@@ -36,9 +36,9 @@ export interface ConnectSiteExistingNetworkArgs {
 }
 
 /** The virtual network and the Application Gateway's dedicated subnet. */
-export interface ConnectSiteNetworkArgs {
+export interface ConnectSiteNetwork {
   /** Use this existing virtual network instead of creating one. */
-  readonly existingVirtualNetwork?: ConnectSiteExistingNetworkArgs;
+  readonly existingVirtualNetwork?: ConnectSiteExistingNetwork;
   /** Address space of the virtual network created here (default "10.60.0.0/16"). */
   readonly addressSpace?: pulumi.Input<string>;
   /** The gateway subnet's range: a /26 or larger with nothing else in it (default "10.60.1.0/24"). */
@@ -48,7 +48,7 @@ export interface ConnectSiteNetworkArgs {
 }
 
 /** The Key Vault that holds the TLS certificate and the Entra client secrets. */
-export interface ConnectSiteKeyVaultArgs {
+export interface ConnectSiteKeyVault {
   /** The vault's name (3-24 characters, global across Azure). */
   readonly name: string;
   /** Create the vault (true) or use an existing one on Azure RBAC (default false). */
@@ -58,9 +58,9 @@ export interface ConnectSiteKeyVaultArgs {
 }
 
 /** TLS on the public endpoint. */
-export interface ConnectSiteTlsArgs {
+export interface ConnectSiteTls {
   /** Where the certificate lives. */
-  readonly keyVault: ConnectSiteKeyVaultArgs;
+  readonly keyVault: ConnectSiteKeyVault;
   /** Name of the Key Vault certificate for the public host name (the versionless id is used, so renewals roll out). */
   readonly certificateName: pulumi.Input<string>;
   /** Predefined TLS policy (default AppGwSslPolicy20220101S). */
@@ -68,7 +68,7 @@ export interface ConnectSiteTlsArgs {
 }
 
 /** Who may reach the public endpoint (P2). */
-export interface ConnectSiteAllowListArgs {
+export interface ConnectSiteAllowList {
   /** Connect's outbound addresses as Deltek publishes them (addresses or CIDR ranges). */
   readonly connectIps: pulumi.Input<string[]>;
   /** Further sources allowed to reach Vantagepoint (e.g. the office's public range). */
@@ -80,7 +80,7 @@ export interface ConnectSiteAllowListArgs {
 }
 
 /** The Entra app registration for Entra ID login to Vantagepoint (P7). */
-export interface ConnectSiteLoginAppArgs {
+export interface ConnectSiteLoginApp {
   /** Display name in Entra (default "Deltek Vantagepoint"). */
   readonly displayName?: pulumi.Input<string>;
   /** Day the client secret was last rotated, YYYY-MM-DD; change it to rotate. */
@@ -90,7 +90,7 @@ export interface ConnectSiteLoginAppArgs {
 }
 
 /** The Entra app registration Connect uses to reach mailboxes (P8). */
-export interface ConnectSiteMailboxAppArgs {
+export interface ConnectSiteMailboxApp {
   /** Display name in Entra (default "Vantagepoint Connect mailbox access"). */
   readonly displayName?: pulumi.Input<string>;
   /** "graph" (default) or "ews" (Exchange Online turns EWS off from 1 October 2026). */
@@ -106,7 +106,7 @@ export interface ConnectSiteMailboxAppArgs {
 }
 
 /** The Connect API Authorization Vantagepoint generated (P6). */
-export interface ConnectSiteApiClientArgs {
+export interface ConnectSiteApiClient {
   /** Its name in Utilities > Integrations (default "Vantagepoint Connect"). */
   readonly name?: pulumi.Input<string>;
   /** Create it when missing (default false: adopt only). */
@@ -123,7 +123,7 @@ export const RosterOnDeleteMode = { Detach: "detach", DeactivateUsers: "deactiva
 export type RosterOnDeleteMode = (typeof RosterOnDeleteMode)[keyof typeof RosterOnDeleteMode];
 
 /** The Vantagepoint side: the roster, the configurer's role and the Connect API client. */
-export interface ConnectSiteVantagepointArgs {
+export interface ConnectSiteVantagepoint {
   /** How to reach Vantagepoint's REST API; it is made a Pulumi secret. */
   readonly connection: pulumi.Input<VantagepointConnection>;
   /** The people who use Connect, the configurer (`configurer: true`) among them. */
@@ -135,7 +135,7 @@ export interface ConnectSiteVantagepointArgs {
   /** Require role type Administrator (Vantagepoint 7.0 and later; default true). */
   readonly requireAdministratorType?: pulumi.Input<boolean>;
   /** The Connect API Authorization to adopt. */
-  readonly connectApiClient?: ConnectSiteApiClientArgs;
+  readonly connectApiClient?: ConnectSiteApiClient;
 }
 
 /** What a failed deploy-time check does. */
@@ -144,7 +144,7 @@ export const VerificationMode = { Enforce: "enforce", Report: "report", Off: "of
 export type VerificationMode = (typeof VerificationMode)[keyof typeof VerificationMode];
 
 /** The deploy-time check that Connect can reach the site. */
-export interface ConnectSiteVerificationArgs {
+export interface ConnectSiteVerification {
   /** "enforce" (default: a failed check fails `pulumi up`), "report" (report only) or "off". */
   readonly mode?: VerificationMode;
   /** The Vantagepoint API root the check posts `{apiUrl}/token` to (default the connection's url). */
@@ -161,11 +161,11 @@ export interface ConnectSiteArgs {
   /** Azure region, e.g. "westeurope". */
   readonly location: pulumi.Input<string>;
   /** The resource group for everything created here. */
-  readonly resourceGroup: ConnectSiteResourceGroupArgs;
+  readonly resourceGroup: ConnectSiteResourceGroup;
   /** Azure tags for every Azure resource ("managed-by: vantagepoint-connect" is added). */
   readonly tags?: Record<string, pulumi.Input<string>>;
   /** The virtual network and the gateway subnet (default: a new 10.60.0.0/16 network). */
-  readonly network?: ConnectSiteNetworkArgs;
+  readonly network?: ConnectSiteNetwork;
   /** The public host name Connect uses, e.g. vantagepoint.example.com (P1). */
   readonly publicHostname: pulumi.Input<string>;
   /** Vantagepoint's path on the host (default "/vantagepoint"). */
@@ -175,19 +175,19 @@ export interface ConnectSiteArgs {
   /** An A record for the public host name in an existing Azure DNS zone. */
   readonly dns?: PublicEndpointDns;
   /** The TLS certificate and its Key Vault. */
-  readonly tls: ConnectSiteTlsArgs;
+  readonly tls: ConnectSiteTls;
   /** Who may reach the public endpoint (P2). */
-  readonly allowList: ConnectSiteAllowListArgs;
+  readonly allowList: ConnectSiteAllowList;
   /** Entra tenant for the vault and the login app (default the tenant Pulumi deploys with). */
   readonly tenantId?: pulumi.Input<string>;
   /** The Entra login app (P7); leave out for Windows integrated login. */
-  readonly loginApp?: ConnectSiteLoginAppArgs;
+  readonly loginApp?: ConnectSiteLoginApp;
   /** The Connect mailbox app (P8); leave out for none. */
-  readonly mailboxApp?: ConnectSiteMailboxAppArgs;
+  readonly mailboxApp?: ConnectSiteMailboxApp;
   /** The Vantagepoint side: roster, admin role, Connect API client (P3 to P6); leave out to manage it elsewhere. */
-  readonly vantagepoint?: ConnectSiteVantagepointArgs;
+  readonly vantagepoint?: ConnectSiteVantagepoint;
   /** The deploy-time verification (default on, enforcing). */
-  readonly verification?: ConnectSiteVerificationArgs;
+  readonly verification?: ConnectSiteVerification;
 }
 
 /** Defaults for the network when `network` leaves them out (the stack config's defaults). */
@@ -335,14 +335,46 @@ export class ConnectSite extends pulumi.ComponentResource {
   }
 }
 
+/** Where the component runs: the process entry (Pulumi's plugin runner when served to another language) and the program's folder. */
+export interface SiteHost {
+  /** process.argv[1]: `@pulumi/pulumi/cmd/run-plugin` inside the component provider host. */
+  entry?: string;
+  /** The folder the engine runs the program (and starts the dynamic provider) in. */
+  programDir: string;
+}
+
+/**
+ * Why the Vantagepoint side cannot run here, or undefined. Its resources are Node.js dynamic resources: the engine
+ * runs them in `pulumi-resource-pulumi-nodejs`, which starts `node` on
+ * `require.resolve('@pulumi/pulumi/cmd/dynamic-provider')` from the program's folder (pulumi/pulumi
+ * sdk/nodejs/dist/pulumi-resource-pulumi-nodejs; plugins run in the program's folder, sdk/go/common/resource/plugin
+ * plugin.go). A TypeScript program's folder has it; a Python, Go, .NET, Java or YAML program's folder, where this
+ * component is served by the component provider host, does not, and the deployment would fail half-way.
+ */
+export function dynamicResourcesProblem(host: SiteHost): string | undefined {
+  if (!host.entry || !/[\\/]cmd[\\/]run-plugin([\\/]|$)/.test(host.entry)) return undefined;
+  try {
+    require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [host.programDir] });
+    return undefined;
+  } catch {
+    return `vantagepoint: the roster, admin role and Connect API client are Node.js dynamic resources, and Pulumi starts their provider from your program's folder (${host.programDir}), which has no @pulumi/pulumi; leave vantagepoint out and manage that side from a TypeScript program (README: "Use it from your own program"), or run npm install @pulumi/pulumi@^3.245.0 in that folder (not verified here)`;
+  }
+}
+
 /** Checks what the parts cannot check on their own; throws naming the arg. */
-export function checkSiteArgs(name: string, args: ConnectSiteArgs): void {
+export function checkSiteArgs(
+  name: string,
+  args: ConnectSiteArgs,
+  host: SiteHost = { entry: process.argv[1], programDir: process.cwd() },
+): void {
   const v = args.verification ?? {};
   if (v.mode !== "off" && v.apiUrl === undefined && args.vantagepoint === undefined) {
     throw new Error(
       `ConnectSite ${name}: verification.apiUrl is required when vantagepoint is left out; give the Vantagepoint API root (https://<host>/vantagepoint/api) or set verification.mode to "off"`,
     );
   }
+  const dynamic = args.vantagepoint ? dynamicResourcesProblem(host) : undefined;
+  if (dynamic) throw new Error(`ConnectSite ${name}: ${dynamic}`);
 }
 
 /** The resource group's name: created here, or an existing one. */
@@ -460,7 +492,7 @@ function siteVerification(
 }
 
 /** The Vantagepoint side: roster (P4, P5), the configurer's role (P3) and the adopted Connect API client (P6). */
-function vantagepointSide(name: string, vp: ConnectSiteVantagepointArgs, parent: pulumi.Resource) {
+function vantagepointSide(name: string, vp: ConnectSiteVantagepoint, parent: pulumi.Resource) {
   const connection = pulumi.secret(vp.connection);
   const roster = new ConnectRoster(
     `${name}-roster`,

@@ -20,10 +20,15 @@ export interface VantagepointConnection {
   pageSize?: number;
 }
 
+/** REST paths under the API root (the roles and API authorizations paths are UNVERIFIED in public docs). */
 export interface VantagepointPaths {
+  /** The employee hub (default "/employee"). */
   employees?: string;
+  /** The user hub (default "/user"). */
   users?: string;
+  /** Security roles (default "/security/role", UNVERIFIED). */
   roles?: string;
+  /** API Authorizations (default "/apiauthorization", UNVERIFIED). */
   apiAuthorizations?: string;
 }
 
@@ -38,12 +43,17 @@ export const DEFAULT_PAGE_SIZE = 500;
 
 /** One person who will use Connect. */
 export interface RosterEntry {
+  /** Vantagepoint user ID (Users form). */
   userId: string;
+  /** Email on the employee record; Connect matches mailboxes by it. */
   email: string;
+  /** First name for a new employee record. */
   firstName: string;
+  /** Last name for a new employee record. */
   lastName: string;
   /** Existing employee key to use (otherwise matched by linked user, then email). */
   employee?: string;
+  /** Security role for the user; left out, a new user gets none set and an existing user keeps theirs. */
   role?: string;
   /** The person who configures Connect (needs the admin role). */
   configurer?: boolean;

@@ -1,6 +1,14 @@
 // ConnectSite declared from a program of one's own: typed args, no stack config, the documented defaults.
 import assert from "node:assert/strict";
-import { ConnectSite, ConnectSiteArgs } from "../../components/connectSite";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  checkSiteArgs,
+  ConnectSite,
+  ConnectSiteArgs,
+  dynamicResourcesProblem,
+} from "../../components/connectSite";
 import { Harness, installMocks, valueOf } from "../support/pulumiMocks";
 
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
@@ -175,5 +183,50 @@ describe("ConnectSite with typed args (a program of one's own)", () => {
     );
     await harness.settle();
     assert.deepEqual(harness.resources, []);
+  });
+});
+
+describe("ConnectSite served to another Pulumi language (the component provider host)", () => {
+  const root = path.resolve(__dirname, "../..");
+  const runPlugin = path.join(root, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin");
+  let pythonProject: string;
+  before(() => {
+    pythonProject = fs.mkdtempSync(path.join(os.tmpdir(), "vpconnect-python-"));
+    fs.writeFileSync(path.join(pythonProject, "__main__.py"), "import pulumi\n");
+  });
+  after(() => fs.rmSync(pythonProject, { recursive: true, force: true }));
+
+  it("refuses the Vantagepoint side where the engine could not start its dynamic provider, saying what to do", () => {
+    const problem = dynamicResourcesProblem({ entry: runPlugin, programDir: pythonProject });
+    assert.match(problem ?? "", /^vantagepoint: .*Node\.js dynamic resources.*leave vantagepoint out/);
+    assert.throws(
+      () => checkSiteArgs("site", minimal, { entry: runPlugin, programDir: pythonProject }),
+      /ConnectSite site: vantagepoint: /,
+    );
+  });
+
+  it("allows it where the program's folder has @pulumi/pulumi, and always in a Node.js program", () => {
+    assert.equal(dynamicResourcesProblem({ entry: runPlugin, programDir: root }), undefined);
+    assert.equal(
+      dynamicResourcesProblem({
+        entry: path.join(root, "node_modules", "@pulumi", "pulumi", "cmd", "run"),
+        programDir: pythonProject,
+      }),
+      undefined,
+    );
+  });
+
+  it("serves the Azure and Entra side alone there", () => {
+    assert.doesNotThrow(() =>
+      checkSiteArgs(
+        "site",
+        {
+          ...minimal,
+          vantagepoint: undefined,
+          verification: { apiUrl: "https://vp.contoso.example/vantagepoint/api" },
+        },
+        { entry: runPlugin, programDir: pythonProject },
+      ),
+    );
   });
 });
