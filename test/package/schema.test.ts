@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { providerProto, providerRpc, grpc, unary } from "../../evaluator/grpc/proto";
+import { providerProto, providerRpc, grpc, toStruct, unary } from "../../evaluator/grpc/proto";
+import { createResourceMonitor, type ResourceMonitor } from "../../evaluator/grpc/monitor";
 import { resolveFrom, startEngine, startPlugin } from "../../evaluator/grpc";
 import type { EngineServer, PluginProcess } from "../../evaluator/grpc";
 import { loadSchema, type PackageSchema } from "./schemaFile";
@@ -36,9 +37,13 @@ describe("the component package's schema (GetSchema over gRPC from the component
   let plugin: PluginProcess;
   let schema: PackageSchema;
   let program: string;
+  let monitor: ResourceMonitor;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the generated gRPC client is untyped
+  let client: any;
 
   before(async () => {
-    engine = await startEngine();
+    monitor = createResourceMonitor({ project: "consumer", stack: "dev", preview: true });
+    engine = await startEngine({ monitor: monitor.service });
     // The consumer program's folder: a Python project, no node_modules, no tsconfig.json.
     program = fs.mkdtempSync(path.join(os.tmpdir(), "vpconnect-python-program-"));
     plugin = await startPlugin(resolveFrom(root, "@pulumi/pulumi/cmd/run-plugin"), [root, engine.address], {
@@ -46,14 +51,14 @@ describe("the component package's schema (GetSchema over gRPC from the component
       env: { PULUMI_NODEJS_TYPESCRIPT: "true" },
       timeoutMs: 240_000,
     });
-    const client = new providerRpc.ResourceProviderClient(plugin.address, grpc.credentials.createInsecure());
+    client = new providerRpc.ResourceProviderClient(plugin.address, grpc.credentials.createInsecure());
     const request = new providerProto.GetSchemaRequest();
     request.setVersion(0);
     const reply = await unary(client, "getSchema", request, 240_000);
     schema = JSON.parse(reply.getSchema()) as PackageSchema;
-    client.close();
   });
   after(async () => {
+    client?.close();
     await plugin?.stop();
     await engine?.stop();
     if (program) fs.rmSync(program, { recursive: true, force: true });
@@ -167,5 +172,77 @@ describe("the component package's schema (GetSchema over gRPC from the component
 
   it("matches the committed copy examples are checked against (schema.json)", () => {
     assert.deepEqual(loadSchema(), schema, "run `npm run schema` and commit schema.json");
+  });
+
+  describe("Construct, as a Python or YAML program's `pulumi preview` asks for a ConnectSite", () => {
+    const site = {
+      namePrefix: "vp-python",
+      location: "westeurope",
+      resourceGroup: { name: "rg-vp-python" },
+      publicHostname: "vantagepoint.contoso.com",
+      backend: { address: "10.20.0.5" },
+      tls: { keyVault: { name: "kv-vp-python" }, certificateName: "vantagepoint-contoso-com" },
+      allowList: { connectIps: ["203.0.113.0/24"] },
+      verification: { apiUrl: "https://vantagepoint.contoso.com/vantagepoint/api" },
+    };
+    const construct = (inputs: Record<string, unknown>) => {
+      const request = new providerProto.ConstructRequest();
+      request.setProject("consumer");
+      request.setStack("dev");
+      request.setDryrun(true);
+      request.setParallel(4);
+      request.setMonitorendpoint(engine.address);
+      request.setType(`${PKG}:index:ConnectSite`);
+      request.setName("site");
+      request.setInputs(toStruct(inputs));
+      return unary(client, "construct", request, 120_000);
+    };
+
+    it("builds the Azure and Entra side through the component provider", async () => {
+      monitor.registrations.length = 0;
+      const reply = await construct(site);
+      assert.equal(reply.getUrn(), `urn:pulumi:dev::consumer::${PKG}:index:ConnectSite::site`);
+      const types = new Set(monitor.registrations.map((r) => r.type));
+      for (const t of [
+        `${PKG}:index:PublicEndpoint`,
+        `${PKG}:index:ConnectAllowList`,
+        "azure-native:network:ApplicationGateway",
+        "azure-native:network:Subnet",
+      ]) {
+        assert.ok(types.has(t), `${t} registered`);
+      }
+      assert.ok(!types.has("pulumi-nodejs:dynamic:Resource"), "no dynamic resource without vantagepoint");
+    });
+
+    it("refuses the Vantagepoint side there, before registering anything, saying what to do", async () => {
+      monitor.registrations.length = 0;
+      const withVantagepoint = {
+        ...site,
+        vantagepoint: {
+          connection: {
+            url: "https://vantagepoint.contoso.com/vantagepoint/api",
+            database: "VP",
+            username: "api",
+            password: "schema-test-password",
+            clientId: "c",
+            clientSecret: "schema-test-secret",
+          },
+          roster: [{ userId: "KSMITH", email: "k.smith@contoso.com", firstName: "Kim", lastName: "Smith" }],
+        },
+      };
+      await assert.rejects(construct(withVantagepoint), (error: Error) => {
+        assert.match(
+          error.message,
+          /vantagepoint: the roster, admin role and Connect API client are Node\.js dynamic resources/,
+        );
+        assert.match(error.message, /leave vantagepoint out/);
+        assert.doesNotMatch(error.message, /schema-test-(password|secret)/);
+        return true;
+      });
+      assert.deepEqual(
+        monitor.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type),
+        [],
+      );
+    });
   });
 });
