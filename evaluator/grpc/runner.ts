@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { startEngine, type EngineLog } from "./engine";
 import { createResourceMonitor, type MonitorRegistration, type ResourceMonitorOptions } from "./monitor";
 import { resolveFrom } from "./plugin";
-import { runtimeOptionsOf } from "./project";
+import { programEntryOf, runtimeOptionsOf } from "./project";
 
 export interface RunUnderRunnerOptions extends Omit<ResourceMonitorOptions, "project" | "stack" | "preview"> {
   /** The program folder (Pulumi.yaml); the runner's --pwd and --root-directory. */
@@ -68,6 +68,7 @@ export async function runUnderRunner(options: RunUnderRunnerOptions): Promise<Ru
   });
   const engine = await startEngine({ monitor: monitor.service });
   const runPath = resolveFrom(options.projectDir, "@pulumi/pulumi/cmd/run");
+  const program = programEntryOf(options.projectDir);
   const args = [
     runPath,
     "--monitor",
@@ -81,11 +82,11 @@ export async function runUnderRunner(options: RunUnderRunnerOptions): Promise<Ru
     "--stack",
     options.stack,
     "--pwd",
-    options.projectDir,
+    program.pwd,
     ...(options.preview ? ["--dry-run"] : []),
     "--parallel",
     "16",
-    ".",
+    program.entry,
   ];
   const env: Record<string, string | undefined> = { ...process.env };
   // The language host starts node with its own environment, not a test runner's ts-node settings.
