@@ -40,6 +40,7 @@ import {
   grpc,
   toStruct,
 } from "./grpc/proto";
+import { messageField, structBytes } from "./grpc/structWire";
 import type { ResolvedPolicyConfig } from "./packConfig";
 import { scrubString } from "./plain";
 import type { CapturedResource } from "./program";
@@ -161,7 +162,7 @@ export class PackAnalyzer {
       const tail = text.trim().split("\n").slice(-12).join("\n");
       throw new AnalyzerError(`policy pack at "${absDir}" failed to start: ${tail}`);
     }
-    const client = new services.AnalyzerClient(plugin.address, grpc.credentials.createInsecure(), {
+    const client = new AnalyzerClient(plugin.address, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": MAX_MESSAGE,
       "grpc.max_send_message_length": MAX_MESSAGE,
     });
@@ -196,7 +197,7 @@ export class PackAnalyzer {
   }
 
   analyze(resource: EngineResource, properties: Record<string, unknown>): Promise<AnalyzeResult> {
-    return call(this.client, "analyze", analyzeRequest(resource, properties)).then(readAnalyzeResponse);
+    return call(this.client, "analyze", analyzeRequestBytes(resource, properties)).then(readAnalyzeResponse);
   }
 
   async remediate(
@@ -204,7 +205,7 @@ export class PackAnalyzer {
     properties: Record<string, unknown>,
   ): Promise<{ remediations: Remediation[]; notApplicable: Array<{ policy: string; reason: string }> }> {
     try {
-      const response = await call(this.client, "remediate", analyzeRequest(resource, properties));
+      const response = await call(this.client, "remediate", analyzeRequestBytes(resource, properties));
       return {
         remediations: response.getRemediationsList().map((r: any) => ({
           policy: r.getPolicyname(),
@@ -223,14 +224,14 @@ export class PackAnalyzer {
   }
 
   analyzeStack(resources: ReadonlyArray<{ resource: EngineResource; properties: Record<string, unknown> }>) {
-    const request = new proto.AnalyzeStackRequest();
-    request.setResourcesList(
+    // AnalyzeStackRequest { repeated AnalyzerResource resources = 1 }: each resource's bytes, properties
+    // (AnalyzerResource field 2) written by structWire.ts.
+    const request = Buffer.concat(
       resources.map(({ resource, properties }) => {
         const r = new proto.AnalyzerResource();
         r.setUrn(resource.urn);
         r.setType(resource.type);
         r.setName(resource.name);
-        r.setProperties(structProto.Struct.fromJavaScript(properties));
         r.setOptions(resourceOptions(resource));
         if (resource.providerResource) r.setProvider(providerResource(resource.providerResource));
         r.setParent(resource.parent);
@@ -241,7 +242,10 @@ export class PackAnalyzer {
           deps.setUrnsList(urns);
           r.getPropertydependenciesMap().set(key, deps);
         }
-        return r;
+        return messageField(
+          1,
+          Buffer.concat([r.serializeBinary() as Uint8Array, messageField(2, propertyBytes(properties))]),
+        );
       }),
     );
     return call(this.client, "analyzeStack", request).then(readAnalyzeResponse);
@@ -389,16 +393,50 @@ function providerResource(p: NonNullable<EngineResource["providerResource"]>): a
   return out;
 }
 
-function analyzeRequest(r: EngineResource, properties: Record<string, unknown>): any {
+/**
+ * An AnalyzeRequest's bytes: the message without its properties (google-protobuf), then the properties as field 2
+ * (AnalyzeRequest.properties) written by structWire.ts. Protobuf reads fields in any order, so the analyzer
+ * decodes exactly the message google-protobuf would have built, without millions of intermediate objects for a
+ * large roster.
+ */
+function analyzeRequestBytes(r: EngineResource, properties: Record<string, unknown>): Buffer {
   const request = new proto.AnalyzeRequest();
   request.setUrn(r.urn);
   request.setType(r.type);
   request.setName(r.name);
-  request.setProperties(structProto.Struct.fromJavaScript(properties));
   request.setOptions(resourceOptions(r));
   if (r.providerResource) request.setProvider(providerResource(r.providerResource));
-  return request;
+  return Buffer.concat([request.serializeBinary() as Uint8Array, messageField(2, propertyBytes(properties))]);
 }
+
+/** Struct bytes per property bag: every pack is sent the same bags, encoded once (bags are never mutated). */
+const encoded = new WeakMap<object, Buffer>();
+function propertyBytes(properties: Record<string, unknown>): Buffer {
+  let bytes = encoded.get(properties);
+  if (!bytes) {
+    bytes = structBytes(properties);
+    encoded.set(properties, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * The analyzer's gRPC client, taking a request's ready-made bytes (analyzeRequestBytes) as well as a message:
+ * the generated serializers only accept message objects.
+ */
+const AnalyzerClient = grpc.makeGenericClientConstructor(
+  Object.fromEntries(
+    Object.entries(services.AnalyzerService as Record<string, any>).map(([name, method]) => [
+      name,
+      {
+        ...method,
+        requestSerialize: (arg: unknown) =>
+          Buffer.isBuffer(arg) ? arg : (method.requestSerialize as (a: unknown) => Buffer)(arg),
+      },
+    ]),
+  ) as any,
+  "Analyzer",
+) as any;
 
 /** The policy's own message inside the engine's text: @pulumi/policy prefixes "description\n". */
 export function policyMessage(engineMessage: string, description: string): string {
