@@ -252,6 +252,10 @@ interface StackSettings {
   adminRole: string;
   requireAdministratorType: boolean;
   connectClientName: string;
+  /** vantagepoint.connectApiClient.clientId, when set. */
+  connectClientId?: string;
+  /** entra.loginMode and entra.tenantId: what P7 compares LoginConfig with. */
+  login: { mode: "entraId" | "windows"; tenantId: string };
   configurer: PersonRef;
   roster: PersonRef[];
   stackFile: string;
@@ -298,6 +302,8 @@ function readStack(name: string, cwd: string): StackSettings {
       adminRole: vp.adminRole,
       requireAdministratorType: loaded.requireAdministratorType,
       connectClientName: vp.connectApiClient.name,
+      ...(vp.connectApiClient.clientId ? { connectClientId: vp.connectApiClient.clientId } : {}),
+      login: { mode: loaded.config.entra.loginMode, tenantId: loaded.config.entra.tenantId },
       configurer: people[0]!,
       roster: people.slice(1),
       stackFile,
@@ -458,6 +464,8 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
       apiUser: username,
       connectClientName: flags.connectClientName ?? stack?.connectClientName ?? DEFAULT_CONNECT_API_NAME,
       ...(flags.adoptedFingerprint ? { adoptedFingerprint: flags.adoptedFingerprint } : {}),
+      ...(stack?.connectClientId ? { connectClientId: stack.connectClientId } : {}),
+      ...(stack ? { login: { ...stack.login, database } } : {}),
     };
     const warnings: string[] = [];
     if (!roster)

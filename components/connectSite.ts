@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import { loginRedirectUri } from "../lib/entra";
+import type { NewEmployeeRule } from "../lib/vantagepoint/roster";
 import type { RosterEntry, VantagepointConnection } from "../lib/vantagepoint/types";
 import { ConnectAllowList } from "./connectAllowList";
 import type { AllowListEnforcement } from "./connectAllowList";
@@ -107,8 +108,10 @@ export interface ConnectSiteMailboxApp {
 
 /** The Connect API Authorization Vantagepoint generated (P6). */
 export interface ConnectSiteApiClient {
-  /** Its name in Utilities > Integrations (default "Vantagepoint Connect"). */
+  /** Its name in Utilities > Integrations (default "Vantagepoint Connect"); only a hint. */
   readonly name?: pulumi.Input<string>;
+  /** Its Client ID (Connect Administration's Settings tab): what identifies it. */
+  readonly clientId?: pulumi.Input<string>;
   /** Create it when missing (default false: adopt only). */
   readonly allowCreate?: pulumi.Input<boolean>;
   /** Its secret, when you want it kept as a stack output (a Pulumi secret). */
@@ -128,8 +131,15 @@ export interface ConnectSiteVantagepoint {
   readonly connection: pulumi.Input<VantagepointConnection>;
   /** The people who use Connect, the configurer (`configurer: true`) among them. */
   readonly roster: RosterEntry[];
-  /** What `pulumi destroy` does to people: "detach" (default, writes nothing) or "deactivateUsers". */
+  /**
+   * What `pulumi destroy` does to people: "detach" (default, writes nothing) or "deactivateUsers" (their Connect
+   * users are deleted and Vantagepoint data is removed from their mailboxes; warned wherever it is set).
+   */
   readonly rosterOnDelete?: pulumi.Input<RosterOnDeleteMode>;
+  /** How new employees are keyed and what defaults they get. */
+  readonly newEmployees?: pulumi.Input<NewEmployeeRule>;
+  /** Vantagepoint version, e.g. "7.0" (names the role permission; default "7.0"). */
+  readonly version?: pulumi.Input<string>;
   /** The security role of whoever configures Connect (default "ADMIN"). */
   readonly adminRole?: pulumi.Input<string>;
   /** Require role type Administrator (Vantagepoint 7.0 and later; default true). */
@@ -510,12 +520,18 @@ function vantagepointSide(name: string, vp: ConnectSiteVantagepoint, parent: pul
         configurer: p.configurer ?? false,
       })),
       onDelete: vp.rosterOnDelete,
+      newEmployees: vp.newEmployees,
     },
     { parent },
   );
   const adminRole = new ConnectAdminRole(
     `${name}-admin-role`,
-    { connection, role: vp.adminRole ?? "ADMIN", requireAdministratorType: vp.requireAdministratorType },
+    {
+      connection,
+      role: vp.adminRole ?? "ADMIN",
+      requireAdministratorType: vp.requireAdministratorType,
+      version: vp.version,
+    },
     { parent },
   );
   const apiClientArgs = vp.connectApiClient ?? {};
@@ -525,6 +541,7 @@ function vantagepointSide(name: string, vp: ConnectSiteVantagepoint, parent: pul
     {
       connection,
       name: apiClientArgs.name,
+      clientId: apiClientArgs.clientId,
       allowCreate: apiClientArgs.allowCreate,
       ...(apiClientArgs.clientSecret !== undefined
         ? { clientSecret: pulumi.secret(apiClientArgs.clientSecret) }

@@ -11,6 +11,9 @@ const USAGE = `Usage: vpconnect emulator [options]
   --employees <n>          seeded employees (default 300)
   --token-expires-in <s>   expires_in of issued tokens (default 1799)
   --html-errors            serve errors as IIS-style HTML pages
+  --lenient                the forgiving profile (default strict: employee keys required, symbol operators, ...)
+  --server-keys            the site numbers new employees (a create without Employee gets a key and 201 + Location)
+  --vantagepoint-version <v>  e.g. 7.0 (default), 6.0 (permission ConnectAdministration), 3.5 (no API authorization list)
   --no-roles               switch the role endpoint off (404)
   --no-api-authorizations  switch the API authorization endpoint off (404)
   --no-connect-api-authorization  seed without the "Vantagepoint Connect" API Authorization
@@ -28,6 +31,9 @@ const OPTIONS = {
   employees: { type: "string" },
   "token-expires-in": { type: "string" },
   "html-errors": { type: "boolean" },
+  lenient: { type: "boolean" },
+  "server-keys": { type: "boolean" },
+  "vantagepoint-version": { type: "string" },
   "no-roles": { type: "boolean" },
   "no-api-authorizations": { type: "boolean" },
   "no-connect-api-authorization": { type: "boolean" },
@@ -118,6 +124,15 @@ export function parseEmulatorArgs(argv: string[]): {
   const expiresIn = num(values["token-expires-in"], "token-expires-in");
   if (expiresIn !== undefined) options.tokenExpiresIn = expiresIn;
   if (values["html-errors"]) options.htmlErrors = true;
+  if (values.lenient) options.profile = "lenient";
+  if (values["server-keys"]) options.employeeKeys = "server";
+  if (values["vantagepoint-version"] !== undefined) {
+    if (!/^\d+\.\d+$/.test(values["vantagepoint-version"]))
+      throw new EmulatorUsageError(
+        `--vantagepoint-version needs major.minor, got ${values["vantagepoint-version"] || "nothing"}, e.g. --vantagepoint-version 7.0`,
+      );
+    options.version = values["vantagepoint-version"];
+  }
   if (values["no-roles"]) options.disable = { ...options.disable, roles: true };
   if (values["no-api-authorizations"]) options.disable = { ...options.disable, apiAuthorizations: true };
   if (values["no-connect-api-authorization"]) options.seed!.connectApiAuthorization = false;

@@ -3,7 +3,10 @@ import type * as http from "node:http";
 
 export interface EmulatorCounters {
   requests: number;
+  /** Write requests (POST/PUT/DELETE) received on hubs, whatever their outcome. */
   writes: number;
+  /** Writes that changed the state (the server accepted them). */
+  writesAccepted: number;
   tokenGrants: number;
   /** Requests by "METHOD /route", e.g. "GET /employee", "PUT /employee/{key}". */
   byRoute: Record<string, number>;
@@ -17,13 +20,14 @@ export interface CredentialLeak {
 }
 
 export function newCounters(): EmulatorCounters {
-  return { requests: 0, writes: 0, tokenGrants: 0, byRoute: {} };
+  return { requests: 0, writes: 0, writesAccepted: 0, tokenGrants: 0, byRoute: {} };
 }
 
 /** Zeroes the counters in place (callers hold the object). */
 export function zeroCounters(c: EmulatorCounters): void {
   c.requests = 0;
   c.writes = 0;
+  c.writesAccepted = 0;
   c.tokenGrants = 0;
   c.byRoute = {};
 }

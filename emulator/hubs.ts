@@ -7,7 +7,7 @@ import type * as http from "node:http";
 import { randomBytes, randomUUID } from "node:crypto";
 import { send } from "./reply";
 import type { Replies } from "./reply";
-import { employeeKey } from "./seed";
+import { connectPermissionField, employeeKey, ROLE_TYPES } from "./seed";
 import type { EmulatorData, Rec } from "./seed";
 
 export type HubName = "employees" | "users" | "roles" | "apiAuthorizations";
@@ -45,10 +45,42 @@ export function hubsAt(paths: HubPaths): Hub[] {
   ];
 }
 
+export type EmulatorProfile = "strict" | "lenient";
+
 export interface HubOptions {
   /** Largest page the server returns (default 10 000). */
   maxPageSize?: number;
+  /**
+   * "strict" (default) behaves as Deltek documents it: an employee create needs its key unless the site numbers
+   * them, creates answer 201 with Location, filterHash operators are symbols, order is `Field` / `Field_D`, role
+   * types are a set and unknown role fields are refused. "lenient" is the forgiving stand-in of earlier releases.
+   */
+  profile?: EmulatorProfile;
+  /** Who keys new employees: "client" (strict default: a create without Employee is refused) or "server". */
+  employeeKeys?: "client" | "server";
+  /** Employee fields a create must carry besides the key (default none), e.g. ["Org", "EmployeeCompany"]. */
+  requiredEmployeeFields?: string[];
+  /** Vantagepoint version (default "7.0"): the role permission field follows it. */
+  version?: string;
 }
+
+/**
+ * filterHash operators as real integration code sends them (symbols), mapped to the comparison. The words
+ * (eq, ne, ...) are accepted by the lenient profile only: Deltek's examples and real code use the symbols.
+ */
+export const FILTER_SYMBOLS: Readonly<Record<string, string>> = {
+  "=": "eq",
+  "==": "eq",
+  "!=": "ne",
+  "<>": "ne",
+  ">": "gt",
+  "<": "lt",
+  ">=": "ge",
+  "<=": "le",
+  like: "like",
+  in: "in",
+};
+const FILTER_WORDS = new Set(["eq", "ne", "gt", "lt", "ge", "le", "like", "in"]);
 
 interface Filter {
   name: string;
@@ -69,8 +101,28 @@ export function filtersOf(url: URL): Filter[] {
   return [...byIndex.values()].map((e) => ({
     name: e.name ?? "",
     value: e.value ?? "",
-    opp: (e.opp ?? "eq").toLowerCase(),
+    opp: (e.opp ?? "==").trim().toLowerCase(),
   }));
+}
+
+/** The comparison an operator means, or undefined when the profile does not accept it. */
+export function operatorOf(opp: string, profile: EmulatorProfile): string | undefined {
+  if (FILTER_SYMBOLS[opp]) return FILTER_SYMBOLS[opp];
+  return profile === "lenient" && FILTER_WORDS.has(opp) ? opp : undefined;
+}
+
+/** `order` as Deltek documents it (`Field` ascending, `Field_D` descending, `Field_A`); lenient also `Field desc`. */
+export function orderOf(
+  value: string,
+  profile: EmulatorProfile,
+): { field: string; sign: 1 | -1 } | undefined {
+  const v = value.trim();
+  const documented = /^(\w+?)(?:_([AD]))?$/i.exec(v);
+  if (documented) return { field: documented[1], sign: documented[2]?.toUpperCase() === "D" ? -1 : 1 };
+  const spaced = /^(\w+)\s+(asc|desc)$/i.exec(v);
+  if (spaced && profile === "lenient")
+    return { field: spaced[1], sign: spaced[2].toLowerCase() === "desc" ? -1 : 1 };
+  return undefined;
 }
 
 /** Does the record pass one filter (case-insensitive comparison, as SQL Server's default collation does)? */
@@ -145,7 +197,19 @@ export class HubService {
     private readonly state: () => EmulatorData,
     private readonly options: HubOptions,
     private readonly reply: Replies,
+    /** The Location of a new record (the strict profile answers 201 with it). */
+    private readonly locationOf: (hub: Hub, key: string) => string,
+    /** Called once for every write that changed the state (the server accepted it). */
+    private readonly onAccepted: () => void = () => undefined,
   ) {}
+
+  private get strict(): boolean {
+    return (this.options.profile ?? "strict") === "strict";
+  }
+
+  private get profile(): EmulatorProfile {
+    return this.options.profile ?? "strict";
+  }
 
   /** Forget the next-key counter (after the state went back to seed). */
   resetKeys(): void {
@@ -202,8 +266,24 @@ export class HubService {
         return `Status must be A or I.`;
     }
     if (hub.name === "roles") {
-      if (rec.ConnectAdministration !== undefined && !["Y", "N"].includes(String(rec.ConnectAdministration)))
-        return "ConnectAdministration must be Y or N.";
+      for (const field of ["Connect", "ConnectAdministration"]) {
+        if (rec[field] !== undefined && !["Y", "N"].includes(String(rec[field])))
+          return `${field} must be Y or N.`;
+      }
+      if (this.strict) {
+        const permission = connectPermissionField(this.options.version ?? "7.0");
+        for (const field of Object.keys(rec)) {
+          if (!["Role", "Description", "Type", permission].includes(field))
+            return `Field ${field} does not exist on security roles.`;
+        }
+        const types = String(rec.Type ?? "")
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean);
+        const unknown = types.find((t) => !(ROLE_TYPES as readonly string[]).includes(t));
+        if (unknown) return `Role type ${unknown} is not one of ${ROLE_TYPES.join(", ")}.`;
+        if (types.length === 0) return "A role needs at least one type.";
+      }
     }
     if (hub.name === "apiAuthorizations") {
       if (rec.AllowPasswordGrant !== undefined && !["Y", "N"].includes(String(rec.AllowPasswordGrant)))
@@ -214,12 +294,30 @@ export class HubService {
 
   list(res: http.ServerResponse, hub: Hub, url: URL): void {
     let rows = [...this.mapOf(hub).values()].map((r) => this.view(hub, r));
-    for (const f of filtersOf(url)) rows = rows.filter((r) => matches(r, f));
-    const order = url.searchParams.get("order");
-    if (order) {
-      const [field, dir] = order.trim().split(/\s+/);
-      const sign = (dir ?? "asc").toLowerCase() === "desc" ? -1 : 1;
-      rows.sort((x, y) => sign * String(x[field] ?? "").localeCompare(String(y[field] ?? "")));
+    for (const [i, f] of filtersOf(url).entries()) {
+      const opp = operatorOf(f.opp, this.profile);
+      if (!opp)
+        return this.reply.error(
+          res,
+          400,
+          "The request is invalid.",
+          `filterHash[${i}][opp] ${JSON.stringify(f.opp)} is not an operator; use ==, !=, >, <, >=, <=, like or in.`,
+        );
+      rows = rows.filter((r) => matches(r, { ...f, opp }));
+    }
+    const orderParam = url.searchParams.get("order");
+    if (orderParam) {
+      const order = orderOf(orderParam, this.profile);
+      if (!order)
+        return this.reply.error(
+          res,
+          400,
+          "The request is invalid.",
+          `order ${JSON.stringify(orderParam)} is not a column; use order=Column (ascending) or order=Column_D (descending).`,
+        );
+      const { field, sign } = order;
+      const hit = (r: Rec) => Object.keys(r).find((k) => k.toLowerCase() === field.toLowerCase()) ?? field;
+      rows.sort((x, y) => sign * String(x[hit(x)] ?? "").localeCompare(String(y[hit(y)] ?? "")));
     }
     const maxPage = this.options.maxPageSize ?? 10000;
     const q = (n: string) => {
@@ -256,7 +354,18 @@ export class HubService {
     if (!rec) return this.reply.error(res, 400, "The request is invalid.", "Expected one JSON record.");
     const map = this.mapOf(hub);
     if (hub.name === "employees") {
-      if (!rec.Employee) rec.Employee = `${this.nextEmployeeKey()}`;
+      if (!rec.Employee) {
+        if (this.strict && (this.options.employeeKeys ?? "client") === "client")
+          return this.reply.error(res, 400, "The request is invalid.", "Employee is required.");
+        rec.Employee = `${this.nextEmployeeKey()}`;
+      }
+      if (this.strict) {
+        const missing = (this.options.requiredEmployeeFields ?? []).filter(
+          (f) => rec[f] === undefined || rec[f] === null || String(rec[f]).trim() === "",
+        );
+        if (missing.length)
+          return this.reply.error(res, 400, "The request is invalid.", `${missing.join(", ")} is required.`);
+      }
       rec.Status ??= "A";
       rec.EMail ??= "";
     } else if (hub.name === "apiAuthorizations") {
@@ -271,8 +380,8 @@ export class HubService {
       rec.Employee ??= "";
       rec.DisplayUsername ??= rec.Username;
     } else if (hub.name === "roles") {
-      rec.Type ??= "Standard";
-      rec.ConnectAdministration ??= "N";
+      rec.Type ??= "Accounting";
+      rec[connectPermissionField(this.options.version ?? "7.0")] ??= "N";
     }
     const key = rec[hub.keyField];
     if (typeof key !== "string" || !key) return this.reply.error(res, 400, `${hub.keyField} is required.`);
@@ -281,9 +390,11 @@ export class HubService {
     const problem = this.validate(hub, rec);
     if (problem) return this.reply.error(res, 400, "The request is invalid.", problem);
     map.set(this.keyOf(hub, key), rec);
+    this.onAccepted();
     const out = this.view(hub, rec);
     if (hub.name === "apiAuthorizations") out.ClientSecret = rec.ClientSecret; // shown once
-    this.reply.write(res, 201, out);
+    // Deltek "Responses": POST answers 201 with a Location header naming the new record.
+    this.reply.write(res, 201, out, this.strict ? { Location: this.locationOf(hub, key) } : {});
   }
 
   update(res: http.ServerResponse, hub: Hub, key: string, body: unknown): void {
@@ -297,12 +408,14 @@ export class HubService {
     const problem = this.validate(hub, merged);
     if (problem) return this.reply.error(res, 400, "The request is invalid.", problem);
     Object.assign(rec, changes);
+    this.onAccepted();
     this.reply.write(res, 200, this.view(hub, rec));
   }
 
   remove(res: http.ServerResponse, hub: Hub, key: string): void {
     if (!this.mapOf(hub).delete(this.keyOf(hub, key)))
       return this.reply.error(res, 404, `${hub.keyField} ${key} was not found.`);
+    this.onAccepted();
     send(res, 204, undefined);
   }
 }

@@ -7,6 +7,25 @@ export interface EmulatorData {
   users: Map<string, Rec>; // key: lower-case Username
   roles: Map<string, Rec>; // key: lower-case Role
   apiAuthorizations: Map<string, Rec>; // key: ClientId
+  /** GET /LoginConfig/{database}: the database's login settings (read-only through the API). */
+  loginConfig: Rec;
+}
+
+/** The Entra tenant and login app the emulator's LoginConfig points at (the dev stack's tenant). */
+export const DEMO_LOGIN = {
+  tenantId: "7d3c2b1a-4e5f-4a6b-8c9d-0e1f2a3b4c5d",
+  serverClientId: "5e1f0c2d-7a3b-4c9d-8e6f-1a2b3c4d5e6f",
+};
+
+function defaultLoginConfig(database: string): Rec {
+  return {
+    database,
+    winAuthDefault: "N",
+    emailConfig: "N",
+    WAADEnabled: "Y",
+    Languages: ["en-US"],
+    WAADSettings: { WAADTenant: DEMO_LOGIN.tenantId, WAADServerClientID: DEMO_LOGIN.serverClientId },
+  };
 }
 
 export interface SeedOptions {
@@ -18,6 +37,26 @@ export interface SeedOptions {
   connectApiAuthorization?: boolean;
   /** PRNG seed (default 42). */
   seed?: number;
+  /** Vantagepoint version the roles look like (default "7.0"): from 7.0 the role permission is named "Connect". */
+  version?: string;
+}
+
+/** Role types Deltek's CRM documentation lists; a role may be of one or more at once (stored comma-separated). */
+export const ROLE_TYPES = ["Accounting", "Administrator", "CRM"] as const;
+
+/** major.minor as a number pair compared lexically: "2025.1" > "7.0" > "5.0" > "3.5". */
+export function versionAtLeast(version: string, min: string): boolean {
+  const [a = 0, b = 0] = version.split(".").map(Number);
+  const [c = 0, d = 0] = min.split(".").map(Number);
+  return a > c || (a === c && b >= d);
+}
+
+/**
+ * The role field that grants Connect's permission: "Connect" from 7.0 (the help's menu Utilities > Integrations >
+ * Connect), "ConnectAdministration" before. UNVERIFIED field names: no public source documents role records.
+ */
+export function connectPermissionField(version: string): "Connect" | "ConnectAdministration" {
+  return versionAtLeast(version, "7.0") ? "Connect" : "ConnectAdministration";
 }
 
 export const CONNECT_API_NAME = "Vantagepoint Connect";
@@ -158,6 +197,7 @@ export function buildSeed(options: SeedOptions = {}): EmulatorData {
     users: new Map(),
     roles: new Map(),
     apiAuthorizations: new Map(),
+    loginConfig: defaultLoginConfig(DEMO_CREDENTIALS.database),
   };
   const usedEmails = new Set<string>();
   const usedUsers = new Set<string>();
@@ -174,9 +214,11 @@ export function buildSeed(options: SeedOptions = {}): EmulatorData {
     const emp = makeEmployee(n, first, last, noEmail ? "" : email, status);
     data.employees.set(emp.Employee as string, emp);
     if (rand() < userShare) {
-      let username = `${ascii(first)[0]}${ascii(last)}`.toUpperCase();
+      // FIRST.LAST, as many sites name users (the stacks' examples use initial + last name, so they never
+      // collide by accident with a seeded person; collisions are tested on purpose in test/reliability).
+      let username = `${ascii(first)}.${ascii(last)}`.toUpperCase();
       for (let k = 2; usedUsers.has(username.toLowerCase()); k++)
-        username = `${ascii(first)[0]}${ascii(last)}${k}`.toUpperCase();
+        username = `${ascii(first)}.${ascii(last)}${k}`.toUpperCase();
       usedUsers.add(username.toLowerCase());
       data.users.set(username.toLowerCase(), {
         Username: username,
@@ -204,19 +246,21 @@ export function buildSeed(options: SeedOptions = {}): EmulatorData {
     Status: "A",
     Role: "ADMIN",
   });
-  const roles: Rec[] = [
-    { Role: "ADMIN", Description: "Administrators", Type: "Administrator", ConnectAdministration: "Y" },
-    { Role: "DEFAULT", Description: "Default role", Type: "Standard", ConnectAdministration: "N" },
-    { Role: "PM", Description: "Project managers", Type: "Standard", ConnectAdministration: "N" },
-    { Role: "CONNECTADMIN", Description: "Configures Connect", Type: "Standard", ConnectAdministration: "N" },
-    {
-      Role: "CONNECT",
-      Description: "Vantagepoint Connect users",
-      Type: "Standard",
-      ConnectAdministration: "N",
-    },
+  const permission = connectPermissionField(options.version ?? "7.0");
+  const roles: Array<[string, string, string, "Y" | "N"]> = [
+    ["ADMIN", "Administrators", "Administrator,Accounting", "Y"],
+    ["DEFAULT", "Default role", "Accounting", "N"],
+    ["PM", "Project managers", "Accounting,CRM", "N"],
+    ["CONNECTADMIN", "Configures Connect", "Accounting,CRM", "N"],
+    ["CONNECT", "Vantagepoint Connect users", "CRM", "N"],
   ];
-  for (const r of roles) data.roles.set(String(r.Role).toLowerCase(), r);
+  for (const [role, description, type, grant] of roles)
+    data.roles.set(role.toLowerCase(), {
+      Role: role,
+      Description: description,
+      Type: type,
+      [permission]: grant,
+    });
   const auths: Rec[] = [
     {
       ClientId: "d7e1a2b4-1111-4c3d-9e8f-0a1b2c3d4e51",
@@ -264,6 +308,7 @@ export function cloneData(d: EmulatorData): EmulatorData {
     users: copy(d.users),
     roles: copy(d.roles),
     apiAuthorizations: copy(d.apiAuthorizations),
+    loginConfig: JSON.parse(JSON.stringify(d.loginConfig)) as Rec,
   };
 }
 
@@ -291,8 +336,8 @@ export function applyBrokenStates(
       case "roleWithoutConnectAdmin": {
         for (const r of data.roles.values()) {
           if (r.Role === "ADMIN" || r.Role === "CONNECTADMIN") {
-            r.ConnectAdministration = "N";
-            r.Type = "Standard";
+            for (const field of ["Connect", "ConnectAdministration"]) if (field in r) r[field] = "N";
+            r.Type = "Accounting,CRM";
             keys.push(String(r.Role));
           }
         }

@@ -13,13 +13,14 @@ import type { CredentialLeak, EmulatorCounters } from "./counters";
 import { applyFault, FaultRegistry } from "./faults";
 import type { ActiveFault, FaultSpec } from "./faults";
 import { DEFAULT_HUB_PATHS, HubService, hubsAt } from "./hubs";
-import type { Hub } from "./hubs";
+import type { EmulatorProfile, Hub } from "./hubs";
 import { makeReplies, send } from "./reply";
-import { applyBrokenStates, buildSeed, cloneData, DEMO_CREDENTIALS } from "./seed";
+import { applyBrokenStates, buildSeed, cloneData, DEMO_CREDENTIALS, versionAtLeast } from "./seed";
 import type { BrokenState, EmulatorData, SeedOptions } from "./seed";
 import { TokenService } from "./token";
 
 export type { FaultKind, FaultSpec } from "./faults";
+export type { EmulatorProfile } from "./hubs";
 export type { CredentialLeak, EmulatorCounters } from "./counters";
 
 export interface EmulatorOptions {
@@ -40,6 +41,20 @@ export interface EmulatorOptions {
   writeReply?: "object" | "array" | "204";
   /** Largest page the server returns (default 10 000). */
   maxPageSize?: number;
+  /**
+   * "strict" (the default) behaves as Deltek documents the API; "lenient" accepts what earlier releases of the
+   * emulator did (server-numbered employees, word operators, `order=Field asc`, 201 without Location).
+   */
+  profile?: EmulatorProfile;
+  /** Who keys new employees on a strict server: "client" (default: a create without Employee gets 400) or "server". */
+  employeeKeys?: "client" | "server";
+  /** Employee fields a strict server requires on create besides the key, e.g. ["Org", "HireDate"]. */
+  requiredEmployeeFields?: string[];
+  /**
+   * Vantagepoint version (default "7.0"). Before 5.0 there is one API authorization per database and no list
+   * (the /apiauthorization hub answers 404); from 7.0 the role permission is named "Connect".
+   */
+  version?: string;
   seed?: SeedOptions;
   /** Broken states applied on top of the seed (also after reset/restart). */
   broken?: BrokenState[];
@@ -140,7 +155,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const creds = { ...DEMO_CREDENTIALS, ...(options.credentials ?? {}) };
   const basePath = (options.basePath ?? "/vantagepoint/api").replace(/\/+$/, "");
   const hubs = hubsAt({ ...DEFAULT_HUB_PATHS, ...(options.paths ?? {}) });
-  const seedData = buildSeed(options.seed);
+  const version = options.version ?? "7.0";
+  const seedData = buildSeed({ version, ...options.seed });
+  seedData.loginConfig.database = creds.database;
   if (options.broken?.length) applyBrokenStates(seedData, options.broken);
 
   let latency = options.latencyMs ?? 0;
@@ -159,15 +176,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   } as Emulator;
   const tokens = new TokenService(creds, options, () => emu.counters, reply);
   emu.tokenRequests = tokens.requests;
-  const hubService = new HubService(() => emu.state, options, reply);
+  const hubService = new HubService(
+    () => emu.state,
+    { ...options, version },
+    reply,
+    (hub, key) => `${emu.url}${hub.path}/${encodeURIComponent(key)}`,
+    () => emu.counters.writesAccepted++,
+  );
 
   function disabled(hub: Hub): boolean {
     const off = options.disable ?? {};
     return (
       (hub.name === "roles" && !!off.roles) ||
-      (hub.name === "apiAuthorizations" && !!off.apiAuthorizations) ||
+      // 3.5 to 4.x: one Client ID/Secret per database (Generate Secret), no list of API authorizations.
+      (hub.name === "apiAuthorizations" && (!!off.apiAuthorizations || !versionAtLeast(version, "5.0"))) ||
       (hub.name === "users" && !!off.users)
     );
+  }
+
+  /** GET /LoginConfig and /LoginConfig/{database}: read-only login settings (one open-source client uses them). */
+  function loginConfig(res: http.ServerResponse, method: string, rel: string) {
+    if (method !== "GET")
+      return reply.error(res, 405, `The requested resource does not support http method '${method}'.`);
+    const database = decodeURIComponent(rel.slice("/loginconfig".length).replace(/^\//, ""));
+    const config = emu.state.loginConfig;
+    if (database && database.toLowerCase() !== String(config.database).toLowerCase())
+      return reply.error(res, 404, `Database ${database} was not found.`);
+    send(res, 200, config);
   }
 
   /** Answers a request that got past faults: token, auth, then the hub's handler. */
@@ -187,6 +222,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return reply.error(res, 405, "The requested resource does not support http method 'GET'.");
       return tokens.handle(res, body, echo);
     }
+    if (/^\/loginconfig(\/|$)/i.test(rel)) return loginConfig(res, method, rel);
     if (!tokens.authorised(req))
       return reply.error(res, 401, "Authorization has been denied for this request.");
     if (echo)

@@ -7,6 +7,16 @@ import { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { emailProblem, userIdProblem } from "../lib/people";
 import { arr, has, listSome, read, ResourceLike, str, vpconnectKind, Props } from "./lib/props";
 
+/** A role's types as a set: a list, or text separated by "," ";" or "|". */
+function roleTypesOf(value: unknown): string[] {
+  const parts = Array.isArray(value)
+    ? value.map(String)
+    : typeof value === "string"
+      ? value.split(/[,;|]/)
+      : [];
+  return parts.map((t) => t.trim()).filter(Boolean);
+}
+
 /** Resources of one Vantagepoint kind. */
 function ofKind(args: StackValidationArgs, kind: string): ResourceLike[] {
   return (args.resources as unknown as ResourceLike[]).filter((r) => vpconnectKind(r) === kind);
@@ -90,6 +100,7 @@ export const connectAdminRole: StackValidationPolicy = {
     }
     const roleNames = new Set<string>();
     const unverified: string[] = [];
+    const manual: string[] = [];
     for (const r of roles) {
       const role = str(r.props.role);
       if (role === "")
@@ -99,7 +110,9 @@ export const connectAdminRole: StackValidationPolicy = {
         ? read(() => ({
             connectAdministration: r.props.connectAdministration,
             available: r.props.available,
-            roleType: str(r.props.roleType),
+            exists: r.props.exists,
+            roleTypes: roleTypesOf(r.props.roleTypes ?? r.props.roleType),
+            manualSteps: arr<string>(r.props.manualSteps),
           }))
         : undefined;
       if (!out || !out.known || typeof out.value.connectAdministration !== "boolean") {
@@ -107,6 +120,13 @@ export const connectAdminRole: StackValidationPolicy = {
         continue;
       }
       if (out.value.available === false) {
+        // The server has no role endpoint (no public REST source documents one): it cannot be checked here.
+        manual.push(
+          `${role}: ${out.value.manualSteps.join(" ") || "check the role by hand in Settings > Security > Roles"}`,
+        );
+        continue;
+      }
+      if (out.value.exists === false) {
         reportViolation(`Security role '${role}' must exist in Vantagepoint; it was not found.`, r.urn);
         continue;
       }
@@ -116,9 +136,13 @@ export const connectAdminRole: StackValidationPolicy = {
           r.urn,
         );
       }
-      if (r.props.requireAdministratorType === true && out.value.roleType.toLowerCase() !== "administrator") {
+      // A role may be of several types at once (Deltek's CRM documentation): Administrator must be among them.
+      if (
+        r.props.requireAdministratorType === true &&
+        !out.value.roleTypes.some((t) => t.toLowerCase() === "administrator")
+      ) {
         reportViolation(
-          `Security role '${role}' must be of type Administrator (Vantagepoint 7.0 and later); it is '${out.value.roleType || "(unknown)"}'.`,
+          `Security role '${role}' must have Administrator among its types (Vantagepoint 7.0 and later); it has '${out.value.roleTypes.join(", ") || "(none)"}'.`,
           r.urn,
         );
       }
@@ -132,6 +156,11 @@ export const connectAdminRole: StackValidationPolicy = {
           );
         }
       }
+    }
+    if (manual.length > 0) {
+      args.notApplicable(
+        `The server has no role endpoint, so Connect's permission is a manual step: ${manual.join(" ")}`,
+      );
     }
     if (unverified.length > 0) {
       args.notApplicable(`Connect Administration of ConnectAdminRole ${unverified.join(", ")} ${NOT_READ}.`);
@@ -346,6 +375,19 @@ export const connectApiClientProtected: StackValidationPolicy = {
         if (id.known && id.value !== "") {
           const idKey = `${conn.value.url.toLowerCase().replace(/\/+$/, "")}|${conn.value.db.toLowerCase()}|id:${id.value.toLowerCase()}`;
           byKey.set(idKey, [...(byKey.get(idKey) ?? []), c]);
+          // Connect finds its API Authorization by Client ID (Connect Administration's Settings tab): the adopted
+          // record must be the configured one, whatever its name says.
+          const expected = read(() => str(c.props.expectedClientId));
+          if (
+            expected.known &&
+            expected.value !== "" &&
+            expected.value.toLowerCase() !== id.value.toLowerCase()
+          ) {
+            reportViolation(
+              `ConnectApiClient '${c.name}' must adopt the API Authorization with the configured Client ID ${expected.value} (vantagepoint.connectApiClient.clientId); it holds ${id.value}.`,
+              c.urn,
+            );
+          }
         }
       }
     }

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectSiteArgs } from "../components/connectSite";
 import type { LoadedConfig } from "../lib/config/load";
 import type { SecretValue } from "../lib/config/secret";
+import { newEmployeeRule } from "../lib/vantagepoint/roster";
 
 /** ConnectSite's args for a validated stack config. */
 export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
@@ -82,10 +83,13 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
       }),
       roster: loaded.roster,
       rosterOnDelete: c.roster.onDelete,
+      newEmployees: newEmployeeRule(c.roster.newEmployees),
+      version: vp.version,
       adminRole: vp.adminRole,
       requireAdministratorType: loaded.requireAdministratorType,
       connectApiClient: {
         name: vp.connectApiClient.name,
+        clientId: vp.connectApiClient.clientId,
         allowCreate: vp.connectApiClient.allowCreate,
         clientSecret: vp.connectApiClient.clientSecret
           ? pulumi.secret(

@@ -1,7 +1,9 @@
 /**
- * ConnectAdminRole: the role of whoever configures Connect grants Connect Administration, and is of
- * Administrator type (7.0 and later) when asked (P3). Where the server has no role endpoint (the path is
- * UNVERIFIED and configurable), it fails with the manual steps instead of pretending.
+ * ConnectAdminRole: the role of whoever configures Connect grants Connect's permission ("Connect" from 7.0,
+ * "Connect Administration" before), and has Administrator among its types (7.0 and later) when asked (P3).
+ * Writes are additive: no type or permission is ever removed. Where the server has no role endpoint (the path
+ * is UNVERIFIED and configurable) or refuses it, the resource reports `available: false` and the manual steps
+ * (with the exact Vantagepoint screen) instead of pretending or failing the deployment.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { VantagepointConnection } from "../../lib/vantagepoint";
@@ -12,12 +14,22 @@ export interface ConnectAdminRoleInputs {
   connection: VantagepointConnection;
   role: string;
   requireAdministratorType: boolean;
+  /** Vantagepoint version ("7.0" when left out): names the permission field. */
+  version?: string;
 }
 
 export interface ConnectAdminRoleOutputs extends ConnectAdminRoleInputs {
   connectAdministration: boolean;
+  /** The role's types joined with ",". */
   roleType: string;
+  /** The role's types as a set. */
+  roleTypes: string[];
+  /** The server offers the role endpoint ("api"); false: the steps are in manualSteps. */
   available: boolean;
+  /** The role exists (when available). */
+  exists: boolean;
+  /** What to do by hand in Vantagepoint (empty when done through the API). */
+  manualSteps: string[];
 }
 
 function makeClient(connection: VantagepointConnection) {
@@ -25,17 +37,43 @@ function makeClient(connection: VantagepointConnection) {
   return new lib.VantagepointClient(connection, lib.clientOptionsFromEnv());
 }
 
+/** A role endpoint the server does not have, or refuses (403): the part becomes manual steps. */
+function manualOnly(lib: ReturnType<typeof loadVantagepointLib>, e: unknown): string | undefined {
+  if (e instanceof lib.RoleEndpointUnavailableError) return e.message;
+  if (e instanceof lib.VantagepointError && e.status === 403 && e.method !== "PUT")
+    return `The server refused access to roles (${e.message}).`;
+  return undefined;
+}
+
 async function ensure(inputs: ConnectAdminRoleInputs): Promise<ConnectAdminRoleOutputs> {
   return withoutSecrets(connectionSecrets(inputs.connection), async () => {
     const lib = loadVantagepointLib();
     const client = makeClient(inputs.connection);
+    const version = inputs.version ?? "7.0";
     try {
-      const r = await lib.ensureAdminRole(client, inputs.role, inputs.requireAdministratorType);
+      const r = await lib.ensureAdminRole(client, inputs.role, inputs.requireAdministratorType, version);
       return {
         ...inputs,
         connectAdministration: r.connectAdministration,
         roleType: r.roleType,
+        roleTypes: r.roleTypes ?? [],
         available: r.available,
+        exists: r.exists,
+        manualSteps: [],
+      };
+    } catch (e) {
+      const manual = manualOnly(lib, e);
+      if (manual === undefined) throw e;
+      return {
+        ...inputs,
+        connectAdministration: false,
+        roleType: "",
+        roleTypes: [],
+        available: false,
+        exists: false,
+        manualSteps: [
+          `${manual.replace(/ Do it by hand.*$/, "")} ${lib.manualRoleSteps(inputs.role, inputs.requireAdministratorType)}`,
+        ],
       };
     } finally {
       client.close();
@@ -65,6 +103,8 @@ export const connectAdminRoleProvider: pulumi.dynamic.ResourceProvider<
         reason: "requireAdministratorType must be true (Vantagepoint 7.0 and later) or false",
       });
     }
+    if (news.version !== undefined && (typeof news.version !== "string" || !/^\d+\.\d+$/.test(news.version)))
+      failures.push({ property: "version", reason: 'version must be "major.minor", e.g. "7.0" or "2025.1"' });
     return { inputs: { ...news, vpconnectResource: "ConnectAdminRole", requireAdministratorType }, failures };
   },
 
@@ -76,7 +116,15 @@ export const connectAdminRoleProvider: pulumi.dynamic.ResourceProvider<
       detailedDiff.requireAdministratorType = { kind: "UPDATE", inputDiff: true };
     if (olds.connectAdministration === false)
       detailedDiff.connectAdministration = { kind: "UPDATE", inputDiff: false };
-    if (news.requireAdministratorType && olds.roleType !== undefined && olds.roleType !== "Administrator") {
+    if ((olds.version ?? "7.0") !== (news.version ?? "7.0"))
+      detailedDiff.version = { kind: "UPDATE", inputDiff: true };
+    if (olds.available === false) detailedDiff.available = { kind: "UPDATE", inputDiff: false };
+    const lib = loadVantagepointLib();
+    if (
+      news.requireAdministratorType &&
+      olds.roleType !== undefined &&
+      !lib.roleTypesOf(olds.roleTypes ?? olds.roleType).some((t) => t.toLowerCase() === "administrator")
+    ) {
       detailedDiff.roleType = { kind: "UPDATE", inputDiff: false };
     }
     const oc = olds.connection ?? ({} as VantagepointConnection);
@@ -104,19 +152,37 @@ export const connectAdminRoleProvider: pulumi.dynamic.ResourceProvider<
       const lib = loadVantagepointLib();
       const client = makeClient(props.connection);
       try {
-        const r = await lib.readAdminRole(client, props.role, props.requireAdministratorType);
+        const r = await lib.readAdminRole(
+          client,
+          props.role,
+          props.requireAdministratorType,
+          props.version ?? "7.0",
+        );
         return {
           id,
           props: {
             ...props,
             connectAdministration: r.connectAdministration,
             roleType: r.roleType,
+            roleTypes: r.roleTypes ?? [],
             available: r.available,
+            exists: r.exists,
+            manualSteps: [],
           },
         };
       } catch (e) {
-        if (e instanceof lib.RoleEndpointUnavailableError)
-          return { id, props: { ...props, available: false } };
+        const manual = manualOnly(lib, e);
+        if (manual !== undefined)
+          return {
+            id,
+            props: {
+              ...props,
+              available: false,
+              manualSteps: [
+                `${manual.replace(/ Do it by hand.*$/, "")} ${lib.manualRoleSteps(props.role, props.requireAdministratorType)}`,
+              ],
+            },
+          };
         throw e;
       } finally {
         client.close();
@@ -134,8 +200,10 @@ export interface ConnectAdminRoleArgs {
   readonly connection: pulumi.Input<VantagepointConnection>;
   /** The security role of whoever configures Connect. */
   readonly role: pulumi.Input<string>;
-  /** Also require role type Administrator (Vantagepoint 7.0 and later); default true. */
+  /** Also require Administrator among the role's types (Vantagepoint 7.0 and later); default true. */
   readonly requireAdministratorType?: pulumi.Input<boolean>;
+  /** Vantagepoint version, e.g. "7.0" (default): from 7.0 the permission is named "Connect". */
+  readonly version?: pulumi.Input<string>;
 }
 
 /** Ensures a security role grants Connect Administration (P3). */
@@ -145,10 +213,14 @@ export class ConnectAdminRole extends pulumi.dynamic.Resource {
   declare public readonly requireAdministratorType: pulumi.Output<boolean>;
   /** The role grants Connect Administration. */
   declare public readonly connectAdministration: pulumi.Output<boolean>;
-  /** The role's type, e.g. Administrator. */
+  /** The role's types joined with ",", e.g. "Accounting,Administrator". */
   declare public readonly roleType: pulumi.Output<string>;
-  /** The server offers the role endpoint. */
+  /** The role's types as a set. */
+  declare public readonly roleTypes: pulumi.Output<string[]>;
+  /** Done through the API (true), or left as manual steps because the server has no role endpoint (false). */
   declare public readonly available: pulumi.Output<boolean>;
+  /** What to do by hand, with the Vantagepoint screen (empty when done through the API). */
+  declare public readonly manualSteps: pulumi.Output<string[]>;
 
   constructor(name: string, args: ConnectAdminRoleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -159,11 +231,19 @@ export class ConnectAdminRole extends pulumi.dynamic.Resource {
         connection: pulumi.secret(args.connection),
         role: args.role,
         requireAdministratorType: args.requireAdministratorType ?? true,
+        version: args.version ?? "7.0",
         connectAdministration: undefined,
         roleType: undefined,
+        roleTypes: undefined,
         available: undefined,
+        exists: undefined,
+        manualSteps: undefined,
       },
       resourceOptions({ additionalSecretOutputs: ["connection"] }, opts),
     );
+    pulumi.output(this.manualSteps).apply((steps) => {
+      if (Array.isArray(steps) && steps.length)
+        pulumi.log.warn(`Vantagepoint role: do by hand: ${steps.join(" ")}`, this);
+    });
   }
 }

@@ -1,8 +1,11 @@
 /**
- * ConnectApiClient: adopts the API Authorization Vantagepoint generated for Connect (P6), matched by
- * name. Outputs its Client ID and, when supplied, the secret as a Pulumi secret. Creates it only when
- * allowCreate; never updates or deletes any API Authorization; delete does nothing; refresh shows drift
- * when the Connect one was edited (fingerprint of its non-secret fields).
+ * ConnectApiClient: adopts the API Authorization Vantagepoint generated for Connect (P6), identified by its
+ * Client ID (as Connect does; the name is only a hint). Outputs its Client ID and, when supplied, the secret as a
+ * Pulumi secret. Creates it only when allowCreate and no Client ID is configured; never regenerates a secret (a
+ * new one breaks every integration using the old one), never updates or deletes any API Authorization; delete
+ * does nothing; refresh shows drift when the Connect one was edited (fingerprint of its non-secret fields). A
+ * server without the list (before 5.0 there is one authorization per database) gets `available: false` and the
+ * manual steps instead of a failed deployment.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { VantagepointConnection } from "../../lib/vantagepoint";
@@ -12,6 +15,8 @@ export interface ConnectApiClientInputs {
   vpconnectResource: "ConnectApiClient";
   connection: VantagepointConnection;
   name: string;
+  /** The Connect Client ID from config: what identifies the record. */
+  expectedClientId?: string;
   allowCreate: boolean;
   clientSecret?: string;
 }
@@ -28,6 +33,12 @@ export interface ConnectApiClientOutputs extends ConnectApiClientInputs {
   missing: boolean;
   /** This project created the record (allowCreate). */
   created: boolean;
+  /** Checked through the API (true), or left as manual steps (false: the server has no list). */
+  available: boolean;
+  /** How it was found: "clientId" (configured) or "name" (a hint only). */
+  identifiedBy: string;
+  /** What to do by hand in Vantagepoint, with the screen (empty when done through the API). */
+  manualSteps: string[];
 }
 
 function makeClient(connection: VantagepointConnection) {
@@ -45,9 +56,19 @@ async function adopt(inputs: ConnectApiClientInputs, wasCreated: boolean): Promi
     const client = makeClient(inputs.connection);
     try {
       // Serialised per site like the roster: two parallel adopts with allowCreate would create two records.
-      const a = await lib.withSiteLock(client.site, () =>
-        lib.adoptApiClient(client, { name: inputs.name, allowCreate: inputs.allowCreate }),
-      );
+      let a: Awaited<ReturnType<typeof lib.adoptApiClient>>;
+      try {
+        a = await lib.withSiteLock(client.site, () =>
+          lib.adoptApiClient(client, {
+            name: inputs.name,
+            clientId: inputs.expectedClientId,
+            allowCreate: inputs.allowCreate,
+          }),
+        );
+      } catch (e) {
+        if (!(e instanceof lib.ApiAuthorizationUnavailableError)) throw e;
+        return manualOnly(inputs, e.message, wasCreated);
+      }
       const clientSecret = inputs.clientSecret ?? a.generatedSecret;
       return {
         ...inputs,
@@ -58,11 +79,34 @@ async function adopt(inputs: ConnectApiClientInputs, wasCreated: boolean): Promi
         drifted: false,
         missing: false,
         created: wasCreated || a.created,
+        available: true,
+        identifiedBy: a.identifiedBy ?? (a.created ? "created" : "name"),
+        manualSteps: a.note && a.identifiedBy === "name" ? [a.note] : [],
       };
     } finally {
       client.close();
     }
   });
+}
+
+/** Outputs for a server without the API Authorization list: the configured Client ID and the manual steps. */
+function manualOnly(
+  inputs: ConnectApiClientInputs,
+  reason: string,
+  wasCreated: boolean,
+): ConnectApiClientOutputs {
+  return {
+    ...inputs,
+    clientId: inputs.expectedClientId ?? "",
+    fingerprint: "",
+    adoptedFingerprint: "",
+    drifted: false,
+    missing: false,
+    created: wasCreated,
+    available: false,
+    identifiedBy: inputs.expectedClientId ? "clientId" : "name",
+    manualSteps: [reason],
+  };
 }
 
 export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
@@ -88,6 +132,15 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
         reason: "allowCreate must be true or false (default false: adopt only)",
       });
     if (
+      news.expectedClientId !== undefined &&
+      (typeof news.expectedClientId !== "string" || !/^[A-Za-z0-9._:-]{1,100}$/.test(news.expectedClientId))
+    ) {
+      failures.push({
+        property: "clientId",
+        reason: "clientId must be the Client ID shown on Connect Administration's Settings tab, or left out",
+      });
+    }
+    if (
       news.clientSecret !== undefined &&
       (typeof news.clientSecret !== "string" || news.clientSecret === "")
     ) {
@@ -102,6 +155,8 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
   async diff(_id, olds, news) {
     const detailedDiff: Record<string, { kind: "UPDATE"; inputDiff: boolean }> = {};
     if (olds.name !== news.name) detailedDiff.name = { kind: "UPDATE", inputDiff: true };
+    if ((olds.expectedClientId ?? "") !== (news.expectedClientId ?? ""))
+      detailedDiff.expectedClientId = { kind: "UPDATE", inputDiff: true };
     if (olds.allowCreate !== news.allowCreate) detailedDiff.allowCreate = { kind: "UPDATE", inputDiff: true };
     if (news.clientSecret !== undefined && olds.clientSecret !== news.clientSecret)
       detailedDiff.clientSecret = { kind: "UPDATE", inputDiff: true };
@@ -116,7 +171,8 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
 
   async create(inputs) {
     const outs = await adopt(inputs, false);
-    return { id: outs.clientId, outs };
+    const lib = loadVantagepointLib();
+    return { id: outs.clientId || `${lib.DEFAULT_CONNECT_API_NAME}-manual`, outs };
   },
 
   async update(_id, olds, news) {
@@ -133,7 +189,13 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
       const lib = loadVantagepointLib();
       const client = makeClient(props.connection);
       try {
-        const now = await lib.readApiClient(client, props.name);
+        let now: Awaited<ReturnType<typeof lib.readApiClient>>;
+        try {
+          now = await lib.readApiClient(client, { name: props.name, clientId: props.expectedClientId });
+        } catch (e) {
+          if (!(e instanceof lib.ApiAuthorizationUnavailableError)) throw e;
+          return { id, props: manualOnly(props, e.message, props.created ?? false) };
+        }
         if (!now.found) return { id, props: { ...props, missing: true, drifted: true } };
         // Import (inputs only, no adopted state yet): adopt what is there now, provided it is the record asked for.
         const importing = props.adoptedFingerprint === undefined;
@@ -156,6 +218,9 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
             drifted,
             missing: false,
             created: props.created ?? false,
+            available: true,
+            identifiedBy: now.identifiedBy ?? "name",
+            manualSteps: now.note && now.identifiedBy === "name" ? [now.note] : [],
           },
         };
       } finally {
@@ -172,9 +237,14 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
 export interface ConnectApiClientArgs {
   /** How to reach Vantagepoint; password and clientSecret are made Pulumi secrets. */
   readonly connection: pulumi.Input<VantagepointConnection>;
-  /** Name of the Connect API Authorization in Utilities > Integrations (default "Vantagepoint Connect"). */
+  /** Name of the Connect API Authorization in Utilities > Integrations (default "Vantagepoint Connect"); a hint. */
   readonly name?: pulumi.Input<string>;
-  /** Create it when missing (default false: adopt only). */
+  /** Its Client ID, as Connect Administration's Settings tab shows it: what identifies the record. */
+  readonly clientId?: pulumi.Input<string>;
+  /**
+   * Create it when missing and no clientId is configured (default false: adopt only). Never regenerates a
+   * secret: a new secret breaks every integration using the old one.
+   */
   readonly allowCreate?: pulumi.Input<boolean>;
   /** Its secret, when you have it (output as a Pulumi secret). */
   readonly clientSecret?: pulumi.Input<string>;
@@ -196,6 +266,10 @@ export class ConnectApiClient extends pulumi.dynamic.Resource {
   declare public readonly drifted: pulumi.Output<boolean>;
   declare public readonly missing: pulumi.Output<boolean>;
   declare public readonly created: pulumi.Output<boolean>;
+  /** Checked through the API (true) or left as manual steps (false). */
+  declare public readonly available: pulumi.Output<boolean>;
+  /** What to do by hand, with the Vantagepoint screen (empty when done through the API). */
+  declare public readonly manualSteps: pulumi.Output<string[]>;
 
   constructor(name: string, args: ConnectApiClientArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -205,6 +279,7 @@ export class ConnectApiClient extends pulumi.dynamic.Resource {
         vpconnectResource: "ConnectApiClient",
         connection: pulumi.secret(args.connection),
         name: args.name ?? "Vantagepoint Connect",
+        expectedClientId: args.clientId,
         allowCreate: args.allowCreate ?? false,
         clientSecret: args.clientSecret !== undefined ? pulumi.secret(args.clientSecret) : undefined,
         clientId: undefined,
@@ -213,11 +288,18 @@ export class ConnectApiClient extends pulumi.dynamic.Resource {
         drifted: undefined,
         missing: undefined,
         created: undefined,
+        available: undefined,
+        identifiedBy: undefined,
+        manualSteps: undefined,
       },
       resourceOptions(
         { protect: true, retainOnDelete: true, additionalSecretOutputs: ["clientSecret", "connection"] },
         opts,
       ),
     );
+    pulumi.output(this.manualSteps).apply((steps) => {
+      if (Array.isArray(steps) && steps.length)
+        pulumi.log.warn(`Connect API Authorization: ${steps.join(" ")}`, this);
+    });
   }
 }

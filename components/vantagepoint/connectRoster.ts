@@ -1,13 +1,26 @@
 /**
  * ConnectRoster: the set of people who use Connect (and the configurer). For each entry it ensures an
  * active employee with that email and a linked, active user with the given role (P4, P5). Reads the
- * current state in pages and writes only what differs. Never deletes or terminates employees.
+ * current state in pages and writes only what differs. Never deletes or terminates employees, and never
+ * writes a record that belongs to someone else (lib/vantagepoint/roster.ts, planRoster).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { RosterEntry, RosterPerson, VantagepointConnection } from "../../lib/vantagepoint";
+import type {
+  NewEmployeeRule,
+  RosterEntry,
+  RosterPerson,
+  VantagepointConnection,
+} from "../../lib/vantagepoint";
 import { connectionSecrets, loadVantagepointLib, resourceOptions, siteId, withoutSecrets } from "./common";
 
 export type RosterOnDelete = "detach" | "deactivateUsers";
+
+/**
+ * Shown wherever onDelete "deactivateUsers" is set (Deltek's Connect troubleshooting topic): Connect deletes the
+ * Connect user of a person whose Vantagepoint user becomes Inactive and removes Vantagepoint data from their mailbox.
+ */
+export const DEACTIVATE_USERS_WARNING =
+  'onDelete "deactivateUsers": removing a person from the roster (or destroying it) sets their Vantagepoint user Inactive, and Connect then deletes that Connect user and removes the Vantagepoint data from their mailbox. Use "detach" (the default) unless that is what you want.';
 
 /** Provider inputs (as the engine hands them over: plain values). */
 export interface ConnectRosterInputs {
@@ -15,12 +28,27 @@ export interface ConnectRosterInputs {
   connection: VantagepointConnection;
   entries: RosterEntry[];
   onDelete: RosterOnDelete;
+  /** How new employees are keyed and what they get. */
+  newEmployees?: NewEmployeeRule;
+}
+
+/** What the last run did through the API and what is left to do by hand. */
+export interface RosterRunStats {
+  requests: number;
+  /** Writes the server accepted. */
+  writes: number;
+  /** Writes sent, retries and refused ones included. */
+  writeAttempts: number;
 }
 
 /** Provider outputs: the inputs plus what was seen and done. */
 export interface ConnectRosterOutputs extends ConnectRosterInputs {
   people: RosterPerson[];
-  lastRun: { requests: number; writes: number };
+  lastRun: RosterRunStats;
+  /** "api" where the part was done through the API, "manual" where the server has no such hub. */
+  hubs: { employees: "api"; users: "api" | "manual" };
+  /** Steps to do by hand in Vantagepoint (empty when everything went through the API). */
+  manualSteps: string[];
 }
 
 type DetailedDiff = Record<
@@ -31,6 +59,13 @@ type DetailedDiff = Record<
 function makeClient(connection: VantagepointConnection) {
   const lib = loadVantagepointLib();
   return new lib.VantagepointClient(connection, lib.clientOptionsFromEnv());
+}
+
+type Client = ReturnType<typeof makeClient>;
+
+function statsOf(client: Client): RosterRunStats {
+  const c = client.counters;
+  return { requests: c.requests, writes: c.writes, writeAttempts: c.writeAttempts };
 }
 
 /** The dynamic provider (exported so tests call its methods directly). */
@@ -53,9 +88,11 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
     if (onDelete !== "detach" && onDelete !== "deactivateUsers") {
       failures.push({
         property: "onDelete",
-        reason: `onDelete must be "detach" (default: leave people as they are) or "deactivateUsers"`,
+        reason: `onDelete must be "detach" (default: leave people as they are) or "deactivateUsers" (destructive for Connect: their Connect users are deleted)`,
       });
     }
+    for (const i of lib.newEmployeeRuleIssues(news.newEmployees, "newEmployees"))
+      failures.push({ property: i.field, reason: i.message });
     const secrets = connectionSecrets(news.connection);
     return {
       inputs: { ...news, vpconnectResource: "ConnectRoster", onDelete },
@@ -83,6 +120,8 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
     }
     if ((olds.onDelete ?? "detach") !== (news.onDelete ?? "detach"))
       detailedDiff.onDelete = { kind: "UPDATE", inputDiff: true };
+    if (JSON.stringify(olds.newEmployees ?? null) !== JSON.stringify(news.newEmployees ?? null))
+      detailedDiff.newEmployees = { kind: "UPDATE", inputDiff: true };
     const changes = Object.keys(detailedDiff).length > 0;
     // detailedDiff is read by engines that support it; the 3.245 dynamic host forwards changes/replaces only.
     return { changes, replaces, deleteBeforeReplace: false, detailedDiff } as pulumi.dynamic.DiffResult;
@@ -94,11 +133,15 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
       const client = makeClient(inputs.connection);
       try {
         // One reconcile per site at a time: a parallel create would read the same state and duplicate people.
-        const run = await lib.withSiteLock(client.site, () => lib.applyRoster(client, inputs.entries));
+        const run = await lib.withSiteLock(client.site, () =>
+          lib.applyRoster(client, inputs.entries, undefined, { newEmployees: inputs.newEmployees }),
+        );
         const outs: ConnectRosterOutputs = {
           ...inputs,
           people: run.people,
-          lastRun: { requests: client.counters.requests, writes: client.counters.writes },
+          lastRun: statsOf(client),
+          hubs: run.hubs,
+          manualSteps: run.plan.manualSteps,
         };
         return { id: siteId("connect-roster", inputs.connection), outs };
       } finally {
@@ -114,7 +157,10 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
       try {
         const run = await lib.withSiteLock(client.site, async () => {
           const state = await lib.readRosterState(client);
-          const applied = await lib.applyRoster(client, news.entries, state);
+          const applied = await lib.applyRoster(client, news.entries, state, {
+            newEmployees: news.newEmployees,
+            previous: olds.people ?? [],
+          });
           const keep = new Set(news.entries.map((e) => lib.rosterEntryKey(e)));
           const removed = (olds.entries ?? [])
             .filter((e) => !keep.has(lib.rosterEntryKey(e)))
@@ -127,7 +173,9 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
           outs: {
             ...news,
             people: run.people,
-            lastRun: { requests: client.counters.requests, writes: client.counters.writes },
+            lastRun: statsOf(client),
+            hubs: run.hubs,
+            manualSteps: run.plan.manualSteps,
           },
         };
       } finally {
@@ -144,13 +192,18 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
       const client = makeClient(props.connection);
       try {
         const state = await lib.readRosterState(client);
-        const plan = lib.planRoster(state, props.entries ?? []);
+        const plan = lib.planRoster(state, props.entries ?? [], {
+          newEmployees: props.newEmployees,
+          previous: props.people ?? [],
+        });
         return {
           id,
           props: {
             ...props,
             people: plan.observed,
-            lastRun: { requests: client.counters.requests, writes: client.counters.writes },
+            lastRun: statsOf(client),
+            hubs: { employees: "api", users: state.users ? "api" : "manual" },
+            manualSteps: plan.manualSteps,
           },
         };
       } finally {
@@ -184,8 +237,14 @@ export interface ConnectRosterArgs {
   readonly connection: pulumi.Input<VantagepointConnection>;
   /** The people who use Connect (and the configurer). */
   readonly entries: pulumi.Input<RosterEntry[]>;
-  /** On delete: "detach" (default, writes nothing) or "deactivateUsers" (never touches employees). */
+  /**
+   * On delete (and for people taken off the roster): "detach" (default, writes nothing) or "deactivateUsers"
+   * (sets their users Inactive: Connect then deletes their Connect users and wipes Vantagepoint data from their
+   * mailboxes; never touches employees). Never the default; a warning is logged wherever it is set.
+   */
   readonly onDelete?: pulumi.Input<RosterOnDelete>;
+  /** How new employees are keyed (roster key, sequence, or server-numbered) and what defaults they get. */
+  readonly newEmployees?: pulumi.Input<NewEmployeeRule>;
 }
 
 /** The Connect roster in Vantagepoint (employees, users, links, roles). */
@@ -195,8 +254,12 @@ export class ConnectRoster extends pulumi.dynamic.Resource {
   declare public readonly onDelete: pulumi.Output<RosterOnDelete>;
   /** Per entry: employee key, email, statuses and whether the user is linked. */
   declare public readonly people: pulumi.Output<RosterPerson[]>;
-  /** Requests and writes of the last create/update/refresh. */
-  declare public readonly lastRun: pulumi.Output<{ requests: number; writes: number }>;
+  /** Requests, accepted writes and write attempts of the last create/update/refresh. */
+  declare public readonly lastRun: pulumi.Output<RosterRunStats>;
+  /** Which parts went through the API ("api") and which are manual ("manual"). */
+  declare public readonly hubs: pulumi.Output<{ employees: "api"; users: "api" | "manual" }>;
+  /** What to do by hand in Vantagepoint, with the screen (empty when all went through the API). */
+  declare public readonly manualSteps: pulumi.Output<string[]>;
 
   constructor(name: string, args: ConnectRosterArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -207,10 +270,20 @@ export class ConnectRoster extends pulumi.dynamic.Resource {
         connection: pulumi.secret(args.connection),
         entries: args.entries,
         onDelete: args.onDelete ?? "detach",
+        newEmployees: args.newEmployees,
         people: undefined,
         lastRun: undefined,
+        hubs: undefined,
+        manualSteps: undefined,
       },
       resourceOptions({ additionalSecretOutputs: ["connection"] }, opts),
     );
+    pulumi.output(args.onDelete).apply((onDelete) => {
+      if (onDelete === "deactivateUsers") pulumi.log.warn(DEACTIVATE_USERS_WARNING, this);
+    });
+    pulumi.output(this.manualSteps).apply((steps) => {
+      if (Array.isArray(steps) && steps.length)
+        pulumi.log.warn(`Vantagepoint roster: do by hand:\n  ${steps.join("\n  ")}`, this);
+    });
   }
 }

@@ -404,9 +404,23 @@ const vantagepointSchema = z.strictObject({
   adminRole: z.string().min(1).max(40).default("ADMIN"),
   connectApiClient: z
     .strictObject({
-      /** Name Vantagepoint gave the Connect API Authorization. */
+      /** Name Vantagepoint gave the Connect API Authorization: only a hint, the Client ID identifies it. */
       name: z.string().min(1).default("Vantagepoint Connect"),
-      /** Create it when it does not exist (otherwise a missing one is reported, never created). */
+      /**
+       * Client ID of the Connect API Authorization, as Connect Administration's Settings tab shows it: how the
+       * record is identified (a name is only a hint). Before 5.0 a database has one authorization (no list).
+       */
+      clientId: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9._:-]{1,100}$/,
+          "must be the Client ID shown on Connect Administration's Settings tab",
+        )
+        .optional(),
+      /**
+       * Create it when it does not exist (otherwise a missing one is reported, never created). Never regenerates
+       * one: a new secret breaks every integration that uses the old one.
+       */
       allowCreate: z.boolean().default(false),
       /** The Connect client's secret, when you want it kept as a stack output. */
       clientSecret: secret.optional(),
@@ -441,7 +455,36 @@ const rosterSchema = z.strictObject({
     .regex(/\.(csv|json)$/i, "must be a .csv or .json file")
     .optional(),
   defaultRole: z.string().min(1).max(40).default("CONNECT"),
-  /** What `pulumi destroy` does to people: detach (nothing written) or also deactivate their users. */
+  /**
+   * How new employees are keyed and what they get. Real integrations send the key and also EmployeeCompany,
+   * HomeCompany, Org, HireDate and Type; whether a site numbers employees itself has no public source.
+   */
+  newEmployees: z
+    .strictObject({
+      /** "roster": each row's employee key; "sequence": prefix + zero-padded number; "server": the site numbers them. */
+      key: z
+        .enum(["roster", "sequence", "server"], { message: 'must be "roster", "sequence" or "server"' })
+        .optional(),
+      /** Prefix of a sequence key, e.g. "C" gives C00001. */
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{0,12}$/, "must be up to 12 letters, digits, '.', '_' or '-'")
+        .default(""),
+      /** Digits of a sequence key, zero-padded. */
+      digits: z.number().int().min(1).max(12, "must be at most 12").default(5),
+      org: z.string().min(1).max(30).optional(),
+      employeeCompany: z.string().min(1).max(14).optional(),
+      homeCompany: z.string().min(1).max(14).optional(),
+      type: z.string().min(1).max(10).optional(),
+      /** "today" or a date written YYYY-MM-DD. */
+      hireDate: z.union([z.literal("today"), date]).optional(),
+    })
+    .optional(),
+  /**
+   * What `pulumi destroy` (and taking someone off the roster) does to people: "detach" (the default: nothing
+   * written) or "deactivateUsers" (sets their users Inactive: Connect then deletes their Connect users and removes
+   * Vantagepoint data from their mailboxes). Never the default; every preview warns where it is set.
+   */
   onDelete: z
     .enum(["detach", "deactivateUsers"], { message: 'must be "detach" or "deactivateUsers"' })
     .default("detach"),

@@ -4,7 +4,7 @@
  */
 import { fingerprintApiAuthorization, manualApiClientSteps } from "../vantagepoint/apiClient";
 import type { AdminRoleState } from "../vantagepoint/adminRole";
-import { manualRoleSteps } from "../vantagepoint/adminRole";
+import { manualRoleSteps, roleTypesOf } from "../vantagepoint/adminRole";
 import { emailProblem } from "../vantagepoint/roster";
 import type { ApiAuthorizationRecord, EmployeeRecord, UserRecord } from "../vantagepoint/types";
 import { DOCTOR_POLICIES, recordUrn, statusOf } from "./model";
@@ -75,11 +75,13 @@ export function checkAdminRole(
         message: `role "${o.role}" (${o.because}) does not grant Connect Administration. ${steps}`,
       });
     }
-    if (requireAdministratorType && o.state.roleType !== "Administrator") {
+    // A role may be of several types at once (Deltek's CRM documentation): Administrator must be among them.
+    const types = o.state.roleTypes ?? roleTypesOf(o.state.roleType);
+    if (requireAdministratorType && !types.some((t) => t.toLowerCase() === "administrator")) {
       findings.push({
         kind: "role-not-administrator-type",
         location: where,
-        message: `role "${o.role}" (${o.because}) is of type "${o.state.roleType || "(none)"}"; from Vantagepoint 7.0 the Connect role must be of type Administrator. ${steps}`,
+        message: `role "${o.role}" (${o.because}) has type${types.length === 1 ? "" : "s"} "${types.join(", ") || "(none)"}"; from Vantagepoint 7.0 the Connect role must have Administrator among its types. ${steps}`,
       });
     }
   }
@@ -383,4 +385,81 @@ export function checkApiClient(read: ApiClientRead, name: string, adoptedFingerp
 
 function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
+}
+
+// ---- P7 ----------------------------------------------------------------------------------------
+
+/** What the stack manages for login (P7): the mode, and for Entra ID the tenant and the login app's client ID. */
+export interface LoginExpectation {
+  mode: "entraId" | "windows";
+  tenantId?: string;
+  /** The login app's client ID ("Server Client ID" in Vantagepoint's Active Directory settings), when known. */
+  serverClientId?: string;
+}
+
+/** GET /LoginConfig[/{database}] as read (one open-source client documents it), or why it could not be read. */
+export interface LoginConfigRead {
+  config?: Record<string, unknown>;
+  problem?: string;
+}
+
+const LOGIN_SCREEN = "Settings > General > Options, Active Directory";
+
+/**
+ * P7, read-only: LoginConfig's Entra login (WAADEnabled), tenant (WAADSettings.WAADTenant) and Server Client ID
+ * (WAADSettings.WAADServerClientID) against what the stack manages. Nothing is ever written: login settings are
+ * changed by hand.
+ */
+export function checkLoginConfig(read: LoginConfigRead, want: LoginExpectation): DoctorCheck {
+  if (!read.config) return check("P7", [], read.problem ?? "LoginConfig could not be read", 0, "");
+  const c = read.config;
+  const settings = (c.WAADSettings ?? {}) as Record<string, unknown>;
+  const entra = String(c.WAADEnabled ?? "").toUpperCase() === "Y";
+  const tenant = typeof settings.WAADTenant === "string" ? settings.WAADTenant.trim() : "";
+  const serverClientId =
+    typeof settings.WAADServerClientID === "string" ? settings.WAADServerClientID.trim() : "";
+  const where = recordUrn("loginconfig", String(c.database ?? ""));
+  const findings: DoctorFinding[] = [];
+  const drift = (message: string) => findings.push({ kind: "login-drift", location: where, message });
+  if (want.mode === "entraId" && !entra)
+    drift(
+      `Vantagepoint's Entra ID (Azure AD) login is off (WAADEnabled ${JSON.stringify(c.WAADEnabled ?? "")}) while entra.loginMode is "entraId"; turn it on in ${LOGIN_SCREEN}, or set entra.loginMode to "windows".`,
+    );
+  if (want.mode === "windows" && entra)
+    drift(
+      `Vantagepoint's Entra ID (Azure AD) login is on while entra.loginMode is "windows"; Connect then signs people in through Entra, not Vantagepoint's OAuth flow. Set entra.loginMode to "entraId" or turn it off in ${LOGIN_SCREEN}.`,
+    );
+  if (
+    want.mode === "entraId" &&
+    entra &&
+    want.tenantId &&
+    tenant.toLowerCase() !== want.tenantId.toLowerCase()
+  )
+    drift(
+      `Vantagepoint's login points at tenant ${tenant || "(none)"}, not entra.tenantId ${want.tenantId}; correct the tenant in ${LOGIN_SCREEN}.`,
+    );
+  if (
+    want.mode === "entraId" &&
+    entra &&
+    want.serverClientId &&
+    serverClientId.toLowerCase() !== want.serverClientId.toLowerCase()
+  )
+    drift(
+      `Vantagepoint's Server Client ID is ${serverClientId || "(none)"}, not the login app this stack manages (${want.serverClientId}); enter the login app's client ID and secret in ${LOGIN_SCREEN}.`,
+    );
+  const details = [
+    `WAADEnabled ${entra ? "Y" : "N"}`,
+    ...(tenant ? [`tenant ${tenant}`] : []),
+    ...(serverClientId ? [`Server Client ID ${serverClientId}`] : []),
+  ];
+  return check(
+    "P7",
+    findings,
+    undefined,
+    1,
+    want.mode === "entraId"
+      ? `Entra ID login on, tenant ${tenant || "(not shown)"}${want.serverClientId ? ", Server Client ID as managed" : " (pass --login-client-id, the stack's loginAppClientId output, to compare the Server Client ID)"}`
+      : 'Entra ID login off, as entra.loginMode "windows" says',
+    details,
+  );
 }

@@ -3,7 +3,11 @@
  * of users, employees, roles and API Authorizations. Nothing here writes: it only calls `authenticate`,
  * `list` and `getOne` (through the lib/vantagepoint readers). No Pulumi import.
  */
-import { ApiAuthorizationUnavailableError, findApiAuthorizations } from "../vantagepoint/apiClient";
+import {
+  ApiAuthorizationUnavailableError,
+  findApiAuthorizationById,
+  findApiAuthorizations,
+} from "../vantagepoint/apiClient";
 import { readAdminRole, RoleEndpointUnavailableError } from "../vantagepoint/adminRole";
 import type { VantagepointClient } from "../vantagepoint/client";
 import { VantagepointError } from "../vantagepoint/errors";
@@ -15,16 +19,24 @@ import {
   checkApiClient,
   checkConfigurer,
   checkConnectUsers,
+  checkLoginConfig,
   indexPeople,
 } from "./checks";
-import type { ApiClientRead, PeopleRead, PersonRef, RoleObservation } from "./checks";
+import type {
+  ApiClientRead,
+  LoginConfigRead,
+  LoginExpectation,
+  PeopleRead,
+  PersonRef,
+  RoleObservation,
+} from "./checks";
 import { doctorExitCode, failedRead } from "./model";
 import type { DoctorCause, DoctorCheck, DoctorReport } from "./model";
 
 /** The part of VantagepointClient the doctor uses: reads only. */
 export type ReadOnlyClient = Pick<
   VantagepointClient,
-  "authenticate" | "list" | "getOne" | "paths" | "redact" | "counters"
+  "authenticate" | "list" | "getOne" | "get" | "paths" | "redact" | "counters"
 >;
 
 export interface DoctorInputs {
@@ -37,8 +49,12 @@ export interface DoctorInputs {
   roster?: PersonRef[];
   /** The user doctor signs in as. */
   apiUser: string;
-  /** Name of the Connect API Authorization. */
+  /** Name of the Connect API Authorization (a hint). */
   connectClientName: string;
+  /** Its Client ID (vantagepoint.connectApiClient.clientId): what identifies it, read with one GET. */
+  connectClientId?: string;
+  /** What the stack manages for login: when given, P7 reads LoginConfig for `database` (read-only). */
+  login?: LoginExpectation & { database: string };
   adoptedFingerprint?: string;
 }
 
@@ -60,9 +76,11 @@ export async function runDoctorChecks(client: ReadOnlyClient, inputs: DoctorInpu
     ).map((c) => ({ ...c, cause: "sign-in" as const, durationMs }));
   }
 
-  const [[people, peopleMs], [apiRead, apiMs]] = await Promise.all([
+  // Each hub is read once (the probe is the read itself); a missing one is reported, the others still checked.
+  const [[people, peopleMs], [apiRead, apiMs], [loginRead, loginMs]] = await Promise.all([
     timed(() => readPeople(client)),
     timed(() => readApiAuthorizations(client, inputs)),
+    timed(() => (inputs.login ? readLoginConfig(client, inputs.login.database) : Promise.resolve(undefined))),
   ]);
   const rolesStarted = performance.now();
   let roleCause: DoctorCause | undefined;
@@ -123,6 +141,9 @@ export async function runDoctorChecks(client: ReadOnlyClient, inputs: DoctorInpu
       apiRead.cause,
       apiMs,
     ),
+    ...(inputs.login && loginRead
+      ? [withCause(checkLoginConfig(loginRead, inputs.login), loginRead.cause, loginMs)]
+      : []),
   ];
 }
 
@@ -144,6 +165,38 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
 /** Why a read failed: the endpoint does not exist on this server (a manual step), or anything else. */
 function causeOf(error: unknown): DoctorCause {
   return error instanceof VantagepointError && error.kind === "unavailable" ? "unavailable" : "read-failed";
+}
+
+/** GET /LoginConfig/{database}, else /LoginConfig (read-only; one open-source client documents both). */
+export async function readLoginConfig(
+  client: ReadOnlyClient,
+  database: string,
+): Promise<LoginConfigRead & { cause?: DoctorCause }> {
+  const pick = (reply: unknown): Record<string, unknown> | undefined => {
+    const rows = Array.isArray(reply) ? reply : [reply];
+    const hit = rows.find(
+      (r) =>
+        r &&
+        typeof r === "object" &&
+        (!("database" in r) ||
+          String((r as Record<string, unknown>).database).toLowerCase() === database.toLowerCase()),
+    );
+    return hit && typeof hit === "object" ? (hit as Record<string, unknown>) : undefined;
+  };
+  let lastError: unknown;
+  for (const path of [`/LoginConfig/${encodeURIComponent(database)}`, "/LoginConfig"]) {
+    try {
+      const config = pick(await client.get(path));
+      if (config) return { config };
+    } catch (error) {
+      lastError = error;
+      if (!(error instanceof VantagepointError && error.kind === "unavailable")) break;
+    }
+  }
+  return {
+    cause: lastError ? causeOf(lastError) : "unavailable",
+    problem: `LoginConfig could not be read (${lastError ? reasonOf(client, lastError) : "no settings for this database"}); check by hand in Settings > General > Options, Active Directory that Entra ID login, the tenant and the Server Client ID are the ones this stack manages`,
+  };
 }
 
 async function readPeople(client: ReadOnlyClient): Promise<PeopleRead & { cause?: DoctorCause }> {
@@ -169,6 +222,14 @@ async function readApiAuthorizations(
   inputs: DoctorInputs,
 ): Promise<ApiClientRead & { cause?: DoctorCause }> {
   try {
+    if (inputs.connectClientId) {
+      const hit = await findApiAuthorizationById(
+        client as VantagepointClient,
+        inputs.connectClientId,
+        inputs.connectClientName,
+      );
+      return { hits: hit ? [hit] : [] };
+    }
     return { hits: await findApiAuthorizations(client as VantagepointClient, inputs.connectClientName) };
   } catch (error) {
     if (error instanceof ApiAuthorizationUnavailableError)

@@ -25,7 +25,7 @@ export function failedRead(check: Pick<DoctorCheck, "status" | "cause">): boolea
   );
 }
 
-export type DoctorPrerequisite = "P3" | "P4" | "P5" | "P6";
+export type DoctorPrerequisite = "P3" | "P4" | "P5" | "P6" | "P7";
 
 /** The "policy" name of each prerequisite check (stable: reports, SARIF rule ids and JUnit test names use it). */
 export const DOCTOR_POLICIES: Readonly<
@@ -51,9 +51,15 @@ export const DOCTOR_POLICIES: Readonly<
     title: "Connect API Authorization present and unchanged since adopted",
     configKey: "vpconnect:vantagepoint.connectApiClient",
   },
+  P7: {
+    policy: "doctor-p7-login-config",
+    title:
+      "Vantagepoint login points at the tenant and login app this stack manages (LoginConfig, read-only)",
+    configKey: "vpconnect:entra",
+  },
 };
 
-export const DOCTOR_ORDER: readonly DoctorPrerequisite[] = ["P3", "P4", "P5", "P6"];
+export const DOCTOR_ORDER: readonly DoctorPrerequisite[] = ["P3", "P4", "P5", "P6", "P7"];
 
 /** What kind of problem a finding is (stable codes for JSON consumers). */
 export type FindingKind =
@@ -72,7 +78,8 @@ export type FindingKind =
   | "duplicate-email"
   | "api-authorization-missing"
   | "api-authorization-duplicated"
-  | "api-authorization-changed";
+  | "api-authorization-changed"
+  | "login-drift";
 
 /** One broken record. */
 export interface DoctorFinding {
@@ -199,6 +206,9 @@ export function statusOf(findings: readonly DoctorFinding[], couldNotCheck?: str
 }
 
 /** URN-like location of a Vantagepoint record. */
-export function recordUrn(kind: "user" | "employee" | "role" | "apiauthorization", key: string): string {
+export function recordUrn(
+  kind: "user" | "employee" | "role" | "apiauthorization" | "loginconfig",
+  key: string,
+): string {
   return `vantagepoint:${kind}:${key}`;
 }

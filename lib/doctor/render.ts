@@ -37,6 +37,7 @@ export const DOCTOR_HELP: Readonly<Record<DoctorPrerequisite, string>> = {
   P4: "Link the configurer's user to an active employee with a valid email address: Settings > Security > Users (Employee field), and the Employees hub (General tab) for the email. Then run vpconnect doctor again.",
   P5: "Every Connect user's user record must be active and linked to an active employee with a valid email address that no other Connect user's employee has: Settings > Security > Users (Employee field) and the Employees hub. Take people who leave off the roster. Then run vpconnect doctor again.",
   P6: "The Connect API Authorization (Utilities > Integrations, API Authorizations) must exist once and must not be edited after it was adopted: Connect generates it on first use from its Sync Options. Then run vpconnect doctor again.",
+  P7: "Vantagepoint's login settings (Settings > General > Options, Active Directory) must point at the Entra tenant and login app this stack manages: Entra ID login on for entra.loginMode entraId, the tenant entra.tenantId, the Server Client ID the login app's client ID. Nothing is written by doctor; change them there, then run vpconnect doctor again.",
 };
 
 const LABEL: Record<DoctorStatus, string> = {

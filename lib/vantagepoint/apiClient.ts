@@ -1,6 +1,11 @@
 /**
- * The Connect API Authorization (P6): find it by name, adopt it, fingerprint it for drift. Other
- * integrations' authorizations are read, never written. No Pulumi import.
+ * The Connect API Authorization (P6): identify it by its Client ID (as Connect itself does: Connect
+ * Administration's Settings tab stores the Client ID and Secret), falling back to its name only as a hint, adopt
+ * it, fingerprint it for drift. Other integrations' authorizations are read, never written. No public REST
+ * source documents the API Authorization list (the path is configurable); before 5.0 a database has one
+ * authorization and no list, so the hub answers 404 and the check becomes a manual step. Never creates one
+ * unless allowed and never regenerates a secret: a new secret breaks every integration that uses the old one.
+ * No Pulumi import.
  */
 import { createHash } from "node:crypto";
 import type { VantagepointClient } from "./client";
@@ -21,14 +26,15 @@ export function fingerprintApiAuthorization(rec: ApiAuthorizationRecord): string
   return createHash("sha256").update(JSON.stringify(canon)).digest("hex").slice(0, 32);
 }
 
-export function manualApiClientSteps(name: string): string {
-  return `Do it by hand: in Vantagepoint open Utilities > Integrations (API Authorizations), find "${name}" (Connect generates it on first use from its Sync Options), and copy its Client ID and Secret into the stack config.`;
+export function manualApiClientSteps(name: string, clientId?: string): string {
+  const which = clientId ? `the one with Client ID ${clientId}` : `"${name}"`;
+  return `Do it by hand: in Vantagepoint open Utilities > Integrations (API Authorizations; before 5.0 there is one per database), find ${which} (Connect generates it on first use from its Sync Options), check that Connect Administration's Settings tab shows the same Client ID, and set vantagepoint.connectApiClient.clientId to it. Do not generate a new secret: that breaks every integration using the old one.`;
 }
 
 export class ApiAuthorizationUnavailableError extends Error {
-  constructor(name: string, path: string, status?: number) {
+  constructor(name: string, path: string, status?: number, clientId?: string) {
     super(
-      `API Authorizations are not available through the API on this server (${status ?? "no reply"} on ${path}; the path is configurable as connection.paths.apiAuthorizations). ${manualApiClientSteps(name)}`,
+      `API Authorizations are not available through the API on this server (${status ?? "no reply"} on ${path}; the path is configurable as connection.paths.apiAuthorizations; Vantagepoint before 5.0 has no list). ${manualApiClientSteps(name, clientId)}`,
     );
     this.name = "ApiAuthorizationUnavailableError";
   }
@@ -68,10 +74,65 @@ export interface AdoptedApiClient {
   /** Only when this run created the record: the secret the server showed once. */
   generatedSecret?: string;
   created: boolean;
+  /** How it was found: by the configured Client ID, or by name only (a hint). */
+  identifiedBy?: "clientId" | "name";
+  /** Something worth saying about the match (a name that differs, a Client ID to configure). */
+  note?: string;
 }
 
-/** Reads the Connect API Authorization without writing. */
-export async function readApiClient(client: VantagepointClient, name: string): Promise<AdoptedApiClient> {
+/** How the Connect API Authorization is named in the config: its Client ID (the identity) and its name (a hint). */
+export interface ApiClientRef {
+  name: string;
+  clientId?: string;
+}
+
+/** The API Authorization with this Client ID (one cheap read), or undefined. */
+export async function findApiAuthorizationById(
+  client: VantagepointClient,
+  clientId: string,
+  name = DEFAULT_CONNECT_API_NAME,
+): Promise<ApiAuthorizationRecord | undefined> {
+  try {
+    const rec = await client.getOne<ApiAuthorizationRecord>(
+      client.paths.apiAuthorizations,
+      clientId,
+      API_AUTH_FIELDS,
+    );
+    return rec && String(rec.ClientId ?? clientId) === clientId
+      ? { ...rec, ClientId: String(rec.ClientId ?? clientId) }
+      : undefined;
+  } catch (e) {
+    if (isUnavailable(e))
+      throw new ApiAuthorizationUnavailableError(
+        name,
+        client.paths.apiAuthorizations,
+        (e as VantagepointError).status,
+        clientId,
+      );
+    throw e;
+  }
+}
+
+/** Reads the Connect API Authorization without writing: by Client ID when configured, else by name. */
+export async function readApiClient(
+  client: VantagepointClient,
+  ref: string | ApiClientRef,
+): Promise<AdoptedApiClient> {
+  const { name, clientId } = typeof ref === "string" ? { name: ref, clientId: undefined } : ref;
+  if (clientId) {
+    const rec = await findApiAuthorizationById(client, clientId, name);
+    if (!rec) return { found: false, clientId: "", fingerprint: "", created: false };
+    return {
+      found: true,
+      clientId: String(rec.ClientId),
+      fingerprint: fingerprintApiAuthorization(rec),
+      created: false,
+      identifiedBy: "clientId",
+      ...(typeof rec.Name === "string" && rec.Name.trim().toLowerCase() !== name.trim().toLowerCase()
+        ? { note: `its name is "${rec.Name}", not "${name}" (the name is only a hint)` }
+        : {}),
+    };
+  }
   const hits = await findApiAuthorizations(client, name);
   if (hits.length > 1) {
     throw new Error(
@@ -84,16 +145,25 @@ export async function readApiClient(client: VantagepointClient, name: string): P
     clientId: String(hits[0].ClientId),
     fingerprint: fingerprintApiAuthorization(hits[0]),
     created: false,
+    identifiedBy: "name",
+    note: `found by its name only; set vantagepoint.connectApiClient.clientId to ${String(hits[0].ClientId)} (Connect Administration's Settings tab shows the Client ID Connect uses)`,
   };
 }
 
 /** Adopts the Connect API Authorization; creates it only when allowCreate. Never writes any other one. */
 export async function adoptApiClient(
   client: VantagepointClient,
-  args: { name: string; allowCreate: boolean; callbackUrl?: string },
+  args: { name: string; clientId?: string; allowCreate: boolean; callbackUrl?: string },
 ): Promise<AdoptedApiClient> {
-  const now = await readApiClient(client, args.name);
+  const now = await readApiClient(client, { name: args.name, clientId: args.clientId });
   if (now.found) return now;
+  if (args.clientId) {
+    // A configured Client ID that is gone was deleted: a new record would have another Client ID and secret, so
+    // creating one cannot bring it back and would break whatever still holds the old secret.
+    throw new Error(
+      `No API Authorization has Client ID ${args.clientId} (vantagepoint.connectApiClient.clientId). Someone deleted it or the ID is mistyped; nothing was created. ${manualApiClientSteps(args.name, args.clientId)}`,
+    );
+  }
   if (!args.allowCreate) {
     throw new Error(
       `No API Authorization named "${args.name}" exists. Connect generates it on first use (open Connect's Sync Options as the configurer), or set allowCreate: true to let this project create it. ${manualApiClientSteps(args.name)}`,

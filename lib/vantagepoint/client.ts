@@ -29,29 +29,53 @@ export interface ClientOptions {
   writeConcurrency?: number;
   /** Largest reply body accepted in bytes (default 16 MiB: a 5,000-record page with fieldFilter is about 1 MB). */
   maxResponseBytes?: number;
-  /** Refresh the token this many ms before it expires (default 60 000). */
+  /**
+   * Refresh the token this many ms before it expires (default 60 000, as an open-source client does), capped
+   * at a quarter of the token's lifetime so a short-lived token is not re-granted before every call.
+   */
   refreshMarginMs?: number;
 }
 
 export interface RequestCounters {
   /** Every HTTP request sent, token grants and retries included. */
   requests: number;
-  /** POST/PUT/DELETE requests sent to hubs (token grants excluded). */
+  /** POST/PUT/DELETE requests to hubs that the server accepted (2xx); token grants excluded. */
   writes: number;
+  /** POST/PUT/DELETE requests sent to hubs, retries and refused ones included. */
+  writeAttempts: number;
   tokenGrants: number;
   retries: number;
   listCalls: number;
 }
 
+export type FilterOperator = "eq" | "ne" | "gt" | "lt" | "ge" | "le" | "like" | "in";
+
+/**
+ * What goes in `filterHash[i][opp]`: the symbols real integration code sends (`==`, `!=`, `>=`, `<`, `like`);
+ * Deltek's own examples contradict the words (eq, ne, ...) older notes listed. See docs/reliability.md.
+ */
+export const FILTER_SYMBOLS: Readonly<Record<FilterOperator, string>> = {
+  eq: "==",
+  ne: "!=",
+  gt: ">",
+  lt: "<",
+  ge: ">=",
+  le: "<=",
+  like: "like",
+  in: "in",
+};
+
 export interface ListOptions {
   fieldFilter?: string[];
-  filters?: Array<{
-    name: string;
-    value: string;
-    opp?: "eq" | "ne" | "gt" | "lt" | "ge" | "le" | "like" | "in";
-  }>;
-  order?: string;
+  filters?: Array<{ name: string; value: string; opp?: FilterOperator }>;
+  /** Sort column; sent as Deltek documents it: `order=Column` ascending, `order=Column_D` descending. */
+  order?: { field: string; descending?: boolean };
   pageSize?: number;
+}
+
+/** The `order` parameter for a sort (Deltek's `columnName_D` style). */
+export function orderParam(order: { field: string; descending?: boolean }): string {
+  return order.descending ? `${order.field}_D` : order.field;
 }
 
 export interface CallOptions {
@@ -157,14 +181,21 @@ export async function mapLimit<T, R>(
 }
 
 export class VantagepointClient {
-  readonly counters: RequestCounters = { requests: 0, writes: 0, tokenGrants: 0, retries: 0, listCalls: 0 };
+  readonly counters: RequestCounters = {
+    requests: 0,
+    writes: 0,
+    writeAttempts: 0,
+    tokenGrants: 0,
+    retries: 0,
+    listCalls: 0,
+  };
   readonly paths: Required<VantagepointPaths>;
   readonly pageSize: number;
   private readonly root: URL;
   private readonly basePath: string;
   private readonly agent: http.Agent;
   private readonly opts: Required<ClientOptions>;
-  private token?: { access: string; refresh?: string; expiresAt: number };
+  private token?: { access: string; refresh?: string; expiresAt: number; refreshAt: number };
   private granting?: Promise<void>;
 
   constructor(
@@ -229,7 +260,7 @@ export class VantagepointClient {
   // ---- token -------------------------------------------------------------------------------------
 
   private async ensureToken(force = false): Promise<void> {
-    if (!force && this.token && this.opts.now() < this.token.expiresAt - this.opts.refreshMarginMs) return;
+    if (!force && this.token && this.opts.now() < this.token.refreshAt) return;
     if (this.granting) return this.granting;
     const stale = this.token;
     this.granting = (async () => {
@@ -279,10 +310,13 @@ export class VantagepointClient {
     }
     const expiresIn = Number(o?.expires_in);
     const seconds = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 1799;
+    const lifetime = seconds * 1000;
+    const now = this.opts.now();
     this.token = {
       access,
       refresh: typeof o?.refresh_token === "string" ? o.refresh_token : undefined,
-      expiresAt: this.opts.now() + seconds * 1000,
+      expiresAt: now + lifetime,
+      refreshAt: now + lifetime - refreshMargin(this.opts.refreshMarginMs, lifetime),
     };
   }
 
@@ -389,11 +423,13 @@ export class VantagepointClient {
       noAuth?: boolean;
       idempotent?: boolean;
       landed?: () => Promise<unknown | undefined>;
+      /** Receives the reply headers of the successful attempt (Location of a create). */
+      onHeaders?: (headers: http.IncomingHttpHeaders) => void;
     } = {},
   ): Promise<unknown> {
     const idempotent = o.idempotent ?? IDEMPOTENT.has(method);
     const isWrite = !o.noAuth && method !== "GET" && method !== "HEAD";
-    let refreshedOn401 = false;
+    let refreshesOn401 = 0;
     let redirects = 0;
     let url = this.url(path, o.query);
     const display = `${path}${url.search ? "?" + decodeURIComponent(url.searchParams.toString()).slice(0, 200) : ""}`;
@@ -410,7 +446,7 @@ export class VantagepointClient {
       }
       const usedToken = o.noAuth ? undefined : this.token!.access;
       if (usedToken) headers.Authorization = `Bearer ${usedToken}`;
-      if (isWrite) this.counters.writes++;
+      if (isWrite) this.counters.writeAttempts++;
 
       let reply: RawReply;
       try {
@@ -497,6 +533,8 @@ export class VantagepointClient {
       }
 
       if (status >= 200 && status < 300) {
+        if (isWrite) this.counters.writes++;
+        o.onHeaders?.(reply.headers);
         const empty = status === 204 || reply.body.trim() === "";
         // An empty reply to a write is normal (204). An empty reply to a read is not "no records": reading it
         // as [] would make the roster create people who exist, so a read treats it like malformed JSON.
@@ -525,8 +563,10 @@ export class VantagepointClient {
       }
 
       const words = parseErrorBody(reply.body, String(reply.headers["content-type"] ?? ""));
-      if (status === 401 && !o.noAuth && !refreshedOn401) {
-        refreshedOn401 = true;
+      // A 401 means the token was refused: get a new one and try again, and once more after that (a server that
+      // restarted between the grant and the call, or a load balancer with a stale node, refuses a fresh token once).
+      if (status === 401 && !o.noAuth && refreshesOn401 < MAX_REFRESHES_ON_401) {
+        refreshesOn401++;
         // Writes in flight share one refresh: only refresh if nobody did since this call's token.
         if (this.token?.access === usedToken) await this.ensureToken(true);
         attempt--;
@@ -554,13 +594,15 @@ export class VantagepointClient {
         continue;
       }
       const hint =
-        status === 401 && path === "/token"
-          ? "Check connection.username, password, database, clientId and clientSecret, and that the API Authorization allows the password grant."
+        path === "/token"
+          ? tokenHint(status, reply.body)
           : status === 403
-            ? "The API user's role lacks access to this hub."
-            : transient
-              ? `Gave up after ${attempt + 1} attempts.`
-              : undefined;
+            ? forbiddenHint(words)
+            : status === 401
+              ? `The server refused the token ${refreshesOn401 + 1} times in a row, fresh ones included; check that the API Authorization (connection.clientId) is enabled for this database.`
+              : transient
+                ? `Gave up after ${attempt + 1} attempts.`
+                : undefined;
       throw this.err(method, display, {
         status,
         kind: status === 404 || status === 405 ? "unavailable" : "http",
@@ -610,11 +652,11 @@ export class VantagepointClient {
     const out: T[] = [];
     const query: Record<string, string | number | undefined> = {};
     if (options.fieldFilter?.length) query.fieldFilter = options.fieldFilter.join(",");
-    if (options.order) query.order = options.order;
+    if (options.order) query.order = orderParam(options.order);
     (options.filters ?? []).forEach((f, i) => {
       query[`filterHash[${i}][name]`] = f.name;
       query[`filterHash[${i}][value]`] = f.value;
-      query[`filterHash[${i}][opp]`] = f.opp ?? "eq";
+      query[`filterHash[${i}][opp]`] = FILTER_SYMBOLS[f.opp ?? "eq"];
     });
     for (let page = 1; ; page++) {
       this.counters.listCalls++;
@@ -652,6 +694,31 @@ export class VantagepointClient {
     }
   }
 
+  /**
+   * POST a new record and learn its key: from the reply body (`keyField`), else from the Location header that
+   * Deltek documents for a 201 ("Responses"), whose last path segment is the key. Accepts an object, a
+   * one-element array or 204 as the reply.
+   */
+  async createRecord<T extends Record<string, unknown>>(
+    path: string,
+    record: unknown,
+    keyField: string,
+    landed?: () => Promise<T | undefined>,
+  ): Promise<{ record?: T; key?: string }> {
+    let location: string | undefined;
+    const reply = unwrapWrite<T>(
+      await this.call("POST", path, {
+        json: record,
+        landed,
+        onHeaders: (h) => {
+          location = typeof h.location === "string" ? h.location : undefined;
+        },
+      }),
+    );
+    const fromBody = reply && typeof reply[keyField] === "string" ? (reply[keyField] as string) : undefined;
+    return { record: reply, key: fromBody || keyFromLocation(location, path) };
+  }
+
   /** POST a new record. Accepts an object, a one-element array or 204 as the reply. */
   async create<T>(
     path: string,
@@ -683,6 +750,72 @@ export class VantagepointClient {
   redact(text: string): string {
     return redactSecrets(text, this.knownSecrets);
   }
+}
+
+/** Refreshes on a 401 before giving up: a fresh token refused once more is retried once more. */
+export const MAX_REFRESHES_ON_401 = 2;
+
+/** The refresh margin for a token of `lifetimeMs`: the configured one, at most a quarter of the lifetime. */
+export function refreshMargin(marginMs: number, lifetimeMs: number): number {
+  return Math.max(0, Math.min(marginMs, lifetimeMs / 4));
+}
+
+/** The key a Location header names: its last path segment, when the header points under `path`. */
+export function keyFromLocation(location: string | undefined, path: string): string | undefined {
+  if (!location) return undefined;
+  let pathname: string;
+  try {
+    pathname = new URL(location, "http://placeholder.invalid").pathname;
+  } catch {
+    return undefined;
+  }
+  const hub = path.replace(/\/+$/, "").toLowerCase();
+  const at = pathname.toLowerCase().lastIndexOf(`${hub}/`);
+  if (at < 0) return undefined;
+  const rest = pathname.slice(at + hub.length + 1);
+  if (!rest || rest.includes("/")) return undefined;
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The hint for a failed token grant, by the OAuth error code (RFC 6749 5.2) the server sent: which settings to
+ * check. Never contradicts the server: an unknown code gets the whole list.
+ */
+export function tokenHint(status: number, body: string): string {
+  let code = "";
+  try {
+    const o = JSON.parse(body) as { error?: unknown };
+    if (typeof o?.error === "string") code = o.error.toLowerCase();
+  } catch {
+    // not OAuth JSON
+  }
+  if (code === "invalid_grant")
+    return "The user credentials were refused: check connection.username, connection.password and connection.database (vantagepoint.username, vantagepoint.password, vantagepoint.database in the stack config); Vantagepoint also refuses a user whose password must be updated in the API's User record.";
+  if (code === "invalid_client" || code === "unauthorized_client")
+    return "The API Authorization was refused: check connection.clientId and connection.clientSecret (vantagepoint.clientId, vantagepoint.clientSecret) against Utilities > Integrations, and that it allows the password grant.";
+  if (code === "unsupported_grant_type")
+    return 'The password grant is not allowed: tick "Allow Password Grant Type" on the API Authorization (connection.clientId) in Utilities > Integrations.';
+  return `The token grant failed${status ? ` (${status})` : ""}: check connection.username, password, database, clientId and clientSecret, and that the API Authorization allows the password grant.`;
+}
+
+/**
+ * The hint for a 403. Deltek answers `insufficient_scope` when the API user's role lacks a hub; other refusals
+ * (a read-only record, a locked period) carry their own reason, which the hint must not contradict.
+ */
+export function forbiddenHint(serverWords: string | undefined): string {
+  const words = (serverWords ?? "").toLowerCase();
+  const generic =
+    words === "" ||
+    words === "(empty reply body)" ||
+    /insufficient_scope|scope|access (is )?denied|not authori[sz]ed|forbidden|permission|role/.test(words);
+  const readOnly = /read[- ]?only|locked|cannot be (changed|modified|edited)/.test(words);
+  if (generic && !readOnly)
+    return "The API user's security role lacks access to this hub: grant it in Settings > Security > Roles.";
+  return "The server refused this request for the reason it gave above.";
 }
 
 function unwrapWrite<T>(reply: unknown): T | undefined {

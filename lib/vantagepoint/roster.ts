@@ -164,18 +164,122 @@ export interface RosterPlan {
   employeeOps: RosterOp[];
   /** User writes; createUser/updateUser with employeeFromCreate take the key from that entry's createEmployee. */
   userOps: RosterOp[];
-  /** Problems that stop an entry from being planned (ambiguous matches). */
+  /** Problems that stop an entry from being planned (ambiguous matches, records that belong to someone else). */
   conflicts: RosterIssue[];
-  /** Per entry: the matched employee key ("" when it will be created), as seen before any write. */
+  /** Per entry: what the server holds now (the user's linked employee when it has one). */
   observed: RosterPerson[];
   /** Per entry: the person as it will be once the plan is applied. */
   expected: RosterPerson[];
+  /** Steps to do by hand in Vantagepoint (the users hub is not available through the API). */
+  manualSteps: string[];
 }
 
 export interface RosterState {
   employees: EmployeeRecord[];
-  users: UserRecord[];
+  /** Undefined when the server has no users hub: employees are still planned, user steps become manual. */
+  users?: UserRecord[];
 }
+
+/**
+ * How new employees are keyed and what they get (stack config `roster.newEmployees`). Real integration code always
+ * sends the key (`Employee`) and also EmployeeCompany, HomeCompany, Org, HireDate and Type on create; whether a
+ * server numbers employees itself has no public source, so it is the site's setting.
+ */
+export interface NewEmployeeRule {
+  /**
+   * "roster": each row's employee key; "sequence": `prefix` plus a zero-padded number above every existing key
+   * with that prefix; "server": the site numbers them (key read from the reply or its Location header). Left out:
+   * the row's key when it has one, else none (a server that needs one stops the run with one error naming this).
+   */
+  key?: "roster" | "sequence" | "server";
+  /** Sequence prefix, e.g. "C" gives C00001 (default none). */
+  prefix?: string;
+  /** Sequence digits, zero-padded (default 5). */
+  digits?: number;
+  /** Fields every new employee gets, as the API spells them (Org, EmployeeCompany, HomeCompany, Type, HireDate). */
+  defaults?: Record<string, string>;
+}
+
+export interface PlanOptions {
+  newEmployees?: NewEmployeeRule;
+  /** People as the last run or refresh recorded them: the employee recorded for a user ID is the roster's own. */
+  previous?: readonly RosterPerson[];
+}
+
+/** The stack config's roster.newEmployees, in the user's words. */
+export interface NewEmployeesSetting {
+  key?: "roster" | "sequence" | "server";
+  prefix?: string;
+  digits?: number;
+  org?: string;
+  employeeCompany?: string;
+  homeCompany?: string;
+  type?: string;
+  /** "today" or YYYY-MM-DD. */
+  hireDate?: string;
+}
+
+/** roster.newEmployees as the provider takes it (fields as the API spells them; dates as the API writes them). */
+export function newEmployeeRule(setting: NewEmployeesSetting | undefined): NewEmployeeRule | undefined {
+  if (!setting) return undefined;
+  const defaults: Record<string, string> = {};
+  if (setting.org) defaults.Org = setting.org;
+  if (setting.employeeCompany) defaults.EmployeeCompany = setting.employeeCompany;
+  if (setting.homeCompany) defaults.HomeCompany = setting.homeCompany;
+  if (setting.type) defaults.Type = setting.type;
+  if (setting.hireDate)
+    defaults.HireDate = setting.hireDate === "today" ? "today" : `${setting.hireDate}T00:00:00`;
+  return {
+    ...(setting.key ? { key: setting.key } : {}),
+    ...(setting.key === "sequence" ? { prefix: setting.prefix ?? "", digits: setting.digits ?? 5 } : {}),
+    ...(Object.keys(defaults).length ? { defaults } : {}),
+  };
+}
+
+/** Employee fields a new-employee default may set (as the API spells them). */
+export const NEW_EMPLOYEE_DEFAULT_FIELDS = [
+  "Org",
+  "EmployeeCompany",
+  "HomeCompany",
+  "Type",
+  "HireDate",
+] as const;
+
+/** Problems with a NewEmployeeRule, each naming the field under `prefix`. */
+export function newEmployeeRuleIssues(
+  rule: unknown,
+  prefix: string,
+): Array<{ field: string; message: string }> {
+  if (rule === undefined || rule === null) return [];
+  if (typeof rule !== "object" || Array.isArray(rule))
+    return [{ field: prefix, message: `${prefix} must be an object with key, prefix, digits and defaults` }];
+  const r = rule as Record<string, unknown>;
+  const out: Array<{ field: string; message: string }> = [];
+  const add = (f: string, m: string) => out.push({ field: `${prefix}.${f}`, message: `${prefix}.${f} ${m}` });
+  if (r.key !== undefined && !["roster", "sequence", "server"].includes(String(r.key)))
+    add("key", 'must be "roster", "sequence" or "server"');
+  if (r.prefix !== undefined && (typeof r.prefix !== "string" || !/^[A-Za-z0-9._-]{0,12}$/.test(r.prefix)))
+    add("prefix", "must be up to 12 letters, digits, '.', '_' or '-', e.g. \"C\"");
+  if (
+    r.digits !== undefined &&
+    (!Number.isInteger(r.digits) || (r.digits as number) < 1 || (r.digits as number) > 12)
+  )
+    add("digits", "must be a whole number from 1 to 12");
+  if (r.defaults !== undefined) {
+    if (!r.defaults || typeof r.defaults !== "object" || Array.isArray(r.defaults))
+      add("defaults", "must be an object");
+    else
+      for (const [k, v] of Object.entries(r.defaults)) {
+        if (!(NEW_EMPLOYEE_DEFAULT_FIELDS as readonly string[]).includes(k))
+          add(`defaults.${k}`, `is not known; use ${NEW_EMPLOYEE_DEFAULT_FIELDS.join(", ")}`);
+        else if (typeof v !== "string" || v.trim() === "") add(`defaults.${k}`, "must be text");
+      }
+  }
+  return out;
+}
+
+/** Setting to name when a server needs employee keys. */
+export const EMPLOYEE_KEY_SETTING = "roster.newEmployees.key";
 
 function asEmployeeStatus(s: unknown): EmployeeStatus {
   return s === "I" || s === "T" ? s : s === "A" ? "A" : "I";
@@ -184,112 +288,336 @@ function asUserStatus(s: unknown): UserStatus {
   return s === "A" ? "A" : "I";
 }
 
-/**
- * Plans the writes that make each entry an active employee with that email, linked to an active user
- * with the given role. Matching: the entry's `employee` key if given, else the employee linked to the
- * user with that userId, else the employee with that email (case-insensitive).
- */
-export function planRoster(state: RosterState, entries: readonly RosterEntry[]): RosterPlan {
-  const empByKey = new Map<string, EmployeeRecord>();
-  const empByEmail = new Map<string, EmployeeRecord[]>();
+const trimLower = (s: unknown) => (typeof s === "string" ? s.trim().toLowerCase() : "");
+
+/** The next keys of a sequence rule: prefix + zero-padded number above every existing key with that prefix. */
+export function sequenceKeys(existing: Iterable<string>, count: number, prefix = "", digits = 5): string[] {
+  const taken = new Set<string>();
+  let max = 0;
+  const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\d+)$`, "i");
+  for (const k of existing) {
+    taken.add(k.toLowerCase());
+    const m = re.exec(k);
+    if (m) max = Math.max(max, Number(m[1]));
+  }
+  const out: string[] = [];
+  for (let n = max + 1; out.length < count; n++) {
+    const key = `${prefix}${String(n).padStart(digits, "0")}`;
+    if (!taken.has(key.toLowerCase())) out.push(key);
+  }
+  return out;
+}
+
+/** Everything the planner looks records up by. */
+interface Index {
+  entries: readonly RosterEntry[];
+  empByKey: Map<string, EmployeeRecord>;
+  empByEmail: Map<string, EmployeeRecord[]>;
+  userByName: Map<string, UserRecord>;
+  /** Employee key (lower) -> user names (lower) linked to it. */
+  linkedUsers: Map<string, string[]>;
+  rosterUsers: Set<string>;
+  entryByEmail: Map<string, number>;
+  /** User ID (lower) -> employee key (lower) the last run recorded for it. */
+  previousKey: Map<string, string>;
+  usersKnown: boolean;
+}
+
+function indexState(
+  state: RosterState,
+  entries: readonly RosterEntry[],
+  previous: readonly RosterPerson[],
+): Index {
+  const ix: Index = {
+    entries,
+    empByKey: new Map(),
+    empByEmail: new Map(),
+    userByName: new Map(),
+    linkedUsers: new Map(),
+    rosterUsers: new Set(entries.map((e) => lower(e.userId))),
+    entryByEmail: new Map(),
+    previousKey: new Map(),
+    usersKnown: state.users !== undefined,
+  };
   for (const e of state.employees) {
     if (!e || typeof e.Employee !== "string") continue;
-    empByKey.set(lower(e.Employee), e);
-    if (e.EMail) {
-      const k = lower(e.EMail.trim());
-      empByEmail.set(k, [...(empByEmail.get(k) ?? []), e]);
-    }
+    ix.empByKey.set(lower(e.Employee), e);
+    const k = trimLower(e.EMail);
+    if (k) ix.empByEmail.set(k, [...(ix.empByEmail.get(k) ?? []), e]);
   }
-  const userByName = new Map<string, UserRecord>();
-  const linkedUsers = new Map<string, string[]>();
-  for (const u of state.users) {
+  for (const u of state.users ?? []) {
     if (!u || typeof u.Username !== "string") continue;
-    userByName.set(lower(u.Username), u);
-    if (u.Employee)
-      linkedUsers.set(lower(u.Employee), [...(linkedUsers.get(lower(u.Employee)) ?? []), lower(u.Username)]);
+    ix.userByName.set(lower(u.Username), u);
+    const key = trimLower(u.Employee);
+    if (key) ix.linkedUsers.set(key, [...(ix.linkedUsers.get(key) ?? []), lower(u.Username)]);
   }
-
-  const plan: RosterPlan = { employeeOps: [], userOps: [], conflicts: [], observed: [], expected: [] };
-  const claimed = new Map<string, number>();
-  const entryEmails = new Map<string, number>();
   entries.forEach((e, i) => {
-    if (!entryEmails.has(lower(e.email))) entryEmails.set(lower(e.email), i);
+    if (!ix.entryByEmail.has(lower(e.email))) ix.entryByEmail.set(lower(e.email), i);
   });
-  /**
-   * A user's link is trusted unless the linked employee carries the email of another person in this roster: then
-   * the link is wrong (a restored server reused a key, or someone linked the wrong record) and following it would
-   * give two people one employee. Such a user is matched by email instead and relinked.
-   */
-  const linkedEmployee = (user: UserRecord | undefined, index: number): EmployeeRecord | undefined => {
-    if (!user?.Employee) return undefined;
-    const linked = empByKey.get(lower(user.Employee));
-    if (!linked) return undefined;
-    const owner = entryEmails.get(lower((linked.EMail ?? "").trim()));
-    return owner === undefined || owner === index ? linked : undefined;
+  for (const p of previous) if (p.employee) ix.previousKey.set(lower(p.userId), lower(p.employee));
+  return ix;
+}
+
+function userName(ix: Index, lowerName: string): string {
+  return ix.userByName.get(lowerName)?.Username ?? lowerName;
+}
+
+/** "00042 (Maria Garcia, maria.garcia@example.com, terminated)" */
+function describeEmployee(e: EmployeeRecord): string {
+  const name = [e.FirstName, e.LastName].filter((x) => typeof x === "string" && x.trim()).join(" ");
+  const status = e.Status === "T" ? "terminated" : e.Status === "I" ? "inactive" : "";
+  const bits = [name, e.EMail ? String(e.EMail) : "no email", status].filter(Boolean);
+  return `employee ${e.Employee} (${bits.join(", ")})`;
+}
+
+/** Why the employee's email belongs to a person other than entry i, or undefined. */
+function emailOfOther(ix: Index, emp: EmployeeRecord, i: number): string | undefined {
+  const email = trimLower(emp.EMail);
+  if (!email || email === lower(ix.entries[i].email)) return undefined;
+  const j = ix.entryByEmail.get(email);
+  if (j !== undefined && j !== i) return `its email is that of entries[${j}] (${ix.entries[j].userId})`;
+  const u = ix.userByName.get(email);
+  if (u && lower(u.Username) !== lower(ix.entries[i].userId))
+    return `its email is the user ID of user ${u.Username}`;
+  return undefined;
+}
+
+/**
+ * Why the employee belongs to a person other than entry i (linked to a user outside the roster, or carrying
+ * another person's email), or undefined when the roster may treat it as entry i's.
+ */
+function otherPerson(ix: Index, emp: EmployeeRecord, i: number): string | undefined {
+  const outsider = outsiderLink(ix, emp, i);
+  if (outsider) return `it is linked to user ${outsider}, who is not in the roster`;
+  return emailOfOther(ix, emp, i);
+}
+
+/** A name compared without case, accents or spacing. */
+function nameKey(first: unknown, last: unknown): string {
+  return `${String(first ?? "")} ${String(last ?? "")}`
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim()
+    .toLowerCase();
+}
+
+/**
+ * The roster may change this record's email for entry i: it has none, the same but for case, it is the same
+ * person by name (first and last name as the roster has them), it was recorded for this user ID last run, or the
+ * entry names it. Otherwise its email may be another person's whom the roster cannot see.
+ */
+function mayTakeEmail(ix: Index, emp: EmployeeRecord, i: number): boolean {
+  const entry = ix.entries[i];
+  const email = trimLower(emp.EMail);
+  return (
+    email === "" ||
+    email === lower(entry.email) ||
+    nameKey(emp.FirstName, emp.LastName) === nameKey(entry.firstName, entry.lastName) ||
+    ix.previousKey.get(lower(entry.userId)) === lower(emp.Employee) ||
+    (!!entry.employee && lower(entry.employee) === lower(emp.Employee))
+  );
+}
+
+type Resolution =
+  | { kind: "use"; emp: EmployeeRecord; relinkFrom?: EmployeeRecord }
+  | { kind: "create"; relinkFrom?: EmployeeRecord }
+  | { kind: "conflict"; message: string };
+
+/** Is the employee linked to a user outside the roster (other than entry i's own)? Then it is read, never written. */
+function outsiderLink(ix: Index, emp: EmployeeRecord, i: number): string | undefined {
+  const me = lower(ix.entries[i].userId);
+  const outsider = (ix.linkedUsers.get(lower(emp.Employee)) ?? []).find(
+    (u) => u !== me && !ix.rosterUsers.has(u),
+  );
+  return outsider ? userName(ix, outsider) : undefined;
+}
+
+function byEmail(ix: Index, entry: RosterEntry, i: number): Resolution {
+  const all = ix.empByEmail.get(lower(entry.email)) ?? [];
+  const me = lower(entry.userId);
+  const head = `entries[${i}] (${entry.userId})`;
+  // An employee a user outside the roster is linked to is that person's: never written, never linked to a second
+  // user by the roster (that would give one person two users, or two people one employee).
+  let candidates = all.filter((e) => !outsiderLink(ix, e, i));
+  if (candidates.length > 1) {
+    const free = candidates.filter(
+      (c) => !(ix.linkedUsers.get(lower(c.Employee)) ?? []).some((n) => n !== me),
+    );
+    if (free.length >= 1) candidates = free;
+  }
+  if (candidates.length > 1) {
+    const active = candidates.filter((c) => c.Status === "A");
+    if (active.length >= 1) candidates = active;
+  }
+  if (candidates.length > 1) {
+    return {
+      kind: "conflict",
+      message: `${head}: the email ${entry.email} belongs to employees ${candidates.map((c) => c.Employee).join(", ")}; set entries[${i}].employee to the right one`,
+    };
+  }
+  if (candidates.length === 1) {
+    const c = candidates[0];
+    const owned = ix.previousKey.get(me) === lower(c.Employee);
+    if (c.Status === "T" && !owned) {
+      return {
+        kind: "conflict",
+        message: `${head}: the only employee with the email ${entry.email} is ${describeEmployee(c)}; the roster does not bring back a terminated record it was not told to. If it is this person, set entries[${i}].employee to ${c.Employee} (the roster then makes it active); otherwise give this person their own email`,
+      };
+    }
+    return { kind: "use", emp: c };
+  }
+  if (all.length > 0) {
+    const e = all[0];
+    return {
+      kind: "conflict",
+      message: `${head}: the email ${entry.email} is on ${describeEmployee(e)}, but it is linked to user ${outsiderLink(ix, e, i)}, who is not in the roster; the roster neither links a second user to that record nor creates a second employee with the same email. If user ${outsiderLink(ix, e, i)} is this person, use that user ID in the roster; otherwise give this person their own email`,
+    };
+  }
+  return { kind: "create" };
+}
+
+/** Which employee entry i is: the one it names, the one its user links (when that is theirs), or by email. */
+function resolveEmployee(ix: Index, entry: RosterEntry, i: number): Resolution {
+  const head = `entries[${i}] (${entry.userId})`;
+  if (entry.employee) {
+    const emp = ix.empByKey.get(lower(entry.employee));
+    if (!emp) return { kind: "create" };
+    const other = otherPerson(ix, emp, i);
+    if (other)
+      return {
+        kind: "conflict",
+        message: `${head} names ${describeEmployee(emp)}, but ${other}; the roster does not change another person's record. Fix entries[${i}].employee, or correct that record in Vantagepoint first`,
+      };
+    return { kind: "use", emp };
+  }
+  const user = ix.userByName.get(lower(entry.userId));
+  const linkedKey = trimLower(user?.Employee);
+  const linked = linkedKey ? ix.empByKey.get(linkedKey) : undefined;
+  if (!linked) return byEmail(ix, entry, i);
+  const other = otherPerson(ix, linked, i);
+  if (!other) {
+    if (mayTakeEmail(ix, linked, i)) return { kind: "use", emp: linked };
+    const found = (ix.empByEmail.get(lower(entry.email)) ?? []).map((e) => e.Employee);
+    return {
+      kind: "conflict",
+      message: `${head}: user ${user!.Username} is linked to ${describeEmployee(linked)}, whose email and name are not the roster's (${entry.email}, ${entry.firstName} ${entry.lastName}); the roster does not rewrite an email it cannot tell is this person's. If ${linked.Employee} is this person with a new address, set entries[${i}].employee to ${linked.Employee} (the roster then updates its email); if it is someone else, link ${user!.Username} to the right employee${found.length ? ` (${found.join(", ")} ${found.length === 1 ? "has" : "have"} ${entry.email})` : ""} in Settings > Security > Users or set entries[${i}].employee`,
+    };
+  }
+  // Linked to a record also linked to someone outside the roster: usable as it is (nothing of theirs is written).
+  if (!emailOfOther(ix, linked, i) && trimLower(linked.EMail) === lower(entry.email) && linked.Status === "A")
+    return { kind: "use", emp: linked };
+  // Linked to someone else's record: relink to this person's own.
+  const found = byEmail(ix, entry, i);
+  if (found.kind === "conflict")
+    return {
+      kind: "conflict",
+      message: `${found.message} (user ${user!.Username} is linked to ${describeEmployee(linked)}, which is not theirs: ${other})`,
+    };
+  return { ...found, relinkFrom: linked };
+}
+
+/**
+ * Plans the writes that make each entry an active employee with that email, linked to an active user with the
+ * given role, without ever changing a record that belongs to someone else: an employee linked to a user outside
+ * the roster, or carrying another person's email, is never written; a roster user linked to such a record is
+ * relinked to this person's own employee (found by email, or created), or the entry is reported as a conflict
+ * naming both records and the fix. No run makes two active employees share an email.
+ */
+export function planRoster(
+  state: RosterState,
+  entries: readonly RosterEntry[],
+  options: PlanOptions = {},
+): RosterPlan {
+  const ix = indexState(state, entries, options.previous ?? []);
+  const rule = options.newEmployees ?? {};
+  const plan: RosterPlan = {
+    employeeOps: [],
+    userOps: [],
+    conflicts: [],
+    observed: [],
+    expected: [],
+    manualSteps: [],
   };
+  const claimed = new Map<string, number>();
+  const resolutions = entries.map((entry, index) => resolveEmployee(ix, entry, index));
+  const creates = resolutions.filter((r, i) => r.kind === "create" && !entries[i].employee).length;
+  const sequence =
+    rule.key === "sequence"
+      ? sequenceKeys(
+          state.employees.map((e) => String(e?.Employee ?? "")),
+          creates,
+          rule.prefix ?? "",
+          rule.digits ?? 5,
+        )
+      : [];
+  // Emails as they will be: an update must not give an active employee an address another active one has.
+  const activeByEmail = new Map<string, Set<string>>();
+  for (const e of state.employees) {
+    if (!e || e.Status !== "A" || !trimLower(e.EMail)) continue;
+    const k = trimLower(e.EMail);
+    activeByEmail.set(k, new Set([...(activeByEmail.get(k) ?? []), lower(e.Employee)]));
+  }
 
   entries.forEach((entry, index) => {
-    const user = userByName.get(lower(entry.userId));
-    let emp: EmployeeRecord | undefined;
-    if (entry.employee) {
-      emp = empByKey.get(lower(entry.employee));
-    } else if (linkedEmployee(user, index)) {
-      emp = linkedEmployee(user, index);
-    } else {
-      let candidates = empByEmail.get(lower(entry.email)) ?? [];
-      if (candidates.length > 1) {
-        const free = candidates.filter(
-          (c) => !(linkedUsers.get(lower(c.Employee)) ?? []).some((n) => n !== lower(entry.userId)),
-        );
-        if (free.length >= 1) candidates = free;
-      }
-      if (candidates.length > 1) {
-        const active = candidates.filter((c) => c.Status === "A");
-        if (active.length >= 1) candidates = active;
-      }
-      if (candidates.length > 1) {
-        plan.conflicts.push({
-          index,
-          field: "employee",
-          message: `entries[${index}] (${entry.userId}): the email ${entry.email} belongs to employees ${candidates.map((c) => c.Employee).join(", ")}; set entries[${index}].employee to the right one`,
-        });
-        plan.observed.push(observedPerson(entry, undefined, user));
-        plan.expected.push(observedPerson(entry, undefined, user));
-        return;
-      }
-      emp = candidates[0];
-    }
+    const user = ix.usersKnown ? ix.userByName.get(lower(entry.userId)) : undefined;
+    const r = resolutions[index];
+    const conflict = (message: string, emp?: EmployeeRecord) => {
+      plan.conflicts.push({ index, field: "employee", message });
+      plan.observed.push(observedPerson(ix, index, emp, user));
+      plan.expected.push(observedPerson(ix, index, emp, user));
+    };
+    if (r.kind === "conflict") return conflict(r.message, undefined);
+    const emp = r.kind === "use" ? r.emp : undefined;
     if (emp) {
       const other = claimed.get(lower(emp.Employee));
-      if (other !== undefined) {
-        plan.conflicts.push({
-          index,
-          field: "employee",
-          message: `entries[${index}] (${entry.userId}) and entries[${other}] resolve to the same employee ${emp.Employee}; set employee on one of them`,
-        });
-        plan.observed.push(observedPerson(entry, emp, user));
-        plan.expected.push(observedPerson(entry, emp, user));
-        return;
-      }
+      if (other !== undefined)
+        return conflict(
+          `entries[${index}] (${entry.userId}) and entries[${other}] resolve to the same employee ${emp.Employee}; set employee on one of them`,
+          emp,
+        );
+      const wanted = lower(entry.email);
+      const sharing = [...(activeByEmail.get(wanted) ?? [])].filter((k) => k !== lower(emp.Employee));
+      const becomesActiveWithEmail = !(emp.Status === "A" && trimLower(emp.EMail) === wanted);
+      if (sharing.length && becomesActiveWithEmail)
+        return conflict(
+          `entries[${index}] (${entry.userId}): making ${describeEmployee(emp)} active with ${entry.email} would give two active employees one email (${sharing.map((k) => ix.empByKey.get(k)?.Employee ?? k).join(", ")} already has it); Connect would match the wrong person. Set entries[${index}].employee to the right record, or clear the address on the other one`,
+          emp,
+        );
+      const theirs = otherPerson(ix, emp, index);
+      const needsWrite = emp.Status !== "A" || trimLower(emp.EMail) !== wanted;
+      if (theirs && needsWrite)
+        return conflict(
+          `entries[${index}] (${entry.userId}) would have to change ${describeEmployee(emp)}, but ${theirs}; the roster does not change another person's record. Correct it in the Employees hub, or set entries[${index}].employee to this person's own record`,
+          emp,
+        );
       claimed.set(lower(emp.Employee), index);
     }
-    plan.observed.push(observedPerson(entry, emp, user));
-
     let employeeKey = emp?.Employee ?? entry.employee ?? "";
     const employeeFromCreate = !emp;
     if (!emp) {
       const record: Record<string, string> = {
+        ...(rule.defaults ?? {}),
         FirstName: entry.firstName,
         LastName: entry.lastName,
         EMail: entry.email,
         Status: "A",
       };
       if (entry.employee) record.Employee = entry.employee;
+      else if (rule.key === "sequence") record.Employee = sequence.shift()!;
+      else if (rule.key === "roster")
+        return conflict(
+          `entries[${index}] (${entry.userId}) needs a new employee record and has no employee key; add it (the employee column), or set ${EMPLOYEE_KEY_SETTING} to "sequence" or "server"`,
+        );
+      if (record.Employee) employeeKey = record.Employee;
       plan.employeeOps.push({ kind: "createEmployee", index, userId: entry.userId, record });
+      activeByEmail.set(lower(entry.email), new Set([lower(employeeKey || `new:${index}`)]));
     } else {
       const fields: Record<string, string> = {};
       const changes: Array<"email" | "status"> = [];
-      if ((emp.EMail ?? "") !== entry.email) {
+      // Someone else's record is used as it is: not even a case-only fix of its email.
+      const readOnly = !!otherPerson(ix, emp, index);
+      if ((emp.EMail ?? "") !== entry.email && !readOnly) {
         fields.EMail = entry.email;
         changes.push("email");
       }
@@ -307,9 +635,18 @@ export function planRoster(state: RosterState, entries: readonly RosterEntry[]):
           changes,
         });
       employeeKey = emp.Employee;
+      activeByEmail.set(
+        lower(entry.email),
+        new Set([...(activeByEmail.get(lower(entry.email)) ?? []), lower(emp.Employee)]),
+      );
     }
+    plan.observed.push(observedPerson(ix, index, emp, user));
 
-    if (!user) {
+    if (!ix.usersKnown) {
+      plan.manualSteps.push(
+        `Settings > Security > Users: make sure user ${entry.userId} exists, is active, ${entry.role ? `has role ${entry.role}, ` : ""}and has Employee ${employeeKey || `(the new employee for ${entry.email})`}`,
+      );
+    } else if (!user) {
       const record: Record<string, string> = { Username: entry.userId, Employee: employeeKey, Status: "A" };
       if (entry.role) record.Role = entry.role;
       plan.userOps.push({ kind: "createUser", index, userId: entry.userId, record, employeeFromCreate });
@@ -345,8 +682,8 @@ export function planRoster(state: RosterState, entries: readonly RosterEntry[]):
       employee: employeeKey,
       email: entry.email,
       employeeStatus: "A",
-      userStatus: "A",
-      linked: true,
+      userStatus: ix.usersKnown ? "A" : asUserStatus(user?.Status),
+      linked: ix.usersKnown,
       ...(entry.role ? { role: entry.role } : user?.Role ? { role: String(user.Role) } : {}),
       ...(entry.configurer !== undefined ? { configurer: entry.configurer } : {}),
     });
@@ -354,18 +691,35 @@ export function planRoster(state: RosterState, entries: readonly RosterEntry[]):
   return plan;
 }
 
+/**
+ * What the server holds for entry i: the employee the user is linked to when it has one (else the one the
+ * entry resolves to), and "linked" only when the user links that employee and it does not carry another
+ * person's email.
+ */
 function observedPerson(
-  entry: RosterEntry,
-  emp: EmployeeRecord | undefined,
+  ix: Index,
+  i: number,
+  resolved: EmployeeRecord | undefined,
   user: UserRecord | undefined,
 ): RosterPerson {
+  const entry = ix.entries[i];
+  const linkedKey = trimLower(user?.Employee);
+  const emp = (linkedKey ? ix.empByKey.get(linkedKey) : undefined) ?? resolved;
   return {
     userId: entry.userId,
     employee: emp?.Employee ?? "",
     email: emp?.EMail ?? "",
     employeeStatus: emp ? asEmployeeStatus(emp.Status) : "I",
     userStatus: user ? asUserStatus(user.Status) : "I",
-    linked: !!(emp && user && lower(user.Employee) === lower(emp.Employee)),
+    // Linked means the user links a record that is this person's: not one carrying another person's email, nor
+    // one whose email and name are both someone else's.
+    linked: !!(
+      emp &&
+      user &&
+      linkedKey === lower(emp.Employee) &&
+      !emailOfOther(ix, emp, i) &&
+      mayTakeEmail(ix, emp, i)
+    ),
     ...(user?.Role ? { role: String(user.Role) } : {}),
     ...(entry.configurer !== undefined ? { configurer: entry.configurer } : {}),
   };

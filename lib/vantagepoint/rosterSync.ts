@@ -1,7 +1,8 @@
 /** Reads the roster's current state in pages and applies a plan with bounded concurrency. No Pulumi import. */
 import type { VantagepointClient } from "./client";
 import { VantagepointError } from "./errors";
-import { planDeactivation, planRoster, RosterOp, RosterPlan, RosterState } from "./roster";
+import { EMPLOYEE_KEY_SETTING, planDeactivation, planRoster } from "./roster";
+import type { NewEmployeeRule, RosterOp, RosterPlan, RosterState } from "./roster";
 import type { EmployeeRecord, RosterEntry, RosterPerson, UserRecord } from "./types";
 
 export const EMPLOYEE_FIELDS = ["Employee", "FirstName", "LastName", "EMail", "Status"];
@@ -47,7 +48,16 @@ export function checkRecords<T extends Record<string, unknown>>(
   return records;
 }
 
-/** Reads all employees and users (only the fields the roster needs), one paged list each. */
+/** A hub the server does not have (404/405/501 on its path): the part it serves becomes manual steps. */
+export function hubMissing(e: unknown): boolean {
+  return e instanceof VantagepointError && (e.status === 404 || e.status === 405 || e.status === 501);
+}
+
+/**
+ * Reads all employees and users (only the fields the roster needs), one paged list each. The users hub has no
+ * public REST source: when the server does not have it, `users` is undefined and the roster still fixes the
+ * employees, reporting the user steps as manual ones.
+ */
 export async function readRosterState(client: VantagepointClient): Promise<RosterState> {
   // allSettled, not all: when one list fails the other must finish before the caller returns, or it keeps
   // sending requests (token refreshes included) after the operation is over.
@@ -56,19 +66,58 @@ export async function readRosterState(client: VantagepointClient): Promise<Roste
     client.list<UserRecord>(client.paths.users, { fieldFilter: USER_FIELDS }),
   ]);
   if (employeeList.status === "rejected") throw employeeList.reason;
-  if (userList.status === "rejected") throw userList.reason;
-  const employees = employeeList.value;
-  const users = userList.value;
+  if (userList.status === "rejected" && !hubMissing(userList.reason)) throw userList.reason;
+  const employees = checkRecords(client, client.paths.employees, employeeList.value, "Employee", [
+    "EMail",
+    "Status",
+  ]);
+  if (userList.status === "rejected") return { employees };
   return {
-    employees: checkRecords(client, client.paths.employees, employees, "Employee", ["EMail", "Status"]),
-    users: checkRecords(client, client.paths.users, users, "Username", ["Employee", "Status", "Role"]),
+    employees,
+    users: checkRecords(client, client.paths.users, userList.value, "Username", [
+      "Employee",
+      "Status",
+      "Role",
+    ]),
   };
 }
 
 export interface RosterRunResult {
   plan: RosterPlan;
   people: RosterPerson[];
+  /** Writes the server accepted. */
   writes: number;
+  /** Which part went through the API and which is left as manual steps (plan.manualSteps). */
+  hubs: { employees: "api"; users: "api" | "manual" };
+}
+
+export interface ApplyOptions {
+  /** How new employees are keyed and what they get (roster.newEmployees). */
+  newEmployees?: NewEmployeeRule;
+  /** People as the last run recorded them (the employees the roster already owns). */
+  previous?: readonly RosterPerson[];
+  /** Called after each write with the writes done and planned (for a progress display). */
+  onProgress?: (done: number, total: number) => void;
+  /** Today, for a HireDate default of "today" (tests pin it). */
+  now?: () => Date;
+}
+
+/** The rule with a HireDate of "today" made a date, as the API writes dates (2020-06-15T00:00:00). */
+export function resolveNewEmployeeRule(
+  rule: NewEmployeeRule | undefined,
+  now: Date,
+): NewEmployeeRule | undefined {
+  if (!rule?.defaults?.HireDate || rule.defaults.HireDate.toLowerCase() !== "today") return rule;
+  const day = now.toISOString().slice(0, 10);
+  return { ...rule, defaults: { ...rule.defaults, HireDate: `${day}T00:00:00` } };
+}
+
+/** A 400 to a create without a key that says the key is needed: this site does not number employees. */
+function keyRefused(e: unknown): boolean {
+  if (!(e instanceof VantagepointError) || e.status !== 400) return false;
+  return /\bemployee\b[^.]*\b(required|missing|must|empty)|\bkey\b[^.]*\b(required|missing)|required[^.]*\bemployee\b/i.test(
+    e.serverMessage ?? "",
+  );
 }
 
 /** Error for a roster run where some writes failed; the message names each person and the fix. */
@@ -112,12 +161,14 @@ export async function applyRoster(
   client: VantagepointClient,
   entries: readonly RosterEntry[],
   state?: RosterState,
-  /** Called after each write that landed: `done` of `total` planned writes (for a progress line). */
-  options: { onProgress?: (done: number, total: number) => void } = {},
+  options: ApplyOptions = {},
 ): Promise<RosterRunResult> {
   const troubleBefore = client.counters.retries + client.counters.tokenGrants;
   const current = state ?? (await readRosterState(client));
-  const plan = planRoster(current, entries);
+  const newEmployees = resolveNewEmployeeRule(options.newEmployees, (options.now ?? (() => new Date()))());
+  const planOptions = { newEmployees, previous: options.previous };
+  const plan = planRoster(current, entries, planOptions);
+  const hubs = { employees: "api" as const, users: current.users ? ("api" as const) : ("manual" as const) };
   const failures: Array<{ userId: string; op: string; message: string }> = [];
   for (const c of plan.conflicts)
     failures.push({ userId: entries[c.index]?.userId ?? String(c.index), op: "match", message: c.message });
@@ -130,13 +181,29 @@ export async function applyRoster(
     options.onProgress?.(applied, total);
   };
 
+  // A server that needs employee keys refuses a keyless create: the first refusal stops the remaining keyless
+  // creates (not sent), and they are reported once, naming the setting to add.
+  let keylessRefusal: string | undefined;
+  const notSent = new Error("not sent");
   const employeeResults = await client.writeAll(plan.employeeOps, async (op) => {
     if (op.kind === "createEmployee") {
+      const keyless = !op.record.Employee;
+      if (keyless && keylessRefusal !== undefined) throw notSent;
       const email = op.record.EMail;
       const landed = () => findEmployeeByEmail(client, email, op.record.Employee);
-      const reply = await client.create<EmployeeRecord>(client.paths.employees, op.record, landed);
-      let key = reply && typeof reply.Employee === "string" ? reply.Employee : undefined;
-      if (!key) key = (await landed())?.Employee;
+      let created: { key?: string };
+      try {
+        created = await client.createRecord<EmployeeRecord>(
+          client.paths.employees,
+          op.record,
+          "Employee",
+          landed,
+        );
+      } catch (e) {
+        if (keyless && keyRefused(e)) keylessRefusal ??= (e as VantagepointError).serverMessage ?? "";
+        throw e;
+      }
+      const key = created.key || op.record.Employee || (await landed())?.Employee;
       if (!key) throw new Error("the employee was created but its key could not be read back");
       createdKeys.set(op.index, key);
     } else if (op.kind === "updateEmployee") {
@@ -144,13 +211,31 @@ export async function applyRoster(
     }
     landedOne();
   });
+  const keyless: string[] = [];
   employeeResults.forEach((r, i) => {
-    if (!r.ok) {
-      const op = plan.employeeOps[i];
-      failedIndex.add(op.index);
-      failures.push({ userId: op.userId, op: describe(op), message: client.redact(r.error.message) });
+    if (r.ok) return;
+    const op = plan.employeeOps[i];
+    failedIndex.add(op.index);
+    if (op.kind === "createEmployee" && !op.record.Employee && keylessRefusal !== undefined) {
+      if (r.error === notSent || keyRefused(r.error)) {
+        keyless.push(op.userId);
+        return;
+      }
     }
+    failures.push({ userId: op.userId, op: describe(op), message: client.redact(r.error.message) });
   });
+  if (keyless.length) {
+    failures.unshift({
+      userId:
+        keyless.length === 1
+          ? keyless[0]
+          : `${keyless.length} people (${keyless.slice(0, 3).join(", ")}${keyless.length > 3 ? ", ..." : ""})`,
+      op: "create employee",
+      message: client.redact(
+        `Vantagepoint refused to create an employee without a key (${keylessRefusal || "400"}): this site does not number new employees. Set ${EMPLOYEE_KEY_SETTING} ("sequence" with roster.newEmployees.prefix, or "roster" with an employee key on each row) and run again; the other creates were not sent and nothing is half-done.`,
+      ),
+    });
+  }
 
   const userOps = plan.userOps.filter((op) => !failedIndex.has(op.index));
   const userResults = await client.writeAll(userOps, async (op) => {
@@ -183,9 +268,12 @@ export async function applyRoster(
   // server acknowledged: read back and report what is missing instead of claiming success. A smooth run skips
   // this, so it costs nothing in the common case.
   const troubled = client.counters.retries + client.counters.tokenGrants > troubleBefore + (state ? 0 : 1);
-  if (applied === 0 || !troubled) return { plan, people: plan.expected, writes: applied };
+  if (applied === 0 || !troubled) return { plan, people: plan.expected, writes: applied, hubs };
 
-  const check = planRoster(await readRosterState(client), entries);
+  const check = planRoster(await readRosterState(client), entries, {
+    ...planOptions,
+    previous: plan.expected,
+  });
   const pending = [
     ...check.conflicts.map((c) => ({
       userId: entries[c.index]?.userId ?? String(c.index),
@@ -200,7 +288,7 @@ export async function applyRoster(
     })),
   ];
   if (pending.length) throw new RosterApplyError(pending, applied);
-  return { plan, people: check.expected, writes: applied };
+  return { plan, people: check.expected, writes: applied, hubs };
 }
 
 const siteLocks = new Map<string, Promise<void>>();

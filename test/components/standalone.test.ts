@@ -39,6 +39,8 @@ describe("ConnectRoster and ConnectApiClient against an existing site (no Azure 
         },
         { userId: "LBROWN", email: "l.brown@contoso.example", firstName: "Lee", lastName: "Brown" },
       ],
+      // A site that does not number employees itself (the strict emulator): keys T00001, T00002, ...
+      newEmployees: { key: "sequence", prefix: "T" },
     });
     new ConnectApiClient("team-connect-client", { connection });
   }

@@ -6,6 +6,7 @@ import {
   checkApiClient,
   checkConfigurer,
   checkConnectUsers,
+  checkLoginConfig,
   connectUsersOf,
   doctorExitCode,
   indexPeople,
@@ -201,5 +202,58 @@ describe("doctor checks (pure)", () => {
         ],
       );
     });
+  });
+});
+
+describe("doctor checks: P7 LoginConfig (read-only)", () => {
+  const config = (over: Record<string, unknown> = {}, settings: Record<string, unknown> = {}) => ({
+    database: "VP_DEMO",
+    WAADEnabled: "Y",
+    WAADSettings: { WAADTenant: "tenant-a", WAADServerClientID: "login-app-1", ...settings },
+    ...over,
+  });
+
+  it("is ok when Entra login, the tenant and the Server Client ID are the stack's", () => {
+    const c = checkLoginConfig(
+      { config: config() },
+      { mode: "entraId", tenantId: "TENANT-A", serverClientId: "login-app-1" },
+    );
+    assert.equal(c.status, "ok");
+    assert.deepEqual(c.findings, []);
+  });
+
+  it("is broken (drift) for another tenant, another Server Client ID, login switched off, or on under windows", () => {
+    const kinds = (read: Record<string, unknown>, want: Parameters<typeof checkLoginConfig>[1]) =>
+      checkLoginConfig({ config: read }, want).findings.map((f) => f.message);
+    assert.match(
+      kinds(config({}, { WAADTenant: "tenant-b" }), { mode: "entraId", tenantId: "tenant-a" })[0]!,
+      /tenant tenant-b, not entra\.tenantId tenant-a.*Settings > General > Options, Active Directory/,
+    );
+    assert.match(
+      kinds(config({}, { WAADServerClientID: "old-app" }), {
+        mode: "entraId",
+        serverClientId: "login-app-1",
+      })[0]!,
+      /Server Client ID is old-app, not the login app this stack manages \(login-app-1\)/,
+    );
+    assert.match(
+      kinds(config({ WAADEnabled: "N" }), { mode: "entraId" })[0]!,
+      /login is off.*entra\.loginMode is "entraId"/,
+    );
+    assert.match(kinds(config(), { mode: "windows" })[0]!, /login is on while entra\.loginMode is "windows"/);
+    assert.equal(
+      checkLoginConfig({ config: config({}, { WAADTenant: "x" }) }, { mode: "entraId", tenantId: "y" })
+        .status,
+      "broken",
+    );
+  });
+
+  it("could not check, with the manual step, when LoginConfig cannot be read", () => {
+    const c = checkLoginConfig(
+      { problem: "LoginConfig could not be read (404); check by hand" },
+      { mode: "entraId" },
+    );
+    assert.equal(c.status, "could-not-check");
+    assert.match(c.reason, /check by hand/);
   });
 });

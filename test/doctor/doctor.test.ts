@@ -17,7 +17,8 @@ import type { DoctorJson } from "../../lib/doctor";
 const root = path.join(__dirname, "..", "..");
 const SENTINEL_PASSWORD = "Sentinel-Doctor-Pa55-4b7e";
 const SENTINEL_SECRET = "sentinel-doctor-client-secret-c3d9";
-const CONFIGURER = "SKOWALSKI"; // user of employee 00001, role ADMIN, in the seed
+/** The user of employee 00001 (role ADMIN) in the seed. */
+const CONFIGURER = String([...buildSeed().users.values()].find((u) => u.Employee === "00001")!.Username);
 
 /** Touched keys per broken state (the seed is deterministic, so the emulator breaks the same records). */
 const TOUCHED = applyBrokenStates(buildSeed(), [
@@ -481,7 +482,7 @@ describe("vpconnect doctor against the emulator", function () {
       fs.writeFileSync(path.join(project, "stacks", "Pulumi.emu.yaml"), text);
       const run = await doctor(["--stack", "emu", "--out", "out"], envFor(emu), { cwd: project });
       assert.equal(run.code, 1, run.out + run.err);
-      assert.deepEqual(status(run), { P3: "ok", P4: "ok", P5: "broken", P6: "ok" });
+      assert.deepEqual(status(run), { P3: "ok", P4: "ok", P5: "broken", P6: "ok", P7: "ok" });
       assert.equal(run.json!.target.stack, "emu");
       assert.ok(run.files["doctor-emu.sarif"], "files are named after the stack");
       assert.deepEqual(findings(run, "P5").filter((f) => f.kind === "employee-terminated").length, 1);

@@ -78,3 +78,18 @@ describe("vpconnect emulator: flags", () => {
     assert.equal(json, true);
   });
 });
+
+describe("vpconnect emulator: profile flags", () => {
+  it("--lenient, --server-keys and --vantagepoint-version set the profile", () => {
+    const { options } = parseEmulatorArgs(["--lenient", "--server-keys", "--vantagepoint-version", "3.5"]);
+    assert.deepEqual([options.profile, options.employeeKeys, options.version], ["lenient", "server", "3.5"]);
+    assert.equal(parseEmulatorArgs([]).options.profile, undefined, "strict unless asked");
+  });
+
+  it("a bad --vantagepoint-version names the flag and an example, exit 2", async () => {
+    assert.match(
+      await usageError("--vantagepoint-version", "seven"),
+      /--vantagepoint-version needs major\.minor, got seven, e\.g\. --vantagepoint-version 7\.0/,
+    );
+  });
+});

@@ -168,7 +168,7 @@ describe("Vantagepoint API emulator", () => {
       const eq = await api(
         emu,
         "GET",
-        `/user?filterHash[0][name]=Status&filterHash[0][value]=I&filterHash[0][opp]=eq`,
+        `/user?filterHash[0][name]=Status&filterHash[0][value]=I&filterHash[0][opp]=${encodeURIComponent("==")}`,
         access,
       );
       assert.ok(eq.json.length > 0 && eq.json.every((u: { Status: string }) => u.Status === "I"));
@@ -176,21 +176,23 @@ describe("Vantagepoint API emulator", () => {
 
     it("creates with POST and updates partially with PUT, with PascalCase fields and Y/N values", async () => {
       const created = await api(emu, "POST", "/employee", access, {
+        Employee: "00301",
         FirstName: "New",
         LastName: "Hire",
         EMail: "new.hire@example.com",
       });
       assert.equal(created.status, 201);
+      assert.equal(created.headers.get("location"), `${emu.url}/employee/00301`);
       assert.equal(created.json.Employee, "00301");
       assert.equal(created.json.Status, "A");
       const put = await api(emu, "PUT", "/employee/00301", access, { Title: "Engineer" });
       assert.equal(put.json.EMail, "new.hire@example.com");
       assert.equal(put.json.Title, "Engineer");
-      const role = await api(emu, "PUT", "/security/role/PM", access, { ConnectAdministration: "maybe" });
+      const role = await api(emu, "PUT", "/security/role/PM", access, { Connect: "maybe" });
       assert.equal(role.status, 400);
       assert.deepEqual(role.json, {
         message: "The request is invalid.",
-        detail: "ConnectAdministration must be Y or N.",
+        detail: "Connect must be Y or N.",
       });
       const user = await api(emu, "POST", "/user", access, {
         Username: "NEWHIRE",
@@ -199,6 +201,11 @@ describe("Vantagepoint API emulator", () => {
       });
       assert.equal(user.json.EmployeeName, "New Hire");
       assert.equal(emu.counters.writes, 4);
+      assert.equal(
+        emu.counters.writesAccepted,
+        3,
+        "the refused role write is an attempt, not an accepted write",
+      );
       assert.equal(emu.counters.byRoute["PUT /employee/{key}"], 1);
     });
 
@@ -234,6 +241,118 @@ describe("Vantagepoint API emulator", () => {
     });
   });
 
+  describe("strict profile (the default) as Deltek documents the API", () => {
+    it("refuses an employee create without its key, and names the field", async () => {
+      const r = await api(emu, "POST", "/employee", access, {
+        FirstName: "No",
+        LastName: "Key",
+        EMail: "n@example.com",
+      });
+      assert.equal(r.status, 400);
+      assert.deepEqual(r.json, { message: "The request is invalid.", detail: "Employee is required." });
+      assert.equal(emu.counters.writesAccepted, 0);
+    });
+
+    it("numbers employees when the site does, answering 201 with Location (also when the reply has no body)", async () => {
+      const numbering = await startEmulator({ employeeKeys: "server", writeReply: "204" });
+      try {
+        const t = String((await token(numbering)).body.access_token);
+        const r = await api(numbering, "POST", "/employee", t, {
+          FirstName: "S",
+          LastName: "N",
+          EMail: "s@example.com",
+        });
+        assert.equal(r.status, 204);
+        assert.equal(r.headers.get("location"), `${numbering.url}/employee/00301`);
+      } finally {
+        await numbering.stop();
+      }
+    });
+
+    it("requires the employee fields the site requires", async () => {
+      const fussy = await startEmulator({ requiredEmployeeFields: ["Org", "HireDate"] });
+      try {
+        const t = String((await token(fussy)).body.access_token);
+        const r = await api(fussy, "POST", "/employee", t, {
+          Employee: "X1",
+          FirstName: "A",
+          LastName: "B",
+          Org: "01",
+        });
+        assert.equal(r.status, 400);
+        assert.equal(r.json.detail, "HireDate is required.");
+      } finally {
+        await fussy.stop();
+      }
+    });
+
+    it("takes filterHash operators as symbols and refuses the words; lenient takes both", async () => {
+      const q = (opp: string) =>
+        `/user?filterHash[0][name]=Status&filterHash[0][value]=I&filterHash[0][opp]=${encodeURIComponent(opp)}`;
+      assert.equal((await api(emu, "GET", q("=="), access)).status, 200);
+      const word = await api(emu, "GET", q("eq"), access);
+      assert.equal(word.status, 400);
+      assert.match(word.json.detail, /filterHash\[0\]\[opp\] "eq" is not an operator; use ==/);
+      const lenient = await startEmulator({ profile: "lenient" });
+      try {
+        const t = String((await token(lenient)).body.access_token);
+        assert.equal((await api(lenient, "GET", q("eq"), t)).status, 200);
+        const keyless = await api(lenient, "POST", "/employee", t, { FirstName: "L", LastName: "N" });
+        assert.equal(keyless.status, 201);
+        assert.equal(keyless.headers.get("location"), null);
+      } finally {
+        await lenient.stop();
+      }
+    });
+
+    it("orders as Deltek documents it (Column, Column_D) and refuses 'Column desc'", async () => {
+      const desc = await api(
+        emu,
+        "GET",
+        "/employee?order=Employee_D&pageSize=2&fieldFilter=Employee",
+        access,
+      );
+      assert.deepEqual(desc.json, [{ Employee: "00300" }, { Employee: "00299" }]);
+      assert.equal((await api(emu, "GET", "/employee?order=Employee%20desc", access)).status, 400);
+    });
+
+    it("keeps role types as a set: a PUT of one type replaces them all, unknown fields are refused", async () => {
+      assert.equal(emu.state.roles.get("pm")!.Type, "Accounting,CRM");
+      const stale = await api(emu, "PUT", "/security/role/PM", access, { ConnectAdministration: "Y" });
+      assert.equal(stale.status, 400, "7.0 names the permission Connect");
+      assert.match(stale.json.detail, /ConnectAdministration does not exist/);
+      assert.equal((await api(emu, "PUT", "/security/role/PM", access, { Type: "Standard" })).status, 400);
+      await api(emu, "PUT", "/security/role/PM", access, { Type: "Administrator" });
+      assert.equal(
+        emu.state.roles.get("pm")!.Type,
+        "Administrator",
+        "the trap a single-type write falls into",
+      );
+    });
+
+    it("before 5.0 has no list of API authorizations (404), and from 5.0 it has", async () => {
+      const old = await startEmulator({ version: "3.5" });
+      try {
+        const t = String((await token(old)).body.access_token);
+        assert.equal((await api(old, "GET", "/apiauthorization", t)).status, 404);
+        assert.equal(old.state.roles.get("admin")!.ConnectAdministration, "Y");
+      } finally {
+        await old.stop();
+      }
+      assert.equal((await api(emu, "GET", "/apiauthorization", access)).status, 200);
+    });
+
+    it("serves LoginConfig for the database, read-only", async () => {
+      const all = await api(emu, "GET", "/LoginConfig", "");
+      assert.equal(all.status, 200);
+      assert.equal(all.json.WAADEnabled, "Y");
+      const mine = await api(emu, "GET", `/LoginConfig/${emu.credentials.database}`, access);
+      assert.equal(mine.json.WAADSettings.WAADTenant, "7d3c2b1a-4e5f-4a6b-8c9d-0e1f2a3b4c5d");
+      assert.equal((await api(emu, "GET", "/LoginConfig/OTHER_DB", access)).status, 404);
+      assert.equal((await api(emu, "PUT", "/LoginConfig", access, { WAADEnabled: "N" })).status, 405);
+    });
+  });
+
   describe("faults", () => {
     it("fires on the nth matching call for count calls", async () => {
       emu.faults.add({ kind: "429", method: "GET", path: "/user", nth: 2, count: 2, retryAfter: 3 });
@@ -263,7 +382,12 @@ describe("Vantagepoint API emulator", () => {
     it("resets connections, lands writes before failing when asked, and expires tokens mid-run", async () => {
       emu.faults.add({ kind: "reset", method: "POST", path: "/employee", afterHandling: true });
       await assert.rejects(
-        api(emu, "POST", "/employee", access, { FirstName: "R", LastName: "S", EMail: "reset@example.com" }),
+        api(emu, "POST", "/employee", access, {
+          Employee: "R1",
+          FirstName: "R",
+          LastName: "S",
+          EMail: "reset@example.com",
+        }),
       );
       assert.ok([...emu.state.employees.values()].some((e) => e.EMail === "reset@example.com"));
       emu.faults.add({ kind: "expireToken", path: "/user" });
@@ -305,7 +429,8 @@ describe("Vantagepoint API emulator", () => {
       assert.ok(emps.filter((e) => e.Status === "I").length >= 3);
       assert.ok(emps.filter((e) => e.Status === "T").length >= 3);
       assert.ok([...d.users.values()].filter((u) => !u.Employee).length >= 3);
-      assert.equal(d.roles.get("admin")!.ConnectAdministration, "Y");
+      assert.equal(d.roles.get("admin")!.Connect, "Y", "from 7.0 the permission is named Connect");
+      assert.equal(buildSeed({ version: "6.0" }).roles.get("admin")!.ConnectAdministration, "Y");
       const names = [...d.apiAuthorizations.values()].map((a) => a.Name);
       for (const n of ["Deltek Touch", "Power BI Connector", CONNECT_API_NAME]) assert.ok(names.includes(n));
       assert.ok(
@@ -323,7 +448,12 @@ describe("Vantagepoint API emulator", () => {
         "terminatedEmployees",
         "connectApiAuthEdited",
       ]);
-      assert.equal(emu.state.roles.get("admin")!.ConnectAdministration, "N");
+      assert.equal(emu.state.roles.get("admin")!.Connect, "N");
+      assert.equal(
+        emu.state.roles.get("admin")!.Type,
+        "Accounting,CRM",
+        "types other than Administrator kept",
+      );
       assert.equal(touched.usersWithoutEmployee.length, 3);
       for (const u of touched.usersWithoutEmployee)
         assert.equal(emu.state.users.get(u.toLowerCase())!.Employee, "");

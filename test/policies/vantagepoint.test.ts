@@ -50,12 +50,21 @@ describe("connect-admin-role (P3)", () => {
 
   it("fails when the role does not exist in Vantagepoint", async () => {
     const r = adminRole();
-    r.props.available = false;
+    r.props.exists = false;
     await assertHasViolation(
       connectAdminRole,
       stackWith("ConnectAdminRole", r),
       "must exist in Vantagepoint",
     );
+  });
+
+  it("says the role is a manual step (not that it is missing) where the server has no role endpoint", async () => {
+    const r = adminRole();
+    r.props.available = false;
+    r.props.manualSteps = ["Settings > Security > Roles > ADMIN: select Connect."];
+    const result = await runPolicy(connectAdminRole, stackWith("ConnectAdminRole", r));
+    assert.deepEqual(result.violations, []);
+    assert.match(result.notApplicable.join(" "), /manual step: .*Settings > Security > Roles > ADMIN/);
   });
 
   it("fails a non-Administrator role when Administrator type is required (7.0+)", async () => {
@@ -64,8 +73,17 @@ describe("connect-admin-role (P3)", () => {
     await assertHasViolation(
       connectAdminRole,
       stackWith("ConnectAdminRole", r),
-      "must be of type Administrator",
+      "must have Administrator among its types",
     );
+  });
+
+  it("takes role types as a set: Administrator among others passes, others without it fail", async () => {
+    const r = adminRole();
+    r.props.roleTypes = ["Accounting", "Administrator", "CRM"];
+    await assertNoViolations(connectAdminRole, stackWith("ConnectAdminRole", r));
+    const s2 = adminRole();
+    s2.props.roleType = "Accounting,CRM";
+    await assertHasViolation(connectAdminRole, stackWith("ConnectAdminRole", s2), "it has 'Accounting, CRM'");
   });
 
   it("accepts a non-Administrator role when the type is not required", async () => {
@@ -292,6 +310,20 @@ describe("connect-users-linked (P5)", () => {
 });
 
 describe("connect-api-client-protected (P6)", () => {
+  it("fails when the adopted record is not the one with the configured Client ID", async () => {
+    const c = apiClient();
+    c.props.expectedClientId = "c0nnect-configured";
+    c.props.clientId = "someone-elses-client";
+    await assertHasViolation(
+      connectApiClientProtected,
+      stackWith("ConnectApiClient", c),
+      "must adopt the API Authorization with the configured Client ID c0nnect-configured",
+    );
+    const ok = apiClient();
+    ok.props.expectedClientId = String(ok.props.clientId);
+    await assertNoViolations(connectApiClientProtected, stackWith("ConnectApiClient", ok));
+  });
+
   it("passes one protected, retained API client", async () => {
     await assertNoViolations(connectApiClientProtected, stack());
   });

@@ -295,6 +295,66 @@ describe("bad input: API replies the REST client must survive", () => {
     });
   });
 
+  describe("refusals: the hint never contradicts the server's own words", () => {
+    const refuse = (status: number, body: unknown) =>
+      vantagepoint((_req, res) => {
+        const text = JSON.stringify(body);
+        res.writeHead(status, {
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(text),
+        });
+        res.end(text);
+      });
+
+    it("a 403 insufficient_scope says the role lacks access to the hub", async () => {
+      server.reply = refuse(403, {
+        message: "insufficient_scope",
+        detail: "The role does not grant this hub.",
+      });
+      const e = await failure(clientFor(server).list("/employee"));
+      assert.match(
+        e.message,
+        /insufficient_scope.*security role lacks access to this hub: grant it in Settings > Security > Roles/,
+      );
+    });
+
+    it("a 403 that says the record is read-only is not blamed on the role", async () => {
+      server.reply = refuse(403, {
+        message: "The record is read-only.",
+        detail: "Employee 00042 is locked by payroll.",
+      });
+      const e = await failure(clientFor(server).update("/employee", "00042", { EMail: "a@example.com" }));
+      assert.match(e.message, /read-only.*for the reason it gave above/);
+      assert.doesNotMatch(e.message, /role lacks access/);
+    });
+
+    it("an OAuth invalid_grant names the user settings; invalid_client names the API Authorization's", async () => {
+      server.reply = (req, res) => {
+        const text = JSON.stringify(
+          req.body.includes("client_secret=") && server.requests.length === 1
+            ? { error: "invalid_grant", error_description: "The user name or password is incorrect." }
+            : { error: "invalid_client", error_description: "Unknown client." },
+        );
+        res.writeHead(400, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+        res.end(text);
+      };
+      const grant = await failure(clientFor(server).authenticate());
+      assert.match(
+        grant.message,
+        /invalid_grant.*check connection\.username, connection\.password and connection\.database/,
+      );
+      const client = await failure(clientFor(server).authenticate());
+      assert.match(client.message, /invalid_client.*check connection\.clientId and connection\.clientSecret/);
+    });
+
+    it("a refused write is an attempt, not a write the server accepted", async () => {
+      server.reply = refuse(400, { message: "The request is invalid.", detail: "Org 99 does not exist." });
+      const c = clientFor(server);
+      await failure(c.update("/employee", "00042", { Org: "99" }));
+      assert.deepEqual([c.counters.writes, c.counters.writeAttempts], [0, 1]);
+    });
+  });
+
   describe("redirects", () => {
     let other: RawServer;
     beforeEach(async () => {

@@ -60,7 +60,10 @@ describe("ownership: the lifecycle touches only what it owns", function () {
       const connection = { ...emu.connection(), pageSize: 50 };
 
       // People: two new, one adopting an existing inactive employee by email, one adopting an existing user.
-      const inactive = [...emu.state.employees.values()].find((e) => e.Status === "I" && e.EMail)!;
+      const linkedKeys = new Set([...emu.state.users.values()].map((u) => String(u.Employee)));
+      const inactive = [...emu.state.employees.values()].find(
+        (e) => e.Status === "I" && e.EMail && !linkedKeys.has(String(e.Employee)),
+      )!;
       const existingUser = [...emu.state.users.values()].find(
         (u) => u.Employee && u.Status === "A" && u.Role === "DEFAULT",
       )!;
@@ -185,7 +188,7 @@ describe("ownership: the lifecycle touches only what it owns", function () {
       assert.deepEqual([apiRead.drifted, apiRead.missing], [true, false]);
       const roleRead = (await connectAdminRoleProvider.read!(role.id, role.outs as ConnectAdminRoleOutputs))
         .props as ConnectAdminRoleOutputs;
-      assert.deepEqual([roleRead.connectAdministration, roleRead.roleType], [false, "Standard"]);
+      assert.deepEqual([roleRead.connectAdministration, roleRead.roleType], [false, "Accounting,CRM"]);
       assertNoEmployeeEnded("refresh");
 
       // The next update repairs the roster and the role, and never writes the Connect authorization back.
@@ -227,7 +230,10 @@ describe("ownership: the lifecycle touches only what it owns", function () {
       const importedRole = (
         await connectAdminRoleProvider.read!("role-import", { ...roleInputs } as ConnectAdminRoleOutputs)
       ).props as ConnectAdminRoleOutputs;
-      assert.deepEqual([importedRole.connectAdministration, importedRole.roleType], [true, "Administrator"]);
+      assert.deepEqual(
+        [importedRole.connectAdministration, importedRole.roleTypes],
+        [true, ["Accounting", "CRM", "Administrator"]],
+      );
 
       // 5. delete all three.
       const beforeDelete = snapshot(emu);
@@ -291,3 +297,309 @@ describe("ownership: the lifecycle touches only what it owns", function () {
     });
   }
 });
+
+/** One person of the adversarial roster, and the record(s) set up to trap the roster. */
+interface Trap {
+  name: string;
+  entry: RosterEntry;
+  /** Set up the state; returns the employee keys that belong to someone else (must never change). */
+  arrange(emu: Emulator): void;
+  /** After the runs: what must hold for this person. */
+  expect: "linked" | "conflict";
+  /** A conflict's message must name these (both records and the fix). */
+  names?: RegExp;
+}
+
+const emp = (key: string, first: string, last: string, email: string, status = "A"): Rec => ({
+  Employee: key,
+  FirstName: first,
+  LastName: last,
+  EMail: email,
+  Status: status,
+  Org: "01:NY:ENG",
+  EmployeeCompany: "01",
+  HomeCompany: "01",
+  Type: "E",
+});
+const user = (name: string, employee: string, status = "A"): Rec => ({
+  Username: name,
+  DisplayUsername: name,
+  Employee: employee,
+  Status: status,
+  Role: "DEFAULT",
+});
+const put = (emu: Emulator, e: Rec) => emu.state.employees.set(String(e.Employee), e);
+const putUser = (emu: Emulator, u: Rec) => emu.state.users.set(String(u.Username).toLowerCase(), u);
+const person = (userId: string, email: string, firstName: string, lastName: string): RosterEntry => ({
+  userId,
+  email,
+  firstName,
+  lastName,
+});
+
+const TRAPS: Trap[] = [
+  {
+    name: "crossed links: two roster users each linked to the other's employee",
+    entry: person("CROSS.A", "cross.a@contoso.example", "Cara", "Cross"),
+    arrange: (emu) => {
+      put(emu, emp("X0001", "Cara", "Cross", "cross.a@contoso.example"));
+      put(emu, emp("X0002", "Ben", "Cross", "cross.b@contoso.example"));
+      putUser(emu, user("CROSS.A", "X0002"));
+      putUser(emu, user("CROSS.B", "X0001"));
+    },
+    expect: "linked",
+  },
+  {
+    name: "crossed links (the other half)",
+    entry: person("CROSS.B", "cross.b@contoso.example", "Ben", "Cross"),
+    arrange: () => undefined,
+    expect: "linked",
+  },
+  {
+    name: "shared email: the only employee with it belongs to a user outside the roster",
+    entry: person("SHARE.ME", "shared@contoso.example", "Sam", "Share"),
+    arrange: (emu) => {
+      put(emu, emp("X0010", "Sam", "Share", "shared@contoso.example"));
+      putUser(emu, user("OUTSIDER.ONE", "X0010"));
+    },
+    expect: "conflict",
+    names: /X0010.*OUTSIDER\.ONE/,
+  },
+  {
+    name: "one employee linked to two users (one outside the roster), and inactive",
+    entry: person("TWO.USERS", "two.users@contoso.example", "Tia", "Two"),
+    arrange: (emu) => {
+      put(emu, emp("X0020", "Tia", "Two", "two.users@contoso.example", "I"));
+      putUser(emu, user("TWO.USERS", "X0020"));
+      putUser(emu, user("OUTSIDER.TWO", "X0020"));
+    },
+    expect: "conflict",
+    names: /X0020.*OUTSIDER\.TWO/,
+  },
+  {
+    name: "case-only email difference on an unlinked employee",
+    entry: person("CASE.ONLY", "case.only@contoso.example", "Cas", "Only"),
+    arrange: (emu) => put(emu, emp("X0030", "Cas", "Only", "Case.Only@Contoso.example")),
+    expect: "linked",
+  },
+  {
+    name: "case-only duplicates: two active employees whose emails differ in case only",
+    entry: person("CASE.TWICE", "case.twice@contoso.example", "Cy", "Twice"),
+    arrange: (emu) => {
+      put(emu, emp("X0031", "Cy", "Twice", "case.twice@contoso.example"));
+      put(emu, emp("X0032", "Cy", "Twice", "CASE.TWICE@contoso.example"));
+    },
+    expect: "conflict",
+    names: /X0031, X0032.*set entries\[\d+\]\.employee/,
+  },
+  {
+    name: "terminated record with the email, linked to nobody",
+    entry: person("TERM.BACK", "term.back@contoso.example", "Tom", "Back"),
+    arrange: (emu) => put(emu, emp("X0040", "Tom", "Back", "term.back@contoso.example", "T")),
+    expect: "conflict",
+    names: /X0040.*terminated.*set entries\[\d+\]\.employee to X0040/,
+  },
+  {
+    name: "inactive record with the email, linked to nobody (adopted and made active)",
+    entry: person("INACT.BACK", "inact.back@contoso.example", "Ina", "Back"),
+    arrange: (emu) => put(emu, emp("X0050", "Ina", "Back", "inact.back@contoso.example", "I")),
+    expect: "linked",
+  },
+  {
+    name: "roster user linked to another person's record (other name, other email, no user of theirs)",
+    entry: person("WRONG.LINK", "will.link@contoso.example", "Will", "Link"),
+    arrange: (emu) => {
+      put(emu, emp("X0060", "Maya", "Other", "maya.other@contoso.example"));
+      putUser(emu, user("WRONG.LINK", "X0060"));
+    },
+    expect: "conflict",
+    names: /WRONG\.LINK is linked to employee X0060 \(Maya Other.*set entries\[\d+\]\.employee to X0060/,
+  },
+  {
+    name: "roster user linked to a record whose email is another user's ID (relinked to a new employee)",
+    entry: person("UID.PERSON", "uid.person@contoso.example", "Uma", "Person"),
+    arrange: (emu) => {
+      put(emu, emp("X0070", "Uma", "Person", "someone.else@contoso.example"));
+      putUser(emu, user("UID.PERSON", "X0070"));
+      putUser(emu, user("someone.else@contoso.example", ""));
+    },
+    expect: "linked",
+  },
+  {
+    name: "a new person",
+    entry: person("NEW.PERSON", "new.person@contoso.example", "Nia", "New"),
+    arrange: () => undefined,
+    expect: "linked",
+  },
+];
+
+describe("ownership: adversarial starting states (strict emulator)", function () {
+  this.timeout(60_000);
+  let emu: Emulator;
+  before(async () => {
+    process.env.VPCONNECT_RETRY_BASE_MS ??= "1";
+    emu = await startEmulator({ seed: { employees: 60 } });
+  });
+  after(() => emu.stop());
+
+  it("converges within two runs, the third writes nothing, and no record outside the roster changes", async () => {
+    emu.reset();
+    for (const t of TRAPS) t.arrange(emu);
+    const before = snapshot(emu);
+    const activeEmailsBefore = activeEmailCounts(emu);
+    const entries = TRAPS.map((t) => t.entry);
+    const inputs = rosterInputsFor({ ...emu.connection(), pageSize: 25 }, entries);
+
+    const writes: number[] = [];
+    const errors: string[] = [];
+    let outs: ConnectRosterOutputs | undefined;
+    for (let run = 0; run < 3; run++) {
+      emu.resetCounters();
+      try {
+        outs = (
+          outs
+            ? await connectRosterProvider.update!("roster", outs, inputs)
+            : await connectRosterProvider.create(inputs)
+        ).outs as ConnectRosterOutputs;
+        errors.push("");
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+      writes.push(emu.counters.writesAccepted);
+    }
+    assert.equal(writes[2], 0, `the third run wrote ${writes[2]} (runs: ${writes.join(", ")})`);
+    assert.equal(writes[1], 0, `converged within two runs (runs: ${writes.join(", ")})`);
+    assert.ok(writes[0] > 0);
+
+    // Conflicts are reported every run, naming both records and the fix; the rest are linked.
+    const last = errors[2];
+    TRAPS.forEach((t, i) => {
+      const userRec = emu.state.users.get(t.entry.userId.toLowerCase());
+      const linked = userRec ? emu.state.employees.get(String(userRec.Employee)) : undefined;
+      if (t.expect === "linked") {
+        assert.ok(linked, `${t.name}: ${t.entry.userId} linked`);
+        assert.equal(String(linked.EMail), t.entry.email, `${t.name}: linked to their own employee`);
+        assert.equal(linked.Status, "A", t.name);
+        assert.ok(!new RegExp(`entries\\[${i}\\]`).test(last), `${t.name}: no conflict reported`);
+      } else {
+        const line = last.split("\n").find((l) => l.includes(`entries[${i}]`));
+        assert.ok(line, `${t.name}: a conflict is reported for entries[${i}]`);
+        assert.match(line, t.names!, t.name);
+      }
+    });
+
+    // Records outside what the roster owns (the employees its people end up linked to, and its users).
+    const owned = new Set(
+      TRAPS.filter((t) => t.expect === "linked").map((t) =>
+        String(emu.state.users.get(t.entry.userId.toLowerCase())?.Employee),
+      ),
+    );
+    const ownedUsers = new Set(
+      TRAPS.filter((t) => t.expect === "linked").map((t) => t.entry.userId.toLowerCase()),
+    );
+    const after = snapshot(emu);
+    const changed: string[] = [];
+    let compared = 0;
+    for (const kind of ["employees", "users", "roles", "apiAuthorizations"] as const) {
+      for (const [key, was] of before[kind]) {
+        if ((kind === "employees" && owned.has(key)) || (kind === "users" && ownedUsers.has(key))) continue;
+        compared++;
+        if (after[kind].get(key) !== was) changed.push(`${kind} ${key}`);
+      }
+    }
+    // A record the roster owns now but did not create must have kept everything except email case and status.
+    const activeEmailsAfter = activeEmailCounts(emu);
+    const newShares = [...activeEmailsAfter].filter(
+      ([email, n]) => n > 1 && n > (activeEmailsBefore.get(email) ?? 0),
+    );
+    tally.ownership.runs += 3;
+    tally.ownership.compared += compared;
+    tally.ownership.changed += changed.length;
+    assert.deepEqual(changed, [], "records outside the roster changed");
+    assert.deepEqual(newShares, [], "the run made two active employees share an email");
+
+    // A refresh reports what the server holds: a conflict's person is not "linked".
+    const read = (
+      await connectRosterProvider.read!("roster", {
+        ...inputs,
+        people: [],
+        lastRun: { requests: 0, writes: 0, writeAttempts: 0 },
+        hubs: { employees: "api", users: "api" },
+        manualSteps: [],
+      } as ConnectRosterOutputs)
+    ).props as ConnectRosterOutputs;
+    TRAPS.forEach((t, i) => {
+      if (t.expect === "conflict" && emu.state.users.has(t.entry.userId.toLowerCase()))
+        assert.equal(
+          read.people[i]!.linked &&
+            read.people[i]!.employeeStatus === "A" &&
+            read.people[i]!.email === t.entry.email,
+          false,
+          `${t.name}: not reported as linked`,
+        );
+    });
+    tally.ownership.adversarial += TRAPS.length;
+    tally.ownership.adversarialConverged += TRAPS.length;
+  });
+
+  it("a server that needs employee keys, with no key rule: one error naming the setting, nothing sent after it", async () => {
+    emu.reset();
+    const entries = [1, 2, 3, 4, 5].map((n) =>
+      person(`NOKEY.${n}`, `nokey.${n}@contoso.example`, "No", `Key ${n}`),
+    );
+    const inputs = { ...rosterInputsFor({ ...emu.connection() }, entries), newEmployees: undefined };
+    const e = await connectRosterProvider.create(inputs).then(
+      () => assert.fail("expected the run to stop"),
+      (err: Error) => err,
+    );
+    assert.match(e.message, /refused to create an employee without a key.*Set roster\.newEmployees\.key/);
+    assert.equal(
+      (e.message.match(/roster\.newEmployees\.key/g) ?? []).length,
+      1,
+      "one error, not one per person",
+    );
+    assert.ok(
+      (emu.counters.byRoute["POST /employee"] ?? 0) <= 8,
+      "at most the creates already in flight were sent",
+    );
+    assert.equal(
+      emu.counters.byRoute["POST /user"],
+      undefined,
+      "no user was created for a person without an employee",
+    );
+    // With the rule, a re-run finishes: nothing was left half-done.
+    await connectRosterProvider.create(rosterInputsFor({ ...emu.connection() }, entries));
+    for (const p of entries) assert.equal(emu.state.users.get(p.userId.toLowerCase())?.Status, "A");
+  });
+
+  it("a server without the users hub: employees are still fixed, user steps become manual steps", async () => {
+    const noUsers = await startEmulator({ seed: { employees: 20 }, disable: { users: true } });
+    try {
+      const entries = [person("MANUAL.ONE", "manual.one@contoso.example", "Man", "One")];
+      const outs = (await connectRosterProvider.create(rosterInputsFor(noUsers.connection(), entries)))
+        .outs as ConnectRosterOutputs;
+      assert.deepEqual(outs.hubs, { employees: "api", users: "manual" });
+      assert.equal(
+        [...noUsers.state.employees.values()].filter((e) => e.EMail === "manual.one@contoso.example").length,
+        1,
+      );
+      assert.match(
+        outs.manualSteps[0]!,
+        /Settings > Security > Users: make sure user MANUAL\.ONE exists.*Employee C00001/,
+      );
+      assert.equal(outs.people[0]!.linked, false, "not claimed as linked");
+    } finally {
+      await noUsers.stop();
+    }
+  });
+});
+
+function activeEmailCounts(emu: Emulator): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const e of emu.state.employees.values()) {
+    if (e.Status !== "A" || !e.EMail) continue;
+    const k = String(e.EMail).toLowerCase();
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return m;
+}

@@ -415,6 +415,7 @@ describe("bad input: roster files", () => {
         connection: connectionFor(emu),
         entries,
         onDelete: "detach",
+        newEmployees: { key: "sequence", prefix: "C" },
       });
       assert.equal(created.outs!.people.length, entries.length);
       for (const entry of entries) {

@@ -317,6 +317,7 @@ describe("secrets: sentinels never appear in plaintext", function () {
       connection,
       entries: people,
       onDelete: "deactivateUsers",
+      newEmployees: { key: "sequence", prefix: "C" },
     });
     const read = await connectRosterProvider.read!(roster.id, roster.outs!);
     const updated = await connectRosterProvider.update!(roster.id, roster.outs!, {

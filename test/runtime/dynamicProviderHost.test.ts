@@ -121,7 +121,7 @@ describe("runtime: the providers in Pulumi's dynamic provider host", function ()
   it("ConnectAdminRole: check, create, read, diff, update and delete as the engine calls them", async () => {
     const { target, news } = resource("ConnectAdminRole");
     const admin = () => emu.state.roles.get("admin")!;
-    assert.equal(admin().ConnectAdministration, "N", "seeded without Connect Administration");
+    assert.equal(admin().Connect, "N", "seeded without the Connect permission (named Connect from 7.0)");
 
     const bad = await host.check(target, {}, { ...news, role: " " });
     assert.deepEqual(
@@ -139,22 +139,26 @@ describe("runtime: the providers in Pulumi's dynamic provider host", function ()
     const created = await host.create(target, checked.inputs);
     assert.match(created.id, /^connect-admin-role-[0-9a-f]{12}-admin$/);
     assert.equal(created.properties.connectAdministration, true);
-    assert.equal(admin().ConnectAdministration, "Y", "create granted Connect Administration on the server");
+    assert.equal(admin().Connect, "Y", "create granted the Connect permission on the server");
 
     const read = await host.read(target, created.id, created.properties);
     assert.equal(read.id, created.id);
     assert.equal(read.properties.connectAdministration, true);
-    assert.equal(read.properties.roleType, "Administrator");
+    assert.equal(
+      read.properties.roleType,
+      "Accounting,CRM,Administrator",
+      "Administrator added, no type removed",
+    );
 
     assert.equal((await host.diff(target, created.id, created.properties, checked.inputs)).changes, false);
     const renamed = (await host.check(target, created.properties, { ...news, role: "CONNECTADMIN" })).inputs;
     const diff = await host.diff(target, created.id, created.properties, renamed);
     assert.equal(diff.changes, true);
     assert.deepEqual(diff.replaces, []);
-    assert.equal(emu.state.roles.get("connectadmin")!.ConnectAdministration, "N");
+    assert.equal(emu.state.roles.get("connectadmin")!.Connect, "N");
     const updated = await host.update(target, created.id, created.properties, renamed);
     assert.equal(updated.properties.role, "CONNECTADMIN");
-    assert.equal(emu.state.roles.get("connectadmin")!.ConnectAdministration, "Y");
+    assert.equal(emu.state.roles.get("connectadmin")!.Connect, "Y");
 
     const writes = emu.counters.writes;
     await host.delete(target, created.id, updated.properties);

@@ -78,6 +78,54 @@ describe("Vantagepoint client", () => {
       client.close();
     });
 
+    it("caps the refresh margin by the token's lifetime: a 20 s token is not re-granted before every call", async () => {
+      const short = await startEmulator({ tokenExpiresIn: 20 });
+      try {
+        let now = 0;
+        const { client } = fastClient(short, { now: () => now });
+        for (let i = 0; i < 5; i++) {
+          await client.list(client.paths.roles);
+          now += 2000;
+        }
+        assert.equal(client.counters.tokenGrants, 1, "5 calls over 10 s of a 20 s token: one grant");
+        now = 16_000; // past three quarters of the lifetime
+        await client.list(client.paths.roles);
+        assert.equal(client.counters.tokenGrants, 2);
+        client.close();
+      } finally {
+        await short.stop();
+      }
+    });
+
+    it("retries a 401 once more after the refresh before giving up, then names the setting", async () => {
+      const { client } = fastClient(emu);
+      await client.list(client.paths.roles);
+      emu.faults.add({ kind: "expireToken", method: "GET", path: "/employee", count: 2 });
+      const one = await client.getOne<{ Employee: string }>(client.paths.employees, "00001");
+      assert.equal(one?.Employee, "00001", "a fresh token refused once is retried once more");
+      assert.equal(client.counters.tokenGrants, 3);
+      emu.faults.add({ kind: "expireToken", method: "GET", path: "/employee", count: Infinity });
+      await rejectsWith(client.getOne(client.paths.employees, "00001"), (e) => {
+        assert.equal(e.status, 401);
+        assert.match(e.message, /refused the token 3 times in a row.*connection\.clientId/);
+      });
+      client.close();
+    });
+
+    it("says which credentials to check for each OAuth error of the token grant", async () => {
+      const wrongUser = fastClient(emu, {}, { password: "Wrong-Sentinel-Pw-42" }).client;
+      await rejectsWith(wrongUser.authenticate(), (e) =>
+        assert.match(e.message, /connection\.username, connection\.password and connection\.database/),
+      );
+      const wrongClient = fastClient(emu, {}, { clientSecret: "wrong-secret-sentinel" }).client;
+      await rejectsWith(wrongClient.authenticate(), (e) => {
+        assert.match(e.message, /invalid_client.*connection\.clientId and connection\.clientSecret/);
+        assert.doesNotMatch(e.message, /connection\.password/, "the user's password is not the problem");
+      });
+      wrongUser.close();
+      wrongClient.close();
+    });
+
     it("refreshes once on a 401 (token expired mid-run) and succeeds", async () => {
       const { client } = fastClient(emu);
       await client.list(client.paths.roles);
@@ -225,6 +273,7 @@ describe("Vantagepoint client", () => {
       emu.faults.add({ kind: "429", method: "POST", path: "/employee", retryAfter: 0 });
       const { client } = fastClient(emu);
       const rec = await client.create<{ Employee: string }>(client.paths.employees, {
+        Employee: "T429",
         FirstName: "A",
         LastName: "B",
         EMail: "a.b@example.com",
@@ -238,7 +287,12 @@ describe("Vantagepoint client", () => {
       emu.faults.add({ kind: "reset", method: "POST", path: "/employee", afterHandling: true });
       const { client } = fastClient(emu);
       await rejectsWith(
-        client.create(client.paths.employees, { FirstName: "A", LastName: "B", EMail: "landed@example.com" }),
+        client.create(client.paths.employees, {
+          Employee: "TLANDED",
+          FirstName: "A",
+          LastName: "B",
+          EMail: "landed@example.com",
+        }),
         (e) => {
           assert.equal(e.kind, "maybe-landed");
           assert.match(e.message, /re-read/);
@@ -262,7 +316,7 @@ describe("Vantagepoint client", () => {
         )[0];
       const rec = await client.create(
         client.paths.employees,
-        { FirstName: "A", LastName: "B", EMail: "landed2@example.com" },
+        { Employee: "TLANDED2", FirstName: "A", LastName: "B", EMail: "landed2@example.com" },
         find,
       );
       assert.ok(rec);
@@ -271,6 +325,32 @@ describe("Vantagepoint client", () => {
         1,
       );
       assert.equal(emu.counters.byRoute["POST /employee"], 1);
+      client.close();
+    });
+
+    it("learns a server-assigned key from the Location header of a 201 with no body", async () => {
+      const numbering = await startEmulator({ employeeKeys: "server", writeReply: "204" });
+      try {
+        const { client } = fastClient(numbering);
+        const created = await client.createRecord(
+          client.paths.employees,
+          { FirstName: "L", LastName: "H", EMail: "location@example.com" },
+          "Employee",
+        );
+        assert.deepEqual(created, { record: undefined, key: "00301" });
+        client.close();
+      } finally {
+        await numbering.stop();
+      }
+    });
+
+    it("sends filterHash operators as symbols, which the strict server requires", async () => {
+      const { client } = fastClient(emu);
+      const rows = await client.list<{ Status: string }>(client.paths.users, {
+        filters: [{ name: "Status", value: "I", opp: "eq" }],
+        order: { field: "Username", descending: true },
+      });
+      assert.ok(rows.length > 0 && rows.every((r) => r.Status === "I"));
       client.close();
     });
 
@@ -285,7 +365,7 @@ describe("Vantagepoint client", () => {
         )[0];
       const rec = await client.create(
         client.paths.employees,
-        { FirstName: "A", LastName: "B", EMail: "retry@example.com" },
+        { Employee: "TRETRY", FirstName: "A", LastName: "B", EMail: "retry@example.com" },
         find,
       );
       assert.ok(rec);
@@ -429,14 +509,22 @@ describe("Vantagepoint client", () => {
       assert.equal(out[5].ok, false);
     });
 
-    it("counts requests and writes", async () => {
+    it("counts requests, accepted writes and write attempts apart", async () => {
       const { client } = fastClient(emu);
       await client.list(client.paths.roles);
       await client.update(client.paths.roles, "PM", { Description: "PMs" });
+      await assert.rejects(client.update(client.paths.roles, "PM", { Connect: "maybe" }));
+      emu.faults.add({ kind: "429", method: "PUT", retryAfter: 0 });
+      await client.update(client.paths.roles, "PM", { Description: "PMs again" });
       assert.deepEqual(
-        { requests: client.counters.requests, writes: client.counters.writes },
-        { requests: 3, writes: 1 },
+        {
+          requests: client.counters.requests,
+          writes: client.counters.writes,
+          writeAttempts: client.counters.writeAttempts,
+        },
+        { requests: 6, writes: 2, writeAttempts: 4 },
       );
+      assert.equal(emu.counters.writesAccepted, 2);
       client.close();
     });
   });

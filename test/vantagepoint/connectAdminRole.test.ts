@@ -32,15 +32,24 @@ describe("ConnectAdminRole provider (against the emulator)", () => {
     assert.equal(bad.inputs!.requireAdministratorType, true);
   });
 
-  it("grants Connect Administration and Administrator type in one write; re-run writes nothing", async () => {
+  it("grants Connect and adds Administrator to the types in one additive write; re-run writes nothing", async () => {
     const inputs = inputsFor(emu, "CONNECTADMIN");
     const created = await provider.create(inputs);
     const outs = created.outs as ConnectAdminRoleOutputs;
     assert.deepEqual(
-      [outs.connectAdministration, outs.roleType, outs.available],
-      [true, "Administrator", true],
+      [outs.connectAdministration, outs.roleTypes, outs.available, outs.manualSteps],
+      [true, ["Accounting", "CRM", "Administrator"], true, []],
     );
-    assert.equal(emu.state.roles.get("connectadmin")!.ConnectAdministration, "Y");
+    assert.equal(
+      emu.state.roles.get("connectadmin")!.Connect,
+      "Y",
+      "from 7.0 the permission is named Connect",
+    );
+    assert.equal(
+      emu.state.roles.get("connectadmin")!.Type,
+      "Accounting,CRM,Administrator",
+      "no type removed",
+    );
     assert.equal(emu.state.roles.get("connectadmin")!.Description, "Configures Connect"); // partial update
     assert.equal(emu.counters.writes, 1);
     emu.resetCounters();
@@ -50,9 +59,26 @@ describe("ConnectAdminRole provider (against the emulator)", () => {
 
   it("leaves the type alone when requireAdministratorType is false", async () => {
     const created = await provider.create(inputsFor(emu, "PM", false));
-    assert.equal((created.outs as ConnectAdminRoleOutputs).roleType, "Standard");
-    assert.equal(emu.state.roles.get("pm")!.Type, "Standard");
-    assert.equal(emu.state.roles.get("pm")!.ConnectAdministration, "Y");
+    assert.equal((created.outs as ConnectAdminRoleOutputs).roleType, "Accounting,CRM");
+    assert.equal(emu.state.roles.get("pm")!.Type, "Accounting,CRM");
+    assert.equal(emu.state.roles.get("pm")!.Connect, "Y");
+  });
+
+  it("before 7.0 grants Connect Administration under its old name", async () => {
+    const old = await startEmulator({ version: "6.0" });
+    try {
+      const inputs = { ...inputsFor(old, "PM", false), connection: connectionFor(old), version: "6.0" };
+      await provider.create(inputs);
+      assert.equal(old.state.roles.get("pm")!.ConnectAdministration, "Y");
+      assert.equal(old.counters.writesAccepted, 1);
+    } finally {
+      await old.stop();
+    }
+  });
+
+  it("a write of the pre-7.0 field to a 7.0 server is refused, not silently accepted (the gate fails)", async () => {
+    const e = await errorOf(provider.create({ ...inputsFor(emu, "PM", false), version: "6.0" }));
+    assert.match(e.message, /ConnectAdministration does not exist on security roles/);
   });
 
   it("read shows drift when someone removed the grant, and diff reports it", async () => {
@@ -76,14 +102,16 @@ describe("ConnectAdminRole provider (against the emulator)", () => {
     assert.match(e.message, /Role "NOSUCHROLE" does not exist.*Settings > Security > Roles/);
   });
 
-  it("fails with the manual steps where the server has no role endpoint", async () => {
+  it("reports the manual steps (and writes nothing) where the server has no role endpoint", async () => {
     const off = await startEmulator({
       disable: { roles: true },
       credentials: { password: SENTINEL_PASSWORD },
     });
     try {
       const inputs = { ...inputsFor(off, "ADMIN"), connection: connectionFor(off) };
-      const e = await errorOf(provider.create(inputs));
+      const outs = (await provider.create(inputs)).outs as ConnectAdminRoleOutputs;
+      assert.equal(outs.available, false);
+      const e = { message: outs.manualSteps.join(" ") };
       assert.match(
         e.message,
         /not available through the API on this server \(404 on \/security\/role\/ADMIN/,
@@ -94,7 +122,7 @@ describe("ConnectAdminRole provider (against the emulator)", () => {
       );
       assert.match(
         e.message,
-        /7\.0 and later: .*Utilities > Integrations > Connect.*role type to Administrator/,
+        /7\.0 and later: .*Utilities > Integrations > Connect: select Connect, and add Administrator to the role's types \(keep the types it has\)/,
       );
       assert.ok(!e.message.includes(SENTINEL_PASSWORD));
       assert.equal(off.counters.writes, 0);
@@ -102,7 +130,10 @@ describe("ConnectAdminRole provider (against the emulator)", () => {
         ...inputs,
         connectAdministration: true,
         roleType: "Administrator",
+        roleTypes: ["Administrator"],
         available: true,
+        exists: true,
+        manualSteps: [],
       });
       assert.equal((read.props as ConnectAdminRoleOutputs).available, false);
     } finally {
@@ -130,7 +161,10 @@ describe("ConnectAdminRole provider (against the emulator)", () => {
       ...inputsFor(emu, "ADMIN"),
       connectAdministration: true,
       roleType: "Administrator",
+      roleTypes: ["Administrator"],
       available: true,
+      exists: true,
+      manualSteps: [],
     });
     assert.equal(emu.counters.requests, 0);
   });

@@ -143,28 +143,89 @@ describe("ConnectApiClient provider (against the emulator)", () => {
     assert.match(e.message, /2 API Authorizations are named "Vantagepoint Connect"/);
   });
 
-  it("fails with the manual steps where the server has no API authorization endpoint; no secrets in errors", async () => {
+  it("reports the manual steps (no failure, no secrets) where the server has no API authorization list", async () => {
     const off = await startEmulator({
       disable: { apiAuthorizations: true },
       credentials: { password: SENTINEL_PASSWORD, clientSecret: SENTINEL_CLIENT_SECRET },
     });
     try {
-      const e = await errorOf(
-        provider.create({
+      const outs = (
+        await provider.create({
           ...inputsFor(off, { clientSecret: CONNECT_SECRET_SENTINEL }),
           connection: connectionFor(off),
-        }),
-      );
+        })
+      ).outs as ConnectApiClientOutputs;
+      assert.equal(outs.available, false);
+      const text = outs.manualSteps.join(" ");
       assert.match(
-        e.message,
+        text,
         /API Authorizations are not available through the API on this server \(404 on \/apiauthorization/,
       );
-      assert.match(e.message, /Utilities > Integrations/);
+      assert.match(text, /Utilities > Integrations.*Do not generate a new secret/);
       for (const s of [SENTINEL_PASSWORD, SENTINEL_CLIENT_SECRET, CONNECT_SECRET_SENTINEL])
-        assert.ok(!e.message.includes(s));
+        assert.ok(!text.includes(s));
+      assert.equal(off.counters.writes, 0);
     } finally {
       await off.stop();
     }
+  });
+
+  it("before 5.0 (one authorization per database, no list) keeps the configured Client ID and says what to check", async () => {
+    const old = await startEmulator({ version: "3.5" });
+    try {
+      const outs = (
+        await provider.create({
+          ...inputsFor(old, { expectedClientId: "legacy-client" }),
+          connection: connectionFor(old),
+        })
+      ).outs as ConnectApiClientOutputs;
+      assert.deepEqual(
+        [outs.available, outs.clientId, outs.identifiedBy],
+        [false, "legacy-client", "clientId"],
+      );
+      assert.match(outs.manualSteps[0], /before 5\.0 there is one per database.*Client ID legacy-client/);
+    } finally {
+      await old.stop();
+    }
+  });
+
+  it("identifies the Connect authorization by its Client ID; the name is only a hint", async () => {
+    emu.state.apiAuthorizations.get(CONNECT_CLIENT_ID)!.Name = "Connect (renamed by someone tidying)";
+    const outs = (await provider.create(inputsFor(emu, { expectedClientId: CONNECT_CLIENT_ID })))
+      .outs as ConnectApiClientOutputs;
+    assert.deepEqual(
+      [outs.clientId, outs.identifiedBy, outs.available],
+      [CONNECT_CLIENT_ID, "clientId", true],
+    );
+    assert.equal(emu.counters.byRoute["GET /apiauthorization/{key}"], 1, "one cheap read by Client ID");
+    assert.equal(emu.counters.byRoute["GET /apiauthorization"], undefined, "no list needed");
+  });
+
+  it("by name only, it says which Client ID to configure", async () => {
+    const outs = (await provider.create(inputsFor(emu))).outs as ConnectApiClientOutputs;
+    assert.equal(outs.identifiedBy, "name");
+    assert.match(
+      outs.manualSteps[0],
+      new RegExp(`set vantagepoint\\.connectApiClient\\.clientId to ${CONNECT_CLIENT_ID}`),
+    );
+  });
+
+  it("never creates one for a configured Client ID that is gone, even when allowCreate", async () => {
+    const before = emu.state.apiAuthorizations.size;
+    const e = await errorOf(
+      provider.create(inputsFor(emu, { expectedClientId: "deleted-client-id", allowCreate: true })),
+    );
+    assert.match(e.message, /No API Authorization has Client ID deleted-client-id.*nothing was created/);
+    assert.equal(emu.state.apiAuthorizations.size, before);
+    assert.equal(emu.counters.writes, 0);
+  });
+
+  it("refresh by Client ID shows drift when the record was edited", async () => {
+    const created = await provider.create(inputsFor(emu, { expectedClientId: CONNECT_CLIENT_ID }));
+    emu.seedBroken(["connectApiAuthEdited"]);
+    const read = (await provider.read!(created.id, created.outs as ConnectApiClientOutputs))
+      .props as ConnectApiClientOutputs;
+    assert.deepEqual([read.drifted, read.missing], [true, false]);
   });
 
   it("secrets never appear when the server echoes them", async () => {

@@ -26,6 +26,7 @@ function inputsFor(
     connection: connectionFor(emu, { pageSize: 50 }),
     entries,
     onDelete: "detach",
+    newEmployees: { key: "sequence", prefix: "C" },
     ...extra,
   };
 }
@@ -41,8 +42,15 @@ describe("ConnectRoster on a server whose page cap is below pageSize", () => {
     const emu = await startEmulator({ maxPageSize: 100 });
     try {
       // The last employees in the list: beyond the first page of 100 the server answers.
+      const linked = new Set([...emu.state.users.values()].map((u) => String(u.Employee)));
       const existing = [...emu.state.employees.values()]
-        .filter((e) => e.Status === "A" && e.EMail && employeesWithEmail(emu, String(e.EMail)).length === 1)
+        .filter(
+          (e) =>
+            e.Status === "A" &&
+            e.EMail &&
+            !linked.has(String(e.Employee)) &&
+            employeesWithEmail(emu, String(e.EMail)).length === 1,
+        )
         .slice(-3);
       assert.equal(existing.length, 3);
       const entries: RosterEntry[] = existing.map((e, i) => ({
@@ -139,7 +147,10 @@ describe("ConnectRoster provider (against the emulator)", () => {
   });
 
   it("adopts existing employees by email and users by userId, fixing only what differs", async () => {
-    const emp = [...emu.state.employees.values()].find((e) => e.Status === "I" && e.EMail)!;
+    const linked = new Set([...emu.state.users.values()].map((u) => String(u.Employee)));
+    const emp = [...emu.state.employees.values()].find(
+      (e) => e.Status === "I" && e.EMail && !linked.has(String(e.Employee)),
+    )!;
     const entries = [
       { userId: "adopted.one", email: String(emp.EMail), firstName: "A", lastName: "B", role: "PM" },
     ];
@@ -301,7 +312,9 @@ describe("ConnectRoster provider (against the emulator)", () => {
         provider.read!("x", {
           ...inputsFor(emu, people(1)),
           people: [],
-          lastRun: { requests: 0, writes: 0 },
+          lastRun: { requests: 0, writes: 0, writeAttempts: 0 },
+          hubs: { employees: "api", users: "api" },
+          manualSteps: [],
         }),
       );
       assert.ok(!e.message.includes(SENTINEL_PASSWORD), e.message);

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { installMocks, Harness } from "../support/pulumiMocks";
+import { captureWarnings, installMocks, Harness } from "../support/pulumiMocks";
 import { ConnectAdminRole, ConnectApiClient, ConnectRoster } from "../../components/vantagepoint";
 import { startEmulator } from "../../emulator";
 import { connectionFor, SENTINEL_CLIENT_SECRET, SENTINEL_PASSWORD } from "./helpers";
@@ -27,6 +27,24 @@ describe("Vantagepoint dynamic resources under setMocks", () => {
   });
   after(() => harness.restore());
   beforeEach(() => harness.reset());
+
+  it('warns in the preview wherever onDelete "deactivateUsers" is set, and never for the default', async () => {
+    const warnings = captureWarnings();
+    try {
+      const entries = [{ userId: "jdoe", email: "jane@example.com", firstName: "Jane", lastName: "Doe" }];
+      new ConnectRoster("quiet", { connection, entries });
+      new ConnectRoster("loud", { connection, entries, onDelete: "deactivateUsers" });
+      await harness.settle();
+      const deactivation = warnings.messages.filter((m) => m.includes("deactivateUsers"));
+      assert.equal(deactivation.length, 1, warnings.messages.join("\n"));
+      assert.match(
+        deactivation[0]!,
+        /Connect then deletes that Connect user and removes the Vantagepoint data from their mailbox/,
+      );
+    } finally {
+      warnings.stop();
+    }
+  });
 
   it("constructs all three; closure serialization succeeds; options and secrets are set", async () => {
     const roster = new ConnectRoster("roster", {
@@ -93,6 +111,7 @@ describe("Vantagepoint dynamic resources under setMocks", () => {
           { userId: "host.test", email: "host.test@example.com", firstName: "Host", lastName: "Test" },
         ],
         onDelete: "detach",
+        newEmployees: { key: "sequence", prefix: "H" },
       };
       const script = `
         const rfs = require("require-from-string");

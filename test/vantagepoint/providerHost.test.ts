@@ -82,6 +82,7 @@ describe("Vantagepoint providers under the dynamic-provider host (plain node, se
       },
     ],
     onDelete: "detach",
+    newEmployees: { key: "sequence", prefix: "H" },
   });
 
   it("check and read work in a plain node process (the library is TypeScript: ts-node is registered there)", async () => {

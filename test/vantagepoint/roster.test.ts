@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import {
+  applyRoster,
   diffRosterEntries,
   emailProblem,
+  newEmployeeRule,
+  newEmployeeRuleIssues,
+  sequenceKeys,
   parseRosterFile,
   planDeactivation,
   planRoster,
@@ -9,7 +13,9 @@ import {
   RosterFileError,
   userIdProblem,
   validateRosterEntries,
+  VantagepointClient,
 } from "../../lib/vantagepoint";
+import { startEmulator } from "../../emulator";
 
 const entry = (o: Partial<RosterEntry> = {}): RosterEntry => ({
   userId: "jdoe",
@@ -136,18 +142,14 @@ describe("roster planning", () => {
       changes: ["status"],
       employeeFromCreate: false,
     });
-    // new1: E1 is matched by email but already claimed? no: jdoe is not in this roster, so E1 is free; email differs in case only.
-    assert.equal(plan.observed[1].employee, "E1");
-    assert.ok(
-      plan.employeeOps.some(
-        (o) => o.kind === "updateEmployee" && o.employee === "E1" && o.changes.join() === "email",
-      ),
+    // new1: E1 has that email (but for case) and is linked to JDOE, who is not in this roster: E1 is Jane's, so
+    // the roster neither fixes its case nor links a second user to it; it reports the conflict naming both.
+    assert.ok(!plan.employeeOps.some((o) => o.kind === "updateEmployee" && o.employee === "E1"));
+    assert.match(
+      plan.conflicts.find((c) => c.index === 1)!.message,
+      /employee E1 \(Jane Doe, jane\.doe@example\.com\), but it is linked to user JDOE, who is not in the roster.*use that user ID/,
     );
-    assert.ok(
-      plan.userOps.some(
-        (o) => o.kind === "createUser" && o.record.Employee === "E1" && o.record.Username === "new1",
-      ),
-    );
+    assert.ok(!plan.userOps.some((o) => o.userId === "new1"), "no second user linked to E1");
     // new2: nothing matches: create employee and user.
     assert.ok(
       plan.employeeOps.some(
@@ -271,5 +273,156 @@ describe("parseRosterFile", () => {
       () => parseRosterFile('userId,email,firstName,lastName\n"jdoe,j@example.com,J,D\n', "bad.csv"),
       /bad\.csv: not valid CSV/,
     );
+  });
+});
+
+describe("roster: new employees and ownership (planner)", () => {
+  it("sequence keys never collide with existing keys, whatever their case", () => {
+    assert.deepEqual(sequenceKeys(["C00001", "c00003", "00042", "C00004X"], 3, "C", 5), [
+      "C00004",
+      "C00005",
+      "C00006",
+    ]);
+    assert.deepEqual(sequenceKeys([], 2), ["00001", "00002"]);
+  });
+
+  it("maps roster.newEmployees to API fields and checks the provider input", () => {
+    assert.deepEqual(
+      newEmployeeRule({
+        key: "sequence",
+        prefix: "C",
+        digits: 4,
+        org: "01:NY",
+        hireDate: "2026-01-05",
+        type: "E",
+      }),
+      {
+        key: "sequence",
+        prefix: "C",
+        digits: 4,
+        defaults: { Org: "01:NY", Type: "E", HireDate: "2026-01-05T00:00:00" },
+      },
+    );
+    assert.deepEqual(
+      newEmployeeRuleIssues({ key: "numbered", defaults: { Org: "", Salary: "1" } }, "newEmployees").map(
+        (i) => i.field,
+      ),
+      ["newEmployees.key", "newEmployees.defaults.Org", "newEmployees.defaults.Salary"],
+    );
+    assert.deepEqual(newEmployeeRuleIssues({ key: "server" }, "newEmployees"), []);
+  });
+
+  it("gives new employees the key rule's keys and the defaults, and reports a row without a key under 'roster'", () => {
+    const state = { employees: [{ Employee: "C00007", EMail: "x@example.com", Status: "A" }], users: [] };
+    const plan = planRoster(state, [entry({ userId: "a", email: "a@example.com" })], {
+      newEmployees: { key: "sequence", prefix: "C", defaults: { Org: "01:NY" } },
+    });
+    assert.deepEqual(plan.employeeOps[0], {
+      kind: "createEmployee",
+      index: 0,
+      userId: "a",
+      record: {
+        Org: "01:NY",
+        FirstName: "Jane",
+        LastName: "Doe",
+        EMail: "a@example.com",
+        Status: "A",
+        Employee: "C00008",
+      },
+    });
+    const byRoster = planRoster(state, [entry({ userId: "b", email: "b@example.com" })], {
+      newEmployees: { key: "roster" },
+    });
+    assert.equal(byRoster.employeeOps.length, 0);
+    assert.match(byRoster.conflicts[0]!.message, /has no employee key; add it.*roster\.newEmployees\.key/);
+  });
+
+  it("updates the email of a linked record of the same person (same name), not of someone else's (other name)", () => {
+    const state = {
+      employees: [
+        { Employee: "E1", FirstName: "Jane", LastName: "Doe", EMail: "jane.old@example.com", Status: "A" },
+        { Employee: "E2", FirstName: "Maria", LastName: "Other", EMail: "maria@example.com", Status: "A" },
+      ],
+      users: [
+        { Username: "JDOE", Employee: "E1", Status: "A" },
+        { Username: "ALEE", Employee: "E2", Status: "A" },
+      ],
+    };
+    const plan = planRoster(state, [
+      entry({ userId: "JDOE", email: "jane.new@example.com" }),
+      entry({ userId: "ALEE", email: "alex@example.com", firstName: "Alex", lastName: "Lee" }),
+    ]);
+    assert.deepEqual(
+      plan.employeeOps.map((o) => (o.kind === "updateEmployee" ? [o.employee, o.fields] : o.kind)),
+      [["E1", { EMail: "jane.new@example.com" }]],
+    );
+    assert.match(
+      plan.conflicts[0]!.message,
+      /user ALEE is linked to employee E2 \(Maria Other, maria@example\.com\).*set entries\[1\]\.employee to E2/,
+    );
+    assert.equal(plan.observed[1]!.linked, false, "a user linked to someone else's record is not linked");
+    // The last run recorded E2 for ALEE (or the row names it): then it is ALEE's and its email may change.
+    const owned = planRoster(
+      state,
+      [entry({ userId: "ALEE", email: "alex@example.com", firstName: "Alex", lastName: "Lee" })],
+      {
+        previous: [
+          {
+            userId: "ALEE",
+            employee: "E2",
+            email: "alex@example.com",
+            employeeStatus: "A",
+            userStatus: "A",
+            linked: true,
+          },
+        ],
+      },
+    );
+    assert.equal(owned.conflicts.length, 0);
+  });
+
+  it("never makes two active employees share an email", () => {
+    const state = {
+      employees: [
+        { Employee: "E1", FirstName: "Jane", LastName: "Doe", EMail: "", Status: "A" },
+        { Employee: "E9", FirstName: "Jane", LastName: "Doe", EMail: "jane.doe@example.com", Status: "A" },
+      ],
+      users: [
+        { Username: "JDOE", Employee: "E1", Status: "A" },
+        { Username: "JANE2", Employee: "E9", Status: "A" },
+      ],
+    };
+    const plan = planRoster(state, [entry({ userId: "JDOE" })]);
+    assert.equal(plan.employeeOps.length, 0);
+    assert.match(
+      plan.conflicts[0]!.message,
+      /would give two active employees one email \(E9 already has it\)/,
+    );
+  });
+
+  it("reports progress after each write (done, total) for a progress display", async () => {
+    const emu = await startEmulator({ seed: { employees: 10 } });
+    const client = new VantagepointClient(emu.connection());
+    try {
+      const seen: Array<[number, number]> = [];
+      await applyRoster(
+        client,
+        [entry({ userId: "p1", email: "p1@example.com" }), entry({ userId: "p2", email: "p2@example.com" })],
+        undefined,
+        {
+          newEmployees: { key: "sequence", prefix: "P" },
+          onProgress: (done, total) => seen.push([done, total]),
+        },
+      );
+      assert.deepEqual(seen, [
+        [1, 4],
+        [2, 4],
+        [3, 4],
+        [4, 4],
+      ]);
+    } finally {
+      client.close();
+      await emu.stop();
+    }
   });
 });

@@ -30,7 +30,14 @@ export const rosterInputsFor = (
   connection: VantagepointConnection,
   entries: RosterEntry[],
   onDelete: RosterOnDelete = "detach",
-): ConnectRosterInputs => ({ vpconnectResource: "ConnectRoster", connection, entries, onDelete });
+): ConnectRosterInputs => ({
+  vpconnectResource: "ConnectRoster",
+  connection,
+  entries,
+  onDelete,
+  // The strict emulator (like a site that does not number employees) needs a key rule to create people.
+  newEmployees: { key: "sequence", prefix: "C" },
+});
 
 /** ConnectAdminRole inputs: the ADMIN role, Administrator type required. */
 export const roleInputsFor = (connection: VantagepointConnection): ConnectAdminRoleInputs => ({

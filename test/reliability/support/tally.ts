@@ -12,7 +12,7 @@ export const tally = {
   /** Bytes of output scanned for sentinel secrets, and sentinels found in plaintext. */
   secrets: { bytes: 0, leaks: 0, sources: 0 },
   /** Records outside what a run owns that were compared before and after, and how many changed. */
-  ownership: { compared: 0, changed: 0, runs: 0 },
+  ownership: { compared: 0, changed: 0, runs: 0, adversarial: 0, adversarialConverged: 0 },
 };
 
 /** The summary lines, from the counters (areas no test touched are left out). */
@@ -22,7 +22,10 @@ export function summaryLines(): string[] {
   if (badConfig.total > 0) lines.push(`bad-config: ${badConfig.clean}/${badConfig.total} rejected cleanly`);
   if (faults.total > 0) lines.push(`faults: ${faults.converged}/${faults.total} converged`);
   if (secrets.sources > 0) lines.push(`secrets: ${secrets.leaks} leaks in ${secrets.bytes} bytes`);
-  if (ownership.runs > 0) lines.push(`ownership: ${ownership.changed} unrelated records changed`);
+  if (ownership.runs > 0)
+    lines.push(
+      `ownership: ${ownership.changed} unrelated records changed (${ownership.compared} compared over ${ownership.runs} runs${ownership.adversarial > 0 ? `; ${ownership.adversarialConverged}/${ownership.adversarial} adversarial starting states converged within two runs` : ""})`,
+    );
   return lines;
 }
 
