@@ -206,7 +206,10 @@ describe("roster sync reports progress (applyRoster onProgress)", () => {
         role: "CONNECT",
       }));
       const calls: Array<[number, number]> = [];
-      const run = await applyRoster(client, people, undefined, { onProgress: (d, t) => calls.push([d, t]) });
+      const run = await applyRoster(client, people, undefined, {
+        newEmployees: { key: "sequence", prefix: "P" }, // the strict emulator needs employee keys
+        onProgress: (d, t) => calls.push([d, t]),
+      });
       assert.ok(
         calls.length > 0 && calls.length === run.writes,
         `one call per write: ${JSON.stringify(calls)}`,
