@@ -191,7 +191,7 @@ export interface NewEmployeeRule {
    * with that prefix; "server": the site numbers them (key read from the reply or its Location header). Left out:
    * the row's key when it has one, else none (a server that needs one stops the run with one error naming this).
    */
-  key?: "roster" | "sequence" | "server";
+  key?: string;
   /** Sequence prefix, e.g. "C" gives C00001 (default none). */
   prefix?: string;
   /** Sequence digits, zero-padded (default 5). */
