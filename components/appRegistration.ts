@@ -34,7 +34,12 @@ export interface AppRegistrationShape {
   /** The application's own args (display name, audience, owners, permissions, ...). */
   application: azuread.ApplicationArgs;
   /** Registers what hangs off the service principal before the secret (e.g. admin consent). */
-  withServicePrincipal?: (servicePrincipal: azuread.ServicePrincipal) => void;
+  withServicePrincipal?: (
+    servicePrincipal: azuread.ServicePrincipal,
+    application: azuread.Application,
+  ) => void;
+  /** Application properties another resource manages (e.g. identifierUris with ApplicationIdentifierUri). */
+  ignoreChanges?: string[];
 }
 
 /** The outputs both app components export. */
@@ -61,7 +66,10 @@ export function createAppRegistration(
   shape: AppRegistrationShape,
   parent: pulumi.Resource,
 ): AppRegistrationOutputs {
-  const application = new azuread.Application(`${name}-app`, shape.application, { parent });
+  const application = new azuread.Application(`${name}-app`, shape.application, {
+    parent,
+    ...(shape.ignoreChanges ? { ignoreChanges: shape.ignoreChanges } : {}),
+  });
 
   const servicePrincipal = new azuread.ServicePrincipal(
     `${name}-sp`,
@@ -69,7 +77,7 @@ export function createAppRegistration(
     { parent },
   );
 
-  shape.withServicePrincipal?.(servicePrincipal);
+  shape.withServicePrincipal?.(servicePrincipal, application);
 
   const secret = createAppSecret(
     name,

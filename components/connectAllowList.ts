@@ -18,6 +18,11 @@ export const AllowListEnforcement = { Both: "both", Nsg: "nsg", Waf: "waf" } as 
 /** "both" (default): the gateway subnet's NSG and the WAF policy; "nsg" or "waf": only one of them. */
 export type AllowListEnforcement = (typeof AllowListEnforcement)[keyof typeof AllowListEnforcement];
 
+/** Who may reach the public URL. */
+export const Audience = { AllowList: "allowList", Anyone: "anyone" } as const;
+/** "allowList" (the listed ranges only) or "anyone" (through the WAF's managed rules). */
+export type Audience = (typeof Audience)[keyof typeof Audience];
+
 export interface ConnectAllowListArgs {
   /** Connect's outbound addresses as Deltek publishes them (addresses or CIDR ranges). */
   readonly connectIps: pulumi.Input<string[]>;
@@ -27,6 +32,11 @@ export interface ConnectAllowListArgs {
   readonly enforceAt?: pulumi.Input<AllowListEnforcement>;
   /** Admit private and reserved ranges (only when Connect reaches the site over a private path). */
   readonly allowPrivateRanges?: pulumi.Input<boolean>;
+  /**
+   * "allowList" (default): only the listed ranges reach the gateway. "anyone": people from anywhere, through the
+   * WAF's managed rules: the NSG admits the web ports from the Internet and there is no WAF allow-list rule.
+   */
+  readonly audience?: Audience;
   /** Resource group for the NSG and WAF policy. */
   readonly resourceGroupName: pulumi.Input<string>;
   /** Azure region. */
@@ -53,7 +63,8 @@ export class ConnectAllowList extends pulumi.ComponentResource {
     const ruleSet = args.managedRuleSet ?? DEFAULT_MANAGED_RULE_SET;
     const ruleSetProblem = managedRuleSetProblem(ruleSet);
     if (ruleSetProblem) throw new Error(ruleSetProblem);
-    const plan = planFromArgs(args);
+    const planned = planFromArgs(args.audience === "anyone" ? { ...args, enforceAt: "waf" } : args);
+    const plan = args.audience === "anyone" ? planned.apply((p) => ({ ...p, wafCustomRules: [] })) : planned;
     super("vantagepoint-connect:index:ConnectAllowList", name, {}, opts);
     const names = allowListResourceNames(args.namePrefix ?? name);
 

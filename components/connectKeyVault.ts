@@ -1,12 +1,43 @@
 /**
  * ConnectKeyVault: the Key Vault that holds the gateway's TLS certificate and the Entra client secrets. Either
- * an existing vault (looked up by name and resource group) or a new one with RBAC authorization, soft delete
- * and purge protection.
+ * an existing vault (looked up by name and resource group; its permission model and firewall are read and a vault
+ * the gateway could not read is refused with the fix) or a new one with RBAC authorization, soft delete, purge
+ * protection and a firewall that admits trusted services (Application Gateway among them).
+ *
+ * The certificate comes before the gateway: pass `certificate` and the vault either imports a PFX as the secret
+ * the gateway reads (content type application/x-pkcs12), or checks that the existing certificate is there. Use
+ * `certificateSecretId` for the gateway's listener: it resolves only after the import or the check, so a gateway
+ * that takes it is created after them (a gateway whose certificate it cannot read fails to create).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { defaultVaultName, existingVaultAccessProblem, vaultNameProblem } from "../lib/keyVault";
+import * as local from "@pulumi/command/local";
+import {
+  createdVaultNetworkAcls,
+  defaultVaultName,
+  existingVaultAccessProblem,
+  existingVaultNetworkProblem,
+  PFX_CONTENT_TYPE,
+  uniqueVaultName,
+  vaultNameProblem,
+} from "../lib/keyVault";
+import type { ExistingVaultNetworkProperties, ExistingVaultProperties } from "../lib/keyVault";
+import { lockResource } from "./locks";
+
+/** A created vault's firewall. */
+export const VaultFirewallMode = {
+  TrustedServices: "trustedServices",
+  GatewaySubnet: "gatewaySubnet",
+  Open: "open",
+} as const;
+/** "trustedServices" (default), "gatewaySubnet" (plus a VNet rule) or "open". */
+export type VaultFirewallMode = (typeof VaultFirewallMode)[keyof typeof VaultFirewallMode];
+
+/** Where the TLS certificate comes from. */
+export const CertificateSource = { KeyVault: "keyVault", Pfx: "pfx" } as const;
+/** "keyVault" (an existing certificate, checked) or "pfx" (imported here). */
+export type CertificateSource = (typeof CertificateSource)[keyof typeof CertificateSource];
 
 /** Soft-delete retention for a created vault (the maximum Azure allows). */
 export const SOFT_DELETE_RETENTION_DAYS = 90;
@@ -18,6 +49,20 @@ export interface ExistingVault {
   resourceGroupName: pulumi.Input<string>;
 }
 
+/** The TLS certificate the gateway reads from the vault. */
+export interface ConnectKeyVaultCertificate {
+  /** The Key Vault certificate (or secret) name. */
+  readonly name: pulumi.Input<string>;
+  /** "keyVault": it exists already (checked); "pfx": import `pfx` as that secret. */
+  readonly source: CertificateSource;
+  /** base64 PFX without a password (a Pulumi secret), with source "pfx". */
+  readonly pfx?: pulumi.Input<string>;
+  /** The certificate's expiry, YYYY-MM-DD, carried by the imported secret (with source "pfx"). */
+  readonly expiresOn?: string;
+  /** The config key to name in errors (default "certificate.name"). */
+  readonly field?: string;
+}
+
 export interface ConnectKeyVaultArgs {
   /** Use this vault instead of creating one (nothing is created then). */
   readonly existing?: ExistingVault;
@@ -25,12 +70,22 @@ export interface ConnectKeyVaultArgs {
   readonly namePrefix?: string;
   /** Name of the vault to create (3-24 characters, global across Azure); default `<namePrefix>-kv`. */
   readonly vaultName?: string;
+  /** Add a random suffix (kept in state) to the created vault's name: a deleted vault's name stays reserved. */
+  readonly uniqueName?: boolean;
   /** Resource group for the created vault (required unless `existing`). */
   readonly resourceGroupName?: pulumi.Input<string>;
   /** Azure region for the created vault (required unless `existing`). */
   readonly location?: pulumi.Input<string>;
   /** Entra tenant of the created vault; default the tenant Pulumi deploys with. */
   readonly tenantId?: pulumi.Input<string>;
+  /** Firewall of the created vault: "trustedServices" (default), "gatewaySubnet" (plus a VNet rule) or "open". */
+  readonly firewall?: VaultFirewallMode;
+  /** The gateway subnet: the VNet rule with firewall "gatewaySubnet", and what an existing vault must admit. */
+  readonly gatewaySubnetId?: pulumi.Input<string>;
+  /** The TLS certificate: imported here, or checked before anything uses `certificateSecretId`. */
+  readonly certificate?: ConnectKeyVaultCertificate;
+  /** A CanNotDelete lock on the created vault (default false). */
+  readonly lock?: boolean;
   /** Azure tags for the created vault. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -45,15 +100,23 @@ export class ConnectKeyVault extends pulumi.ComponentResource {
   declare public readonly vaultName: pulumi.Output<string>;
   /** The vault's resource group. */
   declare public readonly resourceGroupName: pulumi.Output<string>;
+  /** Versionless secret id of the certificate, known only once it is imported or found (empty without `certificate`). */
+  declare public readonly certificateSecretId: pulumi.Output<string>;
 
   constructor(name: string, args: ConnectKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
+    if (args.certificate) checkCertificate(args.certificate);
     super("vantagepoint-connect:index:ConnectKeyVault", name, {}, opts);
-    const found = args.existing ? useExisting(args.existing, this) : createVault(name, args, this);
+    const found = args.existing
+      ? useExisting(args.existing, args.gatewaySubnetId, this)
+      : createVault(name, { ...args, namePrefix: args.namePrefix ?? name }, this);
     this.vaultId = found.vaultId;
     this.vaultUri = found.vaultUri;
     this.vaultName = found.vaultName;
     this.resourceGroupName = found.resourceGroupName;
-    this.registerOutputs({ ...found });
+    this.certificateSecretId = args.certificate
+      ? certificate(name, args.certificate, found, args.tags, this)
+      : pulumi.output("");
+    this.registerOutputs({ ...found, certificateSecretId: this.certificateSecretId });
   }
 }
 
@@ -64,7 +127,90 @@ interface VaultOutputs {
   resourceGroupName: pulumi.Output<string>;
 }
 
-function useExisting(existing: ExistingVault, parent: pulumi.Resource): VaultOutputs {
+function checkCertificate(c: ConnectKeyVaultCertificate): void {
+  const field = c.field ?? "certificate.name";
+  if (typeof c.name === "string" && !/^[A-Za-z0-9-]{1,127}$/.test(c.name)) {
+    throw new Error(
+      `${field}: ${JSON.stringify(c.name)} is not a Key Vault object name (letters, digits, "-")`,
+    );
+  }
+  if (c.source === "pfx" && c.pfx === undefined) {
+    throw new Error(`${field}: source "pfx" needs the PFX (base64, without a password) in certificate.pfx`);
+  }
+  if (c.source === "pfx" && (c.expiresOn === undefined || Number.isNaN(Date.parse(c.expiresOn)))) {
+    throw new Error(
+      `${field}: source "pfx" needs certificate.expiresOn, the certificate's "valid to" date (YYYY-MM-DD)`,
+    );
+  }
+}
+
+/** A versionless secret id under the vault's URI. */
+function secretIdOf(vaultUri: string, secretName: string): string {
+  return `${vaultUri.replace(/\/?$/, "/")}secrets/${secretName}`;
+}
+
+/**
+ * The certificate the gateway reads: a PFX imported as a secret (the id depends on the secret resource, so the
+ * gateway waits for it), or an existing certificate whose presence is checked through Azure Resource Manager
+ * before the id resolves (a missing one fails the deploy here, naming it, before the gateway is created).
+ */
+function certificate(
+  name: string,
+  c: ConnectKeyVaultCertificate,
+  vault: VaultOutputs,
+  tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
+  const field = c.field ?? "certificate.name";
+  if (c.source === "pfx") {
+    const secret = new keyvault.Secret(
+      `${name}-certificate`,
+      {
+        resourceGroupName: vault.resourceGroupName,
+        vaultName: vault.vaultName,
+        secretName: c.name,
+        properties: {
+          value: pulumi.secret(pulumi.output(c.pfx!).apply((v) => v.replace(/\s+/g, ""))),
+          contentType: PFX_CONTENT_TYPE,
+          attributes: {
+            enabled: true,
+            expires: Math.floor(Date.parse(`${c.expiresOn}T23:59:59Z`) / 1000),
+          },
+        },
+        tags,
+      },
+      // The vault id carries the existing vault's checks: nothing is imported into a vault the gateway cannot read.
+      { parent, additionalSecretOutputs: ["properties"] },
+    );
+    return pulumi
+      .all([vault.vaultUri, secret.name, vault.vaultId, c.name])
+      .apply(([uri, , , secretName]) => secretIdOf(uri, secretName));
+  }
+  return pulumi
+    .all([vault.vaultUri, vault.vaultName, vault.resourceGroupName, vault.vaultId, c.name])
+    .apply(async ([uri, vaultName, resourceGroupName, , secretName]) => {
+      try {
+        await keyvault.getSecret({ vaultName, resourceGroupName, secretName }, { parent });
+      } catch (error) {
+        throw new Error(
+          `${field}: the Key Vault ${JSON.stringify(vaultName)} has no certificate ${JSON.stringify(secretName)} (${firstLine(error)}); the gateway cannot be created without it. Import it (az keyvault certificate import --vault-name ${vaultName} --name ${secretName} --file certificate.pfx), or let this stack import a PFX (certificateSource pfx), then run pulumi up again`,
+        );
+      }
+      return secretIdOf(uri, secretName);
+    });
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error)
+    .split("\n")[0]!
+    .slice(0, 200);
+}
+
+function useExisting(
+  existing: ExistingVault,
+  gatewaySubnetId: pulumi.Input<string> | undefined,
+  parent: pulumi.Resource,
+): VaultOutputs {
   if (typeof existing.vaultName === "string") {
     const problem = vaultNameProblem(existing.vaultName, "existing.vaultName");
     if (problem) throw new Error(problem);
@@ -73,11 +219,19 @@ function useExisting(existing: ExistingVault, parent: pulumi.Resource): VaultOut
     { vaultName: existing.vaultName, resourceGroupName: existing.resourceGroupName },
     { parent },
   );
-  // The gateway's identity gets an Azure role on the vault: a vault on access policies would ignore it.
+  // The gateway's identity gets an Azure role on the vault (a vault on access policies would ignore it), and reads
+  // it over the network (a firewall that admits neither trusted services nor the gateway subnet keeps it out).
   const vaultId = pulumi
-    .all([vault.id, vault.properties, existing.vaultName])
-    .apply(([id, properties, vaultName]) => {
-      const problem = existingVaultAccessProblem(vaultName, properties, "existing.vaultName");
+    .all([vault.id, vault.properties, existing.vaultName, gatewaySubnetId])
+    .apply(([id, properties, vaultName, subnetId]) => {
+      const problem =
+        existingVaultAccessProblem(vaultName, properties as ExistingVaultProperties, "existing.vaultName") ??
+        existingVaultNetworkProblem(
+          vaultName,
+          properties as ExistingVaultNetworkProperties,
+          subnetId,
+          "existing.vaultName",
+        );
       if (problem) throw new Error(problem);
       return id;
     });
@@ -89,19 +243,43 @@ function useExisting(existing: ExistingVault, parent: pulumi.Resource): VaultOut
   };
 }
 
-function createVault(name: string, args: ConnectKeyVaultArgs, parent: pulumi.Resource): VaultOutputs {
+/**
+ * A random suffix kept in state: created once (node is on the deploying machine), replaced only with the stack.
+ * A new suffix after `pulumi destroy` keeps a purge-protected vault's reserved name from blocking the next deploy.
+ */
+function randomSuffix(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+  const command = new local.Command(
+    `${name}-name-suffix`,
+    {
+      interpreter: ["node", "-e"],
+      create: "process.stdout.write(require('crypto').randomBytes(3).toString('hex'))",
+    },
+    { parent },
+  );
+  return command.stdout.apply((s) => (s ?? "").trim());
+}
+
+function createVault(
+  name: string,
+  args: ConnectKeyVaultArgs & { namePrefix: string },
+  parent: pulumi.Resource,
+): VaultOutputs {
   if (args.resourceGroupName === undefined || args.location === undefined) {
     throw new Error(
       "resourceGroupName and location are required to create a Key Vault; give them, or name an existing vault under existing",
     );
   }
-  const vaultName = args.vaultName ?? defaultVaultName(args.namePrefix ?? name);
+  const baseName = args.vaultName ?? defaultVaultName(args.namePrefix);
   const problem = vaultNameProblem(
-    vaultName,
+    args.uniqueName ? uniqueVaultName(baseName, "abcdef") : baseName,
     args.vaultName === undefined ? "namePrefix (vault name <namePrefix>-kv)" : "vaultName",
   );
   if (problem) throw new Error(problem);
+  const vaultName: pulumi.Input<string> = args.uniqueName
+    ? randomSuffix(name, parent).apply((suffix) => uniqueVaultName(baseName, suffix))
+    : baseName;
   const tenantId = args.tenantId ?? authorization.getClientConfigOutput({ parent }).tenantId;
+  const firewall = args.firewall ?? "trustedServices";
   const vault = new keyvault.Vault(
     `${name}-vault`,
     {
@@ -115,14 +293,24 @@ function createVault(name: string, args: ConnectKeyVaultArgs, parent: pulumi.Res
         enableSoftDelete: true,
         enablePurgeProtection: true,
         softDeleteRetentionInDays: SOFT_DELETE_RETENTION_DAYS,
+        // Plain unless a VNet rule names the subnet: policies read the vault's properties in a first preview.
+        networkAcls:
+          firewall === "gatewaySubnet"
+            ? pulumi
+                .output(args.gatewaySubnetId)
+                .apply((subnetId) => createdVaultNetworkAcls(firewall, subnetId))
+            : createdVaultNetworkAcls(firewall),
       },
       tags: args.tags,
     },
     { parent },
   );
+  if (args.lock) lockResource(`${name}-vault-lock`, vault.id, `${args.namePrefix}-kv`, parent);
   return {
     vaultId: vault.id,
-    vaultUri: vault.properties.apply((p) => p.vaultUri ?? `https://${vaultName}.vault.azure.net/`),
+    vaultUri: pulumi
+      .all([vault.properties, vaultName])
+      .apply(([p, n]) => p.vaultUri ?? `https://${n}.vault.azure.net/`),
     vaultName: pulumi.output(vaultName),
     resourceGroupName: pulumi.output(args.resourceGroupName),
   };

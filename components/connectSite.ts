@@ -5,20 +5,34 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import { loginRedirectUri } from "../lib/entra";
 import type { NewEmployeeRule } from "../lib/vantagepoint/roster";
+import { parseVirtualNetworkId } from "../lib/publicEndpoint";
 import type { RosterEntry, VantagepointConnection } from "../lib/vantagepoint/types";
 import { ConnectAllowList } from "./connectAllowList";
+import type { Audience } from "./connectAllowList";
 import type { AllowListEnforcement } from "./connectAllowList";
 import { ConnectKeyVault } from "./connectKeyVault";
+import type { CertificateSource, VaultFirewallMode } from "./connectKeyVault";
 import { ConnectMailboxApp } from "./connectMailboxApp";
 import type { MailboxAccessKind } from "./connectMailboxApp";
 import { PublicEndpoint } from "./publicEndpoint";
-import type { PublicEndpointBackend, PublicEndpointDns } from "./publicEndpoint";
+import type { HttpListenerMode, PublicEndpointBackend, PublicEndpointDns } from "./publicEndpoint";
 import { SiteVerification } from "./siteVerification";
 import { VantagepointLoginApp } from "./vantagepointLoginApp";
 import { ConnectAdminRole, ConnectApiClient, ConnectRoster } from "./vantagepoint";
+
+/** The gateway subnet's route table against forced tunnelling. */
+export const RouteTableMode = {
+  InternetDefaultRoute: "internetDefaultRoute",
+  NoRoutePropagation: "noRoutePropagation",
+  None: "none",
+} as const;
+/** "internetDefaultRoute" (0.0.0.0/0 to Internet), "noRoutePropagation" or "none". */
+export type RouteTableMode = (typeof RouteTableMode)[keyof typeof RouteTableMode];
 
 /** The resource group everything is created in. */
 export interface ConnectSiteResourceGroup {
@@ -46,6 +60,26 @@ export interface ConnectSiteNetwork {
   readonly gatewaySubnetPrefix?: pulumi.Input<string>;
   /** The gateway subnet's name (default "snet-appgw-connect"). */
   readonly gatewaySubnetName?: pulumi.Input<string>;
+  /** Peer the new virtual network to this hub (with the VPN/ExpressRoute gateway that reaches the backend). */
+  readonly hub?: ConnectSiteHub;
+  /** DNS servers of the new virtual network, so a backend FQDN resolves (default Azure-provided DNS). */
+  readonly dnsServers?: pulumi.Input<string>[];
+  /** Route table on the gateway subnet against forced tunnelling (default "none"). */
+  readonly routeTable?: RouteTableMode;
+  /** IPv6 address space of the new virtual network (with `ipv6Frontend`). */
+  readonly ipv6AddressSpace?: pulumi.Input<string>;
+  /** IPv6 /64 of the gateway subnet (with `ipv6Frontend`). */
+  readonly gatewaySubnetIpv6Prefix?: pulumi.Input<string>;
+}
+
+/** The hub virtual network a new network is peered to. */
+export interface ConnectSiteHub {
+  /** Resource id of the hub virtual network. */
+  readonly virtualNetworkId: string;
+  /** Reach on-premises through the hub's VPN/ExpressRoute gateway (default true). */
+  readonly useRemoteGateways?: boolean;
+  /** Also create the hub-to-spoke peering, in the hub's subscription (default true). */
+  readonly createHubSidePeering?: boolean;
 }
 
 /** The Key Vault that holds the TLS certificate and the Entra client secrets. */
@@ -56,6 +90,10 @@ export interface ConnectSiteKeyVault {
   readonly create?: boolean;
   /** Resource group of an existing vault (default the site's resource group). */
   readonly resourceGroupName?: pulumi.Input<string>;
+  /** Add a random suffix (kept in state) to a created vault's name (default false). */
+  readonly uniqueName?: boolean;
+  /** Firewall of a created vault: "trustedServices" (default), "gatewaySubnet" or "open". */
+  readonly firewall?: VaultFirewallMode;
 }
 
 /** TLS on the public endpoint. */
@@ -66,6 +104,24 @@ export interface ConnectSiteTls {
   readonly certificateName: pulumi.Input<string>;
   /** Predefined TLS policy (default AppGwSslPolicy20220101S). */
   readonly sslPolicy?: string;
+  /** "keyVault" (default): the certificate exists in the vault (checked before the gateway); "pfx": import `pfx`. */
+  readonly certificateSource?: CertificateSource;
+  /** base64 PFX without a password, a Pulumi secret (with certificateSource "pfx"). */
+  readonly pfx?: pulumi.Input<string>;
+  /** The PFX certificate's expiry, YYYY-MM-DD (with certificateSource "pfx"). */
+  readonly certificateExpiresOn?: string;
+  /** Seconds between granting the gateway read access to the vault and creating the gateway (default 180). */
+  readonly grantWaitSeconds?: number;
+}
+
+/** Gateway logs to Log Analytics. */
+export interface ConnectSiteDiagnostics {
+  /** Send access and WAF logs (default true). */
+  readonly enabled?: boolean;
+  /** An existing Log Analytics workspace (resource id); default a new one. */
+  readonly workspaceId?: pulumi.Input<string>;
+  /** Retention of a new workspace in days (default 30). */
+  readonly retentionDays?: number;
 }
 
 /** Who may reach the public endpoint (P2). */
@@ -78,6 +134,8 @@ export interface ConnectSiteAllowList {
   readonly enforceAt?: pulumi.Input<AllowListEnforcement>;
   /** Admit private and reserved ranges (only when Connect reaches the site over a private path). */
   readonly allowPrivateRanges?: pulumi.Input<boolean>;
+  /** "allowList" (default): only the listed ranges reach the URL; "anyone": the Internet, through the WAF's managed rules. */
+  readonly audience?: Audience;
 }
 
 /** The Entra app registration for Entra ID login to Vantagepoint (P7). */
@@ -88,6 +146,14 @@ export interface ConnectSiteLoginApp {
   readonly secretRotatedOn: string;
   /** Client secret lifetime in days from secretRotatedOn (default and maximum 730). */
   readonly secretLifetimeDays?: number;
+  /** Application ID URI (default api://<application id>). */
+  readonly identifierUri?: pulumi.Input<string>;
+  /** The API's requested access-token version (default unset). */
+  readonly accessTokenVersion?: number;
+  /** Web redirect URI (default <public URL>/app). */
+  readonly redirectUri?: pulumi.Input<string>;
+  /** Admin consent for the app's scopes, for tenants that block user consent (default false). */
+  readonly grantAdminConsent?: boolean;
 }
 
 /** The Entra app registration Connect uses to reach mailboxes (P8). */
@@ -146,6 +212,11 @@ export interface ConnectSiteVantagepoint {
   readonly requireAdministratorType?: pulumi.Input<boolean>;
   /** The Connect API Authorization to adopt. */
   readonly connectApiClient?: ConnectSiteApiClient;
+  /**
+   * The API is reached through the public URL: the roster, role and API client then wait for the gateway, its DNS
+   * record and the verification (default: true unless `verification.apiUrl` names another host).
+   */
+  readonly throughPublicUrl?: boolean;
 }
 
 /** What a failed deploy-time check does. */
@@ -198,6 +269,16 @@ export interface ConnectSiteArgs {
   readonly vantagepoint?: ConnectSiteVantagepoint;
   /** The deploy-time verification (default on, enforcing). */
   readonly verification?: ConnectSiteVerification;
+  /** Port 80: "redirect" to HTTPS (default) or "off". */
+  readonly httpListener?: HttpListenerMode;
+  /** A dual-stack gateway with an IPv6 frontend (needs network.gatewaySubnetIpv6Prefix). */
+  readonly ipv6Frontend?: boolean;
+  /** Availability zones for the gateway and its public IPs (default none). */
+  readonly zones?: string[];
+  /** CanNotDelete locks on the public IPs, the gateway and a created vault (default false). */
+  readonly locks?: boolean;
+  /** Gateway access and WAF logs to Log Analytics (default on, to a new workspace). */
+  readonly diagnostics?: ConnectSiteDiagnostics;
 }
 
 /** Defaults for the network when `network` leaves them out (the stack config's defaults). */
@@ -235,7 +316,6 @@ export class ConnectSite extends pulumi.ComponentResource {
     super("vantagepoint-connect:index:ConnectSite", name, {}, opts);
     const tags = { ...args.tags, "managed-by": "vantagepoint-connect" };
     const resourceGroupName = resourceGroup(name, args, tags, this);
-    const vault = keyVault(name, args, resourceGroupName, tags, this);
 
     const allowList = new ConnectAllowList(
       `${name}-allow-list`,
@@ -244,6 +324,7 @@ export class ConnectSite extends pulumi.ComponentResource {
         extraRanges: args.allowList.extraRanges,
         enforceAt: args.allowList.enforceAt,
         allowPrivateRanges: args.allowList.allowPrivateRanges,
+        audience: args.allowList.audience,
         resourceGroupName,
         location: args.location,
         namePrefix: args.namePrefix,
@@ -253,6 +334,9 @@ export class ConnectSite extends pulumi.ComponentResource {
     );
 
     const gatewaySubnetId = gatewaySubnet(name, args, resourceGroupName, allowList.nsgId, tags, this);
+    // After the subnet: a created vault may admit it, an existing one must.
+    const vault = keyVault(name, args, resourceGroupName, gatewaySubnetId, tags, this);
+    const diagnosticsWorkspaceId = logWorkspace(name, args, resourceGroupName, tags, this);
     const endpoint = new PublicEndpoint(
       `${name}-endpoint`,
       {
@@ -264,10 +348,17 @@ export class ConnectSite extends pulumi.ComponentResource {
         backend: { ...args.backend, hostName: args.backend.hostName ?? args.publicHostname },
         gatewaySubnetId,
         wafPolicyId: allowList.wafPolicyId,
-        certificateSecretId: pulumi.interpolate`${vault.vaultUri.apply((uri) => uri.replace(/\/?$/, "/"))}secrets/${args.tls.certificateName}`,
+        // Resolves only after the PFX import or the existing certificate's check: the gateway comes after them.
+        certificateSecretId: vault.certificateSecretId,
         keyVaultId: vault.vaultId,
+        keyVaultGrantWaitSeconds: args.tls.grantWaitSeconds,
         sslPolicyName: args.tls.sslPolicy,
         dns: args.dns,
+        httpListener: args.httpListener,
+        ipv6: args.ipv6Frontend,
+        zones: args.zones,
+        locks: args.locks,
+        diagnosticsWorkspaceId,
         tags,
       },
       { parent: this },
@@ -280,7 +371,10 @@ export class ConnectSite extends pulumi.ComponentResource {
             namePrefix: args.namePrefix,
             displayName: args.loginApp.displayName,
             publicUrl: endpoint.publicUrl,
-            tenantId: args.tenantId,
+            identifierUri: args.loginApp.identifierUri,
+            accessTokenVersion: args.loginApp.accessTokenVersion,
+            redirectUri: args.loginApp.redirectUri,
+            adminConsent: args.loginApp.grantAdminConsent,
             keyVaultId: vault.vaultId,
             secretRotatedOn: args.loginApp.secretRotatedOn,
             secretLifetimeDays: args.loginApp.secretLifetimeDays,
@@ -308,9 +402,14 @@ export class ConnectSite extends pulumi.ComponentResource {
         )
       : undefined;
 
-    const vantagepoint = args.vantagepoint ? vantagepointSide(name, args.vantagepoint, this) : undefined;
+    const verification = siteVerification(name, args, endpoint, vault.certificateSecretId, this);
 
-    const verification = siteVerification(name, args, endpoint, vault.vaultUri, this);
+    // Through the public URL, the Vantagepoint API answers only once the gateway, its DNS record and the
+    // verification are done; reached internally, it must not wait for them.
+    const waitFor = throughPublicUrl(args) ? [endpoint, ...(verification ? [verification] : [])] : [];
+    const vantagepoint = args.vantagepoint
+      ? vantagepointSide(name, args.vantagepoint, this, waitFor)
+      : undefined;
 
     this.publicUrl = endpoint.publicUrl;
     this.publicIp = endpoint.publicIp;
@@ -408,32 +507,89 @@ function keyVault(
   name: string,
   args: ConnectSiteArgs,
   resourceGroupName: pulumi.Output<string>,
+  gatewaySubnetId: pulumi.Output<string>,
   tags: Record<string, pulumi.Input<string>>,
   parent: pulumi.Resource,
 ): ConnectKeyVault {
   const kv = args.tls.keyVault;
+  const certificate = {
+    source: args.tls.certificateSource ?? "keyVault",
+    pfx: args.tls.pfx,
+    expiresOn: args.tls.certificateExpiresOn,
+    field: "tls.certificateName",
+  } as const;
   return new ConnectKeyVault(
     `${name}-vault`,
     kv.create
       ? {
           namePrefix: args.namePrefix,
           vaultName: kv.name,
+          uniqueName: kv.uniqueName,
+          firewall: kv.firewall,
+          gatewaySubnetId,
           resourceGroupName,
           location: args.location,
           tenantId: args.tenantId,
+          certificate: { ...certificate, name: args.tls.certificateName },
+          lock: args.locks,
           tags,
         }
       : {
           namePrefix: args.namePrefix,
           existing: { vaultName: kv.name, resourceGroupName: kv.resourceGroupName ?? resourceGroupName },
+          gatewaySubnetId,
+          certificate: { ...certificate, name: args.tls.certificateName },
+          tags,
         },
     { parent },
   );
 }
 
+/** The Log Analytics workspace for the gateway's logs: the given one, a new one, or none. */
+function logWorkspace(
+  name: string,
+  args: ConnectSiteArgs,
+  resourceGroupName: pulumi.Output<string>,
+  tags: Record<string, pulumi.Input<string>>,
+  parent: pulumi.Resource,
+): pulumi.Input<string> | undefined {
+  const d = args.diagnostics ?? {};
+  if (d.enabled === false) return undefined;
+  if (d.workspaceId !== undefined) return d.workspaceId;
+  return new operationalinsights.Workspace(
+    `${name}-logs`,
+    {
+      resourceGroupName,
+      location: args.location,
+      workspaceName: `${args.namePrefix}-logs`,
+      sku: { name: "PerGB2018" },
+      retentionInDays: d.retentionDays ?? 30,
+      tags,
+    },
+    { parent },
+  ).id;
+}
+
+/** Whether the Vantagepoint API is reached through the public URL (see ConnectSiteVantagepoint.throughPublicUrl). */
+function throughPublicUrl(args: ConnectSiteArgs): boolean {
+  const explicit = args.vantagepoint?.throughPublicUrl;
+  if (explicit !== undefined) return explicit;
+  const api = args.verification?.apiUrl;
+  if (typeof api === "string" && typeof args.publicHostname === "string") {
+    try {
+      return new URL(api).hostname.toLowerCase() === args.publicHostname.toLowerCase();
+    } catch {
+      return true;
+    }
+  }
+  return true;
+}
+
 /**
  * The Application Gateway's dedicated subnet with the allow-list NSG attached, in a virtual network created here
- * or in an existing one. The subnet is a standalone resource (never inline in the VNet) so the two do not fight.
+ * (peered to a hub when asked) or in an existing one. The subnet is a standalone resource (never inline in the
+ * VNet) so the two do not fight. A route table keeps a learned default route away (forced tunnelling is not
+ * supported for v2); a vault firewall with a VNet rule needs the Microsoft.KeyVault service endpoint.
  */
 function gatewaySubnet(
   name: string,
@@ -445,31 +601,139 @@ function gatewaySubnet(
 ): pulumi.Output<string> {
   const net = { ...DEFAULT_NETWORK, ...definedOnly(args.network ?? {}) };
   const existing = args.network?.existingVirtualNetwork;
-  const vnetName = existing
-    ? pulumi.output(existing.name)
+  if (existing && args.network?.hub) {
+    throw new Error(
+      "network.hub: peering is for a network created here; remove it with existingVirtualNetwork",
+    );
+  }
+  const v6 = args.ipv6Frontend ? args.network?.gatewaySubnetIpv6Prefix : undefined;
+  if (args.ipv6Frontend && v6 === undefined) {
+    throw new Error(
+      "network.gatewaySubnetIpv6Prefix: an IPv6 frontend needs an IPv6 /64 on the gateway subnet",
+    );
+  }
+  const vnet = existing
+    ? undefined
     : new network.VirtualNetwork(
         `${name}-vnet`,
         {
           resourceGroupName,
           location: args.location,
           virtualNetworkName: `${args.namePrefix}-vnet`,
-          addressSpace: { addressPrefixes: [net.addressSpace] },
+          addressSpace: {
+            addressPrefixes: [
+              net.addressSpace,
+              ...(args.ipv6Frontend && args.network?.ipv6AddressSpace ? [args.network.ipv6AddressSpace] : []),
+            ],
+          },
+          ...(args.network?.dnsServers?.length
+            ? { dhcpOptions: { dnsServers: args.network.dnsServers } }
+            : {}),
           tags,
         },
-        { parent, ignoreChanges: ["subnets"] },
-      ).name;
+        { parent, ignoreChanges: ["subnets", "virtualNetworkPeerings"] },
+      );
+  const vnetName = existing ? pulumi.output(existing.name) : vnet!.name;
+  if (vnet && args.network?.hub) hubPeering(name, args, args.network.hub, vnet, resourceGroupName, parent);
+  const routeTable = gatewayRouteTable(name, args, resourceGroupName, tags, parent);
   const subnet = new network.Subnet(
     `${name}-gateway-subnet`,
     {
       resourceGroupName: existing ? existing.resourceGroupName : resourceGroupName,
       virtualNetworkName: vnetName,
       subnetName: net.gatewaySubnetName,
-      addressPrefix: net.gatewaySubnetPrefix,
+      ...(v6 !== undefined
+        ? { addressPrefixes: [net.gatewaySubnetPrefix, v6] }
+        : { addressPrefix: net.gatewaySubnetPrefix }),
       networkSecurityGroup: { id: nsgId },
+      ...(routeTable ? { routeTable: { id: routeTable.id } } : {}),
+      ...(args.tls.keyVault.create && args.tls.keyVault.firewall === "gatewaySubnet"
+        ? { serviceEndpoints: [{ service: "Microsoft.KeyVault" }] }
+        : {}),
     },
     { parent },
   );
   return subnet.id;
+}
+
+/**
+ * The gateway subnet's route table: 0.0.0.0/0 to Internet (a default route learned from the hub would otherwise
+ * break the gateway; the more specific on-premises routes still apply), or gateway route propagation off.
+ */
+function gatewayRouteTable(
+  name: string,
+  args: ConnectSiteArgs,
+  resourceGroupName: pulumi.Input<string>,
+  tags: Record<string, pulumi.Input<string>>,
+  parent: pulumi.Resource,
+): network.RouteTable | undefined {
+  const mode = args.network?.routeTable ?? "none";
+  if (mode === "none") return undefined;
+  return new network.RouteTable(
+    `${name}-gateway-routes`,
+    {
+      resourceGroupName,
+      location: args.location,
+      routeTableName: `${args.namePrefix}-appgw-routes`,
+      ...(mode === "internetDefaultRoute"
+        ? { routes: [{ name: "default-to-internet", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] }
+        : { disableBgpRoutePropagation: true }),
+      tags,
+    },
+    { parent },
+  );
+}
+
+/**
+ * Peering between the new network and the hub: hub to spoke first (it allows gateway transit, in the hub's
+ * subscription), then spoke to hub using the hub's VPN/ExpressRoute gateway.
+ */
+function hubPeering(
+  name: string,
+  args: ConnectSiteArgs,
+  hub: ConnectSiteHub,
+  vnet: network.VirtualNetwork,
+  resourceGroupName: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): void {
+  const ref = parseVirtualNetworkId(hub.virtualNetworkId, "network.hub.virtualNetworkId");
+  const useRemoteGateways = hub.useRemoteGateways ?? true;
+  const hubSide =
+    hub.createHubSidePeering === false
+      ? undefined
+      : new network.VirtualNetworkPeering(
+          `${name}-hub-to-spoke`,
+          {
+            resourceGroupName: ref.resourceGroupName,
+            virtualNetworkName: ref.name,
+            virtualNetworkPeeringName: `${args.namePrefix}-vnet`,
+            remoteVirtualNetwork: { id: vnet.id },
+            allowVirtualNetworkAccess: true,
+            allowForwardedTraffic: true,
+            allowGatewayTransit: useRemoteGateways,
+          },
+          {
+            parent,
+            provider: new AzureNativeProvider(
+              `${name}-hub-subscription`,
+              { subscriptionId: ref.subscriptionId },
+              { parent },
+            ),
+          },
+        );
+  new network.VirtualNetworkPeering(
+    `${name}-spoke-to-hub`,
+    {
+      resourceGroupName,
+      virtualNetworkName: vnet.name,
+      virtualNetworkPeeringName: `to-${ref.name}`,
+      remoteVirtualNetwork: { id: hub.virtualNetworkId },
+      allowVirtualNetworkAccess: true,
+      allowForwardedTraffic: true,
+      useRemoteGateways,
+    },
+    { parent, dependsOn: hubSide ? [hubSide] : [] },
+  );
 }
 
 /** The deploy-time verification, unless it is off. */
@@ -477,7 +741,7 @@ function siteVerification(
   name: string,
   args: ConnectSiteArgs,
   endpoint: PublicEndpoint,
-  vaultUri: pulumi.Output<string>,
+  certificateSecretId: pulumi.Output<string>,
   parent: pulumi.Resource,
 ): SiteVerification | undefined {
   const v = args.verification ?? {};
@@ -494,7 +758,7 @@ function siteVerification(
       certificateMinDays: v.certificateMinDays ?? 21,
       reportOnly: v.mode === "report",
       publicIpAddress: endpoint.publicIp,
-      certificateSecretId: pulumi.interpolate`${vaultUri}secrets/${args.tls.certificateName}`,
+      certificateSecretId,
       backendAddress: args.backend.address,
     },
     { parent, dependsOn: [endpoint] },
@@ -502,7 +766,12 @@ function siteVerification(
 }
 
 /** The Vantagepoint side: roster (P4, P5), the configurer's role (P3) and the adopted Connect API client (P6). */
-function vantagepointSide(name: string, vp: ConnectSiteVantagepoint, parent: pulumi.Resource) {
+function vantagepointSide(
+  name: string,
+  vp: ConnectSiteVantagepoint,
+  parent: pulumi.Resource,
+  dependsOn: pulumi.Resource[] = [],
+) {
   const connection = pulumi.secret(vp.connection);
   const roster = new ConnectRoster(
     `${name}-roster`,
@@ -522,7 +791,7 @@ function vantagepointSide(name: string, vp: ConnectSiteVantagepoint, parent: pul
       onDelete: vp.rosterOnDelete,
       newEmployees: vp.newEmployees,
     },
-    { parent },
+    { parent, dependsOn },
   );
   const adminRole = new ConnectAdminRole(
     `${name}-admin-role`,
@@ -532,7 +801,7 @@ function vantagepointSide(name: string, vp: ConnectSiteVantagepoint, parent: pul
       requireAdministratorType: vp.requireAdministratorType,
       version: vp.version,
     },
-    { parent },
+    { parent, dependsOn },
   );
   const apiClientArgs = vp.connectApiClient ?? {};
   const protect = apiClientArgs.protect ?? true;
@@ -547,7 +816,7 @@ function vantagepointSide(name: string, vp: ConnectSiteVantagepoint, parent: pul
         ? { clientSecret: pulumi.secret(apiClientArgs.clientSecret) }
         : {}),
     },
-    { parent, protect, retainOnDelete: protect },
+    { parent, protect, retainOnDelete: protect, dependsOn },
   );
   return { roster, adminRole, apiClient };
 }

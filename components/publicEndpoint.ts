@@ -6,8 +6,14 @@
  * in an existing DNS zone.
  *
  * Key Vault access: the component creates the gateway's user-assigned identity. Pass `keyVaultId` and it also
- * grants that identity "Key Vault Secrets User" on the vault (and creates the gateway after the grant);
- * otherwise grant `identityPrincipalId` read access to the certificate yourself before the gateway is created.
+ * grants that identity "Key Vault Secrets User" on the vault and creates the gateway only after the grant and a
+ * bounded wait for it to apply (`keyVaultGrantWaitSeconds`); otherwise grant `identityPrincipalId` read access to
+ * the certificate yourself before the gateway is created. A gateway created before its identity may read the
+ * certificate fails (ApplicationGatewayKeyVaultSecretException): run `pulumi up` again, only the gateway is retried.
+ *
+ * Optional, as a platform team expects: availability zones for the gateway and its public IPs, CanNotDelete
+ * locks on both, a diagnostic setting sending access and WAF logs to Log Analytics, internal-CA trusted roots for
+ * the backend, an IPv6 frontend, and no port 80 at all (`httpListener: "off"`).
  */
 import { isIP } from "node:net";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,16 +22,20 @@ import * as dns from "@pulumi/azure-native/dns";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as local from "@pulumi/command/local";
+import * as monitor from "@pulumi/azure-native/monitor";
 import { KEY_VAULT_SECRETS_USER_ROLE_ID } from "../lib/entra";
+import { lockResource } from "./locks";
 import {
   ACCEPTED_SSL_POLICIES,
   certificateSecretIdProblem,
   DEFAULT_SSL_POLICY,
   GATEWAY_PARTS,
+  GATEWAY_LOG_CATEGORIES,
   gatewayPartId,
+  GRANT_WAIT_SCRIPT,
   hostnameProblem,
+  KEY_VAULT_GRANT_WAIT_SECONDS,
   normalizePath,
-  KEY_VAULT_GRANT_PROPAGATION_SECONDS,
   RULE_PRIORITIES,
 } from "../lib/publicEndpoint";
 
@@ -33,6 +43,19 @@ import {
 export const BackendProtocol = { Https: "Https", Http: "Http" } as const;
 /** "Https" (default) or "Http". */
 export type BackendProtocol = (typeof BackendProtocol)[keyof typeof BackendProtocol];
+
+/** What the gateway does on port 80. */
+export const HttpListenerMode = { Redirect: "redirect", Off: "off" } as const;
+/** "redirect" (to HTTPS) or "off" (no listener). */
+export type HttpListenerMode = (typeof HttpListenerMode)[keyof typeof HttpListenerMode];
+
+/** A root CA certificate the gateway trusts for the backend's certificate. */
+export interface PublicEndpointTrustedRoot {
+  /** Its name on the gateway. */
+  readonly name: string;
+  /** The certificate, base64 DER (the body of a PEM file). */
+  readonly data: pulumi.Input<string>;
+}
 
 export interface PublicEndpointBackend {
   /** Private IP address or FQDN of the Vantagepoint web server (reached over VPN/ExpressRoute or in Azure). */
@@ -45,6 +68,8 @@ export interface PublicEndpointBackend {
   hostName?: pulumi.Input<string>;
   /** Seconds the gateway waits for a response (default 120). */
   requestTimeoutSeconds?: number;
+  /** Root CA certificates (base64 DER) of an internal CA that signed the backend's certificate; referenced by the backend settings. */
+  trustedRootCertificates?: PublicEndpointTrustedRoot[];
 }
 
 export interface PublicEndpointDns {
@@ -91,8 +116,20 @@ export interface PublicEndpointArgs {
   readonly sslPolicyName?: string;
   /** Autoscale bounds (default 0 to 2 instances). */
   readonly autoscale?: PublicEndpointAutoscale;
-  /** Optional A record for the public host name in an existing Azure DNS zone. */
+  /** Optional A record (and AAAA with `ipv6`) for the public host name in an existing Azure DNS zone. */
   readonly dns?: PublicEndpointDns;
+  /** Seconds between granting the identity read access to the vault and creating the gateway (default 180). */
+  readonly keyVaultGrantWaitSeconds?: number;
+  /** Port 80: "redirect" to HTTPS (default) or "off" (no listener; redirects would bypass WAF custom rules). */
+  readonly httpListener?: HttpListenerMode;
+  /** A dual-stack gateway: an IPv6 public IP and frontend (the gateway subnet must have an IPv6 prefix). */
+  readonly ipv6?: boolean;
+  /** Availability zones for the gateway and its public IPs, e.g. ["1", "2", "3"] (default none). */
+  readonly zones?: string[];
+  /** CanNotDelete management locks on the public IPs and the gateway (default false). */
+  readonly locks?: boolean;
+  /** Log Analytics workspace (resource id) for the gateway's access and WAF logs; none when omitted. */
+  readonly diagnosticsWorkspaceId?: pulumi.Input<string>;
   /** Azure tags. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -115,19 +152,10 @@ export class PublicEndpoint extends pulumi.ComponentResource {
     super("vantagepoint-connect:index:PublicEndpoint", name, {}, opts);
     const gatewayName = `${args.namePrefix}-appgw`;
 
-    const publicIp = new network.PublicIPAddress(
-      `${name}-ip`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        publicIpAddressName: `${args.namePrefix}-appgw-ip`,
-        sku: { name: "Standard", tier: "Regional" },
-        publicIPAllocationMethod: "Static",
-        publicIPAddressVersion: "IPv4",
-        tags: args.tags,
-      },
-      { parent: this },
-    );
+    const publicIp = publicIpAddress(`${name}-ip`, args, `${args.namePrefix}-appgw-ip`, "IPv4", this);
+    const publicIpV6 = args.ipv6
+      ? publicIpAddress(`${name}-ip-v6`, args, `${args.namePrefix}-appgw-ip-v6`, "IPv6", this)
+      : undefined;
 
     const identity = new managedidentity.UserAssignedIdentity(
       `${name}-identity`,
@@ -156,14 +184,18 @@ export class PublicEndpoint extends pulumi.ComponentResource {
             { parent: this },
           );
 
-    // Role assignments take effect after a delay: wait once per new grant, from the deploying machine (node is
-    // there, since it runs this program), so the gateway's first Key Vault read is allowed.
+    // Role assignments take effect after a delay: wait once per new grant (bounded, measured from the grant's
+    // creation), from the deploying machine (node is there, since it runs this program).
     const grantPropagated = grant
       ? new local.Command(
           `${name}-kv-grant-propagation`,
           {
             interpreter: ["node", "-e"],
-            create: `setTimeout(() => {}, ${KEY_VAULT_GRANT_PROPAGATION_SECONDS * 1000})`,
+            create: GRANT_WAIT_SCRIPT,
+            environment: {
+              VPC_GRANT_WAIT_SECONDS: String(settings.grantWaitSeconds),
+              VPC_GRANT_CREATED_ON: grant.createdOn.apply((d) => d ?? ""),
+            },
             triggers: [grant.id],
           },
           { parent: this, dependsOn: [grant] },
@@ -176,23 +208,33 @@ export class PublicEndpoint extends pulumi.ComponentResource {
         .apply(([sub, rg]) => gatewayPartId(sub, rg, gatewayName, collection, part));
     const gateway = new network.ApplicationGateway(
       `${name}-gateway`,
-      gatewayInputs(args, settings, gatewayName, publicIp.id, identity.id, partId),
+      gatewayInputs(args, settings, gatewayName, publicIp.id, publicIpV6?.id, identity.id, partId),
       { parent: this, dependsOn: grant && grantPropagated ? [grant, grantPropagated] : [] },
     );
 
-    if (args.dns) {
-      new dns.RecordSet(
-        `${name}-dns`,
+    if (args.dns) dnsRecords(name, args.dns, publicIp, publicIpV6, this);
+    if (args.diagnosticsWorkspaceId !== undefined) {
+      new monitor.DiagnosticSetting(
+        `${name}-diagnostics`,
         {
-          resourceGroupName: args.dns.zoneResourceGroupName,
-          zoneName: args.dns.zoneName,
-          relativeRecordSetName: args.dns.recordName,
-          recordType: "A",
-          ttl: args.dns.ttl ?? 300,
-          aRecords: [{ ipv4Address: publicIp.ipAddress.apply((ip) => ip ?? "") }],
+          name: `${args.namePrefix}-appgw-logs`,
+          resourceUri: gateway.id,
+          workspaceId: args.diagnosticsWorkspaceId,
+          logAnalyticsDestinationType: "Dedicated",
+          logs: GATEWAY_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+          metrics: [{ category: "AllMetrics", enabled: true }],
         },
         { parent: this },
       );
+    }
+    if (args.locks) {
+      for (const [part, resource] of [
+        ["ip", publicIp],
+        ["ip-v6", publicIpV6],
+        ["gateway", gateway],
+      ] as const) {
+        if (resource) lockResource(`${name}-${part}-lock`, resource.id, `${args.namePrefix}-${part}`, this);
+      }
     }
 
     this.publicUrl = pulumi.interpolate`https://${args.publicHostname}${settings.path}`;
@@ -210,7 +252,65 @@ export class PublicEndpoint extends pulumi.ComponentResource {
   }
 }
 
+/** A Standard, static public IP for the gateway's frontend (in the zones given, if any). */
+function publicIpAddress(
+  name: string,
+  args: PublicEndpointArgs,
+  publicIpAddressName: string,
+  version: "IPv4" | "IPv6",
+  parent: pulumi.Resource,
+): network.PublicIPAddress {
+  return new network.PublicIPAddress(
+    name,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      publicIpAddressName,
+      sku: { name: "Standard", tier: "Regional" },
+      publicIPAllocationMethod: "Static",
+      publicIPAddressVersion: version,
+      ...(args.zones && args.zones.length > 0 ? { zones: args.zones } : {}),
+      tags: args.tags,
+    },
+    { parent },
+  );
+}
+
+/** The A record (and AAAA for an IPv6 frontend) for the public host name. */
+function dnsRecords(
+  name: string,
+  zone: PublicEndpointDns,
+  ipv4: network.PublicIPAddress,
+  ipv6: network.PublicIPAddress | undefined,
+  parent: pulumi.Resource,
+): void {
+  const common = {
+    resourceGroupName: zone.zoneResourceGroupName,
+    zoneName: zone.zoneName,
+    relativeRecordSetName: zone.recordName,
+    ttl: zone.ttl ?? 300,
+  };
+  new dns.RecordSet(
+    `${name}-dns`,
+    { ...common, recordType: "A", aRecords: [{ ipv4Address: ipv4.ipAddress.apply((ip) => ip ?? "") }] },
+    { parent },
+  );
+  if (ipv6) {
+    new dns.RecordSet(
+      `${name}-dns-v6`,
+      {
+        ...common,
+        recordType: "AAAA",
+        aaaaRecords: [{ ipv6Address: ipv6.ipAddress.apply((ip) => ip ?? "") }],
+      },
+      { parent },
+    );
+  }
+}
+
 interface CheckedSettings {
+  grantWaitSeconds: number;
+  httpListener: HttpListenerMode;
   path: string;
   sslPolicyName: string;
   port: number;
@@ -281,8 +381,34 @@ function checkArgs(args: PublicEndpointArgs): CheckedSettings {
       }
     }
   }
+  const grantWaitSeconds = args.keyVaultGrantWaitSeconds ?? KEY_VAULT_GRANT_WAIT_SECONDS;
+  if (!Number.isInteger(grantWaitSeconds) || grantWaitSeconds < 0 || grantWaitSeconds > 1800) {
+    problems.push(`keyVaultGrantWaitSeconds: ${JSON.stringify(grantWaitSeconds)} is not 0 to 1800 seconds`);
+  }
+  const httpListener = args.httpListener ?? "redirect";
+  if (httpListener !== "redirect" && httpListener !== "off") {
+    problems.push(`httpListener: ${JSON.stringify(httpListener)} is not "redirect" or "off"`);
+  }
+  const roots = args.backend.trustedRootCertificates ?? [];
+  if (roots.length > 0 && protocol !== "Https") {
+    problems.push("backend.trustedRootCertificates: only used with backend.protocol Https");
+  }
+  for (const zone of args.zones ?? []) {
+    if (!["1", "2", "3"].includes(zone))
+      problems.push(`zones: ${JSON.stringify(zone)} is not "1", "2" or "3"`);
+  }
   if (problems.length > 0) throw new Error(`public endpoint: ${problems.join("; ")}`);
-  return { path, sslPolicyName, port, protocol, requestTimeout, minCapacity, maxCapacity };
+  return {
+    grantWaitSeconds,
+    httpListener,
+    path,
+    sslPolicyName,
+    port,
+    protocol,
+    requestTimeout,
+    minCapacity,
+    maxCapacity,
+  };
 }
 
 function backendAddresses(address: pulumi.Input<string>) {
@@ -296,52 +422,87 @@ function gatewayInputs(
   s: CheckedSettings,
   gatewayName: string,
   publicIpId: pulumi.Output<string>,
+  publicIpV6Id: pulumi.Output<string> | undefined,
   identityId: pulumi.Output<string>,
   partId: (collection: string, part: string) => pulumi.Output<string>,
 ): network.ApplicationGatewayArgs {
   const P = GATEWAY_PARTS;
   const ref = (collection: string, part: string) => ({ id: partId(collection, part) });
+  const roots = args.backend.trustedRootCertificates ?? [];
+  // One set of listeners and rules per frontend: IPv4 always, IPv6 on a dual-stack gateway.
+  const frontends = [
+    {
+      ip: P.frontendIp,
+      https: P.httpsListener,
+      http: P.httpListener,
+      redirect: P.redirect,
+      httpsRule: P.httpsRule,
+      httpRule: P.httpRule,
+      priorities: { https: RULE_PRIORITIES.https, http: RULE_PRIORITIES.httpRedirect },
+      publicIpId,
+    },
+    ...(publicIpV6Id
+      ? [
+          {
+            ip: P.frontendIpV6,
+            https: P.httpsListenerV6,
+            http: P.httpListenerV6,
+            redirect: P.redirectV6,
+            httpsRule: P.httpsRuleV6,
+            httpRule: P.httpRuleV6,
+            priorities: { https: RULE_PRIORITIES.httpsV6, http: RULE_PRIORITIES.httpRedirectV6 },
+            publicIpId: publicIpV6Id,
+          },
+        ]
+      : []),
+  ];
+  const redirects = s.httpListener === "redirect";
   return {
     resourceGroupName: args.resourceGroupName,
     location: args.location,
     applicationGatewayName: gatewayName,
     sku: { name: "WAF_v2", tier: "WAF_v2" },
     autoscaleConfiguration: { minCapacity: s.minCapacity, maxCapacity: s.maxCapacity },
+    ...(args.zones && args.zones.length > 0 ? { zones: args.zones } : {}),
     enableHttp2: true,
     firewallPolicy: { id: args.wafPolicyId },
     identity: { type: "UserAssigned", userAssignedIdentities: [identityId] },
     sslPolicy: { policyType: "Predefined", policyName: s.sslPolicyName },
     gatewayIPConfigurations: [{ name: P.gatewayIp, subnet: { id: args.gatewaySubnetId } }],
-    frontendIPConfigurations: [{ name: P.frontendIp, publicIPAddress: { id: publicIpId } }],
-    frontendPorts: [
-      { name: P.httpsPort, port: 443 },
-      { name: P.httpPort, port: 80 },
-    ],
+    frontendIPConfigurations: frontends.map((f) => ({ name: f.ip, publicIPAddress: { id: f.publicIpId } })),
+    frontendPorts: [{ name: P.httpsPort, port: 443 }, ...(redirects ? [{ name: P.httpPort, port: 80 }] : [])],
     sslCertificates: [{ name: P.certificate, keyVaultSecretId: args.certificateSecretId }],
-    httpListeners: [
+    ...(roots.length > 0
+      ? { trustedRootCertificates: roots.map((r) => ({ name: r.name, data: r.data })) }
+      : {}),
+    httpListeners: frontends.flatMap((f) => [
       {
-        name: P.httpsListener,
+        name: f.https,
         protocol: "Https",
-        frontendIPConfiguration: ref("frontendIPConfigurations", P.frontendIp),
+        frontendIPConfiguration: ref("frontendIPConfigurations", f.ip),
         frontendPort: ref("frontendPorts", P.httpsPort),
         sslCertificate: ref("sslCertificates", P.certificate),
       },
-      {
-        name: P.httpListener,
-        protocol: "Http",
-        frontendIPConfiguration: ref("frontendIPConfigurations", P.frontendIp),
-        frontendPort: ref("frontendPorts", P.httpPort),
-      },
-    ],
-    redirectConfigurations: [
-      {
-        name: P.redirect,
-        redirectType: "Permanent",
-        targetListener: ref("httpListeners", P.httpsListener),
-        includePath: true,
-        includeQueryString: true,
-      },
-    ],
+      ...(redirects
+        ? [
+            {
+              name: f.http,
+              protocol: "Http",
+              frontendIPConfiguration: ref("frontendIPConfigurations", f.ip),
+              frontendPort: ref("frontendPorts", P.httpPort),
+            },
+          ]
+        : []),
+    ]),
+    redirectConfigurations: redirects
+      ? frontends.map((f) => ({
+          name: f.redirect,
+          redirectType: "Permanent",
+          targetListener: ref("httpListeners", f.https),
+          includePath: true,
+          includeQueryString: true,
+        }))
+      : [],
     backendAddressPools: [{ name: P.backendPool, backendAddresses: backendAddresses(args.backend.address) }],
     backendHttpSettingsCollection: [
       {
@@ -353,6 +514,9 @@ function gatewayInputs(
         cookieBasedAffinity: "Disabled",
         requestTimeout: s.requestTimeout,
         probe: ref("probes", P.probe),
+        ...(roots.length > 0
+          ? { trustedRootCertificates: roots.map((r) => ref("trustedRootCertificates", r.name)) }
+          : {}),
       },
     ],
     probes: [
@@ -367,23 +531,27 @@ function gatewayInputs(
         match: { statusCodes: ["200-399"] },
       },
     ],
-    requestRoutingRules: [
+    requestRoutingRules: frontends.flatMap((f) => [
       {
-        name: P.httpsRule,
+        name: f.httpsRule,
         ruleType: "Basic",
-        priority: RULE_PRIORITIES.https,
-        httpListener: ref("httpListeners", P.httpsListener),
+        priority: f.priorities.https,
+        httpListener: ref("httpListeners", f.https),
         backendAddressPool: ref("backendAddressPools", P.backendPool),
         backendHttpSettings: ref("backendHttpSettingsCollection", P.backendSettings),
       },
-      {
-        name: P.httpRule,
-        ruleType: "Basic",
-        priority: RULE_PRIORITIES.httpRedirect,
-        httpListener: ref("httpListeners", P.httpListener),
-        redirectConfiguration: ref("redirectConfigurations", P.redirect),
-      },
-    ],
+      ...(redirects
+        ? [
+            {
+              name: f.httpRule,
+              ruleType: "Basic",
+              priority: f.priorities.http,
+              httpListener: ref("httpListeners", f.http),
+              redirectConfiguration: ref("redirectConfigurations", f.redirect),
+            },
+          ]
+        : []),
+    ]),
     tags: args.tags,
   };
 }

@@ -1,7 +1,10 @@
 /**
  * VantagepointLoginApp (P7): the Entra app registration Deltek documents for Azure AD login to Vantagepoint:
- * single tenant, web redirect to the public URL's app path, an exposed `user_impersonation` scope, its
- * service principal, and a client secret with a planned expiry kept in Key Vault.
+ * single tenant, web redirect to the public URL's app path, the default Application ID URI
+ * (`api://<application id>`, set once the id exists), an exposed `user_impersonation` scope, no access-token
+ * version unless asked (Deltek's guide sets none), its service principal, and a client secret with a planned expiry
+ * kept in Key Vault. For tenants that block user consent, `adminConsent` grants the app's scopes tenant-wide.
+ * Source: shared/reference/connect-prerequisites.md, "Entra ID (Azure AD) login app, as Deltek documents it".
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
@@ -17,10 +20,14 @@ export interface VantagepointLoginAppArgs extends AppRegistrationArgs {
   readonly publicUrl: pulumi.Input<string>;
   /** Path of Vantagepoint's app under publicUrl, where Entra redirects after sign-in (default "/app"). */
   readonly appPath?: string;
-  /** Application ID URI (default api://<tenant id>/<namePrefix>-vantagepoint). */
+  /** Application ID URI (default api://<application id>, as Deltek's guide accepts it). */
   readonly identifierUri?: pulumi.Input<string>;
-  /** Entra tenant id for the default identifier URI (default the tenant Pulumi deploys with). */
-  readonly tenantId?: pulumi.Input<string>;
+  /** Web redirect URI (default <publicUrl><appPath>); cloud-hosted paths differ. */
+  readonly redirectUri?: pulumi.Input<string>;
+  /** The API's requested access-token version (default unset, as in Deltek's guide). */
+  readonly accessTokenVersion?: number;
+  /** Grant tenant-wide admin consent for User.Read and the app's own user_impersonation scope (default false). */
+  readonly adminConsent?: boolean;
 }
 
 /** The Entra app registration for Entra ID login to Vantagepoint, with its client secret in Key Vault (P7). */
@@ -43,13 +50,17 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
     const appPath = args.appPath ?? "/app";
     if (typeof args.publicUrl === "string") loginRedirectUri(args.publicUrl, appPath);
     checkAppRegistration(args, "login");
+    if (args.accessTokenVersion !== undefined && ![1, 2].includes(args.accessTokenVersion)) {
+      throw new Error(`accessTokenVersion: ${JSON.stringify(args.accessTokenVersion)} is not 1 or 2`);
+    }
     super("vantagepoint-connect:index:VantagepointLoginApp", name, {}, opts);
-    const redirectUri = pulumi.output(args.publicUrl).apply((u) => loginRedirectUri(u, appPath));
-    const identifierUri =
-      args.identifierUri !== undefined
-        ? pulumi.output(args.identifierUri)
-        : pulumi.interpolate`api://${args.tenantId ?? azuread.getClientConfigOutput({ parent: this }).tenantId}/${args.namePrefix}-vantagepoint`;
+    const redirectUri =
+      args.redirectUri !== undefined
+        ? pulumi.output(args.redirectUri)
+        : pulumi.output(args.publicUrl).apply((u) => loginRedirectUri(u, appPath));
+    const scopeId = stableUuid(`${args.namePrefix}/user_impersonation`);
 
+    let identifierUriResource: azuread.ApplicationIdentifierUri | undefined;
     const app = createAppRegistration(
       name,
       args,
@@ -59,14 +70,16 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
         application: {
           displayName: args.displayName ?? "Deltek Vantagepoint",
           signInAudience: "AzureADMyOrg",
-          identifierUris: [identifierUri],
+          ...(args.identifierUri !== undefined ? { identifierUris: [args.identifierUri] } : {}),
           owners: args.owners,
           web: { redirectUris: [redirectUri] },
           api: {
-            requestedAccessTokenVersion: 2,
+            ...(args.accessTokenVersion !== undefined
+              ? { requestedAccessTokenVersion: args.accessTokenVersion }
+              : {}),
             oauth2PermissionScopes: [
               {
-                id: stableUuid(`${args.namePrefix}/user_impersonation`),
+                id: scopeId,
                 value: "user_impersonation",
                 type: "User",
                 enabled: true,
@@ -85,9 +98,28 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
             },
           ],
         },
+        // The default URI names the application id, known only once the app exists: a resource of its own.
+        ...(args.identifierUri === undefined ? { ignoreChanges: ["identifierUris"] } : {}),
+        withServicePrincipal: (servicePrincipal, application) => {
+          if (args.identifierUri === undefined) {
+            identifierUriResource = new azuread.ApplicationIdentifierUri(
+              `${name}-identifier-uri`,
+              {
+                applicationId: application.id,
+                identifierUri: pulumi.interpolate`api://${application.clientId}`,
+              },
+              { parent: this },
+            );
+          }
+          if (args.adminConsent) grantAdminConsent(name, servicePrincipal, this);
+        },
       },
       this,
     );
+    const identifierUri =
+      args.identifierUri !== undefined
+        ? pulumi.output(args.identifierUri)
+        : identifierUriResource!.identifierUri;
 
     this.applicationId = app.applicationId;
     this.servicePrincipalObjectId = app.servicePrincipalObjectId;
@@ -104,4 +136,34 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
       identifierUri: this.identifierUri,
     });
   }
+}
+
+/**
+ * Tenant-wide admin consent, for tenants that block user consent: the app's delegated User.Read on Graph and its own
+ * user_impersonation scope. Microsoft's first-party service principal is looked up, never managed.
+ */
+function grantAdminConsent(
+  name: string,
+  servicePrincipal: azuread.ServicePrincipal,
+  parent: pulumi.Resource,
+): void {
+  const graph = azuread.getServicePrincipalOutput({ clientId: GRAPH_APP_ID }, { parent });
+  new azuread.ServicePrincipalDelegatedPermissionGrant(
+    `${name}-consent-graph`,
+    {
+      servicePrincipalObjectId: servicePrincipal.objectId,
+      resourceServicePrincipalObjectId: graph.objectId,
+      claimValues: ["User.Read"],
+    },
+    { parent },
+  );
+  new azuread.ServicePrincipalDelegatedPermissionGrant(
+    `${name}-consent-self`,
+    {
+      servicePrincipalObjectId: servicePrincipal.objectId,
+      resourceServicePrincipalObjectId: servicePrincipal.objectId,
+      claimValues: ["user_impersonation"],
+    },
+    { parent },
+  );
 }

@@ -39,3 +39,62 @@ export function existingVaultAccessProblem(
   }
   return undefined;
 }
+
+/** Content type of a PFX imported as a Key Vault secret, the form Application Gateway reads (Microsoft: "TLS termination with Key Vault certificates"). */
+export const PFX_CONTENT_TYPE = "application/x-pkcs12";
+
+/** What ConnectKeyVault reads of an existing vault's firewall (azure-native getVault `properties`). */
+export interface ExistingVaultNetworkProperties {
+  publicNetworkAccess?: string;
+  networkAcls?: {
+    defaultAction?: string;
+    bypass?: string;
+    virtualNetworkRules?: ReadonlyArray<{ id?: string }>;
+  };
+}
+
+/**
+ * Why an existing vault's firewall keeps the gateway out (`KeyVaultHasRestrictedAccess`), or undefined. A vault
+ * that admits only selected networks lets the gateway in through the trusted-services bypass (Key Vault recognises
+ * Application Gateway's user-assigned identity as a trusted service) or a VNet rule for the gateway subnet (with the
+ * Microsoft.KeyVault service endpoint on it). Public access disabled leaves only a private endpoint, not built here.
+ */
+export function existingVaultNetworkProblem(
+  vaultName: string,
+  properties: ExistingVaultNetworkProperties | undefined,
+  gatewaySubnetId: string | undefined,
+  field = "existing.vaultName",
+): string | undefined {
+  const quoted = JSON.stringify(vaultName);
+  if ((properties?.publicNetworkAccess ?? "").toLowerCase() === "disabled") {
+    return `${field}: the existing Key Vault ${quoted} has public network access disabled, so the Application Gateway can reach it only through a private endpoint in its virtual network (with the privatelink.vaultcore.azure.net DNS zone), which this stack does not build. Ask the vault's owner to allow selected networks with trusted Microsoft services (az keyvault update --name ${vaultName} --public-network-access Enabled --default-action Deny --bypass AzureServices), or use another vault`;
+  }
+  const acls = properties?.networkAcls;
+  if (!acls || (acls.defaultAction ?? "Allow").toLowerCase() !== "deny") return undefined;
+  if ((acls.bypass ?? "").toLowerCase().includes("azureservices")) return undefined;
+  const subnet = gatewaySubnetId?.toLowerCase();
+  if (subnet && (acls.virtualNetworkRules ?? []).some((r) => (r.id ?? "").toLowerCase() === subnet)) {
+    return undefined;
+  }
+  return `${field}: the existing Key Vault ${quoted} admits only selected networks and neither trusted Microsoft services nor the gateway subnet, so the Application Gateway could not read the certificate (KeyVaultHasRestrictedAccess). Ask the vault's owner to allow trusted services (az keyvault update --name ${vaultName} --bypass AzureServices), or to add a VNet rule for the gateway subnet${gatewaySubnetId ? ` (az keyvault network-rule add --name ${vaultName} --subnet ${gatewaySubnetId})` : ""}; then run pulumi up again`;
+}
+
+/** The firewall a created vault gets for each mode (see lib/config/siteShape.ts VAULT_FIREWALL_MODES). */
+export function createdVaultNetworkAcls(
+  mode: "trustedServices" | "gatewaySubnet" | "open",
+  gatewaySubnetId?: string,
+): { defaultAction: "Allow" | "Deny"; bypass: "AzureServices"; virtualNetworkRules: Array<{ id: string }> } {
+  if (mode === "open") return { defaultAction: "Allow", bypass: "AzureServices", virtualNetworkRules: [] };
+  return {
+    defaultAction: "Deny",
+    bypass: "AzureServices",
+    virtualNetworkRules: mode === "gatewaySubnet" && gatewaySubnetId ? [{ id: gatewaySubnetId }] : [],
+  };
+}
+
+/** A created vault's name with a random suffix: `<base>-<suffix>`, the base shortened so the whole stays within 24 characters. */
+export function uniqueVaultName(base: string, suffix: string): string {
+  const clean = suffix.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const room = 24 - clean.length - 1;
+  return `${base.slice(0, room).replace(/-+$/, "")}-${clean}`;
+}

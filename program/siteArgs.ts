@@ -8,6 +8,14 @@ import type { ConnectSiteArgs } from "../components/connectSite";
 import type { LoadedConfig } from "../lib/config/load";
 import type { SecretValue } from "../lib/config/secret";
 import { newEmployeeRule } from "../lib/vantagepoint/roster";
+import {
+  apiThroughPublicUrl,
+  effectiveRouteTable,
+  gatewayZones,
+  locksEnabled,
+  pemToBase64Der,
+  vaultFirewall,
+} from "../lib/config/siteShape";
 
 /** ConnectSite's args for a validated stack config. */
 export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
@@ -24,6 +32,11 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
       addressSpace: c.azure.network.addressSpace,
       gatewaySubnetPrefix: c.azure.network.gatewaySubnetPrefix,
       gatewaySubnetName: c.azure.network.gatewaySubnetName,
+      hub: c.azure.network.hub,
+      dnsServers: c.azure.network.dnsServers,
+      routeTable: effectiveRouteTable(c),
+      ipv6AddressSpace: c.azure.network.ipv6AddressSpace,
+      gatewaySubnetIpv6Prefix: c.azure.network.gatewaySubnetIpv6Prefix,
     },
     publicHostname: c.site.publicHostname,
     vantagepointPath: c.site.vantagepointPath,
@@ -32,6 +45,10 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
       port: c.site.backend.port,
       protocol: c.site.backend.protocol === "https" ? "Https" : "Http",
       hostName: c.site.backend.hostHeader ?? c.site.publicHostname,
+      trustedRootCertificates: c.site.backend.trustedRootCertificates.map((r) => ({
+        name: r.name,
+        data: pemToBase64Der(r.pem),
+      })),
     },
     dns: c.azure.dns,
     tls: {
@@ -39,16 +56,28 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
         name: c.tls.keyVault.name,
         create: c.tls.keyVault.create,
         resourceGroupName: c.tls.keyVault.resourceGroupName,
+        uniqueName: c.tls.keyVault.uniqueName,
+        firewall: vaultFirewall(c),
       },
       certificateName: c.tls.certificateName,
       sslPolicy: c.tls.sslPolicy,
+      certificateSource: c.tls.certificateSource,
+      pfx: c.tls.pfx ? pulumi.secret(secretText(c.tls.pfx, "tls.pfx")) : undefined,
+      certificateExpiresOn: c.tls.certificateExpiresOn,
+      grantWaitSeconds: c.tls.grantWaitSeconds,
     },
     allowList: {
       connectIps: c.allowList.connectIps,
       extraRanges: c.allowList.extraRanges,
       enforceAt: c.allowList.enforceAt,
       allowPrivateRanges: c.allowList.allowPrivateRanges,
+      audience: c.site.audience,
     },
+    httpListener: c.site.httpListener,
+    ipv6Frontend: c.site.ipv6Frontend,
+    zones: gatewayZones(c),
+    locks: locksEnabled(c),
+    diagnostics: c.azure.diagnostics,
     tenantId: c.entra.tenantId,
     loginApp:
       c.entra.loginMode === "entraId" && c.entra.loginApp
@@ -56,6 +85,10 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
             displayName: c.entra.loginApp.displayName,
             secretRotatedOn: c.entra.loginApp.secretRotatedOn,
             secretLifetimeDays: c.entra.loginApp.secretLifetimeDays,
+            identifierUri: c.entra.loginApp.identifierUri,
+            accessTokenVersion: c.entra.loginApp.accessTokenVersion,
+            redirectUri: c.entra.loginApp.redirectUri,
+            grantAdminConsent: c.entra.loginApp.grantAdminConsent,
           }
         : undefined,
     mailboxApp:
@@ -98,6 +131,7 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
           : undefined,
         protect: vp.connectApiClient.protect,
       },
+      throughPublicUrl: apiThroughPublicUrl(c),
     },
     verification: {
       mode: c.site.verification,

@@ -323,6 +323,10 @@ const tlsSchema = z.strictObject({
     .default("keyVault"),
   /** The password-less PFX, base64 (with certificateSource pfx). */
   pfx: secret.optional(),
+  /** The PFX certificate's expiry (its "valid to" date): the imported secret carries it, as auditors expect. */
+  certificateExpiresOn: date.optional(),
+  /** Seconds the deploy waits after granting the gateway's identity read access to the vault (role assignments take time to apply). */
+  grantWaitSeconds: z.number().int().min(0).max(1800, "must be 0 to 1800 seconds").default(180),
   /** The deploy-time check fails when the certificate expires within this many days. */
   certificateMinDaysLeft: z.number().int().min(0).max(365).default(21),
 });

@@ -250,10 +250,14 @@ export function pfxProblem(base64: string): string | undefined {
  * Site shapes that cannot work, each at the key the person wrote and with a fix that passes. Each check runs when
  * the sections it reads parsed. `raw` is the unparsed input (for list items of sections that failed to parse).
  */
-export function siteShapeIssues(_raw: Record<string, unknown>, c: SiteShapeConfig): Issue[] {
+export function siteShapeIssues(
+  _raw: Record<string, unknown>,
+  c: SiteShapeConfig,
+  now: Date = new Date(),
+): Issue[] {
   const out: Issue[] = [];
   const issue = (path: (string | number)[], message: string) => out.push({ path, message });
-  if (c.tls) certificateIssues(c.tls, issue);
+  if (c.tls) certificateIssues(c.tls, issue, now);
   if (c.site && c.azure) networkIssues(c.site, c.azure, issue);
   if (c.site && c.allowList) allowListIssues(c.site, c.allowList, issue);
   if (c.site && c.azure) ipv6Issues(c.site, c.azure, issue);
@@ -263,7 +267,7 @@ export function siteShapeIssues(_raw: Record<string, unknown>, c: SiteShapeConfi
 
 type Add = (path: (string | number)[], message: string) => void;
 
-function certificateIssues(tls: Out<"tls">, issue: Add): void {
+function certificateIssues(tls: Out<"tls">, issue: Add, now: Date): void {
   const importCommand =
     "pulumi config set --secret --path 'vpconnect:tls.pfx' \"$(base64 -w0 certificate.pfx)\"";
   if (tls.certificateSource === "keyVault" && tls.keyVault.create) {
@@ -282,6 +286,24 @@ function certificateIssues(tls: Out<"tls">, issue: Add): void {
     issue(
       ["tls", "pfx"],
       "is only imported with tls.certificateSource: pfx; set tls.certificateSource: pfx, or remove tls.pfx to use the existing Key Vault certificate",
+    );
+  }
+  if (tls.certificateSource === "pfx" && !tls.certificateExpiresOn) {
+    issue(
+      ["tls", "certificateExpiresOn"],
+      'is required with tls.certificateSource: pfx: the certificate\'s "valid to" date, YYYY-MM-DD (openssl pkcs12 -in certificate.pfx -nokeys -passin pass: | openssl x509 -noout -enddate); the imported secret carries it as its expiry',
+    );
+  }
+  if (tls.certificateExpiresOn && tls.certificateSource !== "pfx") {
+    issue(
+      ["tls", "certificateExpiresOn"],
+      "is only used with tls.certificateSource: pfx (a Key Vault certificate carries its own expiry); remove it",
+    );
+  }
+  if (tls.certificateExpiresOn && Date.parse(`${tls.certificateExpiresOn}T23:59:59Z`) < now.getTime()) {
+    issue(
+      ["tls", "certificateExpiresOn"],
+      `${tls.certificateExpiresOn} is in the past: the certificate has expired and Connect would refuse it; renew it, import the new PFX and set its date`,
     );
   }
   if (tls.pfx?.available) {

@@ -3,6 +3,7 @@ import { PublicEndpoint, PublicEndpointArgs } from "../../components/publicEndpo
 import {
   certificateSecretIdProblem,
   gatewayPartId,
+  GRANT_WAIT_SCRIPT,
   hostnameProblem,
   normalizePath,
 } from "../../lib/publicEndpoint";
@@ -166,7 +167,8 @@ describe("PublicEndpoint", () => {
     const grant = harness.one("azure-native:authorization:RoleAssignment");
     const wait = harness.one("command:local:Command");
     assert.deepEqual(wait.inputs.interpreter, ["node", "-e"]);
-    assert.equal(wait.inputs.create, "setTimeout(() => {}, 90000)");
+    assert.equal(wait.inputs.create, GRANT_WAIT_SCRIPT);
+    assert.equal(wait.inputs.environment.VPC_GRANT_WAIT_SECONDS, "180", "bounded, and configurable");
     assert.equal(wait.inputs.delete, undefined, "nothing to undo on destroy");
     assert.ok(wait.dependencies.includes(grant.urn), "the wait starts after the grant");
     assert.ok(harness.one(GATEWAY).dependencies.includes(wait.urn), "the gateway waits for it");

@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { VantagepointLoginApp, VantagepointLoginAppArgs } from "../../components/vantagepointLoginApp";
 import { GRAPH_APP_ID, GRAPH_DELEGATED, loginRedirectUri, stableUuid } from "../../lib/entra";
-import {
-  Harness,
-  MOCK_TENANT_ID,
-  captureWarnings,
-  installMocks,
-  nonChildren,
-  valueOf,
-} from "../support/pulumiMocks";
+import { Harness, captureWarnings, installMocks, nonChildren, valueOf } from "../support/pulumiMocks";
 
 const APP = "azuread:index/application:Application";
 const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
@@ -81,7 +74,12 @@ describe("VantagepointLoginApp", () => {
         resourceAccesses: [{ id: GRAPH_DELEGATED["User.Read"], type: "Scope" }],
       },
     ]);
-    assert.deepEqual(app.identifierUris, [`api://${MOCK_TENANT_ID}/vp-test-vantagepoint`]);
+    // Deltek's guide: the default Application ID URI, api://<application id>, set once the id exists.
+    assert.equal(app.identifierUris, undefined);
+    const uri = harness.one("azuread:index/applicationIdentifierUri:ApplicationIdentifierUri");
+    assert.equal(uri.inputs.identifierUri, "api://login-client-id");
+    assert.equal(uri.inputs.applicationId, "/mock/login-app");
+    assert.equal(app.api.requestedAccessTokenVersion, undefined, "no access-token version unless configured");
   });
 
   it("creates the service principal for the app", async () => {

@@ -86,6 +86,7 @@ describe("site shapes that cannot work are refused before anything is created", 
       // The dev stack as it was: a new vault and the name of a certificate nobody put in it.
       delete c["vpconnect:tls"].certificateSource;
       delete c["vpconnect:tls"].pfx;
+      delete c["vpconnect:tls"].certificateExpiresOn;
     };
     it("refuses a new (empty) vault as the source of an existing certificate, and the PFX fix loads", () => {
       assertRefused(dev(oldDev), "vpconnect:tls.certificateSource", "a new vault is empty");

@@ -94,8 +94,12 @@ describe("the component package's schema (GetSchema over gRPC from the component
     assert.deepEqual(Object.keys(site.inputProperties).sort(), [
       "allowList",
       "backend",
+      "diagnostics",
       "dns",
+      "httpListener",
+      "ipv6Frontend",
       "location",
+      "locks",
       "loginApp",
       "mailboxApp",
       "namePrefix",
@@ -108,6 +112,7 @@ describe("the component package's schema (GetSchema over gRPC from the component
       "vantagepoint",
       "vantagepointPath",
       "verification",
+      "zones",
     ]);
     assert.deepEqual([...(site.requiredInputs ?? [])].sort(), [
       "allowList",
@@ -159,6 +164,7 @@ describe("the component package's schema (GetSchema over gRPC from the component
       "wafPolicyId",
     ]);
     assert.deepEqual(Object.keys(r("ConnectKeyVault").properties).sort(), [
+      "certificateSecretId",
       "resourceGroupName",
       "vaultId",
       "vaultName",

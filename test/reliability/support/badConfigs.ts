@@ -977,7 +977,7 @@ export const BAD_CONFIGS: BadConfig[] = [
     key: "vpconnect:tls.certificateSource",
     fragment: "a new vault is empty",
     edit: swap(
-      "    certificateSource: pfx\n    pfx:\n      secure: v1:n7Yd2Qk5Wc8Rt1Lp:Fh3Jk6Mn9Pq2St5Vw8Yz1Bc4Ef7Hi0Kl==\n",
+      '    certificateSource: pfx\n    certificateExpiresOn: "2027-10-31" # the certificate\'s "valid to" date; the imported secret expires with it\n    pfx:\n      secure: v1:n7Yd2Qk5Wc8Rt1Lp:Fh3Jk6Mn9Pq2St5Vw8Yz1Bc4Ef7Hi0Kl==\n',
       "",
     ),
   },
@@ -1046,14 +1046,14 @@ export const BAD_CONFIGS: BadConfig[] = [
   {
     name: "yaml-unclosed-quote",
     why: "a quote that is never closed",
-    key: "line 65",
+    key: "line 66",
     fragment: 'is not valid YAML: Missing closing "quote',
     edit: swap('365\n      secretRotatedOn: "2026-11-01"\n', '365\n      secretRotatedOn: "2026-11-01\n'),
   },
   {
     name: "yaml-duplicate-key",
     why: "the same key twice in one map",
-    key: "line 59",
+    key: "line 60",
     fragment: "is not valid YAML: Map keys must be unique",
     edit: insertAfter("    enforceAt: both", "    enforceAt: nsg"),
   },
