@@ -76,8 +76,11 @@ export function toPlain(value: unknown, seen = new WeakSet<object>()): unknown {
   }
 }
 
-/** A deep copy of `value` with every dotted path (`a.b[2].c`) replaced by SECRET_MARKER where present. */
-export function maskPaths<T>(value: T, paths: readonly string[]): T {
+/**
+ * A deep copy of `value` in which the value at each dotted path (`a.b[2].c`) that is present is replaced by
+ * `replace(current)`; paths that do not exist are skipped. The one path walker behind maskPaths and wrapSecretPaths.
+ */
+function replaceAtPaths<T>(value: T, paths: readonly string[], replace: (current: unknown) => unknown): T {
   if (paths.length === 0) return value;
   const copy = structuredClone(value) as unknown;
   for (const dotted of paths) {
@@ -90,10 +93,16 @@ export function maskPaths<T>(value: T, paths: readonly string[]): T {
     }
     const last = parts[parts.length - 1]!;
     if (node !== null && typeof node === "object" && last in (node as object)) {
-      (node as Record<string, unknown>)[last] = SECRET_MARKER;
+      const record = node as Record<string, unknown>;
+      record[last] = replace(record[last]);
     }
   }
   return copy as T;
+}
+
+/** A deep copy of `value` with every dotted path (`a.b[2].c`) replaced by SECRET_MARKER where present. */
+export function maskPaths<T>(value: T, paths: readonly string[]): T {
+  return replaceAtPaths(value, paths, () => SECRET_MARKER);
 }
 
 /** Replaces any occurrence of a known secret inside strings (keys and values) with SECRET_MARKER. */
@@ -185,22 +194,7 @@ export function wrapSecretPaths(
   value: Record<string, unknown>,
   paths: readonly string[],
 ): Record<string, unknown> {
-  if (paths.length === 0) return value;
-  const copy = structuredClone(value);
-  for (const dotted of paths) {
-    const parts = splitDotted(dotted);
-    if (parts.length === 0) continue;
-    let node: unknown = copy;
-    for (let i = 0; i < parts.length - 1; i++) {
-      if (node === null || typeof node !== "object") break;
-      node = (node as Record<string, unknown>)[parts[i]!];
-    }
-    const last = parts[parts.length - 1]!;
-    if (node !== null && typeof node === "object" && last in (node as object)) {
-      const current = (node as Record<string, unknown>)[last];
-      if (!isSecretWrapper(current))
-        (node as Record<string, unknown>)[last] = { [SIG.key]: SIG.secret, value: current };
-    }
-  }
-  return copy;
+  return replaceAtPaths(value, paths, (current) =>
+    isSecretWrapper(current) ? current : { [SIG.key]: SIG.secret, value: current },
+  );
 }
