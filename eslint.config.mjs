@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["index.ts", "components/**/*.ts"],
+    files: ["index.ts", "components/**/*.ts", "fleet/**/*.ts"],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { "@pulumi": pulumi },
     rules: {
