@@ -29,11 +29,14 @@ export const CHECK_OPTIONS = {
   program: { type: "string" },
   preview: { type: "boolean" },
   "in-process": { type: "boolean" },
+  all: { type: "boolean" },
+  jobs: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionsConfig;
 
 export const CHECK_HELP = `Usage: vpconnect check [--stack NAME | --config FILE] [--policy-pack DIR]... [--policy-pack-config FILE]...
                        [--format table,json,sarif,junit,markdown,html] [--out DIR] [--program PATH]
+       vpconnect check --all [STACK_FILE...] [--jobs N] [the same flags]
 
 Runs the Pulumi program offline (no cloud, no Pulumi CLI) for a stack's config, evaluates the policy packs
 the way \`pulumi preview --policy-pack\` does, and writes reports.
@@ -50,9 +53,15 @@ the way \`pulumi preview --policy-pack\` does, and writes reports.
                                  outputs unknown, dynamic resources not run
       --in-process               call the policies in this process instead of starting each pack with
                                  Pulumi's analyzer (run-policy-pack); same results, proven by a parity test
+      --all [STACK_FILE...]      check a fleet: every stack in <stackConfigDir> (stacks/ here), or the stack
+                                 files listed; one row per site, one verdict, a dashboard (fleet.html with --out)
+      --jobs N                   with --all: sites checked at once, each worker loading the program once
+                                 (default 1; at most 8)
   -h, --help                     this help
 
 Exit codes: 0 no mandatory violation; 1 mandatory violations or a policy error; 2 invalid config or usage.
+With --all: 0 every site passed; 1 a site has mandatory violations; 2 a site's config is invalid or a site
+could not be checked (the other sites are still checked).
 `;
 
 /** Values parsed from the command line. */
@@ -69,6 +78,12 @@ export interface CheckFlags {
   preview: boolean;
   /** `--in-process`: the in-process evaluator instead of Pulumi's analyzer. */
   inProcess: boolean;
+  /** `--all`: check every site stack (or the stack files listed after it). */
+  all: boolean;
+  /** Stack files listed after `--all`. */
+  stackFiles: string[];
+  /** `--jobs N`: sites checked at once with --all. */
+  jobs: number;
   /** Values of extra flags a wrapper added (see makeCheckCommand). */
   extra: Record<string, unknown>;
 }
@@ -80,10 +95,28 @@ export class FlagError extends Error {}
 export function parseCheckArgs(argv: string[], extraOptions: OptionsConfig = {}): CheckFlags {
   const options = { ...CHECK_OPTIONS, ...extraOptions };
   let values: Record<string, unknown>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true }));
   } catch (error) {
     throw new FlagError(flagMessage(error as Error & { code?: string }, Object.keys(options)));
+  }
+  if (positionals.length > 0 && values.all !== true)
+    throw new FlagError(
+      `unexpected argument ${JSON.stringify(positionals[0])}: vpconnect check takes flags only; did you mean --stack ${positionals[0]}? (stack files to check together go after --all)`,
+    );
+  if (values.all === true && (values.stack !== undefined || values.config !== undefined))
+    throw new FlagError(
+      `--all checks every stack (or the stack files listed after it): drop --${values.stack !== undefined ? "stack" : "config"}, or drop --all to check one stack`,
+    );
+  if (values.jobs !== undefined && values.all !== true)
+    throw new FlagError("--jobs goes with --all, e.g. --all --jobs 2");
+  let jobs = 1;
+  if (values.jobs !== undefined) {
+    const text = String(values.jobs).trim();
+    jobs = /^[1-9][0-9]*$/.test(text) ? Number(text) : NaN;
+    if (!(jobs >= 1 && jobs <= 8))
+      throw new FlagError(`--jobs ${String(values.jobs)}: give a whole number from 1 to 8, e.g. --jobs 2`);
   }
   const formats: ReportFormat[] = [];
   for (const item of ((values.format as string[] | undefined) ?? []).flatMap((f) => f.split(","))) {
@@ -115,6 +148,9 @@ export function parseCheckArgs(argv: string[], extraOptions: OptionsConfig = {})
     help: values.help === true,
     preview: values.preview === true,
     inProcess: values["in-process"] === true,
+    all: values.all === true,
+    stackFiles: values.all === true ? positionals : [],
+    jobs,
     extra: Object.fromEntries(Object.entries(values).filter(([k]) => !known.has(k))),
   };
 }
@@ -145,10 +181,6 @@ function flagMessage(error: Error & { code?: string }, names: string[]): string 
       const name = /--([a-z][a-z-]*)/.exec(error.message)?.[1] ?? flag.replace(/^-+/, "");
       if (name === "help") return "--help takes no value";
       return `--${name} needs a value, e.g. ${example(name) || `--${name} VALUE`}`;
-    }
-    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL": {
-      const arg = /'([^']+)'/.exec(error.message)?.[1] ?? "";
-      return `unexpected argument ${JSON.stringify(arg)}: vpconnect check takes flags only; did you mean --stack ${arg}?`;
     }
     default:
       return error.message;
@@ -188,39 +220,25 @@ export function makeCheckCommand(custom: CheckCommandOptions = {}): Command {
         io.stdout(CHECK_HELP + (custom.help ?? ""));
         return 0;
       }
-      const formats: ReportFormat[] =
-        flags.formats.length > 0 ? flags.formats : flags.out !== undefined ? [...REPORT_FORMATS] : ["table"];
-      const outDir = path.resolve(io.cwd, flags.out ?? "reports");
-      const writes = flags.out !== undefined || formats.some((f) => f !== "table");
+      if (flags.all) {
+        const { runCheckAll } = require("./checkAll") as typeof import("./checkAll");
+        return runCheckAll(flags, io, custom);
+      }
+      const { formats, outDir, writes } = reportTargets(flags, io);
       // Before anything runs: a run that then fails or is refused leaves no earlier report behind.
       const named = stackNameOf(flags);
       if (writes && named !== undefined) removeReports(outDir, named);
 
-      const { runCheck, UsageError } = require("../evaluator/check") as typeof import("../evaluator/check");
-      let options: CheckOptions = {
-        cwd: io.cwd,
-        progress: io,
-        ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
-        ...(flags.config !== undefined ? { configFile: flags.config } : {}),
-        ...(flags.policyPacks !== undefined ? { policyPacks: flags.policyPacks } : {}),
-        ...(flags.policyPackConfigs !== undefined ? { policyPackConfigs: flags.policyPackConfigs } : {}),
-        ...(flags.program !== undefined ? { program: flags.program } : {}),
-        ...(flags.preview ? { preview: true } : {}),
-        ...(flags.inProcess ? { evaluator: "in-process" as const } : {}),
-      };
-      let dispose: (() => Promise<void> | void) | undefined;
+      const { UsageError } = require("../evaluator/check") as typeof import("../evaluator/check");
       let report: CheckReport;
       try {
-        if (custom.prepare) ({ options, dispose } = await custom.prepare(flags, options, io));
-        report = await runCheck(options);
+        report = await runOneCheck(flags, io, custom);
       } catch (error) {
         if (error instanceof UsageError) {
           io.stderr(`vpconnect check: ${error.message}\n`);
           return 2;
         }
         throw error;
-      } finally {
-        await dispose?.();
       }
 
       if (formats.includes("table")) io.stdout(RENDERERS.table(report));
@@ -234,21 +252,73 @@ export function makeCheckCommand(custom: CheckCommandOptions = {}): Command {
         const note = report.configIssues.length === 0 ? emulatedNote(report) : "";
         io.stdout(`${verdictLine(report)}\n${note ? `${note}.\n` : ""}`);
       }
-      const files = formats.filter((f): f is Exclude<ReportFormat, "table"> => f !== "table");
       if (writes) removeReports(outDir, report.stack);
-      if (files.length > 0) {
-        fs.mkdirSync(outDir, { recursive: true });
-        const written: string[] = [];
-        for (const f of files) {
-          const file = path.join(outDir, REPORT_FILES[f](report.stack));
-          fs.writeFileSync(file, RENDERERS[f](report));
-          written.push(path.relative(io.cwd, file) || file);
-        }
+      const written = writeReportFiles(report, formats, outDir, io);
+      if (written.length > 0)
         (formats.includes("table") ? io.stdout : io.stderr)(`Reports: ${written.join(", ")}\n`);
-      }
       return report.exitCode;
     },
   };
+}
+
+/** The formats a run renders, where files go, and whether it writes any. */
+export function reportTargets(
+  flags: Pick<CheckFlags, "formats" | "out">,
+  io: Pick<Io, "cwd">,
+): { formats: ReportFormat[]; outDir: string; writes: boolean } {
+  const formats: ReportFormat[] =
+    flags.formats.length > 0 ? flags.formats : flags.out !== undefined ? [...REPORT_FORMATS] : ["table"];
+  const outDir = path.resolve(io.cwd, flags.out ?? "reports");
+  return { formats, outDir, writes: flags.out !== undefined || formats.some((f) => f !== "table") };
+}
+
+/** Runs one stack's check with the flags (and a wrapper's prepare step); a bad flag value throws UsageError. */
+export async function runOneCheck(
+  flags: CheckFlags,
+  io: Io,
+  custom: CheckCommandOptions,
+  configFile?: string,
+): Promise<CheckReport> {
+  const { runCheck } = require("../evaluator/check") as typeof import("../evaluator/check");
+  let options: CheckOptions = {
+    cwd: io.cwd,
+    progress: io,
+    ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
+    ...(configFile !== undefined
+      ? { configFile }
+      : flags.config !== undefined
+        ? { configFile: flags.config }
+        : {}),
+    ...(flags.policyPacks !== undefined ? { policyPacks: flags.policyPacks } : {}),
+    ...(flags.policyPackConfigs !== undefined ? { policyPackConfigs: flags.policyPackConfigs } : {}),
+    ...(flags.program !== undefined ? { program: flags.program } : {}),
+    ...(flags.preview ? { preview: true } : {}),
+    ...(flags.inProcess ? { evaluator: "in-process" as const } : {}),
+  };
+  let dispose: (() => Promise<void> | void) | undefined;
+  try {
+    if (custom.prepare) ({ options, dispose } = await custom.prepare(flags, options, io));
+    return await runCheck(options);
+  } finally {
+    await dispose?.();
+  }
+}
+
+/** Writes the report's files (every format but the console table) under outDir; returns their paths. */
+export function writeReportFiles(
+  report: CheckReport,
+  formats: readonly ReportFormat[],
+  outDir: string,
+  io: Pick<Io, "cwd">,
+): string[] {
+  const files = formats.filter((f): f is Exclude<ReportFormat, "table"> => f !== "table");
+  if (files.length === 0) return [];
+  fs.mkdirSync(outDir, { recursive: true });
+  return files.map((f) => {
+    const file = path.join(outDir, REPORT_FILES[f](report.stack));
+    fs.writeFileSync(file, RENDERERS[f](report));
+    return path.relative(io.cwd, file) || file;
+  });
 }
 
 export const checkCommand: Command = makeCheckCommand();

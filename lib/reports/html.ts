@@ -188,7 +188,7 @@ export function htmlPage(title: string, css: string, body: readonly string[]): s
   ].join("\n");
 }
 
-function badge(status: string, text = status): string {
+export function badge(status: string, text = status): string {
   return `<span class="badge ${STATUS_CLASS[status] ?? "skip"}">${escapeHtml(text)}</span>`;
 }
 

@@ -1,0 +1,296 @@
+/**
+ * `vpconnect check --all`: a fleet of Vantagepoint sites, one stack each. Every site is checked exactly as
+ * `vpconnect check --config <its stack file>` checks it (same evaluator, same reports per site); a site that
+ * fails or cannot be checked does not stop the others. One process (or `--jobs N` worker processes) loads the
+ * program, TypeScript and policy packs once and checks its sites one after another. Then one fleet verdict,
+ * one table, and the fleet reports (fleet.json, fleet.md, fleet.html dashboard, fleet.junit.xml, fleet.sarif).
+ */
+import { fork } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { discoverStackFiles, stackNameOf as stackOfFile } from "../lib/fleet/sites";
+import type { SiteStackFile } from "../lib/fleet/sites";
+import {
+  buildFleetReport,
+  renderFleetJson,
+  renderFleetJunit,
+  renderFleetMarkdown,
+  renderFleetSarif,
+  renderFleetTable,
+} from "../lib/reports/fleet";
+import type { FleetReport, SiteOutcome } from "../lib/reports/fleet";
+import { fleetVerdictLine } from "../lib/reports/fleet";
+import { renderFleetHtml } from "../lib/reports/fleetHtml";
+import type { CheckReport, ReportFormat } from "../lib/reports";
+import { removeReports, reportTargets, runOneCheck, writeReportFiles } from "./check";
+import type { CheckCommandOptions, CheckFlags } from "./check";
+import type { Io } from "./main";
+import { toolVersion } from "./main";
+
+/** Set in a worker process's environment; the worker answers `{ file }` messages with `{ outcome }`. */
+export const WORKER_ENV = "VPCONNECT_CHECK_WORKER";
+
+/** The fleet's report files under --out, by format (the console table has none). */
+export const FLEET_FILES: Readonly<Record<Exclude<ReportFormat, "table">, string>> = {
+  json: "fleet.json",
+  markdown: "fleet.md",
+  html: "fleet.html",
+  junit: "fleet.junit.xml",
+  sarif: "fleet.sarif",
+};
+
+class FleetUsageError extends Error {}
+
+/** The sites to check: the stack files listed after --all, else every stack file of the project. */
+export function fleetSites(flags: Pick<CheckFlags, "stackFiles">, cwd: string): SiteStackFile[] {
+  let sites: SiteStackFile[];
+  if (flags.stackFiles.length > 0) {
+    sites = flags.stackFiles.map((given) => {
+      const file = path.resolve(cwd, given);
+      const stack = stackOfFile(file);
+      if (stack === undefined)
+        throw new FleetUsageError(
+          `--all ${given}: a stack file is named Pulumi.<stack>.yaml, e.g. stacks/Pulumi.dev.yaml`,
+        );
+      if (!fs.existsSync(file) || !fs.statSync(file).isFile())
+        throw new FleetUsageError(
+          `--all ${given}: no such file; list existing stack files, e.g. --all stacks/Pulumi.dev.yaml`,
+        );
+      return { stack, file };
+    });
+  } else {
+    const { findProject } = require("../evaluator/stack") as typeof import("../evaluator/stack");
+    let dir: string;
+    try {
+      dir = findProject(cwd).stackConfigDir;
+    } catch {
+      throw new FleetUsageError(
+        "--all: no Pulumi.yaml here or above; run it in the project, or list stack files after --all",
+      );
+    }
+    sites = discoverStackFiles(dir);
+    if (sites.length === 0)
+      throw new FleetUsageError(
+        `--all: no Pulumi.<stack>.yaml in ${path.relative(cwd, dir) || "."}; list stack files after --all`,
+      );
+  }
+  // Two files for one stack name would write over each other's reports: refuse, naming both.
+  const seen = new Map<string, string>();
+  for (const s of sites) {
+    const key = s.stack.toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined)
+      throw new FleetUsageError(
+        `--all: ${path.relative(cwd, other)} and ${path.relative(cwd, s.file)} are both stack "${s.stack}" (their reports would overwrite each other); list one of them`,
+      );
+    seen.set(key, s.file);
+  }
+  return sites;
+}
+
+/** Checks one site; never throws: a refused site is an outcome with the reason, like a failed one. */
+export async function checkSite(
+  site: SiteStackFile,
+  flags: CheckFlags,
+  io: Io,
+  custom: CheckCommandOptions,
+): Promise<SiteOutcome> {
+  const started = Date.now();
+  const stackFile = path.relative(io.cwd, site.file) || site.file;
+  const { formats, outDir, writes } = reportTargets(flags, io);
+  if (writes) removeReports(outDir, site.stack);
+  try {
+    const report = await runOneCheck({ ...flags, stack: undefined }, io, custom, site.file);
+    writeReportFiles(report, formats, outDir, io);
+    return { stack: site.stack, stackFile, report, durationMs: Date.now() - started };
+  } catch (error) {
+    const { UsageError } = require("../evaluator/check") as typeof import("../evaluator/check");
+    const message = error instanceof Error ? error.message : String(error);
+    // One line, no stack frame: what a person needs to fix the site.
+    const reason = error instanceof UsageError ? message : `the check failed: ${message.split("\n")[0]}`;
+    return { stack: site.stack, stackFile, refused: reason, durationMs: Date.now() - started };
+  }
+}
+
+/** The flags a worker is started with: the parent's, without the site list and --jobs. */
+export function workerArgv(flags: CheckFlags): string[] {
+  const argv = ["check", "--all"];
+  if (flags.formats.length > 0) argv.push("--format", flags.formats.join(","));
+  if (flags.out !== undefined) argv.push("--out", flags.out);
+  for (const p of flags.policyPacks ?? []) argv.push("--policy-pack", p);
+  for (const c of flags.policyPackConfigs ?? []) argv.push("--policy-pack-config", c);
+  if (flags.program !== undefined) argv.push("--program", flags.program);
+  if (flags.preview) argv.push("--preview");
+  if (flags.inProcess) argv.push("--in-process");
+  for (const [name, value] of Object.entries(flags.extra)) {
+    if (value === true) argv.push(`--${name}`);
+    else if (typeof value === "string") argv.push(`--${name}`, value);
+  }
+  return argv;
+}
+
+function launcher(): string {
+  for (const up of ["..", path.join("..", "..")]) {
+    const file = path.join(__dirname, up, "bin", "vpconnect.js");
+    if (fs.existsSync(file)) return file;
+  }
+  throw new Error("bin/vpconnect.js not found beside the CLI");
+}
+
+/** Checks the sites with `jobs` worker processes, each taking the next site when it is free. */
+async function checkInWorkers(
+  sites: SiteStackFile[],
+  flags: CheckFlags,
+  io: Io,
+  jobs: number,
+): Promise<Array<SiteOutcome & { report?: CheckReport }>> {
+  const outcomes: SiteOutcome[] = new Array(sites.length);
+  let next = 0;
+  const worker = () =>
+    new Promise<void>((resolve) => {
+      const child = fork(launcher(), workerArgv(flags), {
+        cwd: io.cwd,
+        env: { ...io.env, [WORKER_ENV]: "1" },
+        stdio: ["ignore", "ignore", "pipe", "ipc"],
+        serialization: "advanced",
+      });
+      let current = -1;
+      let stderr = "";
+      child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+      const give = () => {
+        if (next >= sites.length) {
+          child.disconnect();
+          return;
+        }
+        current = next++;
+        child.send({ file: sites[current].file });
+      };
+      child.on("message", (m: { outcome: SiteOutcome }) => {
+        outcomes[current] = m.outcome;
+        give();
+      });
+      child.on("exit", (code) => {
+        // A worker that died takes only its current site with it; the others go on in the remaining workers.
+        if (current >= 0 && outcomes[current] === undefined) {
+          const site = sites[current];
+          outcomes[current] = {
+            stack: site.stack,
+            stackFile: path.relative(io.cwd, site.file),
+            refused: `the worker checking it exited (code ${code}): ${stderr.trim().split("\n").pop() ?? ""}`,
+            durationMs: 0,
+          };
+        }
+        resolve();
+      });
+      give();
+    });
+  await Promise.all(Array.from({ length: Math.min(jobs, sites.length) }, worker));
+  // A site no worker reached (every worker died) is refused, never silently missing.
+  return sites.map(
+    (site, i) =>
+      outcomes[i] ?? {
+        stack: site.stack,
+        stackFile: path.relative(io.cwd, site.file),
+        refused: "no worker was left to check it",
+        durationMs: 0,
+      },
+  );
+}
+
+/** The worker side: check each site the parent sends, answer with its outcome. */
+function serveAsWorker(flags: CheckFlags, io: Io, custom: CheckCommandOptions): Promise<number> {
+  return new Promise((resolve) => {
+    process.on("message", (m: { file: string }) => {
+      void checkSite(
+        { stack: stackOfFile(m.file) ?? path.basename(m.file), file: m.file },
+        flags,
+        io,
+        custom,
+      ).then((outcome) => process.send?.({ outcome }));
+    });
+    process.on("disconnect", () => resolve(0));
+  });
+}
+
+/** The pack's reviewed Connect IP copy (the project's pack), for the dashboard; undefined when unreadable. */
+function ipCopyOf(flags: CheckFlags, cwd: string): { copiedOn: string; placeholder: boolean } | undefined {
+  try {
+    const { readConnectIpsCopy } =
+      require("../policies/lib/connectIpsCopy") as typeof import("../policies/lib/connectIpsCopy");
+    const { findProject } = require("../evaluator/stack") as typeof import("../evaluator/stack");
+    const dir = flags.policyPacks?.[0]
+      ? path.resolve(cwd, flags.policyPacks[0])
+      : path.join(findProject(cwd).dir, "policies");
+    const { provenance } = readConnectIpsCopy(dir);
+    return provenance ? { copiedOn: provenance.copiedOn, placeholder: provenance.placeholder === true } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the fleet's files for the formats asked; returns their paths. */
+function writeFleetFiles(
+  report: FleetReport,
+  reports: CheckReport[],
+  formats: ReportFormat[],
+  outDir: string,
+  cwd: string,
+): string[] {
+  const render: Record<Exclude<ReportFormat, "table">, () => string> = {
+    json: () => renderFleetJson(report),
+    markdown: () => renderFleetMarkdown(report),
+    html: () => renderFleetHtml(report),
+    junit: () => renderFleetJunit(report),
+    sarif: () => renderFleetSarif(reports),
+  };
+  const written: string[] = [];
+  for (const f of formats) {
+    if (f === "table") continue;
+    fs.mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, FLEET_FILES[f]);
+    fs.writeFileSync(file, render[f]());
+    written.push(path.relative(cwd, file) || file);
+  }
+  return written;
+}
+
+/** `vpconnect check --all`. Exit 0 every site passed, 1 a site failed, 2 a site invalid or refused (or usage). */
+export async function runCheckAll(flags: CheckFlags, io: Io, custom: CheckCommandOptions): Promise<number> {
+  if (io.env[WORKER_ENV] === "1" && typeof process.send === "function")
+    return serveAsWorker(flags, io, custom);
+  let sites: SiteStackFile[];
+  try {
+    sites = fleetSites(flags, io.cwd);
+  } catch (error) {
+    if (error instanceof FleetUsageError) {
+      io.stderr(`vpconnect check: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const { formats, outDir } = reportTargets(flags, io);
+  for (const name of Object.values(FLEET_FILES)) fs.rmSync(path.join(outDir, name), { force: true });
+  const started = Date.now();
+  let outcomes: SiteOutcome[];
+  if (flags.jobs > 1 && sites.length > 1) outcomes = await checkInWorkers(sites, flags, io, flags.jobs);
+  else {
+    outcomes = [];
+    for (const site of sites) outcomes.push(await checkSite(site, flags, io, custom));
+  }
+  const report = buildFleetReport(outcomes, {
+    tool: { name: "vpconnect", version: toolVersion() },
+    ...(() => {
+      const copy = ipCopyOf(flags, io.cwd);
+      return copy ? { ipCopy: copy } : {};
+    })(),
+  });
+  const reports = outcomes.flatMap((o) => ("report" in o ? [o.report] : []));
+  if (formats.includes("table")) io.stdout(renderFleetTable(report));
+  else io.stdout(`${fleetVerdictLine(report)}\n`);
+  const written = writeFleetFiles(report, reports, formats, outDir, io.cwd);
+  if (written.length > 0)
+    io.stderr(
+      `Fleet reports: ${written.join(", ")} (per site: <stack>.* beside them); ${sites.length} sites in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+  return report.exitCode;
+}
