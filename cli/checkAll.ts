@@ -222,7 +222,9 @@ function ipCopyOf(flags: CheckFlags, cwd: string): { copiedOn: string; placehold
       ? path.resolve(cwd, flags.policyPacks[0])
       : path.join(findProject(cwd).dir, "policies");
     const { provenance } = readConnectIpsCopy(dir);
-    return provenance ? { copiedOn: provenance.copiedOn, placeholder: provenance.placeholder === true } : undefined;
+    return provenance
+      ? { copiedOn: provenance.copiedOn, placeholder: provenance.placeholder === true }
+      : undefined;
   } catch {
     return undefined;
   }
