@@ -14,6 +14,9 @@ import type { SiteOutcome } from "../../lib/reports/fleet";
 import { renderFleetHtml } from "../../lib/reports/fleetHtml";
 import type { CheckReport } from "../../lib/reports";
 
+/** The page's own function (the project's tsconfig has no DOM library; this runs in the browser). */
+declare const getComputedStyle: (element: unknown) => { backgroundColor: string };
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const NOW = new Date("2026-12-06T12:00:00Z");
 
