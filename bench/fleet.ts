@@ -1,0 +1,83 @@
+/**
+ * npm run bench:fleet: what checking a fleet costs against checking its sites one by one.
+ *
+ * Generates SITES stack files from the dev stack (each under its own name), then times, in fresh processes
+ * (spawn to exit, `node bin/vpconnect.js`, what a user runs):
+ * - one: `check --config <one site>` (one stack, the analyzer path);
+ * - fleet: `check --all <SITES files>` in one process (--jobs 1) and with two workers (--jobs 2);
+ * - start: `npm start`'s command (`check --stack dev --emulator --out <tmp>`).
+ * Prints one JSON line per measurement (the median of RUNS) and the ratios fleet/one. Target (issue 22): 20 sites
+ * in under 3x the time of one; `npm start` at 3 s or less on a quiet 2-core machine.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+
+const ROOT = path.join(__dirname, "..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SITES = Number(process.env.BENCH_SITES ?? 20);
+const BIN = path.join(ROOT, "bin", "vpconnect.js");
+
+function timed(args: string[]): number {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`vpconnect ${args.join(" ")}: exit ${r.status}\n${r.stderr}`);
+  return ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vp-bench-fleet-"));
+try {
+  const dev = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8"));
+  const files: string[] = [];
+  for (let i = 1; i <= SITES; i++) {
+    const file = path.join(dir, `Pulumi.site${String(i).padStart(2, "0")}.yaml`);
+    fs.writeFileSync(file, stringify(dev));
+    files.push(file);
+  }
+  const out = path.join(dir, "reports");
+  const measure = (name: string, args: string[]) => {
+    const ms = median(Array.from({ length: RUNS }, () => timed(args)));
+    console.log(
+      JSON.stringify({
+        bench: "fleet",
+        name,
+        sites: name.startsWith("fleet") ? SITES : 1,
+        medianMs: Math.round(ms),
+        runs: RUNS,
+      }),
+    );
+    return ms;
+  };
+  const one = measure("one", ["check", "--config", files[0], "--format", "json", "--out", out]);
+  const fleet1 = measure("fleet --jobs 1", ["check", "--all", ...files, "--format", "json", "--out", out]);
+  const fleet2 = measure("fleet --jobs 2", [
+    "check",
+    "--all",
+    ...files,
+    "--jobs",
+    "2",
+    "--format",
+    "json",
+    "--out",
+    out,
+  ]);
+  const start = measure("npm start", ["check", "--stack", "dev", "--emulator", "--out", out]);
+  console.log(
+    JSON.stringify({
+      bench: "fleet",
+      ratio: { "jobs 1 / one": +(fleet1 / one).toFixed(2), "jobs 2 / one": +(fleet2 / one).toFixed(2) },
+      target: `< 3x for ${SITES} sites`,
+      npmStartMs: Math.round(start),
+      cpus: os.cpus().length,
+      loadavg: os.loadavg().map((l) => +l.toFixed(1)),
+    }),
+  );
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
