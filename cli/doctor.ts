@@ -99,6 +99,9 @@ write), and reports each as ok, broken or could-not-check with the reason.
   -f, --format LIST                table,json,sarif,junit,markdown,html (default: table; all with --out)
   -o, --out DIR                    where report files go (default: reports): doctor[-<stack>].json, .sarif,
                                    .junit.xml, .md, .html
+      --all                        every stack in stacks/, one after another (each as --stack NAME); each
+                                   site's secrets from VPCONNECT_PASSWORD_<STACK> and
+                                   VPCONNECT_CLIENT_SECRET_<STACK>, else the shared variables below
   -h, --help                       this help
 
 Secrets never go on the command line: set ${PASSWORD_ENV} and ${CLIENT_SECRET_ENV}, or run in a terminal
@@ -635,6 +638,16 @@ export const doctorCommand = {
     argv: string[],
     io: { stdout(t: string): void; stderr(t: string): void; env: NodeJS.ProcessEnv; cwd: string },
   ) {
+    if (argv.includes("--all")) {
+      const { runDoctorAll } = require("./doctorAll") as typeof import("./doctorAll");
+      const { findProject } = require("../evaluator/stack") as typeof import("../evaluator/stack");
+      return runDoctorAll(
+        argv.filter((a) => a !== "--all"),
+        io,
+        runDoctor,
+        findProject(io.cwd).stackConfigDir,
+      );
+    }
     return runDoctor(argv, { ...io, ...(process.stdin.isTTY ? { prompt: ttyPrompt } : {}) });
   },
 };
