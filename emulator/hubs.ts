@@ -62,6 +62,26 @@ export interface HubOptions {
   requiredEmployeeFields?: string[];
   /** Vantagepoint version (default "7.0"): the role permission field follows it. */
   version?: string;
+  /**
+   * A GET of one record that does not exist answers "empty" (default: `[]`) or "404", as busy production servers
+   * may ("Not found can be a 404", reference "What busy production servers do"). The list still answers.
+   */
+  missingRecord?: "empty" | "404";
+  /**
+   * Every key compares as SQL Server's default collation does (case-insensitive, trailing spaces ignored):
+   * employee keys, Client IDs and a user's employee link too, not only user names and roles (default false).
+   */
+  caseInsensitiveKeys?: boolean;
+  /**
+   * A role write with a field this version's role model does not have: "refuse" (strict default: 400) or
+   * "ignore" (the write answers 200 and the field is dropped, as a server that ignores unknown fields does).
+   */
+  unknownRoleFields?: "refuse" | "ignore";
+}
+
+/** SQL Server's default collation as a key: case-insensitive, trailing spaces ignored. */
+export function collationKey(value: string): string {
+  return value.replace(/\s+$/, "").toLowerCase();
 }
 
 /**
@@ -129,8 +149,9 @@ export function orderOf(
 export function matches(rec: Rec, f: Filter): boolean {
   const key = Object.keys(rec).find((k) => k.toLowerCase() === f.name.toLowerCase());
   const v = key ? String(rec[key] ?? "") : "";
-  const a = v.toLowerCase();
-  const b = f.value.toLowerCase();
+  // Equality ignores trailing spaces too, as SQL Server's = does.
+  const a = f.opp === "like" ? v.toLowerCase() : collationKey(v);
+  const b = f.opp === "like" ? f.value.toLowerCase() : collationKey(f.value);
   switch (f.opp) {
     case "eq":
       return a === b;
@@ -224,12 +245,33 @@ export class HubService {
     return hub.caseInsensitiveKey ? key.toLowerCase() : key;
   }
 
+  /** The key a record is stored under for `key` (by the collation when caseInsensitiveKeys), or undefined. */
+  private storedKey(hub: Hub, key: string): string | undefined {
+    const map = this.mapOf(hub);
+    const k = this.keyOf(hub, key);
+    if (map.has(k)) return k;
+    if (!this.options.caseInsensitiveKeys) return undefined;
+    const want = collationKey(key);
+    for (const stored of map.keys()) if (collationKey(stored) === want) return stored;
+    return undefined;
+  }
+
+  /** The employee a user's link names (by the collation when caseInsensitiveKeys). */
+  private employeeOf(link: unknown): Rec | undefined {
+    if (!link) return undefined;
+    const employees = this.state().employees;
+    const exact = employees.get(String(link));
+    if (exact || !this.options.caseInsensitiveKeys) return exact;
+    const stored = this.storedKey({ name: "employees" } as Hub, String(link));
+    return stored === undefined ? undefined : employees.get(stored);
+  }
+
   /** A record as the API shows it: hidden fields removed, users with their employee's status and name. */
   private view(hub: Hub, rec: Rec): Rec {
     const out: Rec = { ...rec };
     for (const h of hub.hidden) delete out[h];
     if (hub.name === "users") {
-      const emp = rec.Employee ? this.state().employees.get(String(rec.Employee)) : undefined;
+      const emp = this.employeeOf(rec.Employee);
       out.EmployeeStatus = emp ? emp.Status : "";
       out.EmployeeName = emp ? `${emp.FirstName} ${emp.LastName}` : "";
     }
@@ -258,8 +300,7 @@ export class HubService {
         return `Status must be A, I or T.`;
     }
     if (hub.name === "users") {
-      if (rec.Employee && !state.employees.has(String(rec.Employee)))
-        return `Employee ${rec.Employee} does not exist.`;
+      if (rec.Employee && !this.employeeOf(rec.Employee)) return `Employee ${rec.Employee} does not exist.`;
       if (rec.Role && !state.roles.has(String(rec.Role).toLowerCase()))
         return `Role ${rec.Role} does not exist.`;
       if (rec.Status !== undefined && !["A", "I"].includes(String(rec.Status)))
@@ -344,8 +385,11 @@ export class HubService {
   }
 
   getOne(res: http.ServerResponse, hub: Hub, key: string, url: URL): void {
-    const rec = this.mapOf(hub).get(this.keyOf(hub, key));
+    const stored = this.storedKey(hub, key);
+    const rec = stored === undefined ? undefined : this.mapOf(hub).get(stored);
     const fields = fieldFilterOf(url.searchParams.get("fieldFilter"));
+    if (!rec && this.options.missingRecord === "404")
+      return this.reply.error(res, 404, `${hub.keyField} ${key} was not found.`);
     send(res, 200, rec ? [project(this.view(hub, rec), fields)] : []);
   }
 
@@ -385,7 +429,7 @@ export class HubService {
     }
     const key = rec[hub.keyField];
     if (typeof key !== "string" || !key) return this.reply.error(res, 400, `${hub.keyField} is required.`);
-    if (map.has(this.keyOf(hub, key)))
+    if (this.storedKey(hub, key) !== undefined)
       return this.reply.error(res, 400, `A record with ${hub.keyField} ${key} already exists.`);
     const problem = this.validate(hub, rec);
     if (problem) return this.reply.error(res, 400, "The request is invalid.", problem);
@@ -398,12 +442,15 @@ export class HubService {
   }
 
   update(res: http.ServerResponse, hub: Hub, key: string, body: unknown): void {
-    const rec = this.mapOf(hub).get(this.keyOf(hub, key));
+    const stored = this.storedKey(hub, key);
+    const rec = stored === undefined ? undefined : this.mapOf(hub).get(stored);
     if (!rec) return this.reply.error(res, 404, `${hub.keyField} ${key} was not found.`);
     const changes = oneRecord(body);
     if (!changes) return this.reply.error(res, 400, "The request is invalid.", "Expected one JSON record.");
     delete changes[hub.keyField];
     if (hub.name === "apiAuthorizations") delete changes.ClientSecret;
+    if (hub.name === "roles" && this.options.unknownRoleFields === "ignore")
+      this.dropUnknownRoleFields(changes);
     const merged = { ...rec, ...changes };
     const problem = this.validate(hub, merged);
     if (problem) return this.reply.error(res, 400, "The request is invalid.", problem);
@@ -412,8 +459,16 @@ export class HubService {
     this.reply.write(res, 200, this.view(hub, rec));
   }
 
+  /** A server that ignores fields its role model does not have: they are dropped from the write. */
+  private dropUnknownRoleFields(changes: Rec): void {
+    const permission = connectPermissionField(this.options.version ?? "7.0");
+    for (const field of Object.keys(changes))
+      if (!["Role", "Description", "Type", permission].includes(field)) delete changes[field];
+  }
+
   remove(res: http.ServerResponse, hub: Hub, key: string): void {
-    if (!this.mapOf(hub).delete(this.keyOf(hub, key)))
+    const stored = this.storedKey(hub, key);
+    if (stored === undefined || !this.mapOf(hub).delete(stored))
       return this.reply.error(res, 404, `${hub.keyField} ${key} was not found.`);
     this.onAccepted();
     send(res, 204, undefined);

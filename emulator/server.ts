@@ -55,6 +55,12 @@ export interface EmulatorOptions {
    * (the /apiauthorization hub answers 404); from 7.0 the role permission is named "Connect".
    */
   version?: string;
+  /** A GET of one missing record answers "empty" (default: `[]`) or "404" (busy production servers may). */
+  missingRecord?: "empty" | "404";
+  /** Every key (employee keys, Client IDs, employee links) compares case-insensitively, trailing spaces ignored. */
+  caseInsensitiveKeys?: boolean;
+  /** A role write with a field the version's role model lacks: "refuse" (400, default) or "ignore" (dropped, 200). */
+  unknownRoleFields?: "refuse" | "ignore";
   seed?: SeedOptions;
   /** Broken states applied on top of the seed (also after reset/restart). */
   broken?: BrokenState[];
