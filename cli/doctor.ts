@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { buildDoctorReport, runDoctorChecks } from "../lib/doctor/collect";
 import { watchProgress } from "../lib/progress";
-import type { DoctorInputs } from "../lib/doctor/collect";
+import type { DoctorInputs, DoctorSeen } from "../lib/doctor/collect";
 import type { PersonRef } from "../lib/doctor/checks";
 import { DOCTOR_RENDERERS, doctorReportFile, doctorVerdict } from "../lib/doctor/render";
 import { DOCTOR_EXIT_CODES, isLocalTarget } from "../lib/doctor/model";
@@ -32,6 +32,7 @@ import { DEFAULT_CONNECT_API_NAME } from "../lib/vantagepoint/apiClient";
 import { VantagepointClient } from "../lib/vantagepoint/client";
 import { clientOptionsFromEnv } from "../lib/vantagepoint/connection";
 import { VantagepointError } from "../lib/vantagepoint/errors";
+import { describeRoleModel } from "../lib/vantagepoint/roleModel";
 import { parseRosterFile, RosterFileError } from "../lib/vantagepoint/rosterFile";
 import type { VantagepointConnection, VantagepointPaths } from "../lib/vantagepoint/types";
 
@@ -92,7 +93,8 @@ write), and reports each as ok, broken or could-not-check with the reason.
       --configurer USERID          who configures Connect (default: the roster's configurer)
       --admin-role ROLE            the role that must grant Connect Administration (the configurer's own
                                    role is checked too)
-      --vantagepoint-version X.Y   7.0 and later also need the role to be of type Administrator (default 7.0)
+      --vantagepoint-version X.Y   7.0 and later also need the role to be of type Administrator (default:
+                                   probed from the role record, else 7.0 assumed; printed on stderr)
       --connect-client-name NAME   the Connect API Authorization's name (default "${DEFAULT_CONNECT_API_NAME}")
       --adopted-fingerprint F      the ConnectApiClient resource's fingerprint output: report edits since then
       --strict                     could-not-check exits 1 too
@@ -254,6 +256,8 @@ interface StackSettings {
   pageSize: number;
   adminRole: string;
   requireAdministratorType: boolean;
+  /** vantagepoint.version, when set (left out: the role record tells). */
+  version?: string;
   connectClientName: string;
   /** vantagepoint.connectApiClient.clientId, when set. */
   connectClientId?: string;
@@ -304,6 +308,7 @@ function readStack(name: string, cwd: string): StackSettings {
       pageSize: vp.pageSize,
       adminRole: vp.adminRole,
       requireAdministratorType: loaded.requireAdministratorType,
+      ...(vp.version ? { version: vp.version } : {}),
       connectClientName: vp.connectApiClient.name,
       ...(vp.connectApiClient.clientId ? { connectClientId: vp.connectApiClient.clientId } : {}),
       login: { mode: loaded.config.entra.loginMode, tenantId: loaded.config.entra.tenantId },
@@ -424,7 +429,7 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
       configurer = { userId: flags.configurer };
       if (roster) roster = roster.filter((p) => p.userId.toLowerCase() !== flags.configurer!.toLowerCase());
     }
-    const version = flags.version;
+    const version = flags.version ?? stack?.version;
     const requireAdministratorType =
       version !== undefined ? versionAtLeast(version, 7, 0) : (stack?.requireAdministratorType ?? true);
 
@@ -462,6 +467,7 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
     const inputs: DoctorInputs = {
       ...((flags.adminRole ?? stack?.adminRole) ? { adminRole: flags.adminRole ?? stack?.adminRole } : {}),
       requireAdministratorType,
+      ...(version !== undefined ? { version } : {}),
       ...(configurer ? { configurer } : {}),
       ...(roster ? { roster } : {}),
       apiUser: username,
@@ -475,10 +481,7 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
       warnings.push(
         `no roster given (--users FILE or --stack NAME): every active user except ${username} was treated as a Connect user`,
       );
-    if (version === undefined && !stack)
-      warnings.push(
-        "no --vantagepoint-version given: assumed 7.0 or later (the Connect role must be of type Administrator)",
-      );
+
     // A large site takes many pages: count the requests answered, on a terminal only (lib/progress.ts).
     const reader = client;
     const reading = watchProgress(
@@ -490,11 +493,18 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
       },
     );
     let checks: Awaited<ReturnType<typeof runDoctorChecks>>;
+    const seen: DoctorSeen = {};
     try {
-      checks = await runDoctorChecks(reader, inputs);
+      checks = await runDoctorChecks(reader, inputs, seen);
     } finally {
       reading.stop();
     }
+    // Which role model P3 used, and how it is known, on stderr whatever the formats (and in the reports).
+    const versionLine = seen.roleModel
+      ? describeRoleModel(seen.roleModel)
+      : `Vantagepoint version ${version ?? "not known"} (${version !== undefined ? "configured" : "no role could be read, so none was probed"})`;
+    stderr(`doctor: ${versionLine}\n`);
+    if (seen.roleModel?.source === "assumed") warnings.push(versionLine);
     const report = {
       ...buildDoctorReport({
         checks,

@@ -204,7 +204,7 @@ export interface ConnectSiteVantagepoint {
   readonly rosterOnDelete?: pulumi.Input<RosterOnDeleteMode>;
   /** How new employees are keyed and what defaults they get. */
   readonly newEmployees?: pulumi.Input<NewEmployeeRule>;
-  /** Vantagepoint version, e.g. "7.0" (names the role permission; default "7.0"). */
+  /** Vantagepoint version, e.g. "7.0" (names the role permission); left out, probed from the role record (7.0 assumed). */
   readonly version?: pulumi.Input<string>;
   /** The security role of whoever configures Connect (default "ADMIN"). */
   readonly adminRole?: pulumi.Input<string>;

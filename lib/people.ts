@@ -2,6 +2,7 @@
  * Rules for the people Connect serves: email addresses and Vantagepoint user IDs (Users form rules from
  * shared/reference/connect-prerequisites.md). Pure, no Pulumi import.
  */
+import { idKey } from "./vantagepoint/identifiers";
 import { emailProblem as rosterEmailProblem } from "./vantagepoint/roster";
 
 /**
@@ -44,7 +45,7 @@ export function userIdProblem(userId: unknown): string | undefined {
   return undefined;
 }
 
-/** Keys that compare people case-insensitively (emails and user IDs are case-insensitive in Vantagepoint). */
+/** Keys that compare people as the server does: the one identifier rule (lib/vantagepoint/identifiers.ts). */
 export function personKey(value: string): string {
-  return value.trim().toLowerCase();
+  return idKey(value);
 }

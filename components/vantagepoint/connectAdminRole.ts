@@ -3,10 +3,12 @@
  * "Connect Administration" before), and has Administrator among its types (7.0 and later) when asked (P3).
  * Writes are additive: no type or permission is ever removed. Where the server has no role endpoint (the path
  * is UNVERIFIED and configurable) or refuses it, the resource reports `available: false` and the manual steps
- * (with the exact Vantagepoint screen) instead of pretending or failing the deployment.
+ * (with the exact Vantagepoint screen) instead of pretending or failing the deployment. A role that does not
+ * exist while the roles list answers fails with an error naming it. Without `version` the role record's fields
+ * say which role model the server has (lib/vantagepoint/roleModel.ts); `roleModel` says which was used and how.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { VantagepointConnection } from "../../lib/vantagepoint";
+import type { RoleModel, VantagepointConnection } from "../../lib/vantagepoint";
 import { connectionSecrets, loadVantagepointLib, resourceOptions, siteId, withoutSecrets } from "./common";
 
 export interface ConnectAdminRoleInputs {
@@ -14,8 +16,18 @@ export interface ConnectAdminRoleInputs {
   connection: VantagepointConnection;
   role: string;
   requireAdministratorType: boolean;
-  /** Vantagepoint version ("7.0" when left out): names the permission field. */
+  /** Vantagepoint version; left out, the role record's fields tell the role model (probed, else 7.0 assumed). */
   version?: string;
+}
+
+/** The role model a run used: the version, and whether it was configured, probed or assumed. */
+export interface RoleModelOutput {
+  version: string;
+  label: string;
+  source: "configured" | "probed" | "assumed";
+  evidence: string;
+  /** The model asks for Administrator among the role's types (7.0 and later). */
+  administratorType: boolean;
 }
 
 export interface ConnectAdminRoleOutputs extends ConnectAdminRoleInputs {
@@ -30,6 +42,20 @@ export interface ConnectAdminRoleOutputs extends ConnectAdminRoleInputs {
   exists: boolean;
   /** What to do by hand in Vantagepoint (empty when done through the API). */
   manualSteps: string[];
+  /** The role model used (absent when the role could not be read). */
+  roleModel?: RoleModelOutput;
+}
+
+function roleModelOutput(m: RoleModel | undefined): RoleModelOutput | undefined {
+  return m
+    ? {
+        version: m.version,
+        label: m.label,
+        source: m.source,
+        evidence: m.evidence,
+        administratorType: m.administratorType,
+      }
+    : undefined;
 }
 
 function makeClient(connection: VantagepointConnection) {
@@ -49,9 +75,14 @@ async function ensure(inputs: ConnectAdminRoleInputs): Promise<ConnectAdminRoleO
   return withoutSecrets(connectionSecrets(inputs.connection), async () => {
     const lib = loadVantagepointLib();
     const client = makeClient(inputs.connection);
-    const version = inputs.version ?? "7.0";
     try {
-      const r = await lib.ensureAdminRole(client, inputs.role, inputs.requireAdministratorType, version);
+      const r = await lib.ensureAdminRole(
+        client,
+        inputs.role,
+        inputs.requireAdministratorType,
+        inputs.version,
+      );
+      const roleModel = roleModelOutput(r.model);
       return {
         ...inputs,
         connectAdministration: r.connectAdministration,
@@ -60,6 +91,7 @@ async function ensure(inputs: ConnectAdminRoleInputs): Promise<ConnectAdminRoleO
         available: r.available,
         exists: r.exists,
         manualSteps: [],
+        ...(roleModel ? { roleModel } : {}),
       };
     } catch (e) {
       const manual = manualOnly(lib, e);
@@ -110,18 +142,25 @@ export const connectAdminRoleProvider: pulumi.dynamic.ResourceProvider<
 
   async diff(_id, olds, news) {
     const detailedDiff: Record<string, { kind: "UPDATE" | "UPDATE_REPLACE"; inputDiff: boolean }> = {};
-    if ((olds.role ?? "").toLowerCase() !== (news.role ?? "").toLowerCase())
+    // One identifier rule (lib/vantagepoint/identifiers.ts): a role renamed only in case is the same role.
+    const lib = loadVantagepointLib();
+    if (!lib.sameId(olds.role ?? "", news.role ?? ""))
       detailedDiff.role = { kind: "UPDATE", inputDiff: true };
     if (olds.requireAdministratorType !== news.requireAdministratorType)
       detailedDiff.requireAdministratorType = { kind: "UPDATE", inputDiff: true };
     if (olds.connectAdministration === false)
       detailedDiff.connectAdministration = { kind: "UPDATE", inputDiff: false };
-    if ((olds.version ?? "7.0") !== (news.version ?? "7.0"))
+    if ((olds.version ?? "") !== (news.version ?? ""))
       detailedDiff.version = { kind: "UPDATE", inputDiff: true };
     if (olds.available === false) detailedDiff.available = { kind: "UPDATE", inputDiff: false };
-    const lib = loadVantagepointLib();
+    // Before 7.0 (the role model last seen) no type is asked for: the preview shows only what up would write.
+    const modelAsksType =
+      olds.roleModel === undefined || (news.version ?? "") !== (olds.version ?? "")
+        ? true
+        : olds.roleModel.administratorType;
     if (
       news.requireAdministratorType &&
+      modelAsksType &&
       olds.roleType !== undefined &&
       !lib.roleTypesOf(olds.roleTypes ?? olds.roleType).some((t) => t.toLowerCase() === "administrator")
     ) {
@@ -152,12 +191,8 @@ export const connectAdminRoleProvider: pulumi.dynamic.ResourceProvider<
       const lib = loadVantagepointLib();
       const client = makeClient(props.connection);
       try {
-        const r = await lib.readAdminRole(
-          client,
-          props.role,
-          props.requireAdministratorType,
-          props.version ?? "7.0",
-        );
+        const r = await lib.readAdminRole(client, props.role, props.requireAdministratorType, props.version);
+        const roleModel = roleModelOutput(r.model);
         return {
           id,
           props: {
@@ -168,6 +203,7 @@ export const connectAdminRoleProvider: pulumi.dynamic.ResourceProvider<
             available: r.available,
             exists: r.exists,
             manualSteps: [],
+            ...(roleModel ? { roleModel } : {}),
           },
         };
       } catch (e) {
@@ -202,7 +238,10 @@ export interface ConnectAdminRoleArgs {
   readonly role: pulumi.Input<string>;
   /** Also require Administrator among the role's types (Vantagepoint 7.0 and later); default true. */
   readonly requireAdministratorType?: pulumi.Input<boolean>;
-  /** Vantagepoint version, e.g. "7.0" (default): from 7.0 the permission is named "Connect". */
+  /**
+   * Vantagepoint version, e.g. "7.0": from 7.0 the permission is named "Connect" and the role must be of type
+   * Administrator. Left out, the role record's fields tell (probed; 7.0 assumed when they cannot).
+   */
   readonly version?: pulumi.Input<string>;
 }
 
@@ -221,6 +260,8 @@ export class ConnectAdminRole extends pulumi.dynamic.Resource {
   declare public readonly available: pulumi.Output<boolean>;
   /** What to do by hand, with the Vantagepoint screen (empty when done through the API). */
   declare public readonly manualSteps: pulumi.Output<string[]>;
+  /** The role model used: version, and whether it was configured, probed or assumed. */
+  declare public readonly roleModel: pulumi.Output<RoleModelOutput | undefined>;
 
   constructor(name: string, args: ConnectAdminRoleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -231,13 +272,14 @@ export class ConnectAdminRole extends pulumi.dynamic.Resource {
         connection: pulumi.secret(args.connection),
         role: args.role,
         requireAdministratorType: args.requireAdministratorType ?? true,
-        version: args.version ?? "7.0",
+        version: args.version,
         connectAdministration: undefined,
         roleType: undefined,
         roleTypes: undefined,
         available: undefined,
         exists: undefined,
         manualSteps: undefined,
+        roleModel: undefined,
       },
       resourceOptions({ additionalSecretOutputs: ["connection"] }, opts),
     );

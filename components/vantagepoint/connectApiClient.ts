@@ -154,8 +154,13 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
 
   async diff(_id, olds, news) {
     const detailedDiff: Record<string, { kind: "UPDATE"; inputDiff: boolean }> = {};
+    const lib = loadVantagepointLib();
     if (olds.name !== news.name) detailedDiff.name = { kind: "UPDATE", inputDiff: true };
-    if ((olds.expectedClientId ?? "") !== (news.expectedClientId ?? ""))
+    // A Client ID re-cased in the config is the same record (lib/vantagepoint/identifiers.ts).
+    if (
+      (olds.expectedClientId ?? "") !== (news.expectedClientId ?? "") &&
+      !lib.sameId(olds.expectedClientId, news.expectedClientId)
+    )
       detailedDiff.expectedClientId = { kind: "UPDATE", inputDiff: true };
     if (olds.allowCreate !== news.allowCreate) detailedDiff.allowCreate = { kind: "UPDATE", inputDiff: true };
     if (news.clientSecret !== undefined && olds.clientSecret !== news.clientSecret)
@@ -199,7 +204,7 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
         if (!now.found) return { id, props: { ...props, missing: true, drifted: true } };
         // Import (inputs only, no adopted state yet): adopt what is there now, provided it is the record asked for.
         const importing = props.adoptedFingerprint === undefined;
-        if (importing && id && id !== now.clientId) {
+        if (importing && id && !lib.sameId(id, now.clientId)) {
           throw new Error(
             `The API Authorization named "${props.name}" has Client ID ${now.clientId}, not ${id}; import it with that id or set name to the one you meant.`,
           );
@@ -207,7 +212,7 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
         const adoptedFingerprint = props.adoptedFingerprint ?? now.fingerprint;
         const drifted =
           now.fingerprint !== adoptedFingerprint ||
-          (props.clientId !== undefined && now.clientId !== props.clientId);
+          (props.clientId !== undefined && !lib.sameId(now.clientId, props.clientId));
         return {
           id,
           props: {

@@ -49,6 +49,8 @@ export interface ConnectRosterOutputs extends ConnectRosterInputs {
   hubs: { employees: "api"; users: "api" | "manual" };
   /** Steps to do by hand in Vantagepoint (empty when everything went through the API). */
   manualSteps: string[];
+  /** The run summary besides the writes: rehires relinked, terminated records brought back because a row named them. */
+  notes?: string[];
 }
 
 type DetailedDiff = Record<
@@ -142,6 +144,7 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
           lastRun: statsOf(client),
           hubs: run.hubs,
           manualSteps: run.plan.manualSteps,
+          notes: run.plan.notes,
         };
         return { id: siteId("connect-roster", inputs.connection), outs };
       } finally {
@@ -176,6 +179,7 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
             lastRun: statsOf(client),
             hubs: run.hubs,
             manualSteps: run.plan.manualSteps,
+            notes: run.plan.notes,
           },
         };
       } finally {
@@ -260,6 +264,8 @@ export class ConnectRoster extends pulumi.dynamic.Resource {
   declare public readonly hubs: pulumi.Output<{ employees: "api"; users: "api" | "manual" }>;
   /** What to do by hand in Vantagepoint, with the screen (empty when all went through the API). */
   declare public readonly manualSteps: pulumi.Output<string[]>;
+  /** The last run's summary besides the writes: rehires relinked, terminated records brought back by name. */
+  declare public readonly notes: pulumi.Output<string[] | undefined>;
 
   constructor(name: string, args: ConnectRosterArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -275,11 +281,16 @@ export class ConnectRoster extends pulumi.dynamic.Resource {
         lastRun: undefined,
         hubs: undefined,
         manualSteps: undefined,
+        notes: undefined,
       },
       resourceOptions({ additionalSecretOutputs: ["connection"] }, opts),
     );
     pulumi.output(args.onDelete).apply((onDelete) => {
       if (onDelete === "deactivateUsers") pulumi.log.warn(DEACTIVATE_USERS_WARNING, this);
+    });
+    pulumi.output(this.notes).apply((notes) => {
+      if (Array.isArray(notes) && notes.length)
+        pulumi.log.info(`Vantagepoint roster:\n  ${notes.join("\n  ")}`, this);
     });
     pulumi.output(this.manualSteps).apply((steps) => {
       if (Array.isArray(steps) && steps.length)

@@ -279,7 +279,9 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
     config,
     publicUrl,
     loginRedirectUri: `${publicUrl}/app`,
-    requireAdministratorType: versionAtLeast(config.vantagepoint.version, 7, 0),
+    // Without a version the role model is probed at run time: Administrator is asked for only where it is 7.0+.
+    requireAdministratorType:
+      config.vantagepoint.version === undefined || versionAtLeast(config.vantagepoint.version, 7, 0),
     roster,
     warnings,
   };

@@ -399,11 +399,15 @@ const vantagepointSchema = z.strictObject({
   clientSecret: secret,
   /** Windows authentication for the API user (Integrated=Y). */
   integrated: z.boolean().default(false),
-  /** Vantagepoint version; 7.0 and later require the Connect role to be of type Administrator. */
+  /**
+   * Vantagepoint version; 7.0 and later require the Connect role to be of type Administrator. Left out, the role
+   * record's fields tell which role model the server has (lib/vantagepoint/roleModel.ts; 7.0 assumed when they
+   * cannot, and said so).
+   */
   version: z
     .string()
     .regex(/^\d+\.\d+$/, 'must be "major.minor", e.g. "7.0"')
-    .default("7.0"),
+    .optional(),
   /** The role of whoever configures Connect (P3). */
   adminRole: z.string().min(1).max(40).default("ADMIN"),
   connectApiClient: z

@@ -4,8 +4,10 @@
  */
 import { fingerprintApiAuthorization, manualApiClientSteps } from "../vantagepoint/apiClient";
 import type { AdminRoleState } from "../vantagepoint/adminRole";
-import { manualRoleSteps, roleTypesOf } from "../vantagepoint/adminRole";
+import { administratorTypeRequired, manualRoleSteps, roleTypesOf } from "../vantagepoint/adminRole";
+import { describeRoleModel } from "../vantagepoint/roleModel";
 import { emailProblem } from "../vantagepoint/roster";
+import { idKey, sameId } from "../vantagepoint/identifiers";
 import type { ApiAuthorizationRecord, EmployeeRecord, UserRecord } from "../vantagepoint/types";
 import { DOCTOR_POLICIES, recordUrn, statusOf } from "./model";
 import type { DoctorCheck, DoctorFinding, DoctorPrerequisite } from "./model";
@@ -55,7 +57,9 @@ export function checkAdminRole(
   if (missingReason) problems.push(missingReason);
   for (const o of observations) {
     const where = recordUrn("role", o.role);
-    const steps = manualRoleSteps(o.role, requireAdministratorType);
+    // The role model read with the role (configured, probed from its fields, or assumed): before 7.0 no type.
+    const needsType = administratorTypeRequired(requireAdministratorType, o.state?.model);
+    const steps = manualRoleSteps(o.role, needsType);
     if (o.problem !== undefined || !o.state) {
       problems.push(o.problem ?? `role "${o.role}" could not be read`);
       continue;
@@ -77,7 +81,7 @@ export function checkAdminRole(
     }
     // A role may be of several types at once (Deltek's CRM documentation): Administrator must be among them.
     const types = o.state.roleTypes ?? roleTypesOf(o.state.roleType);
-    if (requireAdministratorType && !types.some((t) => t.toLowerCase() === "administrator")) {
+    if (needsType && !types.some((t) => sameId(t, "Administrator"))) {
       findings.push({
         kind: "role-not-administrator-type",
         location: where,
@@ -86,12 +90,15 @@ export function checkAdminRole(
     }
   }
   const checkedRoles = observations.filter((o) => o.state).map((o) => o.role);
+  const model = observations.find((o) => o.state?.model)?.state?.model;
+  const typeChecked = administratorTypeRequired(requireAdministratorType, model);
   return check(
     "P3",
     findings,
     problems.length ? unique(problems).join(" ") : undefined,
     checkedRoles.length,
-    `role${checkedRoles.length === 1 ? "" : "s"} ${checkedRoles.map((r) => `"${r}"`).join(", ")} grant${checkedRoles.length === 1 ? "s" : ""} Connect Administration${requireAdministratorType ? ` and ${checkedRoles.length === 1 ? "is" : "are"} of type Administrator` : ""}`,
+    `role${checkedRoles.length === 1 ? "" : "s"} ${checkedRoles.map((r) => `"${r}"`).join(", ")} grant${checkedRoles.length === 1 ? "s" : ""} Connect Administration${typeChecked ? ` and ${checkedRoles.length === 1 ? "is" : "are"} of type Administrator` : ""}`,
+    model ? [describeRoleModel(model)] : [],
   );
 }
 
@@ -111,9 +118,9 @@ export interface PeopleIndex {
 
 export function indexPeople(users: readonly UserRecord[], employees: readonly EmployeeRecord[]): PeopleIndex {
   const u = new Map<string, UserRecord>();
-  for (const r of users) if (r && typeof r.Username === "string") u.set(r.Username.toLowerCase(), r);
+  for (const r of users) if (r && typeof r.Username === "string") u.set(idKey(r.Username), r);
   const e = new Map<string, EmployeeRecord>();
-  for (const r of employees) if (r && typeof r.Employee === "string") e.set(r.Employee, r);
+  for (const r of employees) if (r && typeof r.Employee === "string") e.set(idKey(r.Employee), r);
   return { users: u, employees: e };
 }
 
@@ -124,8 +131,8 @@ function employeeName(e: EmployeeRecord): string {
 
 /** The employee linked to a user, when the link resolves. */
 export function linkedEmployee(index: PeopleIndex, userId: string): EmployeeRecord | undefined {
-  const user = index.users.get(userId.toLowerCase());
-  const key = typeof user?.Employee === "string" ? user.Employee.trim() : "";
+  const user = index.users.get(idKey(userId));
+  const key = idKey(user?.Employee);
   return key ? index.employees.get(key) : undefined;
 }
 
@@ -136,7 +143,7 @@ export function linkedEmployee(index: PeopleIndex, userId: string): EmployeeReco
 export function personFindings(index: PeopleIndex, person: PersonRef, role: string): DoctorFinding[] {
   const out: DoctorFinding[] = [];
   const userUrn = recordUrn("user", person.userId);
-  const user = index.users.get(person.userId.toLowerCase());
+  const user = index.users.get(idKey(person.userId));
   if (!user) {
     return [
       {
@@ -163,14 +170,14 @@ export function personFindings(index: PeopleIndex, person: PersonRef, role: stri
     });
     return out;
   }
-  if (person.employee && person.employee !== key) {
+  if (person.employee && !sameId(person.employee, key)) {
     out.push({
       kind: "wrong-employee",
       location: recordUrn("user", name),
       message: `${role} ${name} is linked to employee ${key}, but the roster names employee ${person.employee}: the link points at the wrong record; fix the Employee field of user ${name} or the roster.`,
     });
   }
-  const emp = index.employees.get(key);
+  const emp = index.employees.get(idKey(key));
   if (!emp) {
     out.push({
       kind: "employee-missing",
@@ -193,7 +200,8 @@ export function personFindings(index: PeopleIndex, person: PersonRef, role: stri
       message: `employee ${key}${employeeName(emp)} is inactive while user ${name} is a Connect user; Connect stops syncing for them. Set the employee to Active or take them off the roster.`,
     });
   }
-  const email = typeof emp.EMail === "string" ? emp.EMail : "";
+  // Surrounding spaces are not part of the value (SQL Server compares without trailing ones; identifiers.ts).
+  const email = typeof emp.EMail === "string" ? emp.EMail.trim() : "";
   if (email.trim() === "") {
     out.push({
       kind: "employee-without-email",
@@ -256,11 +264,11 @@ export function connectUsersOf(index: PeopleIndex, input: ConnectUsersInput): Pe
   const skip = new Set(
     [input.configurer?.userId, input.roster ? undefined : input.apiUser]
       .filter((s): s is string => typeof s === "string")
-      .map((s) => s.toLowerCase()),
+      .map(idKey),
   );
-  if (input.roster) return input.roster.filter((p) => !skip.has(p.userId.toLowerCase()));
+  if (input.roster) return input.roster.filter((p) => !skip.has(idKey(p.userId)));
   return [...index.users.values()]
-    .filter((u) => u.Status === "A" && !skip.has(u.Username.toLowerCase()))
+    .filter((u) => u.Status === "A" && !skip.has(idKey(u.Username)))
     .map((u) => ({ userId: u.Username }));
 }
 
@@ -279,11 +287,11 @@ export function checkConnectUsers(read: PeopleRead, input: ConnectUsersInput): D
   const connectEmployees = new Map<string, string>(); // employee key -> user
   for (const p of [...people, ...(input.configurer ? [input.configurer] : [])]) {
     const e = linkedEmployee(index, p.userId);
-    if (e) connectEmployees.set(e.Employee, index.users.get(p.userId.toLowerCase())?.Username ?? p.userId);
+    if (e) connectEmployees.set(e.Employee, index.users.get(idKey(p.userId))?.Username ?? p.userId);
   }
   const byEmail = new Map<string, EmployeeRecord[]>();
   for (const e of index.employees.values()) {
-    const email = typeof e.EMail === "string" ? e.EMail.trim().toLowerCase() : "";
+    const email = idKey(e.EMail);
     if (!email) continue;
     byEmail.set(email, [...(byEmail.get(email) ?? []), e]);
   }

@@ -9,8 +9,10 @@ import {
   findApiAuthorizations,
 } from "../vantagepoint/apiClient";
 import { readAdminRole, RoleEndpointUnavailableError } from "../vantagepoint/adminRole";
+import type { RoleModel } from "../vantagepoint/roleModel";
 import type { VantagepointClient } from "../vantagepoint/client";
 import { VantagepointError } from "../vantagepoint/errors";
+import { idKey, sameId } from "../vantagepoint/identifiers";
 import { EMPLOYEE_FIELDS, USER_FIELDS } from "../vantagepoint/rosterSync";
 import type { EmployeeRecord, UserRecord } from "../vantagepoint/types";
 import {
@@ -44,6 +46,8 @@ export interface DoctorInputs {
   adminRole?: string;
   /** Vantagepoint 7.0 and later: the Connect role must be of type Administrator. */
   requireAdministratorType: boolean;
+  /** The Vantagepoint version given (--vantagepoint-version, the stack); left out, the role record tells. */
+  version?: string;
   configurer?: PersonRef;
   /** The Connect users (configurer excluded); undefined: every active user. */
   roster?: PersonRef[];
@@ -64,8 +68,17 @@ export function reasonOf(client: Pick<ReadOnlyClient, "redact">, error: unknown)
   return client.redact(text);
 }
 
-/** Runs the four checks against the server behind `client`. */
-export async function runDoctorChecks(client: ReadOnlyClient, inputs: DoctorInputs): Promise<DoctorCheck[]> {
+/** What the checks learnt about the server besides findings: the role model used (version and how it is known). */
+export interface DoctorSeen {
+  roleModel?: RoleModel;
+}
+
+/** Runs the four checks against the server behind `client`; `seen` receives the role model used. */
+export async function runDoctorChecks(
+  client: ReadOnlyClient,
+  inputs: DoctorInputs,
+  seen: DoctorSeen = {},
+): Promise<DoctorCheck[]> {
   const signIn = performance.now();
   try {
     await client.authenticate();
@@ -88,9 +101,9 @@ export async function runDoctorChecks(client: ReadOnlyClient, inputs: DoctorInpu
   // P3 looks at the named admin role and at the configurer's own role, when they differ.
   const roles: Array<{ role: string; because: string }> = [];
   if (inputs.adminRole) roles.push({ role: inputs.adminRole, because: "the admin role" });
-  const configurerUser = inputs.configurer && people.index?.users.get(inputs.configurer.userId.toLowerCase());
+  const configurerUser = inputs.configurer && people.index?.users.get(idKey(inputs.configurer.userId));
   const configurerRole = typeof configurerUser?.Role === "string" ? configurerUser.Role.trim() : "";
-  if (configurerRole && !roles.some((r) => r.role.toLowerCase() === configurerRole.toLowerCase())) {
+  if (configurerRole && !roles.some((r) => sameId(r.role, configurerRole))) {
     roles.push({ role: configurerRole, because: `the role of configurer ${configurerUser!.Username}` });
   }
   const observations: RoleObservation[] = [];
@@ -98,8 +111,14 @@ export async function runDoctorChecks(client: ReadOnlyClient, inputs: DoctorInpu
     try {
       observations.push({
         ...r,
-        state: await readAdminRole(client as VantagepointClient, r.role, inputs.requireAdministratorType),
+        state: await readAdminRole(
+          client as VantagepointClient,
+          r.role,
+          inputs.requireAdministratorType,
+          inputs.version,
+        ),
       });
+      seen.roleModel ??= observations[observations.length - 1]?.state?.model;
     } catch (error) {
       const unavailable = error instanceof RoleEndpointUnavailableError;
       roleCause = unavailable ? "unavailable" : "read-failed";

@@ -4,18 +4,20 @@
  * names are the emulator's and this module's best reading of the Roles form, and a server without the endpoint
  * gets the manual steps. Writes are additive only: a role's type may be several at once (Accounting,
  * Administrator, CRM per Deltek's CRM documentation), so Administrator is added to the set, never written
- * alone, and no other permission is sent. No Pulumi import.
+ * alone, and no other permission is sent. Without a configured version the role record's own fields say which
+ * role model the server has (roleModel.ts), so no field the server ignores is written. A role that is not there
+ * while the roles collection answers does not exist (an error naming it); only a missing collection makes the
+ * role endpoint "not available". After a write the role is read again: a write the server accepted but did not
+ * keep is an error, never `connectAdministration: true`. No Pulumi import.
  */
 import type { VantagepointClient } from "./client";
 import { VantagepointError } from "./errors";
+import { sameId } from "./identifiers";
+import { roleModelOf, versionAtLeast } from "./roleModel";
+import type { RoleModel } from "./roleModel";
 import type { RoleRecord } from "./types";
 
-/** major.minor compared numerically: "2025.1" >= "7.0" >= "5.0" >= "3.5". */
-export function versionAtLeast(version: string, min: string): boolean {
-  const [a = 0, b = 0] = String(version).split(".").map(Number);
-  const [c = 0, d = 0] = min.split(".").map(Number);
-  return a > c || (a === c && b >= d);
-}
+export { versionAtLeast };
 
 /**
  * The role permission Connect needs: "Connect" from 7.0 (Deltek's help: the role must have Connect selected under
@@ -23,7 +25,7 @@ export function versionAtLeast(version: string, min: string): boolean {
  * names (no public REST source).
  */
 export function connectPermissionField(version: string): "Connect" | "ConnectAdministration" {
-  return versionAtLeast(version, "7.0") ? "Connect" : "ConnectAdministration";
+  return roleModelOf(undefined, version).permissionField;
 }
 
 /** The role's types as a set (the API may send "Accounting,CRM"; separators , ; | accepted). */
@@ -69,6 +71,8 @@ export interface AdminRoleState {
   roleTypes?: string[];
   available: boolean;
   exists: boolean;
+  /** The role model used: the version, and whether it was configured, probed or assumed. */
+  model?: RoleModel;
 }
 
 function unavailable(e: unknown): boolean {
@@ -82,69 +86,106 @@ function granted(rec: RoleRecord, field: string): boolean {
   return value === "Y";
 }
 
-/** Reads the role. Throws RoleEndpointUnavailableError when the server has no role endpoint. */
+/** Does this role model ask for Administrator among the types (asked for, and 7.0 or later)? */
+export function administratorTypeRequired(
+  requireAdministratorType: boolean,
+  model: RoleModel | undefined,
+): boolean {
+  return requireAdministratorType && (model ? model.administratorType : true);
+}
+
+/**
+ * Reads the role. `version` left out: the role record's fields tell the role model (roleModel.ts). Throws
+ * RoleEndpointUnavailableError when the server has no roles collection.
+ */
 export async function readAdminRole(
   client: VantagepointClient,
   role: string,
   requireAdministratorType = true,
-  version = "7.0",
+  version?: string,
 ): Promise<AdminRoleState> {
   const rec = await onRoleEndpoint(client, role, requireAdministratorType, () =>
     client.getOne<RoleRecord>(client.paths.roles, role),
   );
+  const model = roleModelOf(rec, version);
   if (!rec)
-    return { connectAdministration: false, roleType: "", roleTypes: [], available: true, exists: false };
+    return {
+      connectAdministration: false,
+      roleType: "",
+      roleTypes: [],
+      available: true,
+      exists: false,
+      model,
+    };
   const types = roleTypesOf(rec.Type);
   return {
-    connectAdministration: granted(rec, connectPermissionField(version)),
+    connectAdministration: granted(rec, model.permissionField),
     roleType: types.join(","),
     roleTypes: types,
     available: true,
     exists: true,
+    model,
   };
 }
 
-/** The fields to write so the role grants Connect (and is of type Administrator when asked): additions only. */
+/**
+ * The fields to write so the role grants Connect (and is of type Administrator when the model asks for it):
+ * additions only, and only fields of the role model in use.
+ */
 export function adminRoleChanges(
   now: AdminRoleState,
   requireAdministratorType: boolean,
-  version: string,
+  version?: string,
 ): Record<string, string> {
+  const model = version ? roleModelOf(undefined, version) : (now.model ?? roleModelOf(undefined, "7.0"));
   const fields: Record<string, string> = {};
-  if (!now.connectAdministration) fields[connectPermissionField(version)] = "Y";
+  if (!now.connectAdministration) fields[model.permissionField] = "Y";
   const types = now.roleTypes ?? roleTypesOf(now.roleType);
-  if (requireAdministratorType && !types.some((t) => t.toLowerCase() === "administrator"))
+  if (
+    administratorTypeRequired(requireAdministratorType, model) &&
+    !types.some((t) => sameId(t, "Administrator"))
+  )
     fields.Type = [...types, "Administrator"].join(",");
   return fields;
 }
 
-/** Makes the role grant Connect (and Administrator type when asked). One write at most, additive only. */
+/** The role does not exist while the roles collection answers: the error names it and the fix. */
+export class RoleMissingError extends Error {
+  constructor(role: string) {
+    super(
+      `Role "${role}" does not exist in Vantagepoint (the roles list answers; this role is not in it). Create it in Settings > Security > Roles, or set the role to an existing one (vantagepoint.adminRole), then run again.`,
+    );
+    this.name = "RoleMissingError";
+  }
+}
+
+/**
+ * Makes the role grant Connect (and Administrator type when the model asks). One write at most, additive only,
+ * then one read to confirm the server kept it.
+ */
 export async function ensureAdminRole(
   client: VantagepointClient,
   role: string,
   requireAdministratorType: boolean,
-  version = "7.0",
+  version?: string,
 ): Promise<AdminRoleState & { writes: number }> {
   const now = await readAdminRole(client, role, requireAdministratorType, version);
-  if (!now.exists) {
-    throw new Error(
-      `Role "${role}" does not exist in Vantagepoint. Create it in Settings > Security > Roles (or set role to an existing one), then run again.`,
-    );
-  }
+  if (!now.exists) throw new RoleMissingError(role);
   const fields = adminRoleChanges(now, requireAdministratorType, version);
   if (!Object.keys(fields).length) return { ...now, writes: 0 };
   await onRoleEndpoint(client, role, requireAdministratorType, () =>
     client.update(client.paths.roles, role, fields),
   );
-  const types = fields.Type ? roleTypesOf(fields.Type) : (now.roleTypes ?? []);
-  return {
-    connectAdministration: true,
-    roleType: types.join(","),
-    roleTypes: types,
-    available: true,
-    exists: true,
-    writes: 1,
-  };
+  const after = await readAdminRole(client, role, requireAdministratorType, version ?? now.model?.version);
+  const left = after.exists
+    ? adminRoleChanges(after, requireAdministratorType, version ?? now.model?.version)
+    : fields;
+  if (Object.keys(left).length) {
+    throw new Error(
+      `The server accepted the write to role ${role} (${Object.keys(fields).join(", ")}) but did not keep ${Object.keys(left).join(", ")}: its role model is not the one used (${now.model ? `${now.model.label}, ${now.model.source}` : "unknown"}). Set vantagepoint.version to the server's version, or grant it by hand. ${manualRoleSteps(role, requireAdministratorType)}`,
+    );
+  }
+  return { ...after, model: now.model, writes: 1 };
 }
 
 /** Runs a call on the role endpoint; a server without it (404/405) becomes the "do it by hand" error. */

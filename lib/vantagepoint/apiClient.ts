@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import type { VantagepointClient } from "./client";
 import { VantagepointError } from "./errors";
+import { idKey, sameId } from "./identifiers";
 import type { ApiAuthorizationRecord } from "./types";
 
 /** Non-secret fields that make up the fingerprint. */
@@ -17,11 +18,14 @@ export const API_AUTH_FIELDS = ["ClientId", "Name", "CallbackUrl", "Scopes", "Al
 
 export const DEFAULT_CONNECT_API_NAME = "Vantagepoint Connect";
 
-/** Hash of the record's non-secret fields (the secret never enters it). */
+/**
+ * Hash of the record's non-secret fields (the secret never enters it). The Client ID enters by its identifier key
+ * (lib/vantagepoint/identifiers.ts): the server answering it in another case is not an edit.
+ */
 export function fingerprintApiAuthorization(rec: ApiAuthorizationRecord): string {
   const canon = API_AUTH_FIELDS.map((f) => [
     f,
-    rec[f] === undefined || rec[f] === null ? "" : String(rec[f]),
+    rec[f] === undefined || rec[f] === null ? "" : f === "ClientId" ? idKey(rec[f]) : String(rec[f]),
   ]);
   return createHash("sha256").update(JSON.stringify(canon)).digest("hex").slice(0, 32);
 }
@@ -63,8 +67,7 @@ export async function findApiAuthorizations(
       );
     throw e;
   }
-  const want = name.trim().toLowerCase();
-  return all.filter((r) => typeof r.Name === "string" && r.Name.trim().toLowerCase() === want);
+  return all.filter((r) => sameId(r.Name, name));
 }
 
 export interface AdoptedApiClient {
@@ -86,7 +89,11 @@ export interface ApiClientRef {
   clientId?: string;
 }
 
-/** The API Authorization with this Client ID (one cheap read), or undefined. */
+/**
+ * The API Authorization with this Client ID (one cheap read), or undefined when the list answers but the record
+ * is not in it (an empty reply, or a 404 for the one record: the client's getOne tells the two 404s apart). A
+ * Client ID the server spells in another case is the same record (identifiers.ts); the configured spelling is kept.
+ */
 export async function findApiAuthorizationById(
   client: VantagepointClient,
   clientId: string,
@@ -98,9 +105,7 @@ export async function findApiAuthorizationById(
       clientId,
       API_AUTH_FIELDS,
     );
-    return rec && String(rec.ClientId ?? clientId) === clientId
-      ? { ...rec, ClientId: String(rec.ClientId ?? clientId) }
-      : undefined;
+    return rec && sameId(rec.ClientId ?? clientId, clientId) ? { ...rec, ClientId: clientId } : undefined;
   } catch (e) {
     if (isUnavailable(e))
       throw new ApiAuthorizationUnavailableError(
@@ -128,7 +133,7 @@ export async function readApiClient(
       fingerprint: fingerprintApiAuthorization(rec),
       created: false,
       identifiedBy: "clientId",
-      ...(typeof rec.Name === "string" && rec.Name.trim().toLowerCase() !== name.trim().toLowerCase()
+      ...(typeof rec.Name === "string" && !sameId(rec.Name, name)
         ? { note: `its name is "${rec.Name}", not "${name}" (the name is only a hint)` }
         : {}),
     };
@@ -158,10 +163,11 @@ export async function adoptApiClient(
   const now = await readApiClient(client, { name: args.name, clientId: args.clientId });
   if (now.found) return now;
   if (args.clientId) {
-    // A configured Client ID that is gone was deleted: a new record would have another Client ID and secret, so
-    // creating one cannot bring it back and would break whatever still holds the old secret.
+    // A configured Client ID that is not there (the list answers; only this record is missing) was deleted or is
+    // mistyped: a new record would have another Client ID and secret, so creating one cannot bring it back and
+    // would break whatever still holds the old secret.
     throw new Error(
-      `No API Authorization has Client ID ${args.clientId} (vantagepoint.connectApiClient.clientId). Someone deleted it or the ID is mistyped; nothing was created. ${manualApiClientSteps(args.name, args.clientId)}`,
+      `No API Authorization has Client ID ${args.clientId} (vantagepoint.connectApiClient.clientId): it does not exist on this server. The ID is mistyped or someone deleted it; nothing was created. ${manualApiClientSteps(args.name, args.clientId)}`,
     );
   }
   if (!args.allowCreate) {
@@ -198,7 +204,7 @@ export async function adoptApiClient(
     );
   // Someone (Connect itself, or a server restored from a backup) made one with this name while this run was
   // creating its own: keep theirs, remove the one this run made seconds ago (its secret was never handed out).
-  const others = named.filter((r) => String(r.ClientId) !== String(after.ClientId));
+  const others = named.filter((r) => !sameId(r.ClientId, after.ClientId));
   if (others.length === 1) {
     try {
       await client.remove(client.paths.apiAuthorizations, String(after.ClientId));

@@ -625,11 +625,27 @@ export class VantagepointClient {
     return this.call("GET", path, { query });
   }
 
-  /** GET one record: path/{key}; the API answers a one-element array, [] when not found. */
+  /**
+   * GET one record: path/{key}; the API answers a one-element array, [] when not found. Not found can also be a
+   * 404 for the one record ("What busy production servers do" in the reference): then one GET of the collection
+   * tells the two apart. The collection answers: the record does not exist (undefined). It is missing too (404,
+   * 405, 501): the hub is not available on this server, and the record's 404 is thrown as it came.
+   */
   async getOne<T>(path: string, key: string, fieldFilter?: string[]): Promise<T | undefined> {
-    const reply = await this.call("GET", `${path}/${encodeURIComponent(key)}`, {
-      query: fieldFilter ? { fieldFilter: fieldFilter.join(",") } : undefined,
-    });
+    let reply: unknown;
+    try {
+      reply = await this.call("GET", `${path}/${encodeURIComponent(key)}`, {
+        query: fieldFilter ? { fieldFilter: fieldFilter.join(",") } : undefined,
+      });
+    } catch (e) {
+      if (
+        e instanceof VantagepointError &&
+        e.status === 404 &&
+        (await this.collectionAnswers(path, fieldFilter))
+      )
+        return undefined;
+      throw e;
+    }
     if (reply === undefined) return undefined;
     if (Array.isArray(reply)) return reply[0] as T | undefined;
     if (typeof reply === "object" && reply !== null) return reply as T;
@@ -638,6 +654,20 @@ export class VantagepointClient {
       kind: "malformed",
       hint: "Expected a record or a one-element array.",
     });
+  }
+
+  /** Does the collection at `path` answer (one GET of its first row)? False for 404, 405 and 501; other errors throw. */
+  async collectionAnswers(path: string, fieldFilter?: string[]): Promise<boolean> {
+    try {
+      await this.call("GET", path, {
+        query: { ...(fieldFilter ? { fieldFilter: fieldFilter.join(",") } : {}), page: 1, pageSize: 1 },
+      });
+      return true;
+    } catch (e) {
+      if (e instanceof VantagepointError && (e.status === 404 || e.status === 405 || e.status === 501))
+        return false;
+      throw e;
+    }
   }
 
   /**

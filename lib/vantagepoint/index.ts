@@ -1,5 +1,6 @@
 /** The Vantagepoint side, pure: REST client, errors, roster logic and roster files. No Pulumi import. */
 export * from "./types";
+export * from "./identifiers";
 export * from "./errors";
 export * from "./client";
 export * from "./roster";
@@ -7,4 +8,5 @@ export * from "./rosterSync";
 export * from "./rosterFile";
 export * from "./apiClient";
 export * from "./adminRole";
+export * from "./roleModel";
 export * from "./connection";

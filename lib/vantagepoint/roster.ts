@@ -10,6 +10,7 @@ import type {
   UserRecord,
   UserStatus,
 } from "./types";
+import { idKey, sameId } from "./identifiers";
 
 /** A problem with one roster entry: its index, the field and what to do. */
 export interface RosterIssue {
@@ -63,11 +64,9 @@ export function userIdProblem(userId: unknown): string | undefined {
   return undefined;
 }
 
-const lower = (s: string | undefined | null) => (s ?? "").toLowerCase();
-
 /** Key used for per-entry diffs and messages: the user ID (case-insensitive). */
 export function rosterEntryKey(entry: Pick<RosterEntry, "userId">): string {
-  return lower(entry.userId);
+  return idKey(entry.userId);
 }
 
 /** Checks every entry; returns all issues (empty when valid). */
@@ -117,7 +116,7 @@ export function validateRosterEntries(entries: unknown): RosterIssue[] {
       add("configurer", "must be true or false");
     const dup = (map: Map<string, number>, value: unknown, field: string) => {
       if (typeof value !== "string" || value === "") return;
-      const k = value.toLowerCase();
+      const k = idKey(value);
       const first = map.get(k);
       if (first !== undefined)
         add(field, `"${value}" is already used by entries[${first}]; each person must appear once`);
@@ -172,6 +171,8 @@ export interface RosterPlan {
   expected: RosterPerson[];
   /** Steps to do by hand in Vantagepoint (the users hub is not available through the API). */
   manualSteps: string[];
+  /** What the run summary says besides the writes: a rehire relinked, a terminated record brought back by name. */
+  notes: string[];
 }
 
 export interface RosterState {
@@ -288,22 +289,20 @@ function asUserStatus(s: unknown): UserStatus {
   return s === "A" ? "A" : "I";
 }
 
-const trimLower = (s: unknown) => (typeof s === "string" ? s.trim().toLowerCase() : "");
-
 /** The next keys of a sequence rule: prefix + zero-padded number above every existing key with that prefix. */
 export function sequenceKeys(existing: Iterable<string>, count: number, prefix = "", digits = 5): string[] {
   const taken = new Set<string>();
   let max = 0;
   const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\d+)$`, "i");
   for (const k of existing) {
-    taken.add(k.toLowerCase());
+    taken.add(idKey(k));
     const m = re.exec(k);
     if (m) max = Math.max(max, Number(m[1]));
   }
   const out: string[] = [];
   for (let n = max + 1; out.length < count; n++) {
     const key = `${prefix}${String(n).padStart(digits, "0")}`;
-    if (!taken.has(key.toLowerCase())) out.push(key);
+    if (!taken.has(idKey(key))) out.push(key);
   }
   return out;
 }
@@ -334,27 +333,27 @@ function indexState(
     empByEmail: new Map(),
     userByName: new Map(),
     linkedUsers: new Map(),
-    rosterUsers: new Set(entries.map((e) => lower(e.userId))),
+    rosterUsers: new Set(entries.map((e) => idKey(e.userId))),
     entryByEmail: new Map(),
     previousKey: new Map(),
     usersKnown: state.users !== undefined,
   };
   for (const e of state.employees) {
     if (!e || typeof e.Employee !== "string") continue;
-    ix.empByKey.set(lower(e.Employee), e);
-    const k = trimLower(e.EMail);
+    ix.empByKey.set(idKey(e.Employee), e);
+    const k = idKey(e.EMail);
     if (k) ix.empByEmail.set(k, [...(ix.empByEmail.get(k) ?? []), e]);
   }
   for (const u of state.users ?? []) {
     if (!u || typeof u.Username !== "string") continue;
-    ix.userByName.set(lower(u.Username), u);
-    const key = trimLower(u.Employee);
-    if (key) ix.linkedUsers.set(key, [...(ix.linkedUsers.get(key) ?? []), lower(u.Username)]);
+    ix.userByName.set(idKey(u.Username), u);
+    const key = idKey(u.Employee);
+    if (key) ix.linkedUsers.set(key, [...(ix.linkedUsers.get(key) ?? []), idKey(u.Username)]);
   }
   entries.forEach((e, i) => {
-    if (!ix.entryByEmail.has(lower(e.email))) ix.entryByEmail.set(lower(e.email), i);
+    if (!ix.entryByEmail.has(idKey(e.email))) ix.entryByEmail.set(idKey(e.email), i);
   });
-  for (const p of previous) if (p.employee) ix.previousKey.set(lower(p.userId), lower(p.employee));
+  for (const p of previous) if (p.employee) ix.previousKey.set(idKey(p.userId), idKey(p.employee));
   return ix;
 }
 
@@ -372,12 +371,12 @@ function describeEmployee(e: EmployeeRecord): string {
 
 /** Why the employee's email belongs to a person other than entry i, or undefined. */
 function emailOfOther(ix: Index, emp: EmployeeRecord, i: number): string | undefined {
-  const email = trimLower(emp.EMail);
-  if (!email || email === lower(ix.entries[i].email)) return undefined;
+  const email = idKey(emp.EMail);
+  if (!email || email === idKey(ix.entries[i].email)) return undefined;
   const j = ix.entryByEmail.get(email);
   if (j !== undefined && j !== i) return `its email is that of entries[${j}] (${ix.entries[j].userId})`;
   const u = ix.userByName.get(email);
-  if (u && lower(u.Username) !== lower(ix.entries[i].userId))
+  if (u && idKey(u.Username) !== idKey(ix.entries[i].userId))
     return `its email is the user ID of user ${u.Username}`;
   return undefined;
 }
@@ -409,40 +408,40 @@ function nameKey(first: unknown, last: unknown): string {
  */
 function mayTakeEmail(ix: Index, emp: EmployeeRecord, i: number): boolean {
   const entry = ix.entries[i];
-  const email = trimLower(emp.EMail);
+  const email = idKey(emp.EMail);
   return (
     email === "" ||
-    email === lower(entry.email) ||
+    email === idKey(entry.email) ||
     nameKey(emp.FirstName, emp.LastName) === nameKey(entry.firstName, entry.lastName) ||
-    ix.previousKey.get(lower(entry.userId)) === lower(emp.Employee) ||
-    (!!entry.employee && lower(entry.employee) === lower(emp.Employee))
+    ix.previousKey.get(idKey(entry.userId)) === idKey(emp.Employee) ||
+    (!!entry.employee && idKey(entry.employee) === idKey(emp.Employee))
   );
 }
 
 type Resolution =
-  | { kind: "use"; emp: EmployeeRecord; relinkFrom?: EmployeeRecord }
+  | { kind: "use"; emp: EmployeeRecord; relinkFrom?: EmployeeRecord; note?: string }
   | { kind: "create"; relinkFrom?: EmployeeRecord }
   | { kind: "conflict"; message: string };
 
 /** Is the employee linked to a user outside the roster (other than entry i's own)? Then it is read, never written. */
 function outsiderLink(ix: Index, emp: EmployeeRecord, i: number): string | undefined {
-  const me = lower(ix.entries[i].userId);
-  const outsider = (ix.linkedUsers.get(lower(emp.Employee)) ?? []).find(
+  const me = idKey(ix.entries[i].userId);
+  const outsider = (ix.linkedUsers.get(idKey(emp.Employee)) ?? []).find(
     (u) => u !== me && !ix.rosterUsers.has(u),
   );
   return outsider ? userName(ix, outsider) : undefined;
 }
 
 function byEmail(ix: Index, entry: RosterEntry, i: number): Resolution {
-  const all = ix.empByEmail.get(lower(entry.email)) ?? [];
-  const me = lower(entry.userId);
+  const all = ix.empByEmail.get(idKey(entry.email)) ?? [];
+  const me = idKey(entry.userId);
   const head = `entries[${i}] (${entry.userId})`;
   // An employee a user outside the roster is linked to is that person's: never written, never linked to a second
   // user by the roster (that would give one person two users, or two people one employee).
   let candidates = all.filter((e) => !outsiderLink(ix, e, i));
   if (candidates.length > 1) {
     const free = candidates.filter(
-      (c) => !(ix.linkedUsers.get(lower(c.Employee)) ?? []).some((n) => n !== me),
+      (c) => !(ix.linkedUsers.get(idKey(c.Employee)) ?? []).some((n) => n !== me),
     );
     if (free.length >= 1) candidates = free;
   }
@@ -458,8 +457,8 @@ function byEmail(ix: Index, entry: RosterEntry, i: number): Resolution {
   }
   if (candidates.length === 1) {
     const c = candidates[0];
-    const owned = ix.previousKey.get(me) === lower(c.Employee);
-    if (c.Status === "T" && !owned) {
+    // A terminated record is never made active unless the row names it (the rehire rule, terminated()).
+    if (c.Status === "T") {
       return {
         kind: "conflict",
         message: `${head}: the only employee with the email ${entry.email} is ${describeEmployee(c)}; the roster does not bring back a terminated record it was not told to. If it is this person, set entries[${i}].employee to ${c.Employee} (the roster then makes it active); otherwise give this person their own email`,
@@ -477,11 +476,54 @@ function byEmail(ix: Index, entry: RosterEntry, i: number): Resolution {
   return { kind: "create" };
 }
 
+/**
+ * The rehire rule: a roster user linked to a terminated employee. A terminated employee is never made active
+ * unless the row names it (entries[i].employee); Connect deleted that person's Connect user when the record was
+ * terminated (Deltek's Connect troubleshooting topic), so bringing it back is a decision, not a side effect.
+ * When exactly one active employee has the roster's email and name and is nobody else's, it is the person's new
+ * record (a rehire): the user is relinked to it, the terminated record is left as it is, and the plan's notes say
+ * so. Otherwise the entry is refused with the one-line fix: name the record to bring back, or link the new one.
+ */
+function terminated(
+  ix: Index,
+  entry: RosterEntry,
+  i: number,
+  old: EmployeeRecord,
+  user: UserRecord,
+): Resolution {
+  const me = idKey(entry.userId);
+  const name = nameKey(entry.firstName, entry.lastName);
+  const rehired = (ix.empByEmail.get(idKey(entry.email)) ?? []).filter(
+    (e) =>
+      e !== old &&
+      e.Status === "A" &&
+      nameKey(e.FirstName, e.LastName) === name &&
+      !(ix.linkedUsers.get(idKey(e.Employee)) ?? []).some((u) => u !== me) &&
+      !emailOfOther(ix, e, i),
+  );
+  const head = `entries[${i}] (${entry.userId})`;
+  if (rehired.length === 1)
+    return {
+      kind: "use",
+      emp: rehired[0]!,
+      relinkFrom: old,
+      note: `${head}: user ${user.Username} was linked to ${describeEmployee(old)}; relinked to active employee ${rehired[0]!.Employee} with the same email and name (a rehire). The terminated record is left as it is.`,
+    };
+  const fix =
+    rehired.length > 1
+      ? `set entries[${i}].employee to the one that is this person (${rehired.map((e) => e.Employee).join(", ")} have this email and name)`
+      : `set entries[${i}].employee to ${old.Employee} to bring that record back (the roster then makes it active), or link ${user.Username} to this person's new employee record in Settings > Security > Users`;
+  return {
+    kind: "conflict",
+    message: `${head}: user ${user.Username} is linked to ${describeEmployee(old)}; the roster never makes a terminated record active unless the row names it. Fix: ${fix}`,
+  };
+}
+
 /** Which employee entry i is: the one it names, the one its user links (when that is theirs), or by email. */
 function resolveEmployee(ix: Index, entry: RosterEntry, i: number): Resolution {
   const head = `entries[${i}] (${entry.userId})`;
   if (entry.employee) {
-    const emp = ix.empByKey.get(lower(entry.employee));
+    const emp = ix.empByKey.get(idKey(entry.employee));
     if (!emp) return { kind: "create" };
     const other = otherPerson(ix, emp, i);
     if (other)
@@ -491,21 +533,22 @@ function resolveEmployee(ix: Index, entry: RosterEntry, i: number): Resolution {
       };
     return { kind: "use", emp };
   }
-  const user = ix.userByName.get(lower(entry.userId));
-  const linkedKey = trimLower(user?.Employee);
+  const user = ix.userByName.get(idKey(entry.userId));
+  const linkedKey = idKey(user?.Employee);
   const linked = linkedKey ? ix.empByKey.get(linkedKey) : undefined;
   if (!linked) return byEmail(ix, entry, i);
+  if (linked.Status === "T") return terminated(ix, entry, i, linked, user!);
   const other = otherPerson(ix, linked, i);
   if (!other) {
     if (mayTakeEmail(ix, linked, i)) return { kind: "use", emp: linked };
-    const found = (ix.empByEmail.get(lower(entry.email)) ?? []).map((e) => e.Employee);
+    const found = (ix.empByEmail.get(idKey(entry.email)) ?? []).map((e) => e.Employee);
     return {
       kind: "conflict",
       message: `${head}: user ${user!.Username} is linked to ${describeEmployee(linked)}, whose email and name are not the roster's (${entry.email}, ${entry.firstName} ${entry.lastName}); the roster does not rewrite an email it cannot tell is this person's. If ${linked.Employee} is this person with a new address, set entries[${i}].employee to ${linked.Employee} (the roster then updates its email); if it is someone else, link ${user!.Username} to the right employee${found.length ? ` (${found.join(", ")} ${found.length === 1 ? "has" : "have"} ${entry.email})` : ""} in Settings > Security > Users or set entries[${i}].employee`,
     };
   }
   // Linked to a record also linked to someone outside the roster: usable as it is (nothing of theirs is written).
-  if (!emailOfOther(ix, linked, i) && trimLower(linked.EMail) === lower(entry.email) && linked.Status === "A")
+  if (!emailOfOther(ix, linked, i) && idKey(linked.EMail) === idKey(entry.email) && linked.Status === "A")
     return { kind: "use", emp: linked };
   // Linked to someone else's record: relink to this person's own.
   const found = byEmail(ix, entry, i);
@@ -538,6 +581,7 @@ export function planRoster(
     observed: [],
     expected: [],
     manualSteps: [],
+    notes: [],
   };
   const claimed = new Map<string, number>();
   const resolutions = entries.map((entry, index) => resolveEmployee(ix, entry, index));
@@ -554,13 +598,13 @@ export function planRoster(
   // Emails as they will be: an update must not give an active employee an address another active one has.
   const activeByEmail = new Map<string, Set<string>>();
   for (const e of state.employees) {
-    if (!e || e.Status !== "A" || !trimLower(e.EMail)) continue;
-    const k = trimLower(e.EMail);
-    activeByEmail.set(k, new Set([...(activeByEmail.get(k) ?? []), lower(e.Employee)]));
+    if (!e || e.Status !== "A" || !idKey(e.EMail)) continue;
+    const k = idKey(e.EMail);
+    activeByEmail.set(k, new Set([...(activeByEmail.get(k) ?? []), idKey(e.Employee)]));
   }
 
   entries.forEach((entry, index) => {
-    const user = ix.usersKnown ? ix.userByName.get(lower(entry.userId)) : undefined;
+    const user = ix.usersKnown ? ix.userByName.get(idKey(entry.userId)) : undefined;
     const r = resolutions[index];
     const conflict = (message: string, emp?: EmployeeRecord) => {
       plan.conflicts.push({ index, field: "employee", message });
@@ -570,28 +614,28 @@ export function planRoster(
     if (r.kind === "conflict") return conflict(r.message, undefined);
     const emp = r.kind === "use" ? r.emp : undefined;
     if (emp) {
-      const other = claimed.get(lower(emp.Employee));
+      const other = claimed.get(idKey(emp.Employee));
       if (other !== undefined)
         return conflict(
           `entries[${index}] (${entry.userId}) and entries[${other}] resolve to the same employee ${emp.Employee}; set employee on one of them`,
           emp,
         );
-      const wanted = lower(entry.email);
-      const sharing = [...(activeByEmail.get(wanted) ?? [])].filter((k) => k !== lower(emp.Employee));
-      const becomesActiveWithEmail = !(emp.Status === "A" && trimLower(emp.EMail) === wanted);
+      const wanted = idKey(entry.email);
+      const sharing = [...(activeByEmail.get(wanted) ?? [])].filter((k) => k !== idKey(emp.Employee));
+      const becomesActiveWithEmail = !(emp.Status === "A" && idKey(emp.EMail) === wanted);
       if (sharing.length && becomesActiveWithEmail)
         return conflict(
           `entries[${index}] (${entry.userId}): making ${describeEmployee(emp)} active with ${entry.email} would give two active employees one email (${sharing.map((k) => ix.empByKey.get(k)?.Employee ?? k).join(", ")} already has it); Connect would match the wrong person. Set entries[${index}].employee to the right record, or clear the address on the other one`,
           emp,
         );
       const theirs = otherPerson(ix, emp, index);
-      const needsWrite = emp.Status !== "A" || trimLower(emp.EMail) !== wanted;
+      const needsWrite = emp.Status !== "A" || idKey(emp.EMail) !== wanted;
       if (theirs && needsWrite)
         return conflict(
           `entries[${index}] (${entry.userId}) would have to change ${describeEmployee(emp)}, but ${theirs}; the roster does not change another person's record. Correct it in the Employees hub, or set entries[${index}].employee to this person's own record`,
           emp,
         );
-      claimed.set(lower(emp.Employee), index);
+      claimed.set(idKey(emp.Employee), index);
     }
     let employeeKey = emp?.Employee ?? entry.employee ?? "";
     const employeeFromCreate = !emp;
@@ -611,13 +655,14 @@ export function planRoster(
         );
       if (record.Employee) employeeKey = record.Employee;
       plan.employeeOps.push({ kind: "createEmployee", index, userId: entry.userId, record });
-      activeByEmail.set(lower(entry.email), new Set([lower(employeeKey || `new:${index}`)]));
+      activeByEmail.set(idKey(entry.email), new Set([idKey(employeeKey || `new:${index}`)]));
     } else {
       const fields: Record<string, string> = {};
       const changes: Array<"email" | "status"> = [];
-      // Someone else's record is used as it is: not even a case-only fix of its email.
+      // Someone else's record is used as it is. An email that differs from the roster's only in case or surrounding
+      // spaces is the same address to the server (lib/vantagepoint/identifiers.ts): nothing is written for it.
       const readOnly = !!otherPerson(ix, emp, index);
-      if ((emp.EMail ?? "") !== entry.email && !readOnly) {
+      if (!sameId(emp.EMail, entry.email) && !readOnly) {
         fields.EMail = entry.email;
         changes.push("email");
       }
@@ -636,11 +681,16 @@ export function planRoster(
         });
       employeeKey = emp.Employee;
       activeByEmail.set(
-        lower(entry.email),
-        new Set([...(activeByEmail.get(lower(entry.email)) ?? []), lower(emp.Employee)]),
+        idKey(entry.email),
+        new Set([...(activeByEmail.get(idKey(entry.email)) ?? []), idKey(emp.Employee)]),
       );
     }
     plan.observed.push(observedPerson(ix, index, emp, user));
+    if (r.kind === "use" && r.note) plan.notes.push(r.note);
+    if (emp?.Status === "T")
+      plan.notes.push(
+        `entries[${index}] (${entry.userId}) names ${describeEmployee(emp)}: it is made active, as the row asks.`,
+      );
 
     if (!ix.usersKnown) {
       plan.manualSteps.push(
@@ -653,7 +703,7 @@ export function planRoster(
     } else {
       const fields: Record<string, string> = {};
       const changes: Array<"link" | "status" | "role"> = [];
-      if (employeeFromCreate || lower(user.Employee) !== lower(employeeKey)) {
+      if (employeeFromCreate || idKey(user.Employee) !== idKey(employeeKey)) {
         fields.Employee = employeeKey;
         changes.push("link");
       }
@@ -661,7 +711,7 @@ export function planRoster(
         fields.Status = "A";
         changes.push("status");
       }
-      if (entry.role && lower(user.Role) !== lower(entry.role)) {
+      if (entry.role && idKey(user.Role) !== idKey(entry.role)) {
         fields.Role = entry.role;
         changes.push("role");
       }
@@ -703,7 +753,7 @@ function observedPerson(
   user: UserRecord | undefined,
 ): RosterPerson {
   const entry = ix.entries[i];
-  const linkedKey = trimLower(user?.Employee);
+  const linkedKey = idKey(user?.Employee);
   const emp = (linkedKey ? ix.empByKey.get(linkedKey) : undefined) ?? resolved;
   return {
     userId: entry.userId,
@@ -716,7 +766,7 @@ function observedPerson(
     linked: !!(
       emp &&
       user &&
-      linkedKey === lower(emp.Employee) &&
+      linkedKey === idKey(emp.Employee) &&
       !emailOfOther(ix, emp, i) &&
       mayTakeEmail(ix, emp, i)
     ),
@@ -732,9 +782,9 @@ export function personMatches(entry: RosterEntry, person: RosterPerson | undefin
     person.employeeStatus === "A" &&
     person.userStatus === "A" &&
     person.linked &&
-    person.email === entry.email &&
-    (!entry.employee || lower(person.employee) === lower(entry.employee)) &&
-    (!entry.role || lower(person.role) === lower(entry.role))
+    sameId(person.email, entry.email) &&
+    (!entry.employee || idKey(person.employee) === idKey(entry.employee)) &&
+    (!entry.role || idKey(person.role) === idKey(entry.role))
   );
 }
 
@@ -743,10 +793,24 @@ export function planDeactivation(
   users: readonly UserRecord[],
   userIds: readonly string[],
 ): Array<{ username: string; fields: { Status: "I" } }> {
-  const wanted = new Set(userIds.map(lower));
+  const wanted = new Set(userIds.map(idKey));
   return users
-    .filter((u) => wanted.has(lower(u.Username)) && u.Status === "A")
+    .filter((u) => wanted.has(idKey(u.Username)) && u.Status === "A")
     .map((u) => ({ username: u.Username, fields: { Status: "I" as const } }));
+}
+
+/** Entry fields that are identifiers: compared as the server compares them (lib/vantagepoint/identifiers.ts). */
+const IDENTIFIER_FIELDS: ReadonlySet<keyof RosterEntry> = new Set<keyof RosterEntry>([
+  "userId",
+  "email",
+  "employee",
+  "role",
+]);
+
+/** Is an entry field unchanged: identifiers by the identifier rule (a case-only change writes nothing), others exactly. */
+function sameEntryField(field: keyof RosterEntry, a: unknown, b: unknown): boolean {
+  if (IDENTIFIER_FIELDS.has(field) && typeof a === "string" && typeof b === "string") return sameId(a, b);
+  return (a ?? undefined) === (b ?? undefined);
 }
 
 /** Fields compared per entry when diffing two rosters. */
@@ -776,7 +840,7 @@ export function diffRosterEntries(
   oldPeople: readonly RosterPerson[] = [],
 ): EntryChange[] {
   const before = new Map(olds.map((e) => [rosterEntryKey(e), e]));
-  const people = new Map(oldPeople.map((p) => [lower(p.userId), p]));
+  const people = new Map(oldPeople.map((p) => [idKey(p.userId), p]));
   const changes: EntryChange[] = [];
   for (const e of news) {
     const key = rosterEntryKey(e);
@@ -785,14 +849,14 @@ export function diffRosterEntries(
       changes.push({ key: e.userId, kind: "add", fields: [] });
       continue;
     }
-    const fields = ENTRY_FIELDS.filter((f) => (old[f] ?? undefined) !== (e[f] ?? undefined)).map(String);
+    const fields = ENTRY_FIELDS.filter((f) => !sameEntryField(f, old[f], e[f])).map(String);
     const person = people.get(key);
     if (person && !personMatches(e, person)) {
-      if (person.email !== e.email && !fields.includes("email")) fields.push("email");
+      if (!sameId(person.email, e.email) && !fields.includes("email")) fields.push("email");
       if (person.employeeStatus !== "A") fields.push("employeeStatus");
       if (person.userStatus !== "A") fields.push("userStatus");
       if (!person.linked) fields.push("linked");
-      if (e.role && lower(person.role) !== lower(e.role) && !fields.includes("role")) fields.push("role");
+      if (e.role && idKey(person.role) !== idKey(e.role) && !fields.includes("role")) fields.push("role");
     }
     if (fields.length) changes.push({ key: e.userId, kind: "update", fields });
   }

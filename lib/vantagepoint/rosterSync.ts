@@ -1,6 +1,7 @@
 /** Reads the roster's current state in pages and applies a plan with bounded concurrency. No Pulumi import. */
 import type { VantagepointClient } from "./client";
 import { VantagepointError } from "./errors";
+import { sameId } from "./identifiers";
 import { EMPLOYEE_KEY_SETTING, planDeactivation, planRoster } from "./roster";
 import type { NewEmployeeRule, RosterOp, RosterPlan, RosterState } from "./roster";
 import type { EmployeeRecord, RosterEntry, RosterPerson, UserRecord } from "./types";
@@ -150,7 +151,7 @@ async function findEmployeeByEmail(
     filters: [{ name: "EMail", value: email, opp: "eq" }],
   });
   checkRecords(client, client.paths.employees, rows, "Employee", ["EMail", "Status"]);
-  return rows.find((r) => (r.EMail ?? "").toLowerCase() === email.toLowerCase());
+  return rows.find((r) => sameId(r.EMail, email));
 }
 
 /**

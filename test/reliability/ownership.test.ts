@@ -22,6 +22,7 @@ import type {
 import { CONNECT_API_NAME, CONNECT_CLIENT_ID, startEmulator } from "../../emulator";
 import type { Emulator } from "../../emulator";
 import type { Rec } from "../../emulator/seed";
+import { idKey } from "../../lib/vantagepoint";
 import type { RosterEntry } from "../../lib/vantagepoint";
 import { tally } from "./support/tally";
 
@@ -191,8 +192,18 @@ describe("ownership: the lifecycle touches only what it owns", function () {
       assert.deepEqual([roleRead.connectAdministration, roleRead.roleType], [false, "Accounting,CRM"]);
       assertNoEmployeeEnded("refresh");
 
-      // The next update repairs the roster and the role, and never writes the Connect authorization back.
-      await connectRosterProvider.update!(roster.id, rosterRead, rosterInputs(updatedPeople));
+      // The next update repairs the roster and the role, and never writes the Connect authorization back. A
+      // terminated employee is never made active unless the row names it (the rehire rule): that one person is
+      // refused once with the one-line fix, and the run with the row naming it converges.
+      await assert.rejects(
+        connectRosterProvider.update!(roster.id, rosterRead, rosterInputs(updatedPeople)),
+        new RegExp(`set entries\\[0\\]\\.employee to ${victim.employee} to bring that record back`),
+      );
+      assert.equal(emu.state.employees.get(victim.employee)!.Status, "T", "not made active silently");
+      const named = updatedPeople.map((p, i) => (i === 0 ? { ...p, employee: victim.employee } : p));
+      const repaired = (await connectRosterProvider.update!(roster.id, rosterRead, rosterInputs(named)))
+        .outs as ConnectRosterOutputs;
+      assert.match(repaired.notes!.join(" "), new RegExp(`names employee ${victim.employee} .*made active`));
       await connectAdminRoleProvider.update!(role.id, roleRead, roleInputs);
       await connectApiClientProvider.update!(api.id, apiRead, apiInputs);
       assert.equal(
@@ -478,7 +489,8 @@ describe("ownership: adversarial starting states (strict emulator)", function ()
       const linked = userRec ? emu.state.employees.get(String(userRec.Employee)) : undefined;
       if (t.expect === "linked") {
         assert.ok(linked, `${t.name}: ${t.entry.userId} linked`);
-        assert.equal(String(linked.EMail), t.entry.email, `${t.name}: linked to their own employee`);
+        // A case-only difference is the same address (lib/vantagepoint/identifiers.ts): it is not rewritten.
+        assert.equal(idKey(linked.EMail), idKey(t.entry.email), `${t.name}: linked to their own employee`);
         assert.equal(linked.Status, "A", t.name);
         assert.ok(!new RegExp(`entries\\[${i}\\]`).test(last), `${t.name}: no conflict reported`);
       } else {

@@ -164,7 +164,7 @@ describe("ConnectRoster provider (against the emulator)", () => {
     assert.equal(emu.counters.byRoute["POST /employee"], undefined);
   });
 
-  it("read refreshes drift (terminated, email changed, unlinked) and the next update repairs it", async () => {
+  it("read refreshes drift (terminated, email changed, unlinked); the next update repairs it, a terminated record only once named", async () => {
     const entries = people(5);
     const created = await provider.create(inputsFor(emu, entries));
     const outs = created.outs as ConnectRosterOutputs;
@@ -183,8 +183,19 @@ describe("ConnectRoster provider (against the emulator)", () => {
       "entries[person2@contoso.example]",
     ]);
     emu.resetCounters();
-    await provider.update!(created.id, refreshed, inputsFor(emu, entries));
-    assert.equal(emu.counters.writes, 3);
+    // The rehire rule: a terminated employee is never made active unless the row names it. The others are repaired,
+    // person0 is refused once with the one-line fix; with the row naming the record the next run converges.
+    const refused = await errorOf(provider.update!(created.id, refreshed, inputsFor(emu, entries)));
+    assert.match(
+      refused.message,
+      new RegExp(`set entries\\[0\\]\\.employee to ${outs.people[0].employee} to bring that record back`),
+    );
+    assert.equal(emu.counters.writes, 2);
+    assert.equal(emu.state.employees.get(outs.people[0].employee)!.Status, "T");
+    const named = entries.map((e, i) => (i === 0 ? { ...e, employee: outs.people[0].employee } : e));
+    emu.resetCounters();
+    await provider.update!(created.id, refreshed, inputsFor(emu, named));
+    assert.equal(emu.counters.writes, 1);
     const again = (await provider.read!(created.id, outs)).props as ConnectRosterOutputs;
     assert.ok(again.people.every((p) => p.employeeStatus === "A" && p.userStatus === "A" && p.linked));
   });
