@@ -321,7 +321,12 @@ export class HubService {
           .split(",")
           .map((t) => t.trim())
           .filter(Boolean);
-        const unknown = types.find((t) => !(ROLE_TYPES as readonly string[]).includes(t));
+        // Under the collation (caseInsensitiveKeys) "administrator" is the type Administrator.
+        const known = (t: string) =>
+          this.options.caseInsensitiveKeys
+            ? ROLE_TYPES.some((r) => collationKey(r) === collationKey(t))
+            : (ROLE_TYPES as readonly string[]).includes(t);
+        const unknown = types.find((t) => !known(t));
         if (unknown) return `Role type ${unknown} is not one of ${ROLE_TYPES.join(", ")}.`;
         if (types.length === 0) return "A role needs at least one type.";
       }
