@@ -210,8 +210,9 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
           );
         }
         const adoptedFingerprint = props.adoptedFingerprint ?? now.fingerprint;
+        // A fingerprint adopted by an older release (Client ID as the server spelled it) is not drift.
         const drifted =
-          now.fingerprint !== adoptedFingerprint ||
+          !lib.unchangedSinceAdopted(adoptedFingerprint, now) ||
           (props.clientId !== undefined && !lib.sameId(now.clientId, props.clientId));
         return {
           id,

@@ -2,7 +2,12 @@
  * The doctor's checks, pure: each takes what was read from Vantagepoint (or why it could not be read) and
  * returns one DoctorCheck. No HTTP here, so every rule is tested without a server.
  */
-import { fingerprintApiAuthorization, manualApiClientSteps } from "../vantagepoint/apiClient";
+import {
+  fingerprintApiAuthorization,
+  legacyFingerprintApiAuthorization,
+  manualApiClientSteps,
+  unchangedSinceAdopted,
+} from "../vantagepoint/apiClient";
 import type { AdminRoleState } from "../vantagepoint/adminRole";
 import { administratorTypeRequired, manualRoleSteps, roleTypesOf } from "../vantagepoint/adminRole";
 import { describeRoleModel } from "../vantagepoint/roleModel";
@@ -363,7 +368,10 @@ export function checkApiClient(read: ApiClientRead, name: string, adoptedFingerp
   const fingerprint = fingerprintApiAuthorization(hit);
   const details = [`Client ID ${hit.ClientId}`, `fingerprint ${fingerprint}`];
   const want = adoptedFingerprint?.trim().toLowerCase();
-  if (want && want !== fingerprint) {
+  if (
+    want &&
+    !unchangedSinceAdopted(want, { fingerprint, legacyFingerprint: legacyFingerprintApiAuthorization(hit) })
+  ) {
     return check(
       "P6",
       [

@@ -23,11 +23,36 @@ export const DEFAULT_CONNECT_API_NAME = "Vantagepoint Connect";
  * (lib/vantagepoint/identifiers.ts): the server answering it in another case is not an edit.
  */
 export function fingerprintApiAuthorization(rec: ApiAuthorizationRecord): string {
+  return fingerprintOf(rec, (v) => idKey(v));
+}
+
+/**
+ * The fingerprint releases before issue 17 stored: the Client ID entered as the server spelled it. A client
+ * adopted then whose Client ID has upper case or padding must not read as edited after the upgrade.
+ */
+export function legacyFingerprintApiAuthorization(rec: ApiAuthorizationRecord): string {
+  return fingerprintOf(rec, (v) => String(v));
+}
+
+function fingerprintOf(rec: ApiAuthorizationRecord, clientIdText: (v: unknown) => string): string {
   const canon = API_AUTH_FIELDS.map((f) => [
     f,
-    rec[f] === undefined || rec[f] === null ? "" : f === "ClientId" ? idKey(rec[f]) : String(rec[f]),
+    rec[f] === undefined || rec[f] === null ? "" : f === "ClientId" ? clientIdText(rec[f]) : String(rec[f]),
   ]);
   return createHash("sha256").update(JSON.stringify(canon)).digest("hex").slice(0, 32);
+}
+
+/**
+ * Is the record unchanged since it was adopted with fingerprint `adopted`? Today's fingerprint or the one older
+ * releases stored (legacyFingerprintApiAuthorization) both mean "no drift". The one rule for refresh, diff and
+ * doctor. Case and surrounding spaces of `adopted` itself are ignored (it is hex).
+ */
+export function unchangedSinceAdopted(
+  adopted: string,
+  now: { fingerprint: string; legacyFingerprint?: string },
+): boolean {
+  const want = adopted.trim().toLowerCase();
+  return want === now.fingerprint || (now.legacyFingerprint !== undefined && want === now.legacyFingerprint);
 }
 
 export function manualApiClientSteps(name: string, clientId?: string): string {
@@ -74,6 +99,8 @@ export interface AdoptedApiClient {
   found: boolean;
   clientId: string;
   fingerprint: string;
+  /** The fingerprint releases before issue 17 computed for the same record (unchangedSinceAdopted). */
+  legacyFingerprint?: string;
   /** Only when this run created the record: the secret the server showed once. */
   generatedSecret?: string;
   created: boolean;
@@ -105,7 +132,11 @@ export async function findApiAuthorizationById(
       clientId,
       API_AUTH_FIELDS,
     );
-    return rec && sameId(rec.ClientId ?? clientId, clientId) ? { ...rec, ClientId: clientId } : undefined;
+    if (!rec || !sameId(rec.ClientId ?? clientId, clientId)) return undefined;
+    const found: ApiAuthorizationRecord = { ...rec, ClientId: clientId };
+    // The server's own spelling, for the fingerprint older releases stored (not enumerable: never written).
+    Object.defineProperty(found, SERVER_CLIENT_ID, { value: rec.ClientId ?? clientId, enumerable: false });
+    return found;
   } catch (e) {
     if (isUnavailable(e))
       throw new ApiAuthorizationUnavailableError(
@@ -116,6 +147,13 @@ export async function findApiAuthorizationById(
       );
     throw e;
   }
+}
+
+const SERVER_CLIENT_ID = Symbol("serverClientId");
+
+function legacyOf(rec: ApiAuthorizationRecord): string {
+  const raw = (rec as unknown as Record<symbol, unknown>)[SERVER_CLIENT_ID];
+  return legacyFingerprintApiAuthorization(raw === undefined ? rec : { ...rec, ClientId: raw as string });
 }
 
 /** Reads the Connect API Authorization without writing: by Client ID when configured, else by name. */
@@ -131,6 +169,7 @@ export async function readApiClient(
       found: true,
       clientId: String(rec.ClientId),
       fingerprint: fingerprintApiAuthorization(rec),
+      legacyFingerprint: legacyOf(rec),
       created: false,
       identifiedBy: "clientId",
       ...(typeof rec.Name === "string" && !sameId(rec.Name, name)
@@ -149,6 +188,7 @@ export async function readApiClient(
     found: true,
     clientId: String(hits[0].ClientId),
     fingerprint: fingerprintApiAuthorization(hits[0]),
+    legacyFingerprint: legacyOf(hits[0]),
     created: false,
     identifiedBy: "name",
     note: `found by its name only; set vantagepoint.connectApiClient.clientId to ${String(hits[0].ClientId)} (Connect Administration's Settings tab shows the Client ID Connect uses)`,

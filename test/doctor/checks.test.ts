@@ -1,5 +1,6 @@
 /** The doctor's pure checks: no server, every rule and status. */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import {
   allCouldNotCheck,
   checkAdminRole,
@@ -161,6 +162,27 @@ describe("doctor checks (pure)", () => {
       assert.equal(c.status, "ok");
       assert.ok(c.details.includes(`fingerprint ${fp}`));
       assert.equal(checkApiClient({ hits: [rec] }, "Vantagepoint Connect", fp).status, "ok");
+    });
+    it("a client adopted by an older release (raw upper-case, padded Client ID in its fingerprint) is unchanged", () => {
+      const upper = { ...rec, ClientId: "C1-ABC  " };
+      // sha256 of the pre-issue-17 canon: the Client ID exactly as the server spelled it.
+      const oldFp = createHash("sha256")
+        .update(
+          JSON.stringify([
+            ["ClientId", "C1-ABC  "],
+            ["Name", "Vantagepoint Connect"],
+            ["CallbackUrl", "https://x/cb"],
+            ["Scopes", "Match Role Access"],
+            ["AllowPasswordGrant", "Y"],
+          ]),
+        )
+        .digest("hex")
+        .slice(0, 32);
+      assert.notEqual(oldFp, fingerprintApiAuthorization(upper));
+      const c = checkApiClient({ hits: [upper] }, "Vantagepoint Connect", oldFp);
+      assert.deepEqual([c.status, c.findings], ["ok", []]);
+      const edited = checkApiClient({ hits: [{ ...upper, Scopes: "All" }] }, "Vantagepoint Connect", oldFp);
+      assert.equal(edited.findings[0]!.kind, "api-authorization-changed");
     });
     it("changed since adopted, missing, duplicated: broken; unreadable: could-not-check", () => {
       const changed = checkApiClient(

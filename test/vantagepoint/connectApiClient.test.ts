@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { startEmulator, Emulator, CONNECT_API_NAME, CONNECT_CLIENT_ID } from "../../emulator";
 import {
   connectApiClientProvider as provider,
@@ -6,6 +7,15 @@ import {
   ConnectApiClientOutputs,
 } from "../../components/vantagepoint/connectApiClient";
 import { connectionFor, SENTINEL_CLIENT_SECRET, SENTINEL_PASSWORD, errorOf, useEmulator } from "./helpers";
+
+/** The fingerprint releases before issue 17 stored: the Client ID exactly as the server spelled it. */
+function preIssue17Fingerprint(rec: Record<string, unknown>): string {
+  const canon = ["ClientId", "Name", "CallbackUrl", "Scopes", "AllowPasswordGrant"].map((f) => [
+    f,
+    rec[f] === undefined || rec[f] === null ? "" : String(rec[f]),
+  ]);
+  return createHash("sha256").update(JSON.stringify(canon)).digest("hex").slice(0, 32);
+}
 
 const CONNECT_SECRET_SENTINEL = "Sentinel-Connect-Secret-0c7a";
 
@@ -226,6 +236,28 @@ describe("ConnectApiClient provider (against the emulator)", () => {
     const read = (await provider.read!(created.id, created.outs as ConnectApiClientOutputs))
       .props as ConnectApiClientOutputs;
     assert.deepEqual([read.drifted, read.missing], [true, false]);
+  });
+
+  it("a client adopted by an older release, Client ID upper-cased and padded on the server, is not drift", async () => {
+    const rec = emu.state.apiAuthorizations.get(CONNECT_CLIENT_ID)! as unknown as Record<string, unknown>;
+    rec.ClientId = `${CONNECT_CLIENT_ID.toUpperCase()}  `;
+    const oldFp = preIssue17Fingerprint(rec);
+    const created = await provider.create(inputsFor(emu));
+    const adoptedBefore = {
+      ...(created.outs as ConnectApiClientOutputs),
+      fingerprint: oldFp,
+      adoptedFingerprint: oldFp,
+    };
+    const read = (await provider.read!(created.id, adoptedBefore)).props as ConnectApiClientOutputs;
+    assert.equal(read.drifted, false);
+    assert.equal(read.adoptedFingerprint, oldFp);
+    const diff = await provider.diff!(created.id, read, inputsFor(emu));
+    assert.deepEqual([diff.changes, (diff as { detailedDiff: object }).detailedDiff], [false, {}]);
+    // A real edit after that is still drift.
+    rec.AllowPasswordGrant = "N";
+    const edited = (await provider.read!(created.id, read)).props as ConnectApiClientOutputs;
+    assert.equal(edited.drifted, true);
+    assert.equal(emu.counters.writes, 0);
   });
 
   it("secrets never appear when the server echoes them", async () => {
