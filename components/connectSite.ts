@@ -10,6 +10,8 @@ import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import { loginRedirectUri } from "../lib/entra";
 import type { NewEmployeeRule } from "../lib/vantagepoint/roster";
+import { removalBrakeIssues } from "../lib/vantagepoint/removalBrake";
+import type { RemovalBrakeSettings } from "../lib/vantagepoint/removalBrake";
 import { parseVirtualNetworkId } from "../lib/publicEndpoint";
 import type { RosterEntry, VantagepointConnection } from "../lib/vantagepoint/types";
 import { ConnectAllowList } from "./connectAllowList";
@@ -204,6 +206,11 @@ export interface ConnectSiteVantagepoint {
   readonly rosterOnDelete?: pulumi.Input<RosterOnDeleteMode>;
   /** How new employees are keyed and what defaults they get. */
   readonly newEmployees?: pulumi.Input<NewEmployeeRule>;
+  /**
+   * The brake on mass removal: a run taking more than maxRemovals people or maxRemovalPercent (default 10) % off
+   * the roster stops before writing and lists them; approve (count and digest from the refusal) lets one list by.
+   */
+  readonly removalBrake?: RemovalBrakeSettings;
   /** Vantagepoint version, e.g. "7.0" (names the role permission); left out, probed from the role record (7.0 assumed). */
   readonly version?: pulumi.Input<string>;
   /** The security role of whoever configures Connect (default "ADMIN"). */
@@ -484,6 +491,11 @@ export function checkSiteArgs(
   }
   const dynamic = args.vantagepoint ? dynamicResourcesProblem(host) : undefined;
   if (dynamic) throw new Error(`ConnectSite ${name}: ${dynamic}`);
+  const brake = removalBrakeIssues(args.vantagepoint?.removalBrake, "vantagepoint.removalBrake");
+  if (brake.length)
+    throw new Error(
+      `ConnectSite ${name}: ${brake.map(([field, message]) => `${field} ${message}`).join("; ")}`,
+    );
 }
 
 /** The resource group's name: created here, or an existing one. */
@@ -790,6 +802,7 @@ function vantagepointSide(
       })),
       onDelete: vp.rosterOnDelete,
       newEmployees: vp.newEmployees,
+      ...(vp.removalBrake ? { removalBrake: vp.removalBrake } : {}),
     },
     { parent, dependsOn },
   );

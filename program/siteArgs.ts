@@ -116,6 +116,7 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
       }),
       roster: loaded.roster,
       rosterOnDelete: c.roster.onDelete,
+      removalBrake: c.roster.removalBrake,
       newEmployees: newEmployeeRule(c.roster.newEmployees),
       version: vp.version,
       adminRole: vp.adminRole,

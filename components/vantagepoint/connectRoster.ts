@@ -7,7 +7,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type {
   NewEmployeeRule,
+  RemovalBrakeSettings,
   RosterEntry,
+  RosterShard,
   RosterPerson,
   VantagepointConnection,
 } from "../../lib/vantagepoint";
@@ -30,6 +32,10 @@ export interface ConnectRosterInputs {
   onDelete: RosterOnDelete;
   /** How new employees are keyed and what they get. */
   newEmployees?: NewEmployeeRule;
+  /** The brake on mass removal (lib/vantagepoint/removalBrake.ts); default 10 % of the roster. */
+  removalBrake?: RemovalBrakeSettings;
+  /** Which shard of the roster this resource holds (left out: the whole roster). */
+  shard?: RosterShard;
 }
 
 /** What the last run did through the API and what is left to do by hand. */
@@ -70,12 +76,47 @@ function statsOf(client: Client): RosterRunStats {
   return { requests: c.requests, writes: c.writes, writeAttempts: c.writeAttempts };
 }
 
+/**
+ * A shard's own checks: its index within its count, and no fewer shards while onDelete is "deactivateUsers" (a
+ * shard that goes away is deleted, and deleting it would deactivate people who only moved to another shard). Also
+ * the brake on this run's removals, so the preview stops with the list before anything is written.
+ */
+function shardFailures(
+  lib: ReturnType<typeof loadVantagepointLib>,
+  olds: Partial<ConnectRosterInputs> | undefined,
+  news: ConnectRosterInputs,
+  onDelete: string,
+): pulumi.dynamic.CheckFailure[] {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  const s = news.shard;
+  if (s !== undefined) {
+    const countOk = Number.isInteger(s?.count) && s.count >= 1 && s.count <= lib.MAX_SHARDS;
+    if (!countOk)
+      failures.push({
+        property: "shard.count",
+        reason: `must be a whole number from 1 to ${lib.MAX_SHARDS}`,
+      });
+    else if (!(Number.isInteger(s.index) && s.index >= 0 && s.index < s.count))
+      failures.push({ property: "shard.index", reason: `must be a whole number from 0 to ${s.count - 1}` });
+    else if (onDelete === "deactivateUsers" && olds?.shard && olds.shard.count > s.count)
+      failures.push({
+        property: "shard.count",
+        reason: `goes down from ${olds.shard.count} to ${s.count} while onDelete is "deactivateUsers": the shards that go away would deactivate people who only moved; run once with onDelete "detach", then set it back`,
+      });
+  }
+  if (failures.length || !Array.isArray(olds?.entries) || !Array.isArray(news.entries)) return failures;
+  if (lib.removalBrakeIssues(news.removalBrake).length) return failures;
+  const brake = lib.brakeForRun(olds.entries, news.entries, s, news.removalBrake);
+  if (brake.stop) failures.push({ property: "entries", reason: brake.message });
+  return failures;
+}
+
 /** The dynamic provider (exported so tests call its methods directly). */
 export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
   ConnectRosterInputs,
   ConnectRosterOutputs
 > = {
-  async check(_olds, news) {
+  async check(olds, news) {
     const lib = loadVantagepointLib();
     const failures: pulumi.dynamic.CheckFailure[] = [];
     for (const i of lib.validateConnection(news.connection))
@@ -95,6 +136,9 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
     }
     for (const i of lib.newEmployeeRuleIssues(news.newEmployees, "newEmployees"))
       failures.push({ property: i.field, reason: i.message });
+    for (const [property, reason] of lib.removalBrakeIssues(news.removalBrake))
+      failures.push({ property, reason });
+    failures.push(...shardFailures(lib, olds, news, onDelete));
     const secrets = connectionSecrets(news.connection);
     return {
       inputs: { ...news, vpconnectResource: "ConnectRoster", onDelete },
@@ -124,6 +168,10 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
       detailedDiff.onDelete = { kind: "UPDATE", inputDiff: true };
     if (JSON.stringify(olds.newEmployees ?? null) !== JSON.stringify(news.newEmployees ?? null))
       detailedDiff.newEmployees = { kind: "UPDATE", inputDiff: true };
+    if (JSON.stringify(olds.removalBrake ?? null) !== JSON.stringify(news.removalBrake ?? null))
+      detailedDiff.removalBrake = { kind: "UPDATE", inputDiff: true };
+    if (JSON.stringify(olds.shard ?? null) !== JSON.stringify(news.shard ?? null))
+      detailedDiff.shard = { kind: "UPDATE", inputDiff: true };
     const changes = Object.keys(detailedDiff).length > 0;
     // detailedDiff is read by engines that support it; the 3.245 dynamic host forwards changes/replaces only.
     return { changes, replaces, deleteBeforeReplace: false, detailedDiff } as pulumi.dynamic.DiffResult;
@@ -156,6 +204,9 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
   async update(_id, olds, news) {
     return withoutSecrets(connectionSecrets(news.connection), async () => {
       const lib = loadVantagepointLib();
+      // The brake, before any request: check() stopped the preview already; this holds when it was skipped.
+      const brake = lib.brakeForRun(olds.entries ?? [], news.entries ?? [], news.shard, news.removalBrake);
+      if (brake.stop) throw new Error(brake.message);
       const client = makeClient(news.connection);
       try {
         const run = await lib.withSiteLock(client.site, async () => {
@@ -164,10 +215,8 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
             newEmployees: news.newEmployees,
             previous: olds.people ?? [],
           });
-          const keep = new Set(news.entries.map((e) => lib.rosterEntryKey(e)));
-          const removed = (olds.entries ?? [])
-            .filter((e) => !keep.has(lib.rosterEntryKey(e)))
-            .map((e) => e.userId);
+          // People who moved to another shard are not removed (their new shard keeps them).
+          const removed = brake.removed;
           if (news.onDelete === "deactivateUsers" && removed.length)
             await lib.deactivateUsers(client, removed, state.users);
           return applied;
@@ -221,6 +270,9 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
     if (props.onDelete !== "deactivateUsers") return; // detach: nothing is written
     await withoutSecrets(connectionSecrets(props.connection), async () => {
       const lib = loadVantagepointLib();
+      // Deleting the roster takes everyone on it out of Connect: the same brake as any run.
+      const brake = lib.brakeForRun(props.entries ?? [], [], props.shard, props.removalBrake);
+      if (brake.stop) throw new Error(brake.message);
       const client = makeClient(props.connection);
       try {
         await lib.withSiteLock(client.site, () =>
@@ -249,6 +301,10 @@ export interface ConnectRosterArgs {
   readonly onDelete?: pulumi.Input<RosterOnDelete>;
   /** How new employees are keyed (roster key, sequence, or server-numbered) and what defaults they get. */
   readonly newEmployees?: pulumi.Input<NewEmployeeRule>;
+  /** The brake on mass removal: at most maxRemovals people or maxRemovalPercent (default 10) % per run. */
+  readonly removalBrake?: pulumi.Input<RemovalBrakeSettings>;
+  /** Which shard of a larger roster this resource holds (ConnectSite sets it; left out: the whole roster). */
+  readonly shard?: pulumi.Input<RosterShard>;
 }
 
 /** The Connect roster in Vantagepoint (employees, users, links, roles). */
@@ -277,6 +333,8 @@ export class ConnectRoster extends pulumi.dynamic.Resource {
         entries: args.entries,
         onDelete: args.onDelete ?? "detach",
         newEmployees: args.newEmployees,
+        removalBrake: args.removalBrake,
+        shard: args.shard,
         people: undefined,
         lastRun: undefined,
         hubs: undefined,

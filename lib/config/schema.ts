@@ -6,6 +6,8 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { isCovered, parseRange, rangeProblem } from "../allowList";
 import { emailProblem, userIdProblem } from "../people";
+import { removalBrakeIssues } from "../vantagepoint/removalBrake";
+import type { RemovalBrakeSettings } from "../vantagepoint/removalBrake";
 import { isSecretValue, SecretValue } from "./secret";
 import {
   BACKEND_ROUTES,
@@ -496,6 +498,19 @@ const rosterSchema = z.strictObject({
   onDelete: z
     .enum(["detach", "deactivateUsers"], { message: 'must be "detach" or "deactivateUsers"' })
     .default("detach"),
+  /**
+   * The brake on mass removal: a run that takes more than `maxRemovals` people or `maxRemovalPercent` (default 10)
+   * % of the roster off it stops before writing anything and lists them; `approve` (the count and digest the
+   * refusal printed) lets exactly that list through once.
+   */
+  removalBrake: z
+    .unknown()
+    .superRefine((value, ctx) => {
+      for (const [field, message] of removalBrakeIssues(value, ""))
+        ctx.addIssue({ code: "custom", message, path: field.split(".").filter(Boolean) });
+    })
+    .transform((value) => (value ?? {}) as RemovalBrakeSettings)
+    .optional(),
 });
 
 const policySchema = z.strictObject({

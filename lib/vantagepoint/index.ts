@@ -5,6 +5,8 @@ export * from "./errors";
 export * from "./client";
 export * from "./roster";
 export * from "./rosterSync";
+export * from "./removalBrake";
+export * from "./rosterShards";
 export * from "./rosterFile";
 export * from "./apiClient";
 export * from "./adminRole";

@@ -470,3 +470,31 @@ describe("stack config with Pulumi ESC environments", () => {
     assertProblem(lines, "vpconnect:vantagepoint.clientSecret", "is required (a secret)");
   });
 });
+
+describe("stack config: roster.removalBrake", () => {
+  it("names each wrong brake setting with a value that would pass; a good one loads", () => {
+    const lines = problems(
+      dev((c) => {
+        c["vpconnect:roster"].removalBrake = { maxRemovalPercent: "10%", approve: { count: 3 } };
+      }),
+    );
+    assertProblem(
+      lines,
+      "vpconnect:roster.removalBrake.maxRemovalPercent",
+      "must be a number from 0 to 100 (e.g. 10)",
+    );
+    assertProblem(lines, "vpconnect:roster.removalBrake.approve.digest", "16 hex digits");
+    const loaded = load(
+      dev((c) => {
+        c["vpconnect:roster"].removalBrake = {
+          maxRemovals: 25,
+          approve: { count: 3, digest: "0123456789abcdef" },
+        };
+      }),
+    );
+    assert.deepEqual(loaded.config.roster.removalBrake, {
+      maxRemovals: 25,
+      approve: { count: 3, digest: "0123456789abcdef" },
+    });
+  });
+});

@@ -5,6 +5,7 @@ import {
   ConnectRosterInputs,
   ConnectRosterOutputs,
 } from "../../components/vantagepoint/connectRoster";
+import { removalDigest } from "../../lib/vantagepoint";
 import type { RosterEntry } from "../../lib/vantagepoint";
 import { connectionFor, SENTINEL_CLIENT_SECRET, SENTINEL_PASSWORD, errorOf, useEmulator } from "./helpers";
 
@@ -209,7 +210,9 @@ describe("ConnectRoster provider (against the emulator)", () => {
     assert.equal(emu.counters.requests, 0);
 
     const before = JSON.stringify([...emu.state.employees.values()]);
-    await provider.delete!(created.id, { ...outs, onDelete: "deactivateUsers" });
+    // Deleting takes all four off Connect: past the removal brake, so it needs the approval of exactly them.
+    const approve = { count: 4, digest: removalDigest(entries.map((e) => e.userId)) };
+    await provider.delete!(created.id, { ...outs, onDelete: "deactivateUsers", removalBrake: { approve } });
     assert.equal(JSON.stringify([...emu.state.employees.values()]), before);
     for (const p of outs.people) assert.equal(emu.state.users.get(p.userId.toLowerCase())!.Status, "I");
     assert.equal(emu.counters.byRoute["DELETE /employee/{key}"], undefined);
