@@ -23,6 +23,7 @@ import { DOCTOR_RENDERERS, doctorReportFile, doctorVerdict } from "../lib/doctor
 import { DOCTOR_EXIT_CODES, isLocalTarget } from "../lib/doctor/model";
 import { ConfigError, didYouMean, formatIssues, loadStackConfig } from "../lib/config/load";
 import { projectFileReader } from "../lib/config/projectFile";
+import { readGroupSync } from "../lib/entraGroup/readSync";
 import { readRosterFile } from "../lib/config/rosterFile";
 import { parseStackFile } from "../lib/config/stackFile";
 import { REPORT_FORMATS } from "../lib/reports";
@@ -292,6 +293,7 @@ function readStack(name: string, cwd: string): StackSettings {
       source: stackFile,
       readFile: projectFileReader(project.dir),
       parseRosterFile: readRosterFile,
+      readGroup: readGroupSync,
     });
     const vp = loaded.config.vantagepoint;
     const people = loaded.roster.map((r) => ({

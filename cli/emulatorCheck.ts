@@ -64,6 +64,14 @@ export const emulatorCheckOptions: CheckCommandOptions = {
             ),
         });
       }
+      // A roster from an Entra ID group: a Graph stand-in with the demo directory answers (emulator/graph.ts).
+      const graph = stackHasGroup(project, options, cwd) ? await startDemoGraph() : undefined;
+      if (graph) {
+        started.push(graph);
+        io.stderr(
+          `Microsoft Graph stand-in at ${graph.url} (demo group ${graph.groupId}, 100 a page, one 429)\n`,
+        );
+      }
       const c = emulator.credentials;
       // Seeding thousands of people takes a while: count the emulator's writes on a terminal (nothing in pipes).
       const seeding = watchProgress(io, "seeding the emulator", () => ({ done: emulator.counters.writes }), {
@@ -86,10 +94,20 @@ export const emulatorCheckOptions: CheckCommandOptions = {
             "vantagepoint.database": c.database,
             "vantagepoint.username": c.username,
             "vantagepoint.clientId": c.clientId,
+            ...(graph
+              ? {
+                  "roster.group.id": graph.groupId,
+                  "roster.group.graph.url": graph.url,
+                  "roster.group.graph.tokenUrl": graph.tokenUrl,
+                  "roster.group.graph.clientId": graph.clientId,
+                  "roster.group.graph.tenantId": graph.tenantId,
+                }
+              : {}),
           },
           secretOverrides: {
             "vantagepoint.password": c.password,
             "vantagepoint.clientSecret": c.clientSecret,
+            ...(graph ? { "roster.group.graph.clientSecret": graph.clientSecret } : {}),
           },
           ...(host ? { dynamicExecutor: grpc.hostExecutor(host) } : {}),
         },
@@ -101,3 +119,57 @@ export const emulatorCheckOptions: CheckCommandOptions = {
     }
   },
 };
+
+/** Whether the checked stack file names `roster.group` (then the Graph stand-in answers for it). */
+function stackHasGroup(project: { dir: string; name: string }, options: CheckOptions, cwd: string): boolean {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const { locateStack } = require("../evaluator/stack") as typeof import("../evaluator/stack");
+  const { parseStackFile } = require("../lib/config/stackFile") as typeof import("../lib/config/stackFile");
+  try {
+    const { file } = locateStack(project as never, {
+      stack: options.stack,
+      configFile: options.configFile,
+      cwd,
+    });
+    const roster = parseStackFile(fs.readFileSync(file, "utf8"), file).config["vpconnect:roster"];
+    return typeof roster === "object" && roster !== null && "group" in roster;
+  } catch {
+    return false; // the check itself reports an unreadable stack
+  }
+}
+
+/**
+ * The Graph stand-in with the demo directory (240 users, half in a nested group, paging at 100, one 429), in a
+ * process of its own (emulator/graphMain.ts): the group is read synchronously while this process waits.
+ */
+async function startDemoGraph() {
+  const { spawn } = require("node:child_process") as typeof import("node:child_process");
+  const main = require.resolve("../emulator/graphMain");
+  const args = main.endsWith(".ts")
+    ? ["-r", require.resolve("ts-node/register/transpile-only"), main]
+    : [main];
+  const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"] });
+  const info = await new Promise<{
+    url: string;
+    tokenUrl: string;
+    clientId: string;
+    clientSecret: string;
+    tenantId: string;
+    groupId: string;
+  }>((resolve, reject) => {
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes("\n")) resolve(JSON.parse(text.slice(0, text.indexOf("\n"))));
+    });
+    child.once("exit", (code) => reject(new Error(`the Graph stand-in stopped (exit ${code})`)));
+  });
+  return {
+    ...info,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.stdin.end();
+      }),
+  };
+}

@@ -12,6 +12,7 @@ import { loginRedirectUri } from "../lib/entra";
 import type { NewEmployeeRule } from "../lib/vantagepoint/roster";
 import { removalBrakeIssues } from "../lib/vantagepoint/removalBrake";
 import type { RemovalBrakeSettings } from "../lib/vantagepoint/removalBrake";
+import { shardCount, shardsProblem, splitIntoShards } from "../lib/vantagepoint/rosterShards";
 import { parseVirtualNetworkId } from "../lib/publicEndpoint";
 import type { RosterEntry, VantagepointConnection } from "../lib/vantagepoint/types";
 import { ConnectAllowList } from "./connectAllowList";
@@ -25,7 +26,7 @@ import { PublicEndpoint } from "./publicEndpoint";
 import type { HttpListenerMode, PublicEndpointBackend, PublicEndpointDns } from "./publicEndpoint";
 import { SiteVerification } from "./siteVerification";
 import { VantagepointLoginApp } from "./vantagepointLoginApp";
-import { ConnectAdminRole, ConnectApiClient, ConnectRoster } from "./vantagepoint";
+import { ConnectAdminRole, ConnectApiClient, ConnectRoster, ConnectRosterBrake } from "./vantagepoint";
 
 /** The gateway subnet's route table against forced tunnelling. */
 export const RouteTableMode = {
@@ -211,6 +212,11 @@ export interface ConnectSiteVantagepoint {
    * the roster stops before writing and lists them; approve (count and digest from the refusal) lets one list by.
    */
   readonly removalBrake?: RemovalBrakeSettings;
+  /**
+   * How many roster resources the people are spread over, by a stable hash of the user ID (default: enough for
+   * 2,000 people each, a power of two; set it when rosterOnDelete is "deactivateUsers").
+   */
+  readonly rosterShards?: number;
   /** Vantagepoint version, e.g. "7.0" (names the role permission); left out, probed from the role record (7.0 assumed). */
   readonly version?: pulumi.Input<string>;
   /** The security role of whoever configures Connect (default "ADMIN"). */
@@ -496,6 +502,8 @@ export function checkSiteArgs(
     throw new Error(
       `ConnectSite ${name}: ${brake.map(([field, message]) => `${field} ${message}`).join("; ")}`,
     );
+  const shards = shardsProblem(args.vantagepoint?.rosterShards);
+  if (shards) throw new Error(`ConnectSite ${name}: vantagepoint.rosterShards ${shards}`);
 }
 
 /** The resource group's name: created here, or an existing one. */
@@ -785,27 +793,7 @@ function vantagepointSide(
   dependsOn: pulumi.Resource[] = [],
 ) {
   const connection = pulumi.secret(vp.connection);
-  const roster = new ConnectRoster(
-    `${name}-roster`,
-    {
-      connection,
-      // Configurer first, then by user ID: the engine diffs `entries` by index, so reordering a roster file
-      // must not show up as a change in `pulumi preview`.
-      entries: rosterInStableOrder(vp.roster).map((p) => ({
-        userId: p.userId,
-        email: p.email,
-        firstName: p.firstName,
-        lastName: p.lastName,
-        ...(p.employee ? { employee: p.employee } : {}),
-        role: p.role,
-        configurer: p.configurer ?? false,
-      })),
-      onDelete: vp.rosterOnDelete,
-      newEmployees: vp.newEmployees,
-      ...(vp.removalBrake ? { removalBrake: vp.removalBrake } : {}),
-    },
-    { parent, dependsOn },
-  );
+  const roster = rosterShards(name, vp, connection, parent, dependsOn);
   const adminRole = new ConnectAdminRole(
     `${name}-admin-role`,
     {
@@ -832,6 +820,57 @@ function vantagepointSide(
     { parent, protect, retainOnDelete: protect, dependsOn },
   );
   return { roster, adminRole, apiClient };
+}
+
+/**
+ * The roster in shards (lib/vantagepoint/rosterShards.ts): shard 0 keeps the name a single roster always had
+ * (`<name>-roster`), so a stack moves to shards with shard 0 updated in place (people who moved out are neither
+ * braked nor deactivated) and the other shards created over records that are already right: no Vantagepoint write.
+ * With more than one shard, a ConnectRosterBrake sees every user ID and holds the removal brake for the whole roster;
+ * the shards wait for it.
+ */
+function rosterShards(
+  name: string,
+  vp: ConnectSiteVantagepoint,
+  connection: pulumi.Output<VantagepointConnection>,
+  parent: pulumi.Resource,
+  dependsOn: pulumi.Resource[],
+): ConnectRoster[] {
+  // Configurer first, then by user ID: the engine diffs `entries` by index, so reordering a roster file must not
+  // show up as a change in `pulumi preview`.
+  const entries = rosterInStableOrder(vp.roster).map((p) => ({
+    userId: p.userId,
+    email: p.email,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    ...(p.employee ? { employee: p.employee } : {}),
+    role: p.role,
+    configurer: p.configurer ?? false,
+  }));
+  const count = shardCount(entries.length, { shards: vp.rosterShards });
+  const brake =
+    count > 1
+      ? new ConnectRosterBrake(
+          `${name}-roster-brake`,
+          { userIds: entries.map((e) => e.userId), removalBrake: vp.removalBrake },
+          { parent, dependsOn },
+        )
+      : undefined;
+  return splitIntoShards(entries, count).map(
+    (part, index) =>
+      new ConnectRoster(
+        index === 0 ? `${name}-roster` : `${name}-roster-${index}`,
+        {
+          connection,
+          entries: part,
+          onDelete: vp.rosterOnDelete,
+          newEmployees: vp.newEmployees,
+          ...(vp.removalBrake ? { removalBrake: vp.removalBrake } : {}),
+          ...(count > 1 ? { shard: { index, count } } : {}),
+        },
+        { parent, dependsOn: brake ? [...dependsOn, brake] : dependsOn },
+      ),
+  );
 }
 
 /** The roster with the configurer first and everyone else ordered by user ID (case-insensitive). */

@@ -117,6 +117,7 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
       roster: loaded.roster,
       rosterOnDelete: c.roster.onDelete,
       removalBrake: c.roster.removalBrake,
+      rosterShards: c.roster.shards,
       newEmployees: newEmployeeRule(c.roster.newEmployees),
       version: vp.version,
       adminRole: vp.adminRole,

@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { ConfigError, loadStackConfig, plaintextSecretIssues } from "../lib/config/load";
 import type { ConfigIssue, LoadedConfig } from "../lib/config/load";
 import { projectFileReader } from "../lib/config/projectFile";
+import { readGroupSync } from "../lib/entraGroup/readSync";
 import { readRosterFile } from "../lib/config/rosterFile";
 import { parseStackFile } from "../lib/config/stackFile";
 
@@ -74,6 +75,7 @@ export function loadConfigFromEngine(): LoadedConfig {
       secretKeys: secretConfigKeys(Object.keys(all)),
       readFile: projectFileReader(projectDir),
       parseRosterFile: readRosterFile,
+      readGroup: readGroupSync,
     });
   } catch (error) {
     if (error instanceof ConfigError && plaintext.length > 0) {

@@ -98,12 +98,13 @@ function shardFailures(
       });
     else if (!(Number.isInteger(s.index) && s.index >= 0 && s.index < s.count))
       failures.push({ property: "shard.index", reason: `must be a whole number from 0 to ${s.count - 1}` });
-    else if (onDelete === "deactivateUsers" && olds?.shard && olds.shard.count > s.count)
-      failures.push({
-        property: "shard.count",
-        reason: `goes down from ${olds.shard.count} to ${s.count} while onDelete is "deactivateUsers": the shards that go away would deactivate people who only moved; run once with onDelete "detach", then set it back`,
-      });
   }
+  const count = s?.count ?? 1;
+  if (!failures.length && onDelete === "deactivateUsers" && olds?.shard && olds.shard.count > count)
+    failures.push({
+      property: "shard.count",
+      reason: `goes down from ${olds.shard.count} to ${count} while onDelete is "deactivateUsers": the shards that go away would deactivate people who only moved; run once with onDelete "detach", then set it back`,
+    });
   if (failures.length || !Array.isArray(olds?.entries) || !Array.isArray(news.entries)) return failures;
   if (lib.removalBrakeIssues(news.removalBrake).length) return failures;
   const brake = lib.brakeForRun(olds.entries, news.entries, s, news.removalBrake);

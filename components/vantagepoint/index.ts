@@ -2,3 +2,4 @@
 export * from "./connectRoster";
 export * from "./connectAdminRole";
 export * from "./connectApiClient";
+export * from "./connectRosterBrake";

@@ -3,6 +3,8 @@
  * Pure: the caller reads files and hands in what it read. Used by the Pulumi program (index.ts), the offline
  * checker (`vpconnect check`) and the tests.
  */
+import { groupSources } from "./groupSource";
+import type { GroupReader, GroupSummary } from "./groupSource";
 import { z } from "zod";
 import { personKey } from "../people";
 import { addressSpaceIssues, allowListIssues, rotationDateIssues, textIssues } from "./hostile";
@@ -74,6 +76,8 @@ export interface LoadedConfig {
   roster: RosterEntry[];
   /** Non-fatal notes for the person deploying. */
   warnings: string[];
+  /** What `roster.group` gave (when set). */
+  group?: GroupSummary;
 }
 
 /**
@@ -107,6 +111,8 @@ export interface LoadOptions {
   environments?: readonly string[];
   /** Today, for secret rotation dates (default: the clock). */
   now?: Date;
+  /** Reads `roster.group`'s members from Microsoft Graph (the program's; tests answer from fixtures). */
+  readGroup?: GroupReader;
 }
 
 /**
@@ -243,11 +249,13 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
 
   const config = stackConfigSchema.parse(parsedSections);
-  const roster = buildRoster(config, options, add);
+  const groupWarnings: string[] = [];
+  const built = buildRoster(config, options, add, groupWarnings);
+  const roster = built.entries;
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
 
   const publicUrl = `https://${config.site.publicHostname}${config.site.vantagepointPath === "/" ? "" : config.site.vantagepointPath}`;
-  const warnings: string[] = [...hostileWarnings];
+  const warnings: string[] = [...hostileWarnings, ...groupWarnings];
   if (fromEnvironments.length > 0) {
     warnings.push(
       `${fromEnvironments.join(", ")} not in the stack file: taken to come from the Pulumi ESC environment(s) ${options.environments!.join(", ")}, which only \`pulumi preview\`/\`up\` can read`,
@@ -284,6 +292,7 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
       config.vantagepoint.version === undefined || versionAtLeast(config.vantagepoint.version, 7, 0),
     roster,
     warnings,
+    ...(built.group ? { group: built.group } : {}),
   };
 }
 
@@ -387,7 +396,8 @@ function buildRoster(
   config: StackConfig,
   options: LoadOptions,
   add: (key: string, message: string) => void,
-): RosterEntry[] {
+  warnings: string[],
+): { entries: RosterEntry[]; group?: GroupSummary } {
   const { roster } = config;
   const sources: Array<{ where: string; person: Person }> = [];
   sources.push({ where: `${NAMESPACE}:roster.configurer`, person: roster.configurer });
@@ -422,6 +432,10 @@ function buildRoster(
       }
     }
   }
+
+  // The group's people after everyone listed: the static entry wins for the same person.
+  const fromGroup = groupSources(config, sources, options.readGroup, add, warnings);
+  sources.push(...fromGroup.sources);
 
   const byEmail = new Map<string, string>();
   const byUser = new Map<string, string>();
@@ -466,7 +480,7 @@ function buildRoster(
     });
   }
   lookalikeEmails(nonAscii, byEmail, add);
-  return out;
+  return { entries: out, ...(fromGroup.summary ? { group: fromGroup.summary } : {}) };
 }
 
 /**

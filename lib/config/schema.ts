@@ -8,6 +8,9 @@ import { isCovered, parseRange, rangeProblem } from "../allowList";
 import { emailProblem, userIdProblem } from "../people";
 import { removalBrakeIssues } from "../vantagepoint/removalBrake";
 import type { RemovalBrakeSettings } from "../vantagepoint/removalBrake";
+import { MAX_SHARDS } from "../vantagepoint/rosterShards";
+import { USER_ID_RULES } from "../entraGroup/roster";
+import type { UserIdRule } from "../entraGroup/roster";
 import { isSecretValue, SecretValue } from "./secret";
 import {
   BACKEND_ROUTES,
@@ -511,6 +514,43 @@ const rosterSchema = z.strictObject({
     })
     .transform((value) => (value ?? {}) as RemovalBrakeSettings)
     .optional(),
+  /**
+   * An Entra ID group whose members are Connect users (read from Microsoft Graph with the application permission
+   * GroupMember.Read.All): users only, enabled, guests only with includeGuests, address from `mail`.
+   */
+  group: z
+    .strictObject({
+      /** The group's object ID. */
+      id: guid("the group's object ID (Entra admin center, Groups, Overview)"),
+      /** Members of nested groups too (default true). */
+      transitive: z.boolean().default(true),
+      /** Guests (userType Guest) are Connect users only when true. */
+      includeGuests: z.boolean().default(false),
+      /** How a member's Vantagepoint user ID is made (default the UPN without the domain, as Deltek's login uses). */
+      userIdRule: z
+        .enum(USER_ID_RULES as [UserIdRule, ...UserIdRule[]], {
+          message: `must be one of ${USER_ID_RULES.map((r) => `"${r}"`).join(", ")}`,
+        })
+        .default("upnPrefix"),
+      /** Security role for the group's people (default roster.defaultRole). */
+      role: z.string().min(1).max(40).optional(),
+      /** The app that reads the group (client credentials). */
+      graph: z.strictObject({
+        clientId: guid("the reading app's client ID"),
+        clientSecret: secret,
+        /** Default entra.tenantId. */
+        tenantId: guid("the Entra tenant ID").optional(),
+        /** Graph's root (default https://graph.microsoft.com/v1.0; http only on loopback, for the stand-in). */
+        url: httpsUrl({ example: "https://graph.microsoft.com/v1.0" }).optional(),
+        /** The token endpoint (default https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token). */
+        tokenUrl: httpsUrl({
+          example: "https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token",
+        }).optional(),
+      }),
+    })
+    .optional(),
+  /** How many roster resources the people are spread over (default: enough for 2,000 each, a power of two). */
+  shards: z.number().int().min(1).max(MAX_SHARDS, `must be at most ${MAX_SHARDS}`).optional(),
 });
 
 const policySchema = z.strictObject({
@@ -547,6 +587,7 @@ export const SECRET_PATHS = [
   "vantagepoint.password",
   "vantagepoint.clientSecret",
   "vantagepoint.connectApiClient.clientSecret",
+  "roster.group.graph.clientSecret",
 ];
 
 export const stackConfigSchema = z.strictObject(sections);

@@ -59,7 +59,10 @@ export function topologyOf(report: CheckReport): Topology {
   const vault = byType(report, "azure-native:keyvault:Vault")[0];
   if (vault) t.keyVault = String((vault.inputs as Props).vaultName ?? vault.name);
   const roster = dynamic(report, "ConnectRoster");
-  const entries = roster ? arr((roster.inputs as Props).entries) : [];
+  // A roster in shards is several resources: count every shard's entries.
+  const entries = report.resources
+    .filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.inputs.vpconnectResource === "ConnectRoster")
+    .flatMap((r) => arr((r.inputs as Props).entries));
   if (report.roster || roster) {
     t.roster = {
       people: report.roster?.people ?? entries.length,

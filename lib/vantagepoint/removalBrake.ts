@@ -157,3 +157,19 @@ export function checkRemovals(run: RemovalRun): RemovalVerdict {
   ].join("\n");
   return { stop: true, removed, reason: exceeded, message };
 }
+
+/** A roster's user IDs as the brake keeps them: identities, unique, sorted, one per line. */
+export function identityText(userIds: readonly string[]): string {
+  return [...new Set(userIds.map(rosterIdentity))].sort().join("\n");
+}
+
+/** The identities of identityText's text. */
+export function identityLines(text: string): string[] {
+  return text === "" ? [] : text.split("\n");
+}
+
+/** Identities in `before` and not in `after`. */
+export function leftTheRoster(before: readonly string[], after: readonly string[]): string[] {
+  const now = new Set(after);
+  return before.filter((id) => !now.has(id));
+}

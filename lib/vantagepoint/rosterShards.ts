@@ -85,3 +85,11 @@ export function brakeForRun(
     scope: shard && shard.count > 1 ? "part" : "exact",
   });
 }
+
+/** Why a shard count is not one, or undefined. */
+export function shardsProblem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_SHARDS
+    ? undefined
+    : `must be a whole number from 1 to ${MAX_SHARDS} (e.g. 8)`;
+}

@@ -166,6 +166,8 @@ const OPERATIONS: Operation[] = [
       connectRosterProvider.delete!("roster", {
         ...(outs as ConnectRosterOutputs),
         onDelete: "deactivateUsers",
+        // Deleting takes everyone off Connect: a deliberate delete raises the removal brake's limit.
+        removalBrake: { maxRemovalPercent: 100 },
       }),
     converged: async (emu) => {
       for (const p of PEOPLE) {

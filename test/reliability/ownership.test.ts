@@ -252,7 +252,12 @@ describe("ownership: the lifecycle touches only what it owns", function () {
       await connectApiClientProvider.delete!(api.id, importedApi);
       await connectAdminRoleProvider.delete!(role.id, importedRole);
       assert.equal(emu.counters.requests, 0, "deleting the API client and the role sends nothing");
-      await connectRosterProvider.delete!(roster.id, { ...imported, onDelete });
+      // Deleting takes everyone off Connect: a deliberate delete raises the removal brake's limit.
+      await connectRosterProvider.delete!(roster.id, {
+        ...imported,
+        onDelete,
+        removalBrake: { maxRemovalPercent: 100 },
+      });
       if (onDelete === "detach") assert.equal(emu.counters.requests, 0, "detach sends nothing");
       assertNoEmployeeEnded("delete");
       assert.deepEqual(
