@@ -3,6 +3,7 @@
  * Pure: the caller reads files and hands in what it read. Used by the Pulumi program (index.ts), the offline
  * checker (`vpconnect check`) and the tests.
  */
+import { readGroupSync } from "../entraGroup/readSync";
 import { groupSources } from "./groupSource";
 import type { GroupReader, GroupSummary } from "./groupSource";
 import { z } from "zod";
@@ -111,7 +112,7 @@ export interface LoadOptions {
   environments?: readonly string[];
   /** Today, for secret rotation dates (default: the clock). */
   now?: Date;
-  /** Reads `roster.group`'s members from Microsoft Graph (the program's; tests answer from fixtures). */
+  /** Reads `roster.group`'s members (default: from Microsoft Graph in a child process; tests answer from fixtures). */
   readGroup?: GroupReader;
 }
 
@@ -434,7 +435,7 @@ function buildRoster(
   }
 
   // The group's people after everyone listed: the static entry wins for the same person.
-  const fromGroup = groupSources(config, sources, options.readGroup, add, warnings);
+  const fromGroup = groupSources(config, sources, options.readGroup ?? readGroupSync, add, warnings);
   sources.push(...fromGroup.sources);
 
   const byEmail = new Map<string, string>();
