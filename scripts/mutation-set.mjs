@@ -1,0 +1,81 @@
+/**
+ * The modules `npm run mutate` mutates, and the test files each is run with. A module's tests are every test file
+ * that imports it (directly, or through a barrel `index.ts` that re-exports it), plus the suites listed here that
+ * reach it through a component or provider (Pulumi mocks) without importing it.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+/** Core rule modules (issue 23). New lib modules join here as they land. */
+export const MUTATION_SET = [
+  "lib/vantagepoint/roster.ts",
+  "lib/vantagepoint/client.ts",
+  "lib/cidr.ts",
+  "lib/allowList.ts",
+  "lib/allowListPlan.ts",
+  "lib/config/siteShape.ts",
+  "lib/people.ts",
+  "lib/config/validators.ts",
+  "lib/reports/sarif.ts",
+];
+
+/** Suites that exercise a module without importing it (through a provider or component under Pulumi mocks). */
+export const EXTRA_SPECS = {
+  "lib/vantagepoint/roster.ts": [
+    "test/vantagepoint/connectRoster.test.ts",
+    "test/reliability/ownership.test.ts",
+    "test/reliability/rosterFiles.test.ts",
+  ],
+};
+
+/**
+ * Test files never run under Stryker: they spawn the CLI as child processes (the child does not see Stryker's
+ * active mutant) or replay every fault at every request (minutes per mutant). 52 s and 16 s per run today.
+ */
+export const SLOW_SPECS = ["test/cli/habits.test.ts", "test/reliability/faults.test.ts"];
+
+function walk(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== "fixtures" && name !== "node_modules") walk(path, out);
+    } else if (path.endsWith(".test.ts")) out.push(path);
+  }
+  return out;
+}
+
+function resolveImport(fromFile, spec) {
+  const base = resolve(dirname(fromFile), spec);
+  for (const candidate of [`${base}.ts`, join(base, "index.ts"), base]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+function importsOf(file) {
+  const text = readFileSync(file, "utf8");
+  const out = [];
+  for (const m of text.matchAll(/(?:from|import|require\()\s*["'](\.\.?\/[^"']+)["']/g)) {
+    const target = resolveImport(file, m[1]);
+    if (target) out.push(target);
+  }
+  return out;
+}
+
+/** Whether `file` is `module`, or a barrel (index.ts) that re-exports it (transitively). */
+function reaches(file, module, seen = new Set()) {
+  if (file === module) return true;
+  if (!file.endsWith("index.ts") || seen.has(file)) return false;
+  seen.add(file);
+  return importsOf(file).some((next) => reaches(next, module, seen));
+}
+
+/** The test files run for `module` (repository-relative paths, sorted). */
+export function specsFor(module, root = process.cwd()) {
+  const target = resolve(root, module);
+  const found = new Set(EXTRA_SPECS[module] ?? []);
+  for (const test of walk(resolve(root, "test"))) {
+    if (importsOf(test).some((imported) => reaches(imported, target))) found.add(relative(root, test));
+  }
+  return [...found].filter((f) => existsSync(resolve(root, f)) && !SLOW_SPECS.includes(f)).sort();
+}
