@@ -22,11 +22,15 @@ export interface RosterIssue {
 const EMAIL_RE =
   /^[^\s@"<>(),;:\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
+/** ASCII control characters (a tab, NUL or DEL pasted with the value). */
+const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+
 /** Why an email address is not valid, or undefined when it is. */
 export function emailProblem(email: unknown): string | undefined {
   if (typeof email !== "string" || email.trim() === "")
     return "is required (Connect matches people by email)";
   if (email !== email.trim()) return "has spaces before or after it";
+  if (CONTROL_RE.test(email)) return "contains control characters";
   if (email.length > 254) return "is longer than 254 characters";
   if ((email.match(/@/g) ?? []).length !== 1) return "must contain exactly one @";
   const [local, domain] = email.split("@");
@@ -46,6 +50,8 @@ export function emailProblem(email: unknown): string | undefined {
 export function userIdProblem(userId: unknown): string | undefined {
   if (typeof userId !== "string" || userId.trim() === "") return "is required";
   if (userId !== userId.trim()) return "has spaces before or after it";
+  // The stack config refuses these too (lib/people.ts): a pasted tab or NUL must not reach the Users form.
+  if (CONTROL_RE.test(userId)) return "contains control characters";
   if (/\s/.test(userId)) return "must not contain spaces";
   const ats = (userId.match(/@/g) ?? []).length;
   if (ats === 0) {
