@@ -109,9 +109,11 @@ export function parseRange(
  * admits every IPv4 address (RFC 4291 section 2.5.5, RFC 6052, RFC 3056). Never acceptable, whatever
  * allowPrivateRanges says.
  */
-const IPV4_IN_IPV6: Array<{ cidr: string; what: string; embedsAt?: number }> = [
+const IPV4_IN_IPV6: Array<{ cidr: string; what: string; embedsAt?: number; except?: string[] }> = [
   { cidr: "::ffff:0:0/96", what: "IPv4-mapped IPv6", embedsAt: 96 },
-  { cidr: "::/96", what: "IPv4-compatible IPv6 (deprecated)", embedsAt: 96 },
+  // The unspecified address and loopback sit inside ::/96 but carry no IPv4 address (RFC 4291 sections 2.5.2,
+  // 2.5.3): they are refused as what they are, below, not as 0.0.0.0 and 0.0.0.1.
+  { cidr: "::/96", what: "IPv4-compatible IPv6 (deprecated)", embedsAt: 96, except: ["::/128", "::1/128"] },
   { cidr: "64:ff9b::/96", what: "NAT64 (IPv4-translated)", embedsAt: 96 },
   { cidr: "64:ff9b:1::/48", what: "local-use NAT64 (IPv4-translated)" },
   { cidr: "2002::/16", what: "6to4 (IPv4-relayed)" },
@@ -130,6 +132,7 @@ export function rangeProblem(
   }
   if (range.version === 6) {
     for (const space of IPV4_IN_IPV6) {
+      if (space.except?.includes(range.cidr)) continue;
       const inside = containsCidr(space.cidr, range.cidr);
       if (!inside && !containsCidr(range.cidr, space.cidr)) continue;
       const ipv4 = inside && space.embedsAt !== undefined ? embeddedIpv4(range, space.embedsAt) : undefined;
