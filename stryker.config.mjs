@@ -23,13 +23,14 @@ export default {
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
   timeoutMS: 10000,
   reporters: ["json", "html", "progress"],
-  jsonReporter: { fileName: `reports/mutation/${slug}.json` },
-  htmlReporter: { fileName: `reports/mutation/${slug}.html` },
-  // Results are reused for unchanged code and tests; the file lives under reports/ (out of git). `--force` reruns all.
+  jsonReporter: { fileName: `mutation-reports/${slug}.json` },
+  htmlReporter: { fileName: `mutation-reports/${slug}.html` },
+  // Results are reused for unchanged code and tests; the file lives in mutation-reports/ (out of git; not reports/, which
+  // the CLI tests watch). `--force` reruns all.
   incremental: true,
-  incrementalFile: `reports/mutation/${slug}.incremental.json`,
+  incrementalFile: `mutation-reports/${slug}.incremental.json`,
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
-  ignorePatterns: ["dist", "stacks/.bench-*", "policies/bin", "policies/node_modules"],
+  ignorePatterns: ["mutation-reports", "dist", "stacks/.bench-*", "policies/bin", "policies/node_modules"],
   thresholds: { high: 95, low: 85, break: null },
 };

@@ -55,7 +55,7 @@ export function countsOf(report, module) {
 const rows = [];
 let failed = false;
 for (const module of modules) {
-  const json = `reports/mutation/${slugOf(module)}.json`;
+  const json = `mutation-reports/${slugOf(module)}.json`;
   if (!flags.has("--report-only")) {
     const specs = specsFor(module);
     console.log(`\n== ${module}: ${specs.length} test file(s): ${specs.join(" ")}`);
