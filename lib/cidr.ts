@@ -33,7 +33,7 @@ export function parseCidr(text: string): Cidr | undefined {
   if (typeof text !== "string") return undefined;
   const trimmed = text.trim();
   const [addr, prefixText, extra] = trimmed.split("/");
-  if (extra !== undefined || addr === undefined) return undefined;
+  if (extra !== undefined) return undefined;
   const version = isIP(addr);
   if (version === 0) return undefined;
   const family = version as Family;
@@ -94,7 +94,7 @@ export function coveredBy(target: Interval, set: readonly Interval[]): boolean {
     remaining = subtractInterval(remaining, i);
     if (remaining.length === 0) return true;
   }
-  return remaining.length === 0;
+  return false;
 }
 
 /** The whole address space of a family, as an interval. */

@@ -222,6 +222,19 @@ describe("lib/cidr parsing and sets of real CIDRs against the reference", () => 
     );
   });
 
+  it("CidrSet covers IPv6 blocks from its IPv6 members only", () => {
+    const set = new CidrSet([parseCidr("2001:db8::/32")!, parseCidr("0.0.0.0/0")!]);
+    assert.equal(set.covers(parseCidr("2001:db8:1::/48")!), true);
+    assert.equal(set.covers(parseCidr("2001:db9::/48")!), false);
+    // ::1 is the integer 1, inside 0.0.0.0/0's integers: an IPv4 member must not cover it.
+    assert.equal(set.covers(parseCidr("::1")!), false);
+    assert.equal(set.covers(parseCidr("203.0.113.0/24")!), true);
+    assert.deepEqual(set.v6, [
+      { start: parseCidr("2001:db8::/32")!.start, end: parseCidr("2001:db8::/32")!.end },
+    ]);
+    assert.deepEqual(set.v4, [{ start: 0n, end: 2n ** 32n - 1n }]);
+  });
+
   it("cidrContains agrees with the address lists", () => {
     fc.assert(
       fc.property(block, block, (outer, inner) => {
