@@ -230,7 +230,7 @@ export function pfxProblem(base64: string): string | undefined {
   const fix =
     "set it with pulumi config set --secret --path 'vpconnect:tls.pfx' \"$(base64 -w0 certificate.pfx)\"";
   const compact = base64.replace(/\s+/g, "");
-  if (compact === "" || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) {
     return `is not base64; ${fix}`;
   }
   if (compact.startsWith("LS0tLS1CRUdJTi")) {
