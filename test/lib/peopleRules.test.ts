@@ -152,6 +152,7 @@ const userIds: Array<[string, string | undefined, string | undefined]> = [
   ["a".repeat(120), undefined, undefined],
   [`${a64}@${"b".repeat(44)}.com`, undefined, undefined],
   ["", "is empty; give the Vantagepoint user ID", "is required"],
+  ["   ", "is empty; give the Vantagepoint user ID", "is required"],
   [" JDOE", '" JDOE" has leading or trailing spaces', "has spaces before or after it"],
   ["J DOE", '"J DOE" must not contain spaces', "must not contain spaces"],
   ["x'; DROP TABLE users;--", `"x'; DROP TABLE users;--" must not contain spaces`, "must not contain spaces"],
