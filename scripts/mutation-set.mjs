@@ -17,6 +17,9 @@ export const MUTATION_SET = [
   "lib/people.ts",
   "lib/config/validators.ts",
   "lib/reports/sarif.ts",
+  // Landed this round (issue 17): the identifier rule and the role model.
+  "lib/vantagepoint/identifiers.ts",
+  "lib/vantagepoint/roleModel.ts",
 ];
 
 /** Suites that exercise a module without importing it (through a provider or component under Pulumi mocks). */
