@@ -173,6 +173,13 @@ export async function ensureAdminRole(
   if (!now.exists) throw new RoleMissingError(role);
   const fields = adminRoleChanges(now, requireAdministratorType, version);
   if (!Object.keys(fields).length) return { ...now, writes: 0 };
+  // Never write under an assumed model: a 6.x server that leaves empty fields out of its reply looks like neither
+  // model, and writing Connect and Type=...,Administrator to it would change the wrong fields.
+  if (!version && (!now.model || now.model.source === "assumed")) {
+    throw new Error(
+      `Role ${role} needs ${Object.keys(fields).join(", ")}, but the Vantagepoint version could not be told from the role record (${now.model?.evidence ?? "no role model"}); nothing was written. Set vantagepoint.version to the site's version (e.g. "6.0" or "7.1"), then run again.`,
+    );
+  }
   await onRoleEndpoint(client, role, requireAdministratorType, () =>
     client.update(client.paths.roles, role, fields),
   );

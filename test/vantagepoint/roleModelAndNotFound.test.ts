@@ -114,6 +114,18 @@ describe("ConnectAdminRole on a 6.x server without vantagepoint.version", () => 
       assert.equal(others(emu, "CONNECTADMIN"), before, "0 records outside the role changed");
     }));
 
+  it("a role record with neither Connect nor ConnectAdministration (empty fields left out) is refused, 0 writes", () =>
+    withServer(SIX, async (emu) => {
+      const role = emu.state.roles.get("connectadmin")! as Record<string, unknown>;
+      delete role.ConnectAdministration;
+      delete role.Connect;
+      const before = JSON.stringify(role);
+      const e = await errorOf(adminRole.create(roleInputs(emu, "CONNECTADMIN")));
+      assert.match(e.message, /nothing was written\. Set vantagepoint\.version to the site's version/);
+      assert.equal(emu.counters.writes, 0);
+      assert.equal(JSON.stringify(emu.state.roles.get("connectadmin")), before);
+    }));
+
   it("a version configured wrongly (7.0 on a 6.x server that ignores Connect) is an error, never connectAdministration: true", () =>
     withServer(SIX, async (emu) => {
       const e = await errorOf(adminRole.create(roleInputs(emu, "CONNECTADMIN", "7.0")));
