@@ -74,6 +74,12 @@ export function fleetSites(flags: Pick<CheckFlags, "stackFiles">, cwd: string): 
         `--all: no Pulumi.<stack>.yaml in ${path.relative(cwd, dir) || "."}; list stack files after --all`,
       );
   }
+  // The fleet's own files are fleet.*: a site of that name would overwrite them (and they it).
+  const reserved = sites.find((s) => s.stack.toLowerCase() === "fleet");
+  if (reserved)
+    throw new FleetUsageError(
+      `--all: ${path.relative(cwd, reserved.file) || reserved.file} is stack "${reserved.stack}", whose reports would overwrite the fleet's own fleet.* files; rename the stack (pulumi stack rename) or check it alone with --config`,
+    );
   // Two files for one stack name would write over each other's reports: refuse, naming both.
   const seen = new Map<string, string>();
   for (const s of sites) {
@@ -155,7 +161,23 @@ async function checkInWorkers(
         serialization: "advanced",
       });
       let current = -1;
+      let done = false;
       let stderr = "";
+      /** The worker is gone (exit, or an error such as a failed fork or send): its current site is refused. */
+      const gone = (why: string) => {
+        if (done) return;
+        done = true;
+        if (current >= 0 && outcomes[current] === undefined) {
+          const site = sites[current];
+          outcomes[current] = {
+            stack: site.stack,
+            stackFile: path.relative(io.cwd, site.file),
+            refused: `the worker checking it ${why}: ${stderr.trim().split("\n").pop() ?? ""}`.trim(),
+            durationMs: 0,
+          };
+        }
+        resolve();
+      };
       child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
       const give = () => {
         if (next >= sites.length) {
@@ -163,24 +185,21 @@ async function checkInWorkers(
           return;
         }
         current = next++;
-        child.send({ file: sites[current].file });
+        child.send({ file: sites[current].file }, (error) => {
+          if (error) {
+            child.kill();
+            gone(`could not be given the site (${error.message})`);
+          }
+        });
       };
       child.on("message", (m: { outcome: SiteOutcome }) => {
         outcomes[current] = m.outcome;
         give();
       });
-      child.on("exit", (code) => {
-        // A worker that died takes only its current site with it; the others go on in the remaining workers.
-        if (current >= 0 && outcomes[current] === undefined) {
-          const site = sites[current];
-          outcomes[current] = {
-            stack: site.stack,
-            stackFile: path.relative(io.cwd, site.file),
-            refused: `the worker checking it exited (code ${code}): ${stderr.trim().split("\n").pop() ?? ""}`,
-            durationMs: 0,
-          };
-        }
-        resolve();
+      child.on("exit", (code) => gone(`exited (code ${code})`));
+      child.on("error", (error) => {
+        child.kill();
+        gone(`failed (${error.message})`);
       });
       give();
     });
@@ -233,7 +252,7 @@ function ipCopyOf(flags: CheckFlags, cwd: string): { copiedOn: string; placehold
 /** Writes the fleet's files for the formats asked; returns their paths. */
 function writeFleetFiles(
   report: FleetReport,
-  reports: CheckReport[],
+  outcomes: readonly SiteOutcome[],
   formats: ReportFormat[],
   outDir: string,
   cwd: string,
@@ -243,7 +262,7 @@ function writeFleetFiles(
     markdown: () => renderFleetMarkdown(report),
     html: () => renderFleetHtml(report),
     junit: () => renderFleetJunit(report),
-    sarif: () => renderFleetSarif(reports),
+    sarif: () => renderFleetSarif(outcomes, report.tool),
   };
   const written: string[] = [];
   for (const f of formats) {
@@ -286,10 +305,9 @@ export async function runCheckAll(flags: CheckFlags, io: Io, custom: CheckComman
       return copy ? { ipCopy: copy } : {};
     })(),
   });
-  const reports = outcomes.flatMap((o) => ("report" in o ? [o.report] : []));
   if (formats.includes("table")) io.stdout(renderFleetTable(report));
   else io.stdout(`${fleetVerdictLine(report)}\n`);
-  const written = writeFleetFiles(report, reports, formats, outDir, io.cwd);
+  const written = writeFleetFiles(report, outcomes, formats, outDir, io.cwd);
   if (written.length > 0)
     io.stderr(
       `Fleet reports: ${written.join(", ")} (per site: <stack>.* beside them); ${sites.length} sites in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,

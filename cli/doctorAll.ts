@@ -44,6 +44,19 @@ export async function runDoctorAll(
     io.stderr(`vpconnect doctor: --all found no Pulumi.<stack>.yaml in ${stackConfigDir}\n`);
     return 2;
   }
+  // Two stacks whose secret variables have one name would send one site's password to the other's server.
+  const byVariable = new Map<string, string>();
+  for (const { stack } of sites) {
+    const variable = siteSecretEnv(PASSWORD_ENV, stack);
+    const other = byVariable.get(variable);
+    if (other !== undefined) {
+      io.stderr(
+        `vpconnect doctor: stacks "${other}" and "${stack}" would both read ${variable}; rename one of them (pulumi stack rename) so each site has its own secrets\n`,
+      );
+      return 2;
+    }
+    byVariable.set(variable, stack);
+  }
   const rows: Array<[string, number]> = [];
   for (const { stack } of sites) {
     const env = { ...io.env };
@@ -60,7 +73,7 @@ export async function runDoctorAll(
       io.stderr(
         `vpconnect doctor: ${stack}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}\n`,
       );
-      code = 2;
+      code = 3; // a crash is a site that could not be checked, not a usage error
     }
     rows.push([stack, code]);
   }

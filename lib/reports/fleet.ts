@@ -8,6 +8,7 @@ import { clean } from "./junit";
 import { cell } from "./markdown";
 import { EMULATED_LABEL, prerequisiteStatus, PREREQUISITES, verdictLine, verdictOf } from "./model";
 import type { CheckReport, PrerequisiteStatus } from "./model";
+import type { Run } from "sarif";
 import { toSarif } from "./sarif";
 import { columns } from "./table";
 
@@ -227,13 +228,29 @@ export function renderFleetJunit(report: FleetReport): string {
 }
 
 /**
- * SARIF: one run per site, each with its own `automationDetails.id` (`vpconnect/<stack>/`) so code scanning keeps
- * the sites apart, as a per-site upload with its own category would.
+ * SARIF: one run per site. Each checked site's run is exactly the one its own `<stack>.sarif` holds, with its
+ * own `automationDetails.id` (`vpconnect-check/<stack>/`, `/emulated/` for demo data), so uploading the fleet
+ * file and the per-site files updates the same code-scanning categories. A site that could not be checked gets
+ * a run with no results, `executionSuccessful: false` and a notification saying why: never silently missing.
  */
-export function renderFleetSarif(reports: readonly CheckReport[]): string {
-  const runs = reports.flatMap((r) =>
-    toSarif(r).runs.map((run) => ({ ...run, automationDetails: { id: `vpconnect/${r.stack}/` } })),
-  );
-  const first = reports[0] ? toSarif(reports[0]) : { version: "2.1.0", $schema: undefined };
-  return `${JSON.stringify({ ...first, runs }, null, 2)}\n`;
+export function renderFleetSarif(outcomes: readonly SiteOutcome[], tool: { name: string; version: string }): string {
+  const runs = outcomes.flatMap((o): Run[] => {
+    if ("report" in o) return toSarif(o.report).runs;
+    return [
+      {
+        tool: { driver: { name: tool.name, version: tool.version, rules: [] } },
+        invocations: [
+          {
+            executionSuccessful: false,
+            exitCode: 2,
+            toolExecutionNotifications: [{ level: "error", message: { text: `${o.stack} could not be checked: ${o.refused}` } }],
+          },
+        ],
+        results: [],
+        automationDetails: { id: `vpconnect-check/${o.stack}/` },
+        properties: { stack: o.stack, stackFile: o.stackFile, refused: o.refused },
+      },
+    ];
+  });
+  return `${JSON.stringify({ $schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs }, null, 2)}\n`;
 }

@@ -119,7 +119,14 @@ describe("vpconnect check --all", function () {
     const sarif = JSON.parse(fs.readFileSync(path.join(out, "fleet.sarif"), "utf8"));
     assert.deepEqual(
       sarif.runs.map((r: { automationDetails: { id: string } }) => r.automationDetails.id).sort(),
-      ["vpconnect/dev/", "vpconnect/east/", "vpconnect/north/", "vpconnect/prod/", "vpconnect/west/"],
+      // Each run is the site's own (the same category as its <stack>.sarif upload).
+      [
+        "vpconnect-check/dev/",
+        "vpconnect-check/east/",
+        "vpconnect-check/north/",
+        "vpconnect-check/prod/",
+        "vpconnect-check/west/",
+      ],
     );
   });
 
@@ -174,6 +181,26 @@ describe("vpconnect check --all: flags and site lists", () => {
       const missing = await vpconnect("check", "--all", "stacks/Pulumi.nope.yaml");
       assert.equal(missing.code, 2);
       assert.match(missing.stderr, /--all stacks\/Pulumi\.nope\.yaml: no such file/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a stack named fleet, whose reports would overwrite the fleet's own files", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpconnect-fleet-"));
+    try {
+      fs.copyFileSync(path.join(root, "stacks", "Pulumi.dev.yaml"), path.join(dir, "Pulumi.Fleet.yaml"));
+      const run = await vpconnect(
+        "check",
+        "--all",
+        "stacks/Pulumi.dev.yaml",
+        path.join(dir, "Pulumi.Fleet.yaml"),
+      );
+      assert.equal(run.code, 2);
+      assert.match(
+        run.stderr,
+        /is stack "Fleet", whose reports would overwrite the fleet's own fleet\.\* files; rename the stack/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

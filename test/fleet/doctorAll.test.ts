@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { doctorCommand } from "../../cli/doctor";
-import { fleetDoctorExit, siteSecretEnv } from "../../cli/doctorAll";
+import { fleetDoctorExit, runDoctorAll, siteSecretEnv } from "../../cli/doctorAll";
 import { startEmulator } from "../../emulator";
 
 const root = path.join(__dirname, "..", "..");
@@ -79,6 +79,48 @@ describe("vpconnect doctor --all", function () {
     });
     assert.equal(code, 2);
     assert.match(stderr, /drop --stack, or drop --all/);
+  });
+
+  it("refuses two stacks whose secret variables would have one name (one site's password sent to another)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpconnect-doctor-all-"));
+    try {
+      for (const name of ["prod-east", "prod.east"])
+        fs.copyFileSync(path.join(root, "stacks", "Pulumi.dev.yaml"), path.join(dir, `Pulumi.${name}.yaml`));
+      let stderr = "";
+      let ran = 0;
+      const code = await runDoctorAll(
+        [],
+        { stdout: () => {}, stderr: (t) => (stderr += t), env: {}, cwd: root },
+        async () => ++ran,
+        dir,
+      );
+      assert.equal(code, 2);
+      assert.equal(ran, 0, "no site was checked");
+      assert.match(
+        stderr,
+        /stacks "prod-east" and "prod\.east" would both read VPCONNECT_PASSWORD_PROD_EAST/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a site whose doctor throws could not be checked (3), and the others still run", async () => {
+    const seen: string[] = [];
+    let out = "";
+    const code = await runDoctorAll(
+      [],
+      { stdout: (t: string) => (out += t), stderr: () => {}, env: {}, cwd: root },
+      async (argv) => {
+        seen.push(argv[1]);
+        if (argv[1] === "dev") throw new TypeError("fetch failed");
+        return 0;
+      },
+      path.join(root, "stacks"),
+    );
+    assert.deepEqual(seen, ["dev", "prod"]);
+    assert.match(out, /^dev\s+3\s+COULD NOT CHECK/m);
+    assert.equal(code, 3);
   });
 
   it("site secret variables and the fleet exit code", () => {

@@ -56,7 +56,8 @@ describe("the GitHub Actions fleet example", () => {
       assert.equal(flags.stack, stack);
       assert.deepEqual(flags.formats, ["table", "sarif", "junit", "html"]);
       const upload = steps.find((s) => String(s.uses).startsWith("github/codeql-action/upload-sarif"));
-      assert.equal(upload.if, "always()", "the SARIF is uploaded when the gate fails too");
+      // Uploaded when the gate fails too, but only when the gate wrote the file (else the upload hides the error).
+      assert.equal(upload.if, "always() && hashFiles(format('reports/{0}.sarif', matrix.stack)) != ''");
       assert.equal(forStack(upload.with.category, stack), `vpconnect-${stack}`);
       // The file the gate writes is the one uploaded.
       assert.equal(forStack(upload.with.sarif_file, stack), `${flags.out}/${stack}.sarif`);
@@ -68,6 +69,17 @@ describe("the GitHub Actions fleet example", () => {
     const pulumiStep = steps.find((s) => String(s.uses).startsWith("pulumi/actions@"));
     assert.equal(pulumiStep.with.command, "preview");
     assert.equal(pulumiStep.with.policyPacks, "policies");
+    // The pack is built before the engine loads it (package.json main is the compiled bin/policies/index.js).
+    const policiesSteps = steps.filter((s) => s["working-directory"] === "policies").map((s) => s.run);
+    assert.deepEqual(policiesSteps, ["npm ci --no-audit --no-fund && npm run build"]);
+    assert.equal(
+      JSON.parse(fs.readFileSync(path.join(root, "policies", "package.json"), "utf8")).main,
+      "bin/policies/index.js",
+    );
+    assert.ok(
+      fs.existsSync(path.join(root, pulumiStep.with.policyPackConfigs)),
+      "the pack config file exists",
+    );
     assert.ok(fs.existsSync(path.join(root, "policies", "PulumiPolicy.yaml")));
     assert.ok(
       workflow.permissions["security-events"] === "write",
