@@ -1,7 +1,7 @@
 /**
  * The fleet plan: for each Vantagepoint site stack, what Pulumi Deployments, a drift schedule, an ESC environment
  * and the policy group need to hold. Pure (no Pulumi import): fleet/index.ts turns it into
- * `@pulumi/pulumiservice` resources and tests assert on it directly.
+ * Pulumi Service resources (Deployments settings, schedules, ESC environments) and tests assert on it directly.
  *
  * Sources (../shared/reference/fleets.md): Deployments needs settings per stack (source, pre-run commands,
  * environment); drift schedules are cron with optional auto-remediation (drift = `refresh --preview-only`); one
