@@ -30,6 +30,7 @@ import { REPORT_FORMATS } from "../lib/reports";
 import { repoBaseOf } from "../lib/reports/locate";
 import type { ReportFormat } from "../lib/reports";
 import { DEFAULT_CONNECT_API_NAME } from "../lib/vantagepoint/apiClient";
+import { sameId } from "../lib/vantagepoint/identifiers";
 import { VantagepointClient } from "../lib/vantagepoint/client";
 import { clientOptionsFromEnv } from "../lib/vantagepoint/connection";
 import { VantagepointError } from "../lib/vantagepoint/errors";
@@ -429,7 +430,7 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
     }
     if (flags.configurer !== undefined) {
       configurer = { userId: flags.configurer };
-      if (roster) roster = roster.filter((p) => p.userId.toLowerCase() !== flags.configurer!.toLowerCase());
+      if (roster) roster = roster.filter((p) => !sameId(p.userId, flags.configurer));
     }
     const version = flags.version ?? stack?.version;
     const requireAdministratorType =

@@ -162,7 +162,7 @@ export const connectAdminRoleProvider: pulumi.dynamic.ResourceProvider<
       news.requireAdministratorType &&
       modelAsksType &&
       olds.roleType !== undefined &&
-      !lib.roleTypesOf(olds.roleTypes ?? olds.roleType).some((t) => t.toLowerCase() === "administrator")
+      !lib.roleTypesOf(olds.roleTypes ?? olds.roleType).some((t) => lib.sameId(t, "Administrator"))
     ) {
       detailedDiff.roleType = { kind: "UPDATE", inputDiff: false };
     }
