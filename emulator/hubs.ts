@@ -5,6 +5,7 @@
  */
 import type * as http from "node:http";
 import { randomBytes, randomUUID } from "node:crypto";
+import type { BusyServer } from "./busy";
 import { send } from "./reply";
 import type { Replies } from "./reply";
 import { connectPermissionField, employeeKey, ROLE_TYPES } from "./seed";
@@ -45,7 +46,11 @@ export function hubsAt(paths: HubPaths): Hub[] {
   ];
 }
 
-export type EmulatorProfile = "strict" | "lenient";
+/**
+ * "strict": as Deltek documents it; "lenient": the forgiving stand-in of earlier releases; "busy": strict, and
+ * behaving like a busy production server (emulator/busy.ts).
+ */
+export type EmulatorProfile = "strict" | "lenient" | "busy";
 
 export interface HubOptions {
   /** Largest page the server returns (default 10 000). */
@@ -77,6 +82,8 @@ export interface HubOptions {
    * "ignore" (the write answers 200 and the field is dropped, as a server that ignores unknown fields does).
    */
   unknownRoleFields?: "refuse" | "ignore";
+  /** The busy profile's state (set when profile is "busy"). */
+  busy?: BusyServer;
 }
 
 /** SQL Server's default collation as a key: case-insensitive, trailing spaces ignored. */
@@ -225,7 +232,7 @@ export class HubService {
   ) {}
 
   private get strict(): boolean {
-    return (this.options.profile ?? "strict") === "strict";
+    return (this.options.profile ?? "strict") !== "lenient";
   }
 
   private get profile(): EmulatorProfile {
@@ -338,8 +345,55 @@ export class HubService {
     return undefined;
   }
 
+  /** The records a read sees, in the table's order (a busy server's reads lag its writes). */
+  private readable(hub: Hub): Rec[] {
+    const busy = this.options.busy;
+    const out: Rec[] = [];
+    for (const [key, rec] of this.mapOf(hub)) {
+      const seen = busy ? busy.visible(hub.name, key, rec) : rec;
+      if (seen) out.push(this.view(hub, seen));
+    }
+    return out;
+  }
+
+  /** Someone else adds an employee or user before position `start` while a list is read (busy profile). */
+  private insertWhilePaging(hub: Hub, start: number): void {
+    const busy = this.options.busy;
+    if (!busy || (hub.name !== "employees" && hub.name !== "users") || !busy.insertsNow(start)) return;
+    const map = this.mapOf(hub);
+    const n = busy.inserted;
+    const rec: Rec =
+      hub.name === "employees"
+        ? {
+            Employee: `ZB${String(n).padStart(4, "0")}`,
+            FirstName: "Hired",
+            LastName: `Meanwhile ${n}`,
+            EMail: `hired.meanwhile${n}@elsewhere.example`,
+            Status: "A",
+          }
+        : {
+            Username: `added.meanwhile${n}`,
+            Employee: "",
+            Status: "A",
+            DisplayUsername: `added.meanwhile${n}`,
+          };
+    const key = this.keyOf(hub, String(rec[hub.keyField]));
+    if (map.has(key)) return;
+    const entries = [...map.entries()];
+    entries.splice(busy.positionBelow(Math.min(start, entries.length)), 0, [key, rec]);
+    map.clear();
+    for (const [k, v] of entries) map.set(k, v);
+  }
+
   list(res: http.ServerResponse, hub: Hub, url: URL): void {
-    let rows = [...this.mapOf(hub).values()].map((r) => this.view(hub, r));
+    const busy = this.options.busy;
+    const offsetParam = [...url.searchParams.keys()].find((x) => x.toLowerCase() === "offset");
+    if (busy)
+      this.insertWhilePaging(
+        hub,
+        Math.max(0, Number(offsetParam ? url.searchParams.get(offsetParam) : 0) || 0),
+      );
+    let rows = this.readable(hub);
     for (const [i, f] of filtersOf(url).entries()) {
       const opp = operatorOf(f.opp, this.profile);
       if (!opp)
@@ -382,16 +436,19 @@ export class HubService {
       size = Math.min(maxPage, rows.length);
     }
     const fields = fieldFilterOf(q("fieldFilter"));
-    send(
-      res,
-      200,
-      rows.slice(start, start + size).map((r) => project(r, fields)),
-    );
+    let page = rows.slice(start, start + size).map((r) => project(r, fields));
+    // A busy server fills pages by a byte budget: fewer rows than asked, a different count each page.
+    if (busy) page = page.slice(0, busy.pageRows(page, size));
+    send(res, 200, page);
   }
 
   getOne(res: http.ServerResponse, hub: Hub, key: string, url: URL): void {
     const stored = this.storedKey(hub, key);
-    const rec = stored === undefined ? undefined : this.mapOf(hub).get(stored);
+    const found = stored === undefined ? undefined : this.mapOf(hub).get(stored);
+    const rec =
+      found && stored !== undefined && this.options.busy
+        ? this.options.busy.visible(hub.name, stored, found)
+        : found;
     const fields = fieldFilterOf(url.searchParams.get("fieldFilter"));
     if (!rec && this.options.missingRecord === "404")
       return this.reply.error(res, 404, `${hub.keyField} ${key} was not found.`);
@@ -439,6 +496,7 @@ export class HubService {
     const problem = this.validate(hub, rec);
     if (problem) return this.reply.error(res, 400, "The request is invalid.", problem);
     map.set(this.keyOf(hub, key), rec);
+    this.options.busy?.created(hub.name, this.keyOf(hub, key));
     this.onAccepted();
     const out = this.view(hub, rec);
     if (hub.name === "apiAuthorizations") out.ClientSecret = rec.ClientSecret; // shown once
@@ -459,6 +517,7 @@ export class HubService {
     const merged = { ...rec, ...changes };
     const problem = this.validate(hub, merged);
     if (problem) return this.reply.error(res, 400, "The request is invalid.", problem);
+    this.options.busy?.updating(hub.name, stored!, rec);
     Object.assign(rec, changes);
     this.onAccepted();
     this.reply.write(res, 200, this.view(hub, rec));

@@ -8,19 +8,22 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { BusyServer } from "./busy";
+import type { BusyOptions } from "./busy";
 import { countRequest, LeakRecorder, newCounters, zeroCounters } from "./counters";
 import type { CredentialLeak, EmulatorCounters } from "./counters";
-import { applyFault, FaultRegistry } from "./faults";
+import { applyFault, FaultRegistry, processInto } from "./faults";
 import type { ActiveFault, FaultSpec } from "./faults";
 import { DEFAULT_HUB_PATHS, HubService, hubsAt } from "./hubs";
 import type { EmulatorProfile, Hub } from "./hubs";
-import { makeReplies, send } from "./reply";
+import { htmlPage, makeReplies, send, sendHtml } from "./reply";
 import { applyBrokenStates, buildSeed, cloneData, DEMO_CREDENTIALS, versionAtLeast } from "./seed";
 import type { BrokenState, EmulatorData, SeedOptions } from "./seed";
 import { TokenService } from "./token";
 
 export type { FaultKind, FaultSpec } from "./faults";
 export type { EmulatorProfile } from "./hubs";
+export type { BusyOptions, LostReplyKind } from "./busy";
 export type { CredentialLeak, EmulatorCounters } from "./counters";
 
 export interface EmulatorOptions {
@@ -46,6 +49,8 @@ export interface EmulatorOptions {
    * emulator did (server-numbered employees, word operators, `order=Field asc`, 201 without Location).
    */
   profile?: EmulatorProfile;
+  /** The busy profile's behaviours (profile "busy"): page byte budget, inserts while paging, read lag, lost replies. */
+  busy?: Partial<BusyOptions>;
   /** Who keys new employees on a strict server: "client" (default: a create without Employee gets 400) or "server". */
   employeeKeys?: "client" | "server";
   /** Employee fields a strict server requires on create besides the key, e.g. ["Org", "HireDate"]. */
@@ -98,6 +103,8 @@ export interface Emulator {
     readonly active: ReadonlyArray<Readonly<ActiveFault>>;
   };
   options: EmulatorOptions;
+  /** The busy profile's state (profile "busy" only): lost replies, inserted records. */
+  busy?: BusyServer;
   /** Zero the counters. */
   resetCounters(): void;
   /** State back to seed, counters zero, faults and leaks cleared, tokens revoked. */
@@ -180,11 +187,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     leaks: leakRecorder.leaks,
     options,
   } as Emulator;
+  const busy = options.profile === "busy" ? new BusyServer(options.busy) : undefined;
+  emu.busy = busy;
   const tokens = new TokenService(creds, options, () => emu.counters, reply);
   emu.tokenRequests = tokens.requests;
   const hubService = new HubService(
     () => emu.state,
-    { ...options, version },
+    { ...options, version, busy },
     reply,
     (hub, key) => `${emu.url}${hub.path}/${encodeURIComponent(key)}`,
     () => emu.counters.writesAccepted++,
@@ -291,6 +300,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       });
       if (outcome === "replied") return;
     }
+    // A busy server loses some replies after the write committed (a reset, or a gateway's 502/503/504).
+    const lost = busy && hub && method !== "GET" && tokens.authorised(req) ? busy.loseReply() : undefined;
+    if (lost) {
+      await processInto(process);
+      if (lost === "reset") return void req.socket.destroy();
+      const status = Number(lost);
+      return sendHtml(
+        res,
+        status,
+        htmlPage(status, "The gateway did not receive a reply in time.", "Try again later."),
+      );
+    }
     return process(res);
   }
 
@@ -323,6 +344,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   emu.restart = () => {
     emu.state = cloneData(seedData);
     hubService.resetKeys();
+    busy?.reset();
     tokens.revoke();
   };
   emu.reset = () => {
