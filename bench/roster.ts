@@ -1,8 +1,8 @@
 /**
  * npm run bench:roster: ConnectRoster against the emulator with 5 ms added latency, for N = 100, 1,000
  * and 5,000 entries. One JSON line per N on stdout; a target check per N on stderr.
- * Targets (L = list pages of the employee and user reads, floor(records / pageSize) + 1 each: the last page is
- * the first short one, empty when the list fills its pages exactly):
+ * Targets (L = list pages of the employee and user reads, ceil(records / pageSize) + 1 each: a list ends only at
+ * an empty page, so every list costs one end-of-list page more than its records fill):
  *   first run requests <= writes + L + 3; re-run 0 writes and requests <= L + 2.
  */
 import { startEmulator } from "../emulator";
@@ -46,8 +46,8 @@ async function main() {
       // The strict emulator (the default) refuses a keyless employee create, as a site that does not number them.
       newEmployees: { key: "sequence", prefix: "C" },
     };
-    // List pages of one hub read: full pages, then the short (possibly empty) page that proves the end.
-    const pages = (records: number) => Math.floor(records / PAGE_SIZE) + 1;
+    // List pages of one hub read: the pages its records fill, then the empty page that proves the end.
+    const pages = (records: number) => Math.ceil(records / PAGE_SIZE) + 1;
     const l0 = pages(emu.state.employees.size) + pages(emu.state.users.size);
 
     emu.resetCounters();

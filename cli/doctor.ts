@@ -508,6 +508,10 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
       : `Vantagepoint version ${version ?? "not known"} (${version !== undefined ? "configured" : "no role could be read, so none was probed"})`;
     stderr(`doctor: ${versionLine}\n`);
     if (seen.roleModel?.source === "assumed") warnings.push(versionLine);
+    // How many records each list read (a list read only in part is never used: its checks could not run).
+    const listed = Object.entries(reader.counters.listed);
+    if (listed.length)
+      stderr(`doctor: read ${listed.map(([p, n]) => `${n} records from ${p}`).join(", ")}\n`);
     const report = {
       ...buildDoctorReport({
         checks,

@@ -113,6 +113,7 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
         integrated: vp.integrated,
         paths: vp.paths,
         pageSize: vp.pageSize,
+        ...(vp.readLagMs !== undefined ? { readLagMs: vp.readLagMs } : {}),
       }),
       roster: loaded.roster,
       rosterOnDelete: c.roster.onDelete,

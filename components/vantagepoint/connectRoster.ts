@@ -45,6 +45,8 @@ export interface RosterRunStats {
   writes: number;
   /** Writes sent, retries and refused ones included. */
   writeAttempts: number;
+  /** Records each whole list read, by hub path (e.g. { "/employee": 3000, "/user": 2500 }). */
+  listed?: Record<string, number>;
 }
 
 /** Provider outputs: the inputs plus what was seen and done. */
@@ -73,7 +75,7 @@ type Client = ReturnType<typeof makeClient>;
 
 function statsOf(client: Client): RosterRunStats {
   const c = client.counters;
-  return { requests: c.requests, writes: c.writes, writeAttempts: c.writeAttempts };
+  return { requests: c.requests, writes: c.writes, writeAttempts: c.writeAttempts, listed: { ...c.listed } };
 }
 
 /**

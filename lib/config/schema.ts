@@ -455,6 +455,11 @@ const vantagepointSchema = z.strictObject({
       apiAuthorizations: "/apiauthorization",
     }),
   pageSize: z.number().int().min(1).max(5000, "must be at most 5000").default(500),
+  /**
+   * How long a write may stay invisible to reads (ms): after a lost reply the record is re-read this long before
+   * the person is stopped with "re-run in a minute" (lib/vantagepoint/unknownOutcome.ts, default 10 000).
+   */
+  readLagMs: z.number().int().min(0).max(600_000, "must be at most 600000 (10 minutes)").optional(),
 });
 
 const rosterSchema = z.strictObject({

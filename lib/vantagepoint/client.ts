@@ -6,6 +6,17 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import { parseErrorBody, redactSecrets, VantagepointError } from "./errors";
+import { PagingError, readAllPages, rowKey } from "./paging";
+import {
+  alreadyExists,
+  DEFAULT_READ_LAG_MS,
+  MAX_READ_LAG_MS,
+  NOT_SENT_CODES,
+  replyLostHint,
+  rereadWithin,
+  unknownOutcomeStatus,
+} from "./unknownOutcome";
+import type { PagePosition } from "./paging";
 import { DEFAULT_PAGE_SIZE, DEFAULT_PATHS, VantagepointConnection, VantagepointPaths } from "./types";
 
 export interface ClientOptions {
@@ -46,6 +57,10 @@ export interface RequestCounters {
   tokenGrants: number;
   retries: number;
   listCalls: number;
+  /** Writes whose reply was lost after sending (resolved by re-reading, never sent again). */
+  unknownOutcomes: number;
+  /** Records each whole (unfiltered) list read, by path: what the run summary prints. */
+  listed: Record<string, number>;
 }
 
 export type FilterOperator = "eq" | "ne" | "gt" | "lt" | "ge" | "le" | "like" | "in";
@@ -71,6 +86,8 @@ export interface ListOptions {
   /** Sort column; sent as Deltek documents it: `order=Column` ascending, `order=Column_D` descending. */
   order?: { field: string; descending?: boolean };
   pageSize?: number;
+  /** Field rows are de-duplicated by across pages (default: the hub's key field). */
+  key?: string;
 }
 
 /** The `order` parameter for a sort (Deltek's `columnName_D` style). */
@@ -92,9 +109,6 @@ interface RawReply {
   headers: http.IncomingHttpHeaders;
   body: string;
 }
-
-/** A short first page whose size is a multiple of this may be the server's page cap (100, 250, 500, 1000...). */
-export const SERVER_CAP_STEP = 50;
 
 /** Default cap on one reply body; raise it with VPCONNECT_MAX_RESPONSE_BYTES. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -188,9 +202,13 @@ export class VantagepointClient {
     tokenGrants: 0,
     retries: 0,
     listCalls: 0,
+    unknownOutcomes: 0,
+    listed: {},
   };
   readonly paths: Required<VantagepointPaths>;
   readonly pageSize: number;
+  /** How long a write may stay invisible to reads (connection.readLagMs): the window of re-reads after a lost reply. */
+  readonly readLagMs: number;
   private readonly root: URL;
   private readonly basePath: string;
   private readonly agent: http.Agent;
@@ -215,6 +233,16 @@ export class VantagepointClient {
       });
     }
     this.pageSize = pageSize;
+    const lag = connection.readLagMs ?? DEFAULT_READ_LAG_MS;
+    if (!Number.isInteger(lag) || lag < 0 || lag > MAX_READ_LAG_MS) {
+      throw new VantagepointError({
+        method: "CONFIG",
+        path: "connection.readLagMs",
+        kind: "config",
+        hint: `connection.readLagMs must be a whole number of milliseconds from 0 to ${MAX_READ_LAG_MS}; got ${lag}.`,
+      });
+    }
+    this.readLagMs = lag;
     this.opts = {
       timeoutMs: options.timeoutMs ?? 30_000,
       maxRetries: options.maxRetries ?? 5,
@@ -410,8 +438,8 @@ export class VantagepointClient {
 
   /**
    * One API call with retries. Returns the parsed JSON body (undefined for an empty body).
-   * POST is retried only when the server said it did not process it (429), or when `landed` re-read
-   * shows the record is not there.
+   * POST is sent again only when the server said it did not process it (429) or the connection was refused; a
+   * lost reply (reset, timeout, 502, 503, 504) is resolved by re-reading with `landed`, never by sending again.
    */
   private async call(
     method: string,
@@ -471,22 +499,9 @@ export class VantagepointClient {
             hint: "Check connection.url and that the server is reachable.",
           });
         }
-        if (!idempotent) {
-          const landed = o.landed ? await o.landed() : undefined;
-          if (landed !== undefined) return landed;
-          // A create that timed out may still be running on the server: a re-read now can miss it, and sending
-          // it again would write it twice. Stop; the next run's read sees whatever landed.
-          if (!o.landed || kind === "timeout") {
-            throw this.err(method, display, {
-              kind: "maybe-landed",
-              serverMessage: words,
-              hint:
-                kind === "timeout"
-                  ? "The server may still be writing it, so it was not sent again; run again to pick it up."
-                  : "The create may have been written; re-read before trying again.",
-            });
-          }
-        }
+        // A write that reached the server (anything but a refused connection) has an unknown outcome.
+        if (!idempotent && !NOT_SENT_CODES.has(code))
+          return this.unknownOutcome(method, display, o.landed, words);
         if (attempt < this.opts.maxRetries) {
           this.counters.retries++;
           await this.opts.sleep(this.backoff(attempt));
@@ -572,23 +587,19 @@ export class VantagepointClient {
         attempt--;
         continue;
       }
+      // A 502, 503 or 504 to a write: the gateway may have passed it on and lost the reply. Never sent again.
+      if (!idempotent && unknownOutcomeStatus(status))
+        return this.unknownOutcome(method, display, o.landed, `${status}: ${words}`, status);
+      // "Already exists": success when the record there is the one this write would have made (`landed` finds
+      // only a matching one), e.g. a create whose earlier reply was lost and which a lagging read did not show.
+      if (!idempotent && o.landed && alreadyExists(status, words)) {
+        const found = await rereadWithin(o.landed, this.readLagMs, this.opts.sleep);
+        if (found !== undefined) return found;
+      }
       const retryAfter = parseRetryAfter(reply.headers["retry-after"], this.opts.now());
-      const transient =
-        status === 429 || status === 503 || (idempotent && (status === 502 || status === 504));
+      const transient = status === 429 || (idempotent && unknownOutcomeStatus(status));
       if (transient && attempt < this.opts.maxRetries) {
-        // 429 means "not processed"; a 503 to a create may still have landed: re-read when we can.
-        if (!idempotent && status !== 429) {
-          const landed = o.landed ? await o.landed() : undefined;
-          if (landed !== undefined) return landed;
-          if (!o.landed) {
-            throw this.err(method, display, {
-              status,
-              kind: "maybe-landed",
-              serverMessage: words,
-              hint: "The create may have been written; re-read before trying again.",
-            });
-          }
-        }
+        // 429 means "not processed": safe to send again, a write included.
         this.counters.retries++;
         await this.opts.sleep(this.backoff(attempt, retryAfter));
         continue;
@@ -611,6 +622,31 @@ export class VantagepointClient {
         retryable: transient,
       });
     }
+  }
+
+  /**
+   * A write whose reply was lost after it was sent: re-read by the natural key (`landed`) for readLagMs (reads may
+   * lag writes); the record found is the write's result. Not found, or nothing to re-read with: stop with
+   * "maybe-landed". Never sends the write again (lib/vantagepoint/unknownOutcome.ts).
+   */
+  private async unknownOutcome(
+    method: string,
+    display: string,
+    landed: (() => Promise<unknown | undefined>) | undefined,
+    words: string,
+    status?: number,
+  ): Promise<unknown> {
+    this.counters.unknownOutcomes++;
+    const found = landed ? await rereadWithin(landed, this.readLagMs, this.opts.sleep) : undefined;
+    if (found !== undefined) return found;
+    throw this.err(method, display, {
+      status,
+      kind: "maybe-landed",
+      serverMessage: words,
+      hint: landed
+        ? replyLostHint(this.readLagMs)
+        : "The reply was lost, so the write may have been done; it was not sent again. Re-run in a minute.",
+    });
   }
 
   // ---- public API --------------------------------------------------------------------------------
@@ -671,15 +707,14 @@ export class VantagepointClient {
   }
 
   /**
-   * Reads every record of a list in pages of pageSize; the last page is the first short one. A server whose own
-   * page cap is below pageSize answers a short first page: when that page has a round size (a multiple of
-   * SERVER_CAP_STEP) the reading goes on in pages of that size, costing one more request only when the whole
-   * list happens to have such a size.
+   * Reads every record of a list (lib/vantagepoint/paging.ts): pages by position (`offset`, `limit`) until the
+   * server answers an empty page, rows de-duplicated by key (`options.key`, else the hub's key field). A short
+   * page is not the end. When rows came twice (the table changed while it was read, so another row may have been
+   * skipped) the list is read once more and both reads are merged. Whole-list reads are counted in
+   * `counters.listed` (records per path) for the run summary.
    */
   async list<T>(path: string, options: ListOptions = {}): Promise<T[]> {
-    let pageSize = options.pageSize ?? this.pageSize;
-    let capped = false;
-    const out: T[] = [];
+    const pageSize = options.pageSize ?? this.pageSize;
     const query: Record<string, string | number | undefined> = {};
     if (options.fieldFilter?.length) query.fieldFilter = options.fieldFilter.join(",");
     if (options.order) query.order = orderParam(options.order);
@@ -688,9 +723,10 @@ export class VantagepointClient {
       query[`filterHash[${i}][value]`] = f.value;
       query[`filterHash[${i}][opp]`] = FILTER_SYMBOLS[f.opp ?? "eq"];
     });
-    for (let page = 1; ; page++) {
+    const key = options.key ?? this.keyFieldOf(path);
+    const fetchPage = async ({ offset, limit }: PagePosition): Promise<Record<string, unknown>[]> => {
       this.counters.listCalls++;
-      const reply = await this.call("GET", path, { query: { ...query, page, pageSize } });
+      const reply = await this.call("GET", path, { query: { ...query, offset, limit } });
       const rows = reply === undefined ? [] : reply;
       if (!Array.isArray(rows)) {
         throw this.err("GET", path, {
@@ -708,20 +744,42 @@ export class VantagepointClient {
           });
         }
       }
-      // A server that ignores paging answers the whole list again: the first page was everything.
-      if (capped && page === 2 && rows.length > 0 && JSON.stringify(rows[0]) === JSON.stringify(out[0]))
-        return out;
-      out.push(...(rows as T[]));
-      if (page === 1 && rows.length < pageSize && rows.length > 0 && rows.length % SERVER_CAP_STEP === 0) {
-        // Maybe the server's cap, not the end: page 2 in pages of this size starts right after it either way.
-        pageSize = rows.length;
-        capped = true;
-        continue;
+      return rows as Record<string, unknown>[];
+    };
+    const read = async () => {
+      try {
+        return await readAllPages(fetchPage, {
+          pageSize,
+          keyOf: key ? (r) => r[key] : undefined,
+        });
+      } catch (e) {
+        if (!(e instanceof PagingError)) throw e;
+        throw this.err("GET", path, {
+          kind: "malformed",
+          hint: `The list could not be read to its end: ${e.message}.`,
+        });
       }
-      // A server that ignores paging returns everything at once.
-      if (rows.length < pageSize || rows.length > pageSize) return out;
-      if (page > 100_000) throw this.err("GET", path, { kind: "malformed", hint: "Paging did not end." });
+    };
+    let result = await read();
+    if (result.duplicates > 0) {
+      // The table moved during the read: a row that shifted back may have been skipped. Read again and merge.
+      const again = await read();
+      const seen = new Set(again.rows.map((r) => rowKey(key ? r[key] : r)));
+      const merged = [...again.rows, ...result.rows.filter((r) => !seen.has(rowKey(key ? r[key] : r)))];
+      result = { rows: merged, pages: result.pages + again.pages, duplicates: result.duplicates };
     }
+    if (!options.filters?.length) this.counters.listed[path] = result.rows.length;
+    return result.rows as T[];
+  }
+
+  /** The key field of a hub this client knows (rows are de-duplicated by it), or undefined. */
+  private keyFieldOf(path: string): string | undefined {
+    const p = path.toLowerCase();
+    if (p === this.paths.employees.toLowerCase()) return "Employee";
+    if (p === this.paths.users.toLowerCase()) return "Username";
+    if (p === this.paths.roles.toLowerCase()) return "Role";
+    if (p === this.paths.apiAuthorizations.toLowerCase()) return "ClientId";
+    return undefined;
   }
 
   /**
@@ -766,6 +824,11 @@ export class VantagepointClient {
   /** DELETE path/{key}. */
   async remove(path: string, key: string): Promise<void> {
     await this.call("DELETE", `${path}/${encodeURIComponent(key)}`);
+  }
+
+  /** Waits `ms` with the client's sleep (tests inject a fast one). */
+  sleep(ms: number): Promise<void> {
+    return this.opts.sleep(ms);
   }
 
   /** Runs writes with bounded concurrency; never rejects. */

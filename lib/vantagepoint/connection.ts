@@ -2,6 +2,7 @@
 import type { ClientOptions } from "./client";
 import { parseApiRoot } from "./client";
 import type { VantagepointConnection } from "./types";
+import { MAX_READ_LAG_MS } from "./unknownOutcome";
 
 export interface ConnectionIssue {
   field: string;
@@ -44,6 +45,17 @@ export function validateConnection(conn: unknown, prefix = "connection"): Connec
     issues.push({
       field: `${prefix}.pageSize`,
       message: `${prefix}.pageSize must be a whole number from 1 to 10000`,
+    });
+  }
+  if (
+    c.readLagMs !== undefined &&
+    (!Number.isInteger(c.readLagMs) ||
+      (c.readLagMs as number) < 0 ||
+      (c.readLagMs as number) > MAX_READ_LAG_MS)
+  ) {
+    issues.push({
+      field: `${prefix}.readLagMs`,
+      message: `${prefix}.readLagMs must be a whole number of milliseconds from 0 to ${MAX_READ_LAG_MS}, e.g. 10000`,
     });
   }
   if (c.integrated !== undefined && typeof c.integrated !== "boolean") {

@@ -3,6 +3,8 @@ export * from "./types";
 export * from "./identifiers";
 export * from "./errors";
 export * from "./client";
+export * from "./paging";
+export * from "./unknownOutcome";
 export * from "./roster";
 export * from "./rosterSync";
 export * from "./removalBrake";

@@ -2,6 +2,7 @@
 import type { VantagepointClient } from "./client";
 import { VantagepointError } from "./errors";
 import { sameId } from "./identifiers";
+import { rereadWithin } from "./unknownOutcome";
 import { EMPLOYEE_KEY_SETTING, planDeactivation, planRoster } from "./roster";
 import type { NewEmployeeRule, RosterOp, RosterPlan, RosterState } from "./roster";
 import type { EmployeeRecord, RosterEntry, RosterPerson, UserRecord } from "./types";
@@ -140,18 +141,37 @@ export class RosterApplyError extends Error {
   }
 }
 
-async function findEmployeeByEmail(
+/**
+ * The employee a create for `email` made, found by its natural key: the key when the create sent one (and the record
+ * there has this email), else the email (for a server-numbered employee the email is the only natural key). Used
+ * after a lost reply or an "already exists": undefined unless the record is the one the create would have made.
+ */
+async function findCreatedEmployee(
   client: VantagepointClient,
   email: string,
   key?: string,
 ): Promise<EmployeeRecord | undefined> {
-  if (key) return client.getOne<EmployeeRecord>(client.paths.employees, key, EMPLOYEE_FIELDS);
+  const same = (r: EmployeeRecord | undefined) => (r && sameId(r.EMail, email) ? r : undefined);
+  if (key) {
+    const r = await client.getOne<EmployeeRecord>(client.paths.employees, key, EMPLOYEE_FIELDS);
+    return same(r) && sameId(r!.Employee, key) ? r : undefined;
+  }
   const rows = await client.list<EmployeeRecord>(client.paths.employees, {
     fieldFilter: EMPLOYEE_FIELDS,
     filters: [{ name: "EMail", value: email, opp: "eq" }],
   });
   checkRecords(client, client.paths.employees, rows, "Employee", ["EMail", "Status"]);
-  return rows.find((r) => sameId(r.EMail, email));
+  return rows.find((r) => same(r));
+}
+
+/** The user a create made, found by its user ID, when it links the employee the create sent (or none was sent). */
+async function findCreatedUser(
+  client: VantagepointClient,
+  record: Record<string, string>,
+): Promise<UserRecord | undefined> {
+  const r = await client.getOne<UserRecord>(client.paths.users, record.Username, USER_FIELDS);
+  if (!r || !sameId(r.Username, record.Username)) return undefined;
+  return !record.Employee || sameId(r.Employee, record.Employee) ? r : undefined;
 }
 
 /**
@@ -164,7 +184,9 @@ export async function applyRoster(
   state?: RosterState,
   options: ApplyOptions = {},
 ): Promise<RosterRunResult> {
-  const troubleBefore = client.counters.retries + client.counters.tokenGrants;
+  const trouble = () =>
+    client.counters.retries + client.counters.tokenGrants + client.counters.unknownOutcomes;
+  const troubleBefore = trouble();
   const current = state ?? (await readRosterState(client));
   const newEmployees = resolveNewEmployeeRule(options.newEmployees, (options.now ?? (() => new Date()))());
   const planOptions = { newEmployees, previous: options.previous };
@@ -191,7 +213,7 @@ export async function applyRoster(
       const keyless = !op.record.Employee;
       if (keyless && keylessRefusal !== undefined) throw notSent;
       const email = op.record.EMail;
-      const landed = () => findEmployeeByEmail(client, email, op.record.Employee);
+      const landed = () => findCreatedEmployee(client, email, op.record.Employee);
       let created: { key?: string };
       try {
         created = await client.createRecord<EmployeeRecord>(
@@ -204,7 +226,10 @@ export async function applyRoster(
         if (keyless && keyRefused(e)) keylessRefusal ??= (e as VantagepointError).serverMessage ?? "";
         throw e;
       }
-      const key = created.key || op.record.Employee || (await landed())?.Employee;
+      const key =
+        created.key ||
+        op.record.Employee ||
+        (await rereadWithin(landed, client.readLagMs, (ms) => client.sleep(ms)))?.Employee;
       if (!key) throw new Error("the employee was created but its key could not be read back");
       createdKeys.set(op.index, key);
     } else if (op.kind === "updateEmployee") {
@@ -244,8 +269,7 @@ export async function applyRoster(
       const record = { ...op.record };
       if (op.employeeFromCreate) record.Employee = createdKeys.get(op.index) ?? record.Employee;
       plan.expected[op.index].employee = record.Employee;
-      const landed = () => client.getOne<UserRecord>(client.paths.users, op.record.Username, USER_FIELDS);
-      await client.create<UserRecord>(client.paths.users, record, landed);
+      await client.create<UserRecord>(client.paths.users, record, () => findCreatedUser(client, record));
     } else if (op.kind === "updateUser") {
       const fields = { ...op.fields };
       if (op.employeeFromCreate) fields.Employee = createdKeys.get(op.index) ?? fields.Employee;
@@ -268,13 +292,18 @@ export async function applyRoster(
   // A run that needed retries or a new token (a restarted server revokes tokens) may have lost writes the
   // server acknowledged: read back and report what is missing instead of claiming success. A smooth run skips
   // this, so it costs nothing in the common case.
-  const troubled = client.counters.retries + client.counters.tokenGrants > troubleBefore + (state ? 0 : 1);
+  const troubled = trouble() > troubleBefore + (state ? 0 : 1);
   if (applied === 0 || !troubled) return { plan, people: plan.expected, writes: applied, hubs };
 
-  const check = planRoster(await readRosterState(client), entries, {
-    ...planOptions,
-    previous: plan.expected,
-  });
+  const recheck = async () =>
+    planRoster(await readRosterState(client), entries, { ...planOptions, previous: plan.expected });
+  let check = await recheck();
+  // Reads may lag writes: what this run wrote can be invisible for up to readLagMs. Look again after that before
+  // saying the server lost anything.
+  if (check.conflicts.length + check.employeeOps.length + check.userOps.length > 0 && client.readLagMs > 0) {
+    await client.sleep(client.readLagMs);
+    check = await recheck();
+  }
   const pending = [
     ...check.conflicts.map((c) => ({
       userId: entries[c.index]?.userId ?? String(c.index),

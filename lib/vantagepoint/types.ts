@@ -18,6 +18,11 @@ export interface VantagepointConnection {
   paths?: VantagepointPaths;
   /** Records per list call, default 500. */
   pageSize?: number;
+  /**
+   * How long, in ms, a write may stay invisible to reads (readable secondaries, caches), default 10 000: after a
+   * lost reply the record is re-read for this long before the person is stopped with "re-run in a minute".
+   */
+  readLagMs?: number;
 }
 
 /** REST paths under the API root (the roles and API authorizations paths are UNVERIFIED in public docs). */

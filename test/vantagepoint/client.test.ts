@@ -172,13 +172,14 @@ describe("Vantagepoint client", () => {
   });
 
   describe("paging", () => {
-    it("reads N records in ceil(N / pageSize) list calls with fieldFilter", async () => {
+    it("reads N records in ceil(N / pageSize) list calls with fieldFilter, plus the empty page that ends it", async () => {
       const { client } = fastClient(emu, {}, { pageSize: 70 });
       const rows = await client.list<Record<string, unknown>>(client.paths.employees, {
         fieldFilter: ["Employee", "EMail"],
       });
       assert.equal(rows.length, 300);
-      assert.equal(emu.counters.byRoute["GET /employee"], Math.ceil(300 / 70));
+      assert.equal(emu.counters.byRoute["GET /employee"], Math.ceil(300 / 70) + 1);
+      assert.equal(client.counters.listed["/employee"], 300);
       assert.deepEqual(Object.keys(rows[0]).sort(), ["EMail", "Employee"]);
       assert.equal(new Set(rows.map((r) => r.Employee)).size, 300);
       client.close();
@@ -295,7 +296,7 @@ describe("Vantagepoint client", () => {
         }),
         (e) => {
           assert.equal(e.kind, "maybe-landed");
-          assert.match(e.message, /re-read/);
+          assert.match(e.message, /reply was lost.*not sent again.*Re-run in a minute/);
         },
       );
       assert.equal(
@@ -354,25 +355,32 @@ describe("Vantagepoint client", () => {
       client.close();
     });
 
-    it("re-reads after a reset POST that did not land, then retries once", async () => {
+    it("does not send a create again after a reset, even when the re-reads never find it (it did not land)", async () => {
       emu.faults.add({ kind: "reset", method: "POST", path: "/employee" });
-      const { client } = fastClient(emu);
+      const { client, delays } = fastClient(emu, {}, { readLagMs: 1000 });
       const find = async () =>
         (
           await client.list<{ Employee: string; EMail: string }>(client.paths.employees, {
             filters: [{ name: "EMail", value: "retry@example.com" }],
           })
         )[0];
-      const rec = await client.create(
-        client.paths.employees,
-        { Employee: "TRETRY", FirstName: "A", LastName: "B", EMail: "retry@example.com" },
-        find,
+      await rejectsWith(
+        client.create(
+          client.paths.employees,
+          { Employee: "TRETRY", FirstName: "A", LastName: "B", EMail: "retry@example.com" },
+          find,
+        ),
+        (e) => {
+          assert.equal(e.kind, "maybe-landed");
+          assert.match(e.message, /reply was lost.*1 s of re-reading.*Re-run in a minute/);
+        },
       );
-      assert.ok(rec);
-      assert.equal(emu.counters.byRoute["POST /employee"], 2);
+      assert.equal(emu.counters.byRoute["POST /employee"], 1);
+      // re-read now, then after 250, 500 and 250 ms (the 1 s window)
+      assert.deepEqual(delays, [250, 500, 250]);
       assert.equal(
         [...emu.state.employees.values()].filter((e) => e.EMail === "retry@example.com").length,
-        1,
+        0,
       );
       client.close();
     });
@@ -522,7 +530,7 @@ describe("Vantagepoint client", () => {
           writes: client.counters.writes,
           writeAttempts: client.counters.writeAttempts,
         },
-        { requests: 6, writes: 2, writeAttempts: 4 },
+        { requests: 7, writes: 2, writeAttempts: 4 },
       );
       assert.equal(emu.counters.writesAccepted, 2);
       client.close();

@@ -119,8 +119,9 @@ describe("ConnectRoster provider (against the emulator)", () => {
     const rerun = await provider.update!(created.id, outs, inputsFor(emu, entries));
     assert.equal(emu.counters.writes, 0);
     assert.equal((rerun.outs as ConnectRosterOutputs).lastRun.writes, 0);
-    // token + ceil(employees/50) + ceil(users/50)
-    const expectedReads = 1 + Math.ceil(emu.state.employees.size / 50) + Math.ceil(emu.state.users.size / 50);
+    // token + ceil(employees/50) + ceil(users/50), and the empty page that ends each list
+    const expectedReads =
+      1 + Math.ceil(emu.state.employees.size / 50) + 1 + Math.ceil(emu.state.users.size / 50) + 1;
     assert.equal(emu.counters.requests, expectedReads);
 
     const changed = entries.map((e, i) => (i === 7 ? { ...e, email: "new.address@contoso.example" } : e));
