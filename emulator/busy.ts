@@ -88,18 +88,19 @@ export class BusyServer {
     this.inserted = 0;
   }
 
-  /** How many rows of `rows` (from the reading position) fit this page's byte budget: at least 1, at most `max`. */
-  pageRows(rows: readonly Rec[], max: number): number {
+  /** The rows of one page: rowAt(0), rowAt(1), ... while they fit this page's byte budget (at least one). */
+  fillPage<T>(rowAt: (i: number) => T, available: number): T[] {
     const { pageBytes, pageBytesJitter } = this.options;
     const budget = pageBytes * (1 - pageBytesJitter + 2 * pageBytesJitter * this.random());
+    const out: T[] = [];
     let bytes = 2;
-    let n = 0;
-    while (n < rows.length && n < max) {
-      bytes += Buffer.byteLength(JSON.stringify(rows[n])) + 1;
-      if (n > 0 && bytes > budget) break;
-      n++;
+    while (out.length < available) {
+      const row = rowAt(out.length);
+      bytes += Buffer.byteLength(JSON.stringify(row)) + 1;
+      if (out.length > 0 && bytes > budget) break;
+      out.push(row);
     }
-    return n;
+    return out;
   }
 
   /** Whether someone else inserts a record before the reading position now (pages after the first only). */

@@ -12,6 +12,8 @@ const USAGE = `Usage: vpconnect emulator [options]
   --token-expires-in <s>   expires_in of issued tokens (default 1799)
   --html-errors            serve errors as IIS-style HTML pages
   --lenient                the forgiving profile (default strict: employee keys required, symbol operators, ...)
+  --busy                   a busy production server: pages filled by size, inserts while paging, reads lagging
+                           writes by 1.5 s, some replies lost after the write committed (emulator/busy.ts)
   --server-keys            the site numbers new employees (a create without Employee gets a key and 201 + Location)
   --vantagepoint-version <v>  e.g. 7.0 (default), 6.0 (permission ConnectAdministration), 3.5 (no API authorization list)
   --no-roles               switch the role endpoint off (404)
@@ -32,6 +34,7 @@ const OPTIONS = {
   "token-expires-in": { type: "string" },
   "html-errors": { type: "boolean" },
   lenient: { type: "boolean" },
+  busy: { type: "boolean" },
   "server-keys": { type: "boolean" },
   "vantagepoint-version": { type: "string" },
   "no-roles": { type: "boolean" },
@@ -124,7 +127,10 @@ export function parseEmulatorArgs(argv: string[]): {
   const expiresIn = num(values["token-expires-in"], "token-expires-in");
   if (expiresIn !== undefined) options.tokenExpiresIn = expiresIn;
   if (values["html-errors"]) options.htmlErrors = true;
+  if (values.lenient && values.busy)
+    throw new EmulatorUsageError(`--lenient and --busy are two profiles; pick one (${HELP_HINT})`);
   if (values.lenient) options.profile = "lenient";
+  if (values.busy) options.profile = "busy";
   if (values["server-keys"]) options.employeeKeys = "server";
   if (values["vantagepoint-version"] !== undefined) {
     if (!/^\d+\.\d+$/.test(values["vantagepoint-version"]))

@@ -351,7 +351,7 @@ export class HubService {
     const out: Rec[] = [];
     for (const [key, rec] of this.mapOf(hub)) {
       const seen = busy ? busy.visible(hub.name, key, rec) : rec;
-      if (seen) out.push(this.view(hub, seen));
+      if (seen) out.push(seen);
     }
     return out;
   }
@@ -394,7 +394,12 @@ export class HubService {
         Math.max(0, Number(offsetParam ? url.searchParams.get(offsetParam) : 0) || 0),
       );
     let rows = this.readable(hub);
-    for (const [i, f] of filtersOf(url).entries()) {
+    // The API's view of each record (filters and order may look at its computed fields); a plain page only needs
+    // the view of the rows it returns.
+    const filters = filtersOf(url);
+    const viewed = filters.length > 0 || url.searchParams.has("order");
+    if (viewed) rows = rows.map((r) => this.view(hub, r));
+    for (const [i, f] of filters.entries()) {
       const opp = operatorOf(f.opp, this.profile);
       if (!opp)
         return this.reply.error(
@@ -436,9 +441,10 @@ export class HubService {
       size = Math.min(maxPage, rows.length);
     }
     const fields = fieldFilterOf(q("fieldFilter"));
-    let page = rows.slice(start, start + size).map((r) => project(r, fields));
+    const slice = rows.slice(start, start + size);
+    const shown = (r: Rec) => project(viewed ? r : this.view(hub, r), fields);
     // A busy server fills pages by a byte budget: fewer rows than asked, a different count each page.
-    if (busy) page = page.slice(0, busy.pageRows(page, size));
+    const page = busy ? busy.fillPage((i) => shown(slice[i]), slice.length) : slice.map(shown);
     send(res, 200, page);
   }
 

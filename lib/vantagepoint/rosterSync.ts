@@ -84,6 +84,9 @@ export async function readRosterState(client: VantagepointClient): Promise<Roste
   };
 }
 
+/** Shortest pause between two whole-state re-reads of the post-run check (each is a full read of both lists). */
+export const RECHECK_MIN_PAUSE_MS = 1_000;
+
 export interface RosterRunResult {
   plan: RosterPlan;
   people: RosterPerson[];
@@ -297,13 +300,18 @@ export async function applyRoster(
 
   const recheck = async () =>
     planRoster(await readRosterState(client), entries, { ...planOptions, previous: plan.expected });
-  let check = await recheck();
-  // Reads may lag writes: what this run wrote can be invisible for up to readLagMs. Look again after that before
-  // saying the server lost anything.
-  if (check.conflicts.length + check.employeeOps.length + check.userOps.length > 0 && client.readLagMs > 0) {
-    await client.sleep(client.readLagMs);
-    check = await recheck();
-  }
+  // Reads may lag writes: what this run wrote can be invisible for up to readLagMs. Keep looking within that window
+  // before saying the server lost anything.
+  const settled = (p: RosterPlan) => p.conflicts.length + p.employeeOps.length + p.userOps.length === 0;
+  let check!: RosterPlan;
+  await rereadWithin(
+    async () => {
+      check = await recheck();
+      return settled(check) ? check : undefined;
+    },
+    client.readLagMs,
+    (ms) => client.sleep(Math.max(ms, RECHECK_MIN_PAUSE_MS)),
+  );
   const pending = [
     ...check.conflicts.map((c) => ({
       userId: entries[c.index]?.userId ?? String(c.index),

@@ -84,6 +84,8 @@ describe("vpconnect emulator: profile flags", () => {
     const { options } = parseEmulatorArgs(["--lenient", "--server-keys", "--vantagepoint-version", "3.5"]);
     assert.deepEqual([options.profile, options.employeeKeys, options.version], ["lenient", "server", "3.5"]);
     assert.equal(parseEmulatorArgs([]).options.profile, undefined, "strict unless asked");
+    assert.equal(parseEmulatorArgs(["--busy"]).options.profile, "busy");
+    assert.throws(() => parseEmulatorArgs(["--busy", "--lenient"]), /two profiles; pick one/);
   });
 
   it("a bad --vantagepoint-version names the flag and an example, exit 2", async () => {
