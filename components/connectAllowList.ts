@@ -12,6 +12,8 @@ import {
   planAllowList,
 } from "../lib/allowListPlan";
 import type { AllowListInput, AllowListPlan, EnforceAt, ManagedRuleSet } from "../lib/allowListPlan";
+import { wafPolicySettings, wafSettingsProblems } from "../lib/waf";
+import type { WafSettings } from "../lib/waf";
 
 /** Where the allow list is enforced. */
 export const AllowListEnforcement = { Both: "both", Nsg: "nsg", Waf: "waf" } as const;
@@ -45,6 +47,8 @@ export interface ConnectAllowListArgs {
   readonly namePrefix?: string;
   /** Managed rule set for the WAF policy (default OWASP 3.2). */
   readonly managedRuleSet?: ManagedRuleSet;
+  /** WAF mode (default Detection as Microsoft advises for untuned rules; Prevention with enforceAt "waf"), body limits, rule exclusions. */
+  readonly waf?: WafSettings;
   /** Azure tags. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -63,6 +67,14 @@ export class ConnectAllowList extends pulumi.ComponentResource {
     const ruleSet = args.managedRuleSet ?? DEFAULT_MANAGED_RULE_SET;
     const ruleSetProblem = managedRuleSetProblem(ruleSet);
     if (ruleSetProblem) throw new Error(ruleSetProblem);
+    const wafProblems = wafSettingsProblems(args.waf ?? {}, "waf", {
+      enforceAt: typeof args.enforceAt === "string" ? args.enforceAt : undefined,
+      audience: args.audience,
+      enforceAtKey: "enforceAt",
+    });
+    if (wafProblems.length > 0) {
+      throw new Error(`allow list: ${wafProblems.map((p) => `${p.key}: ${p.message}`).join("; ")}`);
+    }
     const planned = planFromArgs(args.audience === "anyone" ? { ...args, enforceAt: "waf" } : args);
     const plan = args.audience === "anyone" ? planned.apply((p) => ({ ...p, wafCustomRules: [] })) : planned;
     super("vantagepoint-connect:index:ConnectAllowList", name, {}, opts);
@@ -86,8 +98,14 @@ export class ConnectAllowList extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         policyName: names.wafPolicyName,
-        policySettings: { state: "Enabled", mode: "Prevention", requestBodyCheck: true },
-        managedRules: { managedRuleSets: [{ ruleSetType: ruleSet.type, ruleSetVersion: ruleSet.version }] },
+        policySettings: wafPolicySettings(args.waf, {
+          enforceAt: typeof args.enforceAt === "string" ? args.enforceAt : undefined,
+          audience: args.audience,
+        }),
+        managedRules: {
+          managedRuleSets: [{ ruleSetType: ruleSet.type, ruleSetVersion: ruleSet.version }],
+          ...(args.waf?.exclusions?.length ? { exclusions: args.waf.exclusions.map((e) => ({ ...e })) } : {}),
+        },
         customRules: plan.apply((p) => p.wafCustomRules),
         tags: args.tags,
       },

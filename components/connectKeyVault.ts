@@ -12,7 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as authorization from "@pulumi/azure-native/authorization";
-import * as local from "@pulumi/command/local";
+import * as random from "@pulumi/random";
 import {
   createdVaultNetworkAcls,
   defaultVaultName,
@@ -21,6 +21,8 @@ import {
   PFX_CONTENT_TYPE,
   uniqueVaultName,
   vaultNameProblem,
+  vaultNameSuffixProblem,
+  VAULT_NAME_SUFFIX,
 } from "../lib/keyVault";
 import type { ExistingVaultNetworkProperties, ExistingVaultProperties } from "../lib/keyVault";
 import { lockResource } from "./locks";
@@ -72,6 +74,11 @@ export interface ConnectKeyVaultArgs {
   readonly vaultName?: string;
   /** Add a random suffix (kept in state) to the created vault's name: a deleted vault's name stays reserved. */
   readonly uniqueName?: boolean;
+  /**
+   * With `uniqueName`: use this suffix instead of drawing one. A stack whose suffix came from an earlier version
+   * (a local.Command) sets its current suffix here, or the vault would be replaced.
+   */
+  readonly nameSuffix?: string;
   /** Resource group for the created vault (required unless `existing`). */
   readonly resourceGroupName?: pulumi.Input<string>;
   /** Azure region for the created vault (required unless `existing`). */
@@ -244,19 +251,18 @@ function useExisting(
 }
 
 /**
- * A random suffix kept in state: created once (node is on the deploying machine), replaced only with the stack.
- * A new suffix after `pulumi destroy` keeps a purge-protected vault's reserved name from blocking the next deploy.
+ * A random suffix kept in state by @pulumi/random, the provider made for stable random values: drawn once, on
+ * create; its inputs are constants (no keepers), so no other change of the stack draws a new one. A new suffix after
+ * `pulumi destroy` keeps a purge-protected vault's reserved name from blocking the next deploy. With `nameSuffix`
+ * (a suffix drawn by an earlier version's local.Command, or recorded after the first deploy) nothing is drawn.
  */
-function randomSuffix(name: string, parent: pulumi.Resource): pulumi.Output<string> {
-  const command = new local.Command(
-    `${name}-name-suffix`,
-    {
-      interpreter: ["node", "-e"],
-      create: "process.stdout.write(require('crypto').randomBytes(3).toString('hex'))",
-    },
-    { parent },
-  );
-  return command.stdout.apply((s) => (s ?? "").trim());
+function vaultSuffix(
+  name: string,
+  nameSuffix: string | undefined,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
+  if (nameSuffix !== undefined) return pulumi.output(nameSuffix);
+  return new random.RandomString(`${name}-name-suffix`, { ...VAULT_NAME_SUFFIX }, { parent }).result;
 }
 
 function createVault(
@@ -270,13 +276,17 @@ function createVault(
     );
   }
   const baseName = args.vaultName ?? defaultVaultName(args.namePrefix);
+  if (args.nameSuffix !== undefined) {
+    const suffixProblem = vaultNameSuffixProblem(args.nameSuffix, "nameSuffix", args.uniqueName === true);
+    if (suffixProblem) throw new Error(suffixProblem);
+  }
   const problem = vaultNameProblem(
     args.uniqueName ? uniqueVaultName(baseName, "abcdef") : baseName,
     args.vaultName === undefined ? "namePrefix (vault name <namePrefix>-kv)" : "vaultName",
   );
   if (problem) throw new Error(problem);
   const vaultName: pulumi.Input<string> = args.uniqueName
-    ? randomSuffix(name, parent).apply((suffix) => uniqueVaultName(baseName, suffix))
+    ? vaultSuffix(name, args.nameSuffix, parent).apply((suffix) => uniqueVaultName(baseName, suffix))
     : baseName;
   const tenantId = args.tenantId ?? authorization.getClientConfigOutput({ parent }).tenantId;
   const firewall = args.firewall ?? "trustedServices";

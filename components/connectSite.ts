@@ -8,7 +8,19 @@ import * as network from "@pulumi/azure-native/network";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
 import { loginRedirectUri } from "../lib/entra";
+import {
+  gatewayChangeProblems,
+  HUB_PROVIDER_SECRET_SETTINGS,
+  hubProviderArgs,
+  ipv6FrontendProblems,
+  keyVaultServiceEndpointNeeded,
+  subnetResourceId,
+} from "../lib/gatewayRules";
+import type { GatewayCreatedWith, VaultNetworkAcls } from "../lib/gatewayRules";
+import type { WafSettings } from "../lib/waf";
 import type { NewEmployeeRule } from "../lib/vantagepoint/roster";
 import { removalBrakeIssues } from "../lib/vantagepoint/removalBrake";
 import type { RemovalBrakeSettings } from "../lib/vantagepoint/removalBrake";
@@ -83,6 +95,12 @@ export interface ConnectSiteHub {
   readonly useRemoteGateways?: boolean;
   /** Also create the hub-to-spoke peering, in the hub's subscription (default true). */
   readonly createHubSidePeering?: boolean;
+  /**
+   * The azure-native provider for the hub's subscription. Default: one made here for the hub's subscription with the
+   * credentials settings (clientId, clientSecret, tenantId, useOidc, environment, ...) copied from the
+   * `azure-native:*` stack config, which an explicit provider does not read by itself.
+   */
+  readonly provider?: AzureNativeProvider;
 }
 
 /** The Key Vault that holds the TLS certificate and the Entra client secrets. */
@@ -97,6 +115,8 @@ export interface ConnectSiteKeyVault {
   readonly uniqueName?: boolean;
   /** Firewall of a created vault: "trustedServices" (default), "gatewaySubnet" or "open". */
   readonly firewall?: VaultFirewallMode;
+  /** With uniqueName: this suffix instead of a random one (a stack upgraded from the local.Command suffix keeps its own). */
+  readonly nameSuffix?: string;
 }
 
 /** TLS on the public endpoint. */
@@ -139,6 +159,8 @@ export interface ConnectSiteAllowList {
   readonly allowPrivateRanges?: pulumi.Input<boolean>;
   /** "allowList" (default): only the listed ranges reach the URL; "anyone": the Internet, through the WAF's managed rules. */
   readonly audience?: Audience;
+  /** WAF mode (default "Detection", as Microsoft advises before the rules are tuned), body limits, rule exclusions. */
+  readonly waf?: WafSettings;
 }
 
 /** The Entra app registration for Entra ID login to Vantagepoint (P7). */
@@ -286,8 +308,13 @@ export interface ConnectSiteArgs {
   readonly httpListener?: HttpListenerMode;
   /** A dual-stack gateway with an IPv6 frontend (needs network.gatewaySubnetIpv6Prefix). */
   readonly ipv6Frontend?: boolean;
-  /** Availability zones for the gateway and its public IPs (default none). */
+  /** Availability zones for the gateway and its public IPs (default none; they cannot change after creation). */
   readonly zones?: string[];
+  /**
+   * What the existing gateway was created with (IPv6 frontend, zones): Azure cannot change either afterwards, so a
+   * differing `ipv6Frontend` or `zones` is refused before anything registers. Leave out for a gateway not yet created.
+   */
+  readonly gatewayCreatedWith?: GatewayCreatedWith;
   /** CanNotDelete locks on the public IPs, the gateway and a created vault (default false). */
   readonly locks?: boolean;
   /** Gateway access and WAF logs to Log Analytics (default on, to a new workspace). */
@@ -338,6 +365,7 @@ export class ConnectSite extends pulumi.ComponentResource {
         enforceAt: args.allowList.enforceAt,
         allowPrivateRanges: args.allowList.allowPrivateRanges,
         audience: args.allowList.audience,
+        waf: args.allowList.waf,
         resourceGroupName,
         location: args.location,
         namePrefix: args.namePrefix,
@@ -364,6 +392,8 @@ export class ConnectSite extends pulumi.ComponentResource {
         // Resolves only after the PFX import or the existing certificate's check: the gateway comes after them.
         certificateSecretId: vault.certificateSecretId,
         keyVaultId: vault.vaultId,
+        // A vault this stack does not own (a shared platform vault): the grant covers the certificate's secret only.
+        ...(args.tls.keyVault.create ? {} : { keyVaultSecretName: args.tls.certificateName }),
         keyVaultGrantWaitSeconds: args.tls.grantWaitSeconds,
         sslPolicyName: args.tls.sslPolicy,
         dns: args.dns,
@@ -504,6 +534,27 @@ export function checkSiteArgs(
     );
   const shards = shardsProblem(args.vantagepoint?.rosterShards);
   if (shards) throw new Error(`ConnectSite ${name}: vantagepoint.rosterShards ${shards}`);
+  const enforceAt = args.allowList.enforceAt;
+  const problems = [
+    ...ipv6FrontendProblems({
+      ipv6Frontend: args.ipv6Frontend,
+      enforceAt: typeof enforceAt === "string" ? enforceAt : undefined,
+      audience: args.allowList.audience,
+      keys: {
+        enforceAt: "allowList.enforceAt",
+        audience: "allowList.audience",
+        ipv6Frontend: "ipv6Frontend",
+      },
+    }),
+    ...gatewayChangeProblems(
+      { ipv6Frontend: args.ipv6Frontend ?? false, zones: args.zones ?? [] },
+      args.gatewayCreatedWith,
+      { ipv6Frontend: "ipv6Frontend", zones: "zones", createdWith: "gatewayCreatedWith" },
+    ),
+  ];
+  if (problems.length > 0) {
+    throw new Error(`ConnectSite ${name}: ${problems.map((p) => `${p.key}: ${p.message}`).join("; ")}`);
+  }
 }
 
 /** The resource group's name: created here, or an existing one. */
@@ -545,6 +596,7 @@ function keyVault(
           namePrefix: args.namePrefix,
           vaultName: kv.name,
           uniqueName: kv.uniqueName,
+          nameSuffix: kv.nameSuffix,
           firewall: kv.firewall,
           gatewaySubnetId,
           resourceGroupName,
@@ -654,12 +706,12 @@ function gatewaySubnet(
         { parent, ignoreChanges: ["subnets", "virtualNetworkPeerings"] },
       );
   const vnetName = existing ? pulumi.output(existing.name) : vnet!.name;
-  if (vnet && args.network?.hub) hubPeering(name, args, args.network.hub, vnet, resourceGroupName, parent);
   const routeTable = gatewayRouteTable(name, args, resourceGroupName, tags, parent);
+  const subnetGroup = existing ? existing.resourceGroupName : resourceGroupName;
   const subnet = new network.Subnet(
     `${name}-gateway-subnet`,
     {
-      resourceGroupName: existing ? existing.resourceGroupName : resourceGroupName,
+      resourceGroupName: subnetGroup,
       virtualNetworkName: vnetName,
       subnetName: net.gatewaySubnetName,
       ...(v6 !== undefined
@@ -667,13 +719,55 @@ function gatewaySubnet(
         : { addressPrefix: net.gatewaySubnetPrefix }),
       networkSecurityGroup: { id: nsgId },
       ...(routeTable ? { routeTable: { id: routeTable.id } } : {}),
-      ...(args.tls.keyVault.create && args.tls.keyVault.firewall === "gatewaySubnet"
-        ? { serviceEndpoints: [{ service: "Microsoft.KeyVault" }] }
-        : {}),
+      serviceEndpoints: keyVaultServiceEndpoints(args, subnetGroup, vnetName, net.gatewaySubnetName, parent),
     },
     { parent },
   );
+  // After the subnet: writes to a new VNet at once fail with ReferencedResourceNotProvisioned
+  // (pulumi-azure-native#4340), so subnet, hub-side peering and spoke-side peering go one after the other.
+  if (vnet && args.network?.hub)
+    hubPeering(name, args, args.network.hub, vnet, subnet, resourceGroupName, parent);
   return subnet.id;
+}
+
+/**
+ * The gateway subnet's service endpoints: `Microsoft.KeyVault` whenever the vault is reached through a VNet rule
+ * for this subnet (a created vault in "gatewaySubnet" mode, or an existing vault whose firewall names the subnet;
+ * lib/gatewayRules keyVaultServiceEndpointNeeded), declared here so the next subnet update does not remove one
+ * added by hand. The existing vault's firewall is read at deploy time, against the subnet's id known in advance.
+ */
+function keyVaultServiceEndpoints(
+  args: ConnectSiteArgs,
+  subnetGroup: pulumi.Input<string>,
+  vnetName: pulumi.Input<string>,
+  subnetName: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): pulumi.Input<Array<{ service: string }> | undefined> {
+  const kv = args.tls.keyVault;
+  const endpoints = (needed: boolean) => (needed ? [{ service: "Microsoft.KeyVault" }] : undefined);
+  if (kv.create) {
+    return endpoints(
+      keyVaultServiceEndpointNeeded({
+        createdFirewall: kv.firewall ?? "trustedServices",
+        gatewaySubnetId: "",
+      }),
+    );
+  }
+  const vault = keyvault.getVaultOutput(
+    { vaultName: kv.name, resourceGroupName: kv.resourceGroupName ?? args.resourceGroup.name },
+    { parent },
+  );
+  const subscriptionId = authorization.getClientConfigOutput({ parent }).subscriptionId;
+  return pulumi
+    .all([vault.properties, subscriptionId, subnetGroup, vnetName, subnetName])
+    .apply(([properties, sub, group, vnet, subnet]) =>
+      endpoints(
+        keyVaultServiceEndpointNeeded({
+          existingAcls: (properties as { networkAcls?: VaultNetworkAcls } | undefined)?.networkAcls,
+          gatewaySubnetId: subnetResourceId(sub, group, vnet, subnet),
+        }),
+      ),
+    );
 }
 
 /**
@@ -705,14 +799,15 @@ function gatewayRouteTable(
 }
 
 /**
- * Peering between the new network and the hub: hub to spoke first (it allows gateway transit, in the hub's
- * subscription), then spoke to hub using the hub's VPN/ExpressRoute gateway.
+ * Peering between the new network and the hub, after the gateway subnet: hub to spoke first (it allows gateway
+ * transit, in the hub's subscription), then spoke to hub using the hub's VPN/ExpressRoute gateway.
  */
 function hubPeering(
   name: string,
   args: ConnectSiteArgs,
   hub: ConnectSiteHub,
   vnet: network.VirtualNetwork,
+  subnet: network.Subnet,
   resourceGroupName: pulumi.Input<string>,
   parent: pulumi.Resource,
 ): void {
@@ -734,11 +829,8 @@ function hubPeering(
           },
           {
             parent,
-            provider: new AzureNativeProvider(
-              `${name}-hub-subscription`,
-              { subscriptionId: ref.subscriptionId },
-              { parent },
-            ),
+            dependsOn: [subnet],
+            provider: hub.provider ?? hubProvider(name, ref.subscriptionId, parent),
           },
         );
   new network.VirtualNetworkPeering(
@@ -752,8 +844,28 @@ function hubPeering(
       allowForwardedTraffic: true,
       useRemoteGateways,
     },
-    { parent, dependsOn: hubSide ? [hubSide] : [] },
+    { parent, dependsOn: hubSide ? [subnet, hubSide] : [subnet] },
   );
+}
+
+/**
+ * An azure-native provider for the hub's subscription with the stack's credentials settings: an explicit provider
+ * does not read `azure-native:*` stack config (Pulumi docs), so they are copied (lib/gatewayRules hubProviderArgs);
+ * the secret ones stay secrets. ARM_* environment variables the provider reads itself still apply.
+ */
+function hubProvider(name: string, subscriptionId: string, parent: pulumi.Resource): AzureNativeProvider {
+  const config = new pulumi.Config("azure-native");
+  const plain = hubProviderArgs(
+    (key) => (HUB_PROVIDER_SECRET_SETTINGS.has(key) ? undefined : config.get(key)),
+    subscriptionId,
+  );
+  const secrets = Object.fromEntries(
+    [...HUB_PROVIDER_SECRET_SETTINGS].flatMap((key) => {
+      const value = config.getSecret(key);
+      return value === undefined ? [] : [[key, value]];
+    }),
+  );
+  return new AzureNativeProvider(`${name}-hub-subscription`, { ...plain, ...secrets }, { parent });
 }
 
 /** The deploy-time verification, unless it is off. */
@@ -778,6 +890,8 @@ function siteVerification(
       certificateMinDays: v.certificateMinDays ?? 21,
       reportOnly: v.mode === "report",
       publicIpAddress: endpoint.publicIp,
+      // Connect to the gateway itself: with split DNS the public name resolves to the internal server here.
+      connectAddress: endpoint.publicIp,
       certificateSecretId,
       backendAddress: args.backend.address,
     },

@@ -24,6 +24,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as local from "@pulumi/command/local";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { KEY_VAULT_SECRETS_USER_ROLE_ID } from "../lib/entra";
+import { secretsUserScope } from "../lib/gatewayRules";
 import { lockResource } from "./locks";
 import {
   ACCEPTED_SSL_POLICIES,
@@ -112,6 +113,11 @@ export interface PublicEndpointArgs {
   readonly certificateSecretId: pulumi.Input<string>;
   /** When given, the gateway's identity is granted "Key Vault Secrets User" on this vault. */
   readonly keyVaultId?: pulumi.Input<string>;
+  /**
+   * With `keyVaultId`: grant on this secret only (`<vaultId>/secrets/<name>`), for a vault shared with others, where
+   * the role on the whole vault would let the gateway read every secret in it.
+   */
+  readonly keyVaultSecretName?: pulumi.Input<string>;
   /** Predefined TLS policy (default AppGwSslPolicy20220101S). */
   readonly sslPolicyName?: string;
   /** Autoscale bounds (default 0 to 2 instances). */
@@ -175,7 +181,11 @@ export class PublicEndpoint extends pulumi.ComponentResource {
         : new authorization.RoleAssignment(
             `${name}-kv-secrets-user`,
             {
-              scope: args.keyVaultId,
+              scope: pulumi
+                .all([args.keyVaultId, args.keyVaultSecretName])
+                .apply(([vaultId, secretName]) =>
+                  secretsUserScope(vaultId, secretName ?? "", secretName === undefined),
+                ),
               principalId: identity.principalId,
               principalType: "ServicePrincipal",
               roleDefinitionId: pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`,

@@ -41,6 +41,11 @@ export interface SiteVerificationArgs {
   readonly reportOnly?: pulumi.Input<boolean>;
   /** Trigger: the gateway's public IP address; a change re-runs the checks. */
   readonly publicIpAddress?: pulumi.Input<string>;
+  /**
+   * Connect to this address (the gateway's public IP) for every request to the public URL's host, with SNI and the
+   * Host header still the host name: the gateway is tested even where the name resolves elsewhere (split DNS).
+   */
+  readonly connectAddress?: pulumi.Input<string>;
   /** Trigger: the Key Vault certificate secret id the gateway uses (pass a versioned id to re-run on renewal). */
   readonly certificateSecretId?: pulumi.Input<string>;
   /** Trigger: the backend address (FQDN or IP) behind the gateway; a change re-runs the checks. */
@@ -104,6 +109,7 @@ function environmentOutput(args: SiteVerificationArgs): pulumi.Output<Record<str
     timeoutMs: args.timeoutMs,
     caFile: args.caFile,
     reportOnly: args.reportOnly,
+    connectAddress: args.connectAddress,
   };
   const secrets = pulumi.output(secretInputNames(inputs));
   const values = pulumi.all([
@@ -114,6 +120,7 @@ function environmentOutput(args: SiteVerificationArgs): pulumi.Output<Record<str
     args.timeoutMs,
     args.caFile,
     args.reportOnly,
+    args.connectAddress,
   ]);
   return pulumi.all([secrets, values]).apply(([secretNames, v]) => {
     if (secretNames.length > 0) {
@@ -121,7 +128,8 @@ function environmentOutput(args: SiteVerificationArgs): pulumi.Output<Record<str
         `SiteVerification: ${secretNames.join(", ")} must not be secret; the checks use no credentials and their environment is stored in plain text`,
       );
     }
-    const [publicUrl, apiUrl, loginUrl, certificateMinDays, timeoutMs, caFile, reportOnly] = v;
+    const [publicUrl, apiUrl, loginUrl, certificateMinDays, timeoutMs, caFile, reportOnly, connectAddress] =
+      v;
     const env = verificationEnvironment({
       publicUrl,
       apiUrl,
@@ -130,6 +138,7 @@ function environmentOutput(args: SiteVerificationArgs): pulumi.Output<Record<str
       timeoutMs,
       caFile,
       reportOnly,
+      connectAddress,
     });
     const suspicious = secretLookingEntries(env);
     if (suspicious.length > 0) {

@@ -141,6 +141,12 @@ export const COMPUTED_OUTPUTS: Record<
   "azure-native:managedidentity:UserAssignedIdentity": (name) => ({
     outputs: { principalId: `${name}-principal-id`, clientId: `${name}-client-id`, tenantId: MOCK_TENANT_ID },
   }),
+  // A stand-in for the drawn value (lowercase letters and digits, as lib/keyVault VAULT_NAME_SUFFIX asks).
+  "random:index/randomString:RandomString": (_name, inputs) => ({
+    outputs: {
+      result: "x7k2m9".padEnd(Number(inputs.length ?? 6), "0").slice(0, Number(inputs.length ?? 6)),
+    },
+  }),
   "azuread:index/applicationPassword:ApplicationPassword": (name) => ({
     outputs: { value: `${name}-offline-password`, keyId: `${name}-key-id` },
     secret: ["value"],

@@ -119,7 +119,16 @@ export function planAllowList(input: AllowListInput): AllowListPlan {
   const enforceNsg = input.enforceAt !== "waf";
   const enforceWaf = input.enforceAt !== "nsg";
   try {
-    const wafChunks = enforceWaf ? chunkForWaf(effectiveRanges) : [];
+    // Application Gateway WAF custom rules match IPv4 only: IPv6 IPMatch values are refused
+    // (ApplicationGatewayFirewallConditionIPv6AddressNotSupportedForAPIVersion, terraform-provider-azurerm#25502).
+    // IPv6 sources are admitted by the NSG alone; with an IPv6 frontend enforceAt "waf" is refused (lib/gatewayRules).
+    const wafRanges = wafMatchRanges(effectiveRanges);
+    if (enforceWaf && wafRanges.length === 0) {
+      throw new Error(
+        'the WAF custom rule matches IPv4 only and the list holds no IPv4 range; add Connect\'s IPv4 ranges, or set enforceAt: "nsg"',
+      );
+    }
+    const wafChunks = enforceWaf ? chunkForWaf(wafRanges) : [];
     const nsgChunks = enforceNsg ? chunkForNsg(effectiveRanges) : [];
     return {
       effectiveRanges,
@@ -205,6 +214,11 @@ function wafRule(chunks: string[][]): WafCustomRule {
       matchValues,
     })),
   };
+}
+
+/** The ranges the WAF custom rule may hold: the IPv4 ones (WAF custom rules match IPv4 only). */
+export function wafMatchRanges(ranges: readonly string[]): string[] {
+  return ranges.filter((r) => !r.includes(":"));
 }
 
 /** Refuses managed rule sets older than OWASP 3.2 (the IPMatch limits and current protections need 3.2+). */

@@ -98,3 +98,29 @@ export function uniqueVaultName(base: string, suffix: string): string {
   const room = 24 - clean.length - 1;
   return `${base.slice(0, room).replace(/-+$/, "")}-${clean}`;
 }
+
+/**
+ * The random suffix of a created vault's name (@pulumi/random RandomString args): six lowercase letters and digits,
+ * fixed, so the resource never sees a changed input. Versions before the day-2 round drew six hex digits with a
+ * local.Command; a stack made by one keeps them through `nameSuffix`.
+ */
+export const VAULT_NAME_SUFFIX = {
+  length: 6,
+  lower: true,
+  upper: false,
+  numeric: true,
+  special: false,
+} as const;
+
+/** Why a vault-name suffix cannot be used, or undefined (1-10 lowercase letters or digits, with uniqueName). */
+export function vaultNameSuffixProblem(
+  suffix: string,
+  field = "nameSuffix",
+  uniqueName = true,
+): string | undefined {
+  if (!uniqueName) {
+    return `${field}: only used with uniqueName: true (the suffix is appended to the vault's name); remove it, or set uniqueName: true`;
+  }
+  if (/^[a-z0-9]{1,10}$/.test(suffix)) return undefined;
+  return `${field}: ${JSON.stringify(suffix)} is not a vault-name suffix; give the part after the last "-" of the vault's current name (1-10 lowercase letters or digits, e.g. "3fa9c1"): pulumi stack output keyVaultUri shows it`;
+}

@@ -2,6 +2,7 @@
  * SiteVerification's plain part, pure (no Pulumi import): the URL checks and the environment the
  * verify-site script reads, refusing anything that looks like a credential.
  */
+import { isIP } from "node:net";
 import { isLoopbackHost } from "./config/schema";
 
 /** The default number of days a certificate must still be valid for. */
@@ -16,6 +17,8 @@ export interface VerificationSettings {
   timeoutMs?: number;
   caFile?: string;
   reportOnly?: boolean;
+  /** The IP address requests to the public URL's host connect to (SNI and Host stay the host name). */
+  connectAddress?: string;
 }
 
 /** Query parameter or variable names that suggest a credential. */
@@ -72,6 +75,12 @@ export function verificationEnvironment(s: VerificationSettings): Record<string,
       `SiteVerification timeoutMs: ${s.timeoutMs} is not a whole number of milliseconds from 100 to 300000`,
     );
   }
+  const connectAddress = (s.connectAddress ?? "").trim();
+  if (connectAddress !== "" && isIP(connectAddress) === 0) {
+    throw new Error(
+      `SiteVerification connectAddress: ${JSON.stringify(s.connectAddress)} is not an IP address; give the gateway's public IP (the publicIp output)`,
+    );
+  }
   return {
     VPC_PUBLIC_URL: validateVerificationUrl("publicUrl", s.publicUrl),
     VPC_API_URL: validateVerificationUrl("apiUrl", s.apiUrl),
@@ -81,6 +90,7 @@ export function verificationEnvironment(s: VerificationSettings): Record<string,
     VPC_CA_FILE: s.caFile ?? "",
     VPC_OUTPUT: "text",
     VPC_REPORT_ONLY: s.reportOnly ? "1" : "",
+    VPC_CONNECT_ADDRESS: connectAddress,
   };
 }
 

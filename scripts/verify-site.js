@@ -13,6 +13,9 @@
  *   VPC_CA_FILE        extra PEM CA bundle trusted besides Node's default store (optional)
  *   VPC_OUTPUT         "text" (default) or "json"
  *   VPC_REPORT_ONLY    "1"/"true": print failures but exit 0 (the deploy does not fail)
+ *   VPC_CONNECT_ADDRESS the gateway's public IP (optional): requests to VPC_PUBLIC_URL's host connect there, with
+ *                      SNI and the Host header still the host name, so the gateway is tested even where the name
+ *                      resolves to something else from this machine (split DNS)
  *
  * Checks: (1) certificate: the public URL answers over HTTPS with a certificate that is valid for the host
  * name, chains to a trusted CA and does not expire within VPC_CERT_MIN_DAYS; (2) api-token: `POST {api}/token`
@@ -134,6 +137,12 @@ function readOptions(env) {
     errors.push(`VPC_OUTPUT is ${JSON.stringify(env.VPC_OUTPUT)}; expected "text" or "json"`);
   }
   const reportOnly = /^(1|true|yes)$/i.test((env.VPC_REPORT_ONLY ?? "").trim());
+  const connectAddress = (env.VPC_CONNECT_ADDRESS ?? "").trim() || undefined;
+  if (connectAddress && net.isIP(connectAddress) === 0) {
+    errors.push(
+      `VPC_CONNECT_ADDRESS is ${JSON.stringify(connectAddress)}; expected the gateway's public IP address`,
+    );
+  }
   let ca;
   const caFile = (env.VPC_CA_FILE ?? "").trim();
   if (caFile) {
@@ -150,7 +159,9 @@ function readOptions(env) {
     }
   }
   if (errors.length > 0) return { errors };
-  return { options: { publicUrl, apiUrl, loginUrl, minDays, timeoutMs, ca, output, reportOnly } };
+  return {
+    options: { publicUrl, apiUrl, loginUrl, minDays, timeoutMs, ca, output, reportOnly, connectAddress },
+  };
 }
 
 /** The CA list: Node's default trust store plus the optional extra bundle. */
@@ -234,11 +245,27 @@ function classifyCertificateCode(code) {
 }
 
 /**
+ * Where a request to `rawUrl` connects: `connectAddress` when its host is the public URL's host, else DNS.
+ * @returns {{ host: string, address: string } | undefined}
+ */
+function pinFor(rawUrl, { publicUrl, connectAddress }) {
+  if (!connectAddress || !publicUrl) return undefined;
+  const host = new URL(rawUrl).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const publicHost = new URL(publicUrl).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === publicHost ? { host, address: connectAddress } : undefined;
+}
+
+/** " via <address>" for a pinned request's report line. */
+function via(pin) {
+  return pin ? ` (connected to ${pin.address})` : "";
+}
+
+/**
  * One HTTPS request that never follows redirects. Resolves { status, headers, body, peer } or rejects with
  * the network/TLS error (code VPC_TIMEOUT on timeout). With `inspect`, certificate problems do not abort the
  * request: `peer` carries what the handshake saw so the caller can judge it.
  */
-function request(rawUrl, { method = "GET", body, headers = {}, ca, timeoutMs, inspect = false }) {
+function request(rawUrl, { method = "GET", body, headers = {}, ca, timeoutMs, inspect = false, pin }) {
   return new Promise((resolve, reject) => {
     const u = new URL(rawUrl);
     const host = u.hostname.replace(/^\[|\]$/g, "");
@@ -259,6 +286,16 @@ function request(rawUrl, { method = "GET", body, headers = {}, ca, timeoutMs, in
         path: `${u.pathname}${u.search}`,
         headers: { "User-Agent": "vantagepoint-connect-verify-site", ...headers },
         servername: isIp(host) ? undefined : host,
+        // Pinned: the TCP connection goes to the given address; hostname (Host header) and SNI stay the name.
+        ...(pin
+          ? {
+              lookup: (_name, opts, cb) => {
+                const family = net.isIP(pin.address);
+                if (opts && opts.all) cb(null, [{ address: pin.address, family }]);
+                else cb(null, pin.address, family);
+              },
+            }
+          : {}),
         ca: trustedCas(ca),
         rejectUnauthorized: !inspect,
         agent: false,
@@ -315,13 +352,15 @@ async function checkCertificate({
   ca,
   timeoutMs = DEFAULT_TIMEOUT_MS,
   now = new Date(),
+  connectAddress,
 }) {
   const name = "certificate";
   const url = displayUrl(publicUrl);
   const host = new URL(publicUrl).hostname.replace(/^\[|\]$/g, "");
+  const pin = pinFor(publicUrl, { publicUrl, connectAddress });
   let res;
   try {
-    res = await request(publicUrl, { ca, timeoutMs, inspect: true, headers: { Accept: "text/html" } });
+    res = await request(publicUrl, { ca, timeoutMs, inspect: true, headers: { Accept: "text/html" }, pin });
   } catch (err) {
     return { name, ok: false, url, ...classifyError(err, host, timeoutMs) };
   }
@@ -374,7 +413,7 @@ async function checkCertificate({
     url,
     status: res.status,
     daysLeft,
-    message: `valid for ${host}, trusted, expires in ${daysLeft} days on ${expiresOn}; answered ${res.status}`,
+    message: `valid for ${host}, trusted, expires in ${daysLeft} days on ${expiresOn}; answered ${res.status}${via(pin)}`,
   };
 }
 
@@ -398,9 +437,10 @@ function tokenUrl(apiUrl) {
  * (`{"error": "..."}`, status 400 or 401). A network error, an HTML page, a redirect or a 5xx fails.
  * @returns {Promise<CheckResult>}
  */
-async function checkApiToken({ apiUrl, ca, timeoutMs = DEFAULT_TIMEOUT_MS }) {
+async function checkApiToken({ apiUrl, ca, timeoutMs = DEFAULT_TIMEOUT_MS, publicUrl, connectAddress }) {
   const name = "api-token";
   const target = tokenUrl(apiUrl);
+  const pin = pinFor(target, { publicUrl, connectAddress });
   const url = displayUrl(target);
   const host = new URL(target).hostname.replace(/^\[|\]$/g, "");
   let res;
@@ -415,6 +455,7 @@ async function checkApiToken({ apiUrl, ca, timeoutMs = DEFAULT_TIMEOUT_MS }) {
       },
       ca,
       timeoutMs,
+      pin,
     });
   } catch (err) {
     return { name, ok: false, url, ...classifyError(err, host, timeoutMs) };
@@ -453,7 +494,7 @@ async function checkApiToken({ apiUrl, ca, timeoutMs = DEFAULT_TIMEOUT_MS }) {
       ok: true,
       url,
       status,
-      message: `answers like Vantagepoint (${status} ${code} to an empty grant)`,
+      message: `answers like Vantagepoint (${status} ${code} to an empty grant)${via(pin)}`,
     };
   }
   if (status === 403) return fail("waf", `answered 403 (the WAF or an allow list blocked the request)`);
@@ -475,14 +516,19 @@ async function checkApiToken({ apiUrl, ca, timeoutMs = DEFAULT_TIMEOUT_MS }) {
  * Skipped (and passing) when no login URL is configured.
  * @returns {Promise<CheckResult>}
  */
-async function checkLoginUrl({ loginUrl, ca, timeoutMs = DEFAULT_TIMEOUT_MS }) {
+async function checkLoginUrl({ loginUrl, ca, timeoutMs = DEFAULT_TIMEOUT_MS, publicUrl, connectAddress }) {
   const name = "login-url";
   if (!loginUrl) return { name, ok: true, skipped: true, message: "no login URL configured (VPC_LOGIN_URL)" };
   const url = displayUrl(loginUrl);
   const host = new URL(loginUrl).hostname.replace(/^\[|\]$/g, "");
   let res;
   try {
-    res = await request(loginUrl, { ca, timeoutMs, headers: { Accept: "text/html" } });
+    res = await request(loginUrl, {
+      ca,
+      timeoutMs,
+      headers: { Accept: "text/html" },
+      pin: pinFor(loginUrl, { publicUrl, connectAddress }),
+    });
   } catch (err) {
     return { name, ok: false, url, ...classifyError(err, host, timeoutMs) };
   }
@@ -497,7 +543,8 @@ async function checkLoginUrl({ loginUrl, ca, timeoutMs = DEFAULT_TIMEOUT_MS }) {
       fix: FIX.backend,
     };
   }
-  return { name, ok: true, url, status: res.status, message: `answers (${res.status})` };
+  const pin = pinFor(loginUrl, { publicUrl, connectAddress });
+  return { name, ok: true, url, status: res.status, message: `answers (${res.status})${via(pin)}` };
 }
 
 /** Runs every check (concurrently) and returns the results in a fixed order. */

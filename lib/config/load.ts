@@ -12,6 +12,7 @@ import { addressSpaceIssues, allowListIssues, rotationDateIssues, textIssues } f
 import { ProjectFileError, projectPathProblem } from "./projectFile";
 import { SecretValue } from "./secret";
 import { siteShapeWarnings } from "./siteShape";
+import { day2Warnings } from "./day2Shape";
 import {
   ciphertextProblem,
   confusableSkeleton,
@@ -278,6 +279,7 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
     );
   }
   warnings.push(...siteShapeWarnings(config));
+  warnings.push(...day2Warnings(config));
   const api = new URL(config.vantagepoint.apiUrl);
   if (api.protocol === "http:" && isLoopbackHost(api.hostname)) {
     warnings.push(

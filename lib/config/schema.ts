@@ -21,6 +21,8 @@ import {
   VAULT_FIREWALL_MODES,
 } from "./siteShape";
 import { backendAddressProblem, guid, hostnameShapeProblem, httpsUrl, quote } from "./validators";
+import { day2Issues } from "./day2Shape";
+import { WAF_EXCLUSION_OPERATORS, WAF_EXCLUSION_VARIABLES, WAF_LIMITS, WAF_MODES } from "../waf";
 
 /** Stack config namespace: keys are `vpconnect:<section>`. */
 export const NAMESPACE = "vpconnect";
@@ -278,11 +280,57 @@ const azureSchema = z.strictObject({
       recordName: z.string().min(1),
     })
     .optional(),
-  /** Availability zones for the gateway and its public IP; default all three where the region has zones, none elsewhere. */
+  /**
+   * Availability zones for the gateway and its public IP ([] for none). They cannot change after creation: stated,
+   * never defaulted, in regions where earlier versions chose zones 1-3 (lib/gatewayRules zonesMustBeStated).
+   */
   zones: z
     .array(z.enum(["1", "2", "3"], { message: 'must be "1", "2" or "3" (quoted)' }))
     .max(3)
     .optional(),
+  /**
+   * What the existing gateway was created with, written after its first `pulumi up` (the gatewayCreatedWith output):
+   * Azure cannot turn the IPv6 frontend on or off or change zones afterwards, so `vpconnect check` refuses that.
+   */
+  gatewayCreatedWith: z
+    .strictObject({
+      ipv6Frontend: z.boolean(),
+      zones: z.array(z.enum(["1", "2", "3"], { message: 'must be "1", "2" or "3" (quoted)' })).max(3),
+    })
+    .optional(),
+  /** The WAF policy: mode (Detection until the managed rules are tuned), request limits, rule exclusions. */
+  waf: z
+    .strictObject({
+      /** Default Detection (Microsoft: tune first); Prevention with allowList.enforceAt waf (lib/waf effectiveWafMode). */
+      mode: z.enum(WAF_MODES, { message: 'must be "Detection" or "Prevention"' }).optional(),
+      requestBodyCheck: z.boolean().default(true),
+      maxRequestBodySizeInKb: z
+        .number()
+        .int()
+        .min(WAF_LIMITS.requestBodyKb.min)
+        .max(WAF_LIMITS.requestBodyKb.max, "must be 8 to 2000 (KB)")
+        .optional(),
+      fileUploadLimitInMb: z
+        .number()
+        .int()
+        .min(WAF_LIMITS.fileUploadMb.min)
+        .max(WAF_LIMITS.fileUploadMb.max, "must be 1 to 4000 (MB)")
+        .optional(),
+      exclusions: z
+        .array(
+          z.strictObject({
+            matchVariable: z.enum(WAF_EXCLUSION_VARIABLES, {
+              message: `must be one of ${WAF_EXCLUSION_VARIABLES.join(", ")}`,
+            }),
+            selectorMatchOperator: z.enum(WAF_EXCLUSION_OPERATORS, {
+              message: `must be one of ${WAF_EXCLUSION_OPERATORS.join(", ")}`,
+            }),
+            selector: z.string().min(1, "must name the header, cookie or argument"),
+          }),
+        )
+        .default([]),
+    })
+    .default({ requestBodyCheck: true, exclusions: [] }),
   /** CanNotDelete locks on the public IP, gateway and vault; default on for prod-like stacks (see docs). */
   locks: z.boolean().optional(),
   /** Gateway diagnostic settings (WAF and access logs) to Log Analytics. */
@@ -310,6 +358,14 @@ const tlsSchema = z.strictObject({
     create: z.boolean().default(false),
     /** Add a random suffix to the created vault's name (kept in state): a deleted vault's name stays reserved for up to 90 days. */
     uniqueName: z.boolean().default(false),
+    /** With uniqueName: the suffix the vault already has (a stack made before @pulumi/random drew it keeps it). */
+    nameSuffix: z
+      .string()
+      .regex(
+        /^[a-z0-9]{1,10}$/,
+        'must be the vault name\'s suffix: 1-10 lowercase letters or digits, e.g. "3fa9c1"',
+      )
+      .optional(),
     /** Firewall of a created vault: open to all networks, trusted services only, or trusted services plus the gateway subnet. */
     firewall: z
       .enum(VAULT_FIREWALL_MODES, { message: `must be one of ${VAULT_FIREWALL_MODES.join(", ")}` })
@@ -685,6 +741,7 @@ export function crossChecks(
   }
 
   out.push(...siteShapeIssues(raw, config));
+  out.push(...day2Issues(config));
 
   const vantagepoint = config.vantagepoint;
   if (vantagepoint) {

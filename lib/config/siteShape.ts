@@ -10,6 +10,7 @@ import { X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 import type { z } from "zod";
 import { isCovered, parseRange, rangeProblem } from "../allowList";
+import { LEGACY_ZONE_DEFAULT_REGIONS } from "../gatewayRules";
 import type { sections } from "./schema";
 
 /** How the gateway reaches site.backend.address. */
@@ -43,47 +44,10 @@ export const VAULT_FIREWALL_MODES = ["trustedServices", "gatewaySubnet", "open"]
 export type VaultFirewallMode = (typeof VAULT_FIREWALL_MODES)[number];
 
 /**
- * Regions with availability zones (Microsoft: "Azure regions with availability zone support", as of 2025). A region
- * missing here gets no zones unless `azure.zones` names them; a stale entry is fixed the same way.
+ * Regions with availability zones (Microsoft: "Azure regions with availability zone support", as of 2025): only
+ * for a warning when zones are stated elsewhere; it never decides zones (lib/gatewayRules).
  */
-export const ZONE_REGIONS: ReadonlySet<string> = new Set([
-  "australiaeast",
-  "austriaeast",
-  "brazilsouth",
-  "canadacentral",
-  "centralindia",
-  "centralus",
-  "chilecentral",
-  "eastasia",
-  "eastus",
-  "eastus2",
-  "francecentral",
-  "germanywestcentral",
-  "indonesiacentral",
-  "israelcentral",
-  "italynorth",
-  "japaneast",
-  "japanwest",
-  "koreacentral",
-  "malaysiawest",
-  "mexicocentral",
-  "newzealandnorth",
-  "northeurope",
-  "norwayeast",
-  "polandcentral",
-  "qatarcentral",
-  "southafricanorth",
-  "southcentralus",
-  "southeastasia",
-  "spaincentral",
-  "swedencentral",
-  "switzerlandnorth",
-  "uaenorth",
-  "uksouth",
-  "westeurope",
-  "westus2",
-  "westus3",
-]);
+export const ZONE_REGIONS: ReadonlySet<string> = LEGACY_ZONE_DEFAULT_REGIONS;
 
 /** Key Vault secrets hold at most 25 KB (Microsoft: Key Vault service limits). */
 export const KEY_VAULT_SECRET_MAX_BYTES = 25 * 1024;
@@ -133,10 +97,13 @@ export function effectiveRouteTable(c: FullSiteShapeConfig): RouteTableMode {
   return route === "hubPeering" || route === "existingVirtualNetwork" ? "internetDefaultRoute" : "none";
 }
 
-/** Zones for the gateway and its public IP: `azure.zones`, else all three where the region has zones. */
+/**
+ * Zones for the gateway and its public IP: `azure.zones` as stated, else none. Never chosen from the region: zones
+ * cannot change after creation, so a default that moves would replace the gateway and its public IP. Where earlier
+ * versions chose zones 1-3, the key must be stated (lib/gatewayRules zonesMustBeStated).
+ */
 export function gatewayZones(c: { azure: Pick<Out<"azure">, "zones" | "location"> }): string[] {
-  if (c.azure.zones) return [...new Set(c.azure.zones)].sort();
-  return ZONE_REGIONS.has(c.azure.location) ? ["1", "2", "3"] : [];
+  return [...new Set(c.azure.zones ?? [])].sort();
 }
 
 /** True for a prod-like stack: tag `environment` is prod/production/prd/live, or the name prefix has a "prod" part. */
@@ -533,9 +500,9 @@ export function siteShapeWarnings(c: FullSiteShapeConfig & { entra: Out<"entra">
         `allowList.connectIps lists ${v6.length} IPv6 range(s) (${v6.join(", ")}) but the gateway has no IPv6 frontend: Connect reaches it over IPv4 and those entries admit nothing. Keep them if they are Deltek's published list; set site.ipv6Frontend: true to serve IPv6`,
       );
     }
-  } else if (c.allowList.enforceAt !== "nsg") {
+  } else {
     out.push(
-      `site.ipv6Frontend is true and allowList.enforceAt is "${c.allowList.enforceAt}": Microsoft lists WAF custom rules with IPv6 match conditions as unsupported on IPv6 gateways, so IPv6 sources may be blocked by the WAF allow-list rule; "nsg" enforces the list for both families at the NSG`,
+      "site.ipv6Frontend is true: IPv6 traffic bypasses the WAF, managed rules included (Microsoft: Application Gateway IPv6 frontend); the NSG alone filters IPv6 sources, and the WAF allow-list rule holds the IPv4 ranges only",
     );
   }
   const route = effectiveBackendRoute(c);

@@ -68,11 +68,11 @@ describe("ConnectAllowList", () => {
     assert.equal(new Set(rules.map((r: Json) => r.priority)).size, rules.length);
   });
 
-  it("writes a Prevention WAF policy on OWASP 3.2 with one negated Block rule", async () => {
+  it("writes a WAF policy on OWASP 3.2, in Detection until tuned (the NSG enforces too), with one negated Block rule", async () => {
     await build({});
     const waf = harness.one(WAF).inputs;
     assert.deepEqual(waf.policySettings.state, "Enabled");
-    assert.deepEqual(waf.policySettings.mode, "Prevention");
+    assert.deepEqual(waf.policySettings.mode, "Detection");
     assert.deepEqual(waf.managedRules.managedRuleSets, [{ ruleSetType: "OWASP", ruleSetVersion: "3.2" }]);
     assert.equal(waf.customRules.length, 1);
     const rule = waf.customRules[0];

@@ -18,7 +18,7 @@ import { PFX_CONTENT_TYPE } from "../../lib/keyVault";
 import { GATEWAY_LOG_CATEGORIES } from "../../lib/publicEndpoint";
 import { siteArgsFromConfig } from "../../program/siteArgs";
 import type { Harness, HarnessOptions, RecordedResource } from "../support/pulumiMocks";
-import { installMocks, MOCK_SUBSCRIPTION_ID, valueOf } from "../support/pulumiMocks";
+import { installMocks, MOCK_RANDOM_SUFFIX, MOCK_SUBSCRIPTION_ID, valueOf } from "../support/pulumiMocks";
 
 const root = path.resolve(__dirname, "../..");
 const T = {
@@ -189,7 +189,7 @@ describe("ConnectSite, Azure and Entra side: the dev stack's first pulumi up", (
       assert.equal(h().one(T.subnet).inputs.routeTable.id, `${h().one(T.routeTable).name}_id`);
     });
 
-    it("creates the vault with a firewall that admits trusted services, and a random name suffix", async () => {
+    it("creates the vault with a firewall that admits trusted services, and a random name suffix (@pulumi/random)", async () => {
       await build(h(), "dev");
       const vault = h().one(T.vault).inputs;
       assert.deepEqual(vault.properties.networkAcls, {
@@ -197,11 +197,12 @@ describe("ConnectSite, Azure and Entra side: the dev stack's first pulumi up", (
         bypass: "AzureServices",
         virtualNetworkRules: [],
       });
-      const suffix = h()
-        .ofType(T.command)
-        .find((c) => c.name.endsWith("name-suffix"));
-      assert.ok(suffix, "the unique-name suffix is created once and kept in state");
-      assert.equal(suffix.inputs.delete, undefined);
+      const suffix = h().one("random:index/randomString:RandomString");
+      assert.ok(
+        suffix.name.endsWith("name-suffix"),
+        "the unique-name suffix is drawn once and kept in state",
+      );
+      assert.equal(h().one(T.vault).inputs.vaultName, `kv-vpconnect-dev-${MOCK_RANDOM_SUFFIX}`);
     });
 
     it("sends the gateway's access and WAF logs to a new Log Analytics workspace; no locks on dev", async () => {

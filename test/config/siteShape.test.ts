@@ -458,10 +458,14 @@ describe("site shapes that cannot work are refused before anything is created", 
   });
 
   describe("defaults that depend on more than one key", () => {
-    it("zones where the region has them, none elsewhere, the configured list first", () => {
+    it("zones as stated, never chosen from the region (none when not stated)", () => {
       const c = load(dev()).config;
       assert.deepEqual(gatewayZones(c), ["1", "2", "3"]);
-      assert.deepEqual(gatewayZones({ azure: { ...c.azure, location: "westcentralus" } }), []);
+      assert.deepEqual(gatewayZones({ azure: { ...c.azure, zones: undefined } }), []);
+      assert.deepEqual(
+        gatewayZones({ azure: { ...c.azure, zones: undefined, location: "westcentralus" } }),
+        [],
+      );
       assert.deepEqual(gatewayZones({ azure: { ...c.azure, zones: ["2", "1", "2"] } }), ["1", "2"]);
     });
     it("locks on for prod-like stacks, off for dev, as configured when given", () => {

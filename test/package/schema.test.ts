@@ -96,6 +96,7 @@ describe("the component package's schema (GetSchema over gRPC from the component
       "backend",
       "diagnostics",
       "dns",
+      "gatewayCreatedWith",
       "httpListener",
       "ipv6Frontend",
       "location",

@@ -82,6 +82,15 @@ function defaultCall(args: pulumi.runtime.MockCallArgs): Record<string, Json> {
   }
 }
 
+/** Outputs a provider computes that the components read (inputs are echoed back besides). */
+function defaultOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, Json> {
+  if (args.type === "random:index/randomString:RandomString") return { result: MOCK_RANDOM_SUFFIX };
+  return {};
+}
+
+/** What a mocked @pulumi/random RandomString draws. */
+export const MOCK_RANDOM_SUFFIX = "q4w8e2";
+
 /** A realistic id for a mocked resource (Azure ids for azure-native, object paths for azuread). */
 function mockId(args: pulumi.runtime.MockResourceArgs): string {
   if (args.type.startsWith("azuread:")) return `/mock/${args.name}`;
@@ -114,7 +123,7 @@ export async function installMocks(options: HarnessOptions = {}): Promise<Harnes
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
-      const extra = options.outputs?.(args) ?? {};
+      const extra = options.outputs?.(args) ?? defaultOutputs(args);
       return {
         id: args.custom ? (extra.id ?? mockId(args)) : undefined,
         state: { ...args.inputs, ...extra },

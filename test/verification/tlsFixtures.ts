@@ -31,11 +31,14 @@ export interface CheckOptions {
   ca?: string;
   timeoutMs?: number;
   now?: Date;
+  /** The gateway's public IP: requests to publicUrl's host connect there (VPC_CONNECT_ADDRESS). */
+  connectAddress?: string;
 }
 export interface VerifySite {
   checkCertificate(o: CheckOptions): Promise<CheckResult>;
   checkApiToken(o: CheckOptions): Promise<CheckResult>;
   checkLoginUrl(o: CheckOptions): Promise<CheckResult>;
+  runChecks(o: CheckOptions): Promise<CheckResult[]>;
   readOptions(env: Record<string, string | undefined>): {
     errors?: string[];
     options?: Record<string, unknown>;
