@@ -28,6 +28,8 @@ export interface PackConfig {
   vantagepointAppPath: string;
   /** The public URL (https://host); empty means: read it from the ConnectSite/PublicEndpoint output `publicUrl`. */
   publicUrl: string;
+  /** Which WAF policies must be in Prevention mode: those of production stacks (default) or all. */
+  wafPreventionOn: string;
 }
 
 /** Defaults of every pack config key. */
@@ -42,6 +44,7 @@ export const packConfigDefaults: Readonly<PackConfig> = Object.freeze({
   forbiddenInternetPorts: [22, 3389, 1433, 5985, 5986],
   vantagepointAppPath: "/vantagepoint/app",
   publicUrl: "",
+  wafPreventionOn: "production",
 });
 
 /** JSON schema of every pack config key. */
@@ -113,6 +116,14 @@ export const packConfigSchema: { readonly [K in keyof PackConfig]: PolicyConfigJ
     default: "",
     description:
       "The public URL (https://host). Empty: taken from the ConnectSite/PublicEndpoint output publicUrl.",
+  },
+  wafPreventionOn: {
+    type: "string",
+    enum: ["production", "all"],
+    default: "production",
+    description:
+      'Which WAF policies must be in Prevention mode: "production" (tag environment prod, production, prd or ' +
+      'live; others may run in Detection while the managed rules are tuned, as Microsoft advises) or "all".',
   },
 };
 

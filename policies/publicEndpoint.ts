@@ -1,6 +1,7 @@
 // Policies on the public endpoint: the Application Gateway, its public IP, its WAF policy and TLS policy.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { arr, has, lastSegment, read, str, TYPE, Props } from "./lib/props";
+import { schemaFor } from "./config";
 
 /** P1: the public endpoint listens on HTTPS with a certificate, HTTP only redirects, it has a public IP. */
 export const connectPublicUrlHttps: ResourceValidationPolicy = {
@@ -126,7 +127,8 @@ export const connectPublicUrlHttps: ResourceValidationPolicy = {
 export const appgwWafPrevention: ResourceValidationPolicy = {
   name: "appgw-waf-prevention",
   description:
-    "Application Gateways must use the WAF_v2 tier with a WAF policy, and WAF policies must be enabled in Prevention mode with a managed rule set.",
+    "Application Gateways must use the WAF_v2 tier with a WAF policy, and WAF policies must be enabled with a managed rule set, in Prevention mode on production stacks (tag environment prod/production/prd/live; wafPreventionOn: all for every stack).",
+  configSchema: schemaFor("wafPreventionOn"),
   enforcementLevel: "mandatory",
   severity: "high",
   tags: ["vantagepoint-connect", "baseline"],
@@ -152,9 +154,15 @@ export const appgwWafPrevention: ResourceValidationPolicy = {
     if (str(settings.state) !== "Enabled") {
       reportViolation(`WAF policy '${args.name}' must have policySettings.state "Enabled".`);
     }
-    if (str(settings.mode) !== "Prevention") {
+    // Microsoft advises Detection while untuned managed rules may block what should pass; production blocks.
+    const on = args.getConfig<{ wafPreventionOn?: string }>().wafPreventionOn ?? "production";
+    const environment = Object.entries((p.tags ?? {}) as Record<string, unknown>).find(
+      ([k]) => k.toLowerCase() === "environment",
+    )?.[1];
+    const production = /^(prod|production|prd|live)$/i.test(str(environment).trim());
+    if (str(settings.mode) !== "Prevention" && (on === "all" || production)) {
       reportViolation(
-        `WAF policy '${args.name}' must have policySettings.mode "Prevention" (Detection only logs, it blocks nothing, including the allow list).`,
+        `WAF policy '${args.name}' must have policySettings.mode "Prevention"${production ? " on a production stack" : ""} (Detection only logs, it blocks nothing, including the allow list); after tuning in Detection set azure.waf.mode: Prevention.`,
       );
     }
     if (arr(p.managedRules?.managedRuleSets).length === 0) {

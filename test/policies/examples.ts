@@ -85,6 +85,7 @@ export const broken: Record<
   "appgw-waf-prevention": () => {
     const waf = wafPolicy();
     waf.props.policySettings.mode = "Detection";
+    waf.props.tags = { environment: "prod" };
     return { input: waf, message: "Prevention" };
   },
   "appgw-tls-1-2": () => {

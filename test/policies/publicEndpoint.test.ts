@@ -111,10 +111,19 @@ describe("appgw-waf-prevention", () => {
     await assertHasViolation(appgwWafPrevention, agw, "firewallPolicy.id");
   });
 
-  it("fails a WAF policy in Detection mode", async () => {
+  it("fails a production stack's WAF policy in Detection mode", async () => {
     const waf = wafPolicy();
     waf.props.policySettings.mode = "Detection";
-    await assertHasViolation(appgwWafPrevention, waf, '"Prevention"');
+    waf.props.tags = { ...waf.props.tags, Environment: "Production" };
+    await assertHasViolation(appgwWafPrevention, waf, '"Prevention" on a production stack');
+  });
+
+  it("lets a non-production stack tune in Detection, unless wafPreventionOn is all", async () => {
+    const waf = wafPolicy();
+    waf.props.policySettings.mode = "Detection";
+    waf.props.tags = { ...waf.props.tags, environment: "dev" };
+    await assertNoViolations(appgwWafPrevention, [waf]);
+    await assertHasViolation(appgwWafPrevention, waf, '"Prevention"', { config: { wafPreventionOn: "all" } });
   });
 
   it("fails a disabled WAF policy", async () => {
@@ -132,6 +141,7 @@ describe("appgw-waf-prevention", () => {
   it("is disabled by policy config like any Pulumi policy", async () => {
     const waf = wafPolicy();
     waf.props.policySettings.mode = "Detection";
+    waf.props.tags = { environment: "prod" };
     const result = await runPolicy(appgwWafPrevention, waf, { config: { enforcementLevel: "disabled" } });
     assert.equal(result.skipped, true);
     assert.equal(result.violations.length, 0);
@@ -140,6 +150,7 @@ describe("appgw-waf-prevention", () => {
   it("reports at the level set in policy config", async () => {
     const waf = wafPolicy();
     waf.props.policySettings.mode = "Detection";
+    waf.props.tags = { environment: "prod" };
     const v = await assertHasViolation(appgwWafPrevention, waf, "Prevention", {
       config: { enforcementLevel: "advisory" },
     });
