@@ -1046,14 +1046,14 @@ export const BAD_CONFIGS: BadConfig[] = [
   {
     name: "yaml-unclosed-quote",
     why: "a quote that is never closed",
-    key: "line 66",
+    key: "line 68",
     fragment: 'is not valid YAML: Missing closing "quote',
     edit: swap('365\n      secretRotatedOn: "2026-11-01"\n', '365\n      secretRotatedOn: "2026-11-01\n'),
   },
   {
     name: "yaml-duplicate-key",
     why: "the same key twice in one map",
-    key: "line 60",
+    key: "line 62",
     fragment: "is not valid YAML: Map keys must be unique",
     edit: insertAfter("    enforceAt: both", "    enforceAt: nsg"),
   },
