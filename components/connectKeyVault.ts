@@ -14,8 +14,11 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as random from "@pulumi/random";
 import {
+  certificateProbeVerdict,
   createdVaultNetworkAcls,
   defaultVaultName,
+  existingCertificateVerdict,
+  keyVaultTokenResource,
   existingVaultAccessProblem,
   existingVaultNetworkProblem,
   PFX_CONTENT_TYPE,
@@ -109,6 +112,11 @@ export class ConnectKeyVault extends pulumi.ComponentResource {
   declare public readonly resourceGroupName: pulumi.Output<string>;
   /** Versionless secret id of the certificate, known only once it is imported or found (empty without `certificate`). */
   declare public readonly certificateSecretId: pulumi.Output<string>;
+  /**
+   * What the deploy knows about the certificate: "imported" (PFX), "verified" (an existing one was seen), "unverified"
+   * (it could not be seen: the deploy goes on, and a missing one fails the gateway's create), or "none".
+   */
+  declare public readonly certificateCheck: pulumi.Output<string>;
 
   constructor(name: string, args: ConnectKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     if (args.certificate) checkCertificate(args.certificate);
@@ -120,10 +128,16 @@ export class ConnectKeyVault extends pulumi.ComponentResource {
     this.vaultUri = found.vaultUri;
     this.vaultName = found.vaultName;
     this.resourceGroupName = found.resourceGroupName;
-    this.certificateSecretId = args.certificate
+    const cert = args.certificate
       ? certificate(name, args.certificate, found, args.tags, this)
-      : pulumi.output("");
-    this.registerOutputs({ ...found, certificateSecretId: this.certificateSecretId });
+      : { secretId: pulumi.output(""), check: pulumi.output("none") };
+    this.certificateSecretId = cert.secretId;
+    this.certificateCheck = cert.check;
+    this.registerOutputs({
+      ...found,
+      certificateSecretId: this.certificateSecretId,
+      certificateCheck: this.certificateCheck,
+    });
   }
 }
 
@@ -158,8 +172,12 @@ function secretIdOf(vaultUri: string, secretName: string): string {
 
 /**
  * The certificate the gateway reads: a PFX imported as a secret (the id depends on the secret resource, so the
- * gateway waits for it), or an existing certificate whose presence is checked through Azure Resource Manager
- * before the id resolves (a missing one fails the deploy here, naming it, before the gateway is created).
+ * gateway waits for it), or an existing certificate looked for before the id resolves. Azure Resource Manager does
+ * not show secrets behind certificates made with the certificates API (Key Vault team, MicrosoftDocs/azure-docs#11893),
+ * so when ARM has no such secret the vault's data plane is asked (`GET certificates/<name>`, the certificate's public
+ * part only): a certificate only both say is absent stops the deploy here, naming it; one that cannot be seen (no
+ * role for the deploying identity, the vault firewall, no token) is "unverified": a warning, and the deploy goes on
+ * (if it really is missing, the gateway's create fails with ApplicationGatewayKeyVaultSecretException).
  */
 function certificate(
   name: string,
@@ -167,7 +185,7 @@ function certificate(
   vault: VaultOutputs,
   tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
   parent: pulumi.Resource,
-): pulumi.Output<string> {
+): { secretId: pulumi.Output<string>; check: pulumi.Output<string> } {
   const field = c.field ?? "certificate.name";
   if (c.source === "pfx") {
     const secret = new keyvault.Secret(
@@ -189,22 +207,64 @@ function certificate(
       // The vault id carries the existing vault's checks: nothing is imported into a vault the gateway cannot read.
       { parent, additionalSecretOutputs: ["properties"] },
     );
-    return pulumi
+    const secretId = pulumi
       .all([vault.vaultUri, secret.name, vault.vaultId, c.name])
       .apply(([uri, , , secretName]) => secretIdOf(uri, secretName));
+    return { secretId, check: pulumi.output("imported") };
   }
-  return pulumi
+  const checked = pulumi
     .all([vault.vaultUri, vault.vaultName, vault.resourceGroupName, vault.vaultId, c.name])
     .apply(async ([uri, vaultName, resourceGroupName, , secretName]) => {
-      try {
-        await keyvault.getSecret({ vaultName, resourceGroupName, secretName }, { parent });
-      } catch (error) {
+      const arm = await keyvault.getSecret({ vaultName, resourceGroupName, secretName }, { parent }).then(
+        () => "present" as const,
+        () => "absent" as const,
+      );
+      const probe = arm === "present" ? undefined : await probeCertificate(uri, secretName, parent);
+      const verdict = existingCertificateVerdict(probe?.verdict ?? "unknown", arm);
+      if (verdict === "missing") {
         throw new Error(
-          `${field}: the Key Vault ${JSON.stringify(vaultName)} has no certificate ${JSON.stringify(secretName)} (${firstLine(error)}); the gateway cannot be created without it. Import it (az keyvault certificate import --vault-name ${vaultName} --name ${secretName} --file certificate.pfx), or let this stack import a PFX (certificateSource pfx), then run pulumi up again`,
+          `${field}: the Key Vault ${JSON.stringify(vaultName)} has no certificate ${JSON.stringify(secretName)} (the vault ${probe!.reason}, and Azure Resource Manager has no such secret); the gateway cannot be created without it. Import it (az keyvault certificate import --vault-name ${vaultName} --name ${secretName} --file certificate.pfx), or let this stack import a PFX (certificateSource pfx), then run pulumi up again`,
         );
       }
-      return secretIdOf(uri, secretName);
+      if (verdict === "unverified") {
+        pulumi.log.warn(
+          `${field}: could not verify that the Key Vault ${JSON.stringify(vaultName)} holds the certificate ${JSON.stringify(secretName)}: Azure Resource Manager does not show secrets behind certificates, and the vault ${probe!.reason}. Going on; if it is missing, the gateway's create fails with ApplicationGatewayKeyVaultSecretException. To have it checked, give the deploying identity "Key Vault Certificate User" on the vault and a path through its firewall`,
+          parent,
+        );
+      }
+      return { id: secretIdOf(uri, secretName), verdict };
     });
+  return { secretId: checked.apply((r) => r.id), check: checked.apply((r) => r.verdict) };
+}
+
+/**
+ * Asks the vault's data plane whether the certificate exists: `GET {vault}/certificates/{name}` with a token for the
+ * vault's resource from the deploying identity (azure-native getClientToken). Returns the verdict and, for messages,
+ * what happened; never throws and never reads a secret's value.
+ */
+async function probeCertificate(
+  vaultUri: string,
+  name: string,
+  parent: pulumi.Resource,
+): Promise<{ verdict: "present" | "absent" | "unknown"; reason: string }> {
+  try {
+    const { token } = await authorization.getClientToken(
+      { endpoint: keyVaultTokenResource(vaultUri) },
+      { parent },
+    );
+    const url = `${vaultUri.replace(/\/?$/, "/")}certificates/${encodeURIComponent(name)}?api-version=7.4`;
+    const res = await fetch(url, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(15000),
+    });
+    await res.body?.cancel();
+    return {
+      verdict: certificateProbeVerdict(res.status),
+      reason: `answered ${res.status} to GET certificates/${name}`,
+    };
+  } catch (error) {
+    return { verdict: "unknown", reason: `could not be asked (${firstLine(error)})` };
+  }
 }
 
 function firstLine(error: unknown): string {

@@ -124,3 +124,36 @@ export function vaultNameSuffixProblem(
   if (/^[a-z0-9]{1,10}$/.test(suffix)) return undefined;
   return `${field}: ${JSON.stringify(suffix)} is not a vault-name suffix; give the part after the last "-" of the vault's current name (1-10 lowercase letters or digits, e.g. "3fa9c1"): pulumi stack output keyVaultUri shows it`;
 }
+
+/**
+ * The data-plane resource an access token is asked for, from a vault URI: `https://vault.azure.net` for
+ * `https://<name>.vault.azure.net/` (other clouds have their own suffix, e.g. vault.azure.cn).
+ */
+export function keyVaultTokenResource(vaultUri: string): string {
+  const host = new URL(vaultUri).hostname;
+  return `https://${host.split(".").slice(1).join(".")}`;
+}
+
+/** What the data plane's `GET {vault}/certificates/{name}` said: present (200), absent (404), or nothing certain. */
+export function certificateProbeVerdict(status: number | undefined): "present" | "absent" | "unknown" {
+  if (status === 200) return "present";
+  if (status === 404) return "absent";
+  return "unknown";
+}
+
+/**
+ * Whether an existing certificate may be relied on, from the data plane's answer and Azure Resource Manager's.
+ * ARM does not see secrets behind certificates made with the certificates API (Key Vault team,
+ * MicrosoftDocs/azure-docs#11893), so ARM's "not found" alone proves nothing; the data plane sees both kinds, but
+ * the deploying identity may lack the role or a path through the vault firewall. Only both saying "absent" is a
+ * missing certificate; anything else uncertain is "unverified" (the deploy goes on, and a certificate that really is
+ * missing then fails the gateway's create with ApplicationGatewayKeyVaultSecretException).
+ */
+export function existingCertificateVerdict(
+  dataPlane: "present" | "absent" | "unknown",
+  arm: "present" | "absent",
+): "verified" | "missing" | "unverified" {
+  if (dataPlane === "present" || arm === "present") return "verified";
+  if (dataPlane === "absent") return "missing";
+  return "unverified";
+}

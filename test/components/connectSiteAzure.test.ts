@@ -403,6 +403,10 @@ describe("a missing existing certificate stops the deploy before the gateway", (
       },
     },
     () => {
+      // The vault's data plane says 404 too (test/components/existingCertificate.test.ts covers its other answers).
+      const realFetch = globalThis.fetch;
+      before(() => (globalThis.fetch = (async () => new Response(null, { status: 404 })) as typeof fetch));
+      after(() => (globalThis.fetch = realFetch));
       it("fails the certificate id the gateway needs, naming the certificate and the fix", async () => {
         const vault = new ConnectKeyVault("kv-missing", {
           existing: { vaultName: "kv-platform-prod", resourceGroupName: "rg-platform-security" },

@@ -165,6 +165,7 @@ describe("the component package's schema (GetSchema over gRPC from the component
       "wafPolicyId",
     ]);
     assert.deepEqual(Object.keys(r("ConnectKeyVault").properties).sort(), [
+      "certificateCheck",
       "certificateSecretId",
       "resourceGroupName",
       "vaultId",
