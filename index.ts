@@ -11,6 +11,8 @@ import { loadConfigFromEngine } from "./program/stackConfig";
 const loaded = loadConfigFromEngine();
 const site = new ConnectSite("connect", siteArgsFromConfig(loaded));
 for (const warning of loaded.warnings) pulumi.log.warn(warning, site);
+// The login app's secret slots (its warnings come from the component itself).
+if (loaded.loginSecret) pulumi.log.info(loaded.loginSecret.status, site);
 
 /** The URL to give Connect. */
 export const publicUrl = site.publicUrl;

@@ -269,6 +269,8 @@ interface StackSettings {
   roster: PersonRef[];
   stackFile: string;
   stackFileText: string;
+  /** The login app's secret slots and rotation warnings (lib/rotation.ts), when the stack has a login app. */
+  loginSecret?: { status: string; warnings: string[] };
 }
 
 /** Finds Pulumi.yaml upwards from cwd and reads `<stackConfigDir>/Pulumi.NAME.yaml` through the config loader. */
@@ -319,6 +321,7 @@ function readStack(name: string, cwd: string): StackSettings {
       roster: people.slice(1),
       stackFile,
       stackFileText: text,
+      ...(loaded.loginSecret ? { loginSecret: loaded.loginSecret } : {}),
     };
   } catch (error) {
     if (error instanceof ConfigError)
@@ -485,6 +488,10 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
         `no roster given (--users FILE or --stack NAME): every active user except ${username} was treated as a Connect user`,
       );
 
+    // Doctor reads Vantagepoint, not Entra: the secret's dates come from the stack's config, said as such.
+    if (stack?.loginSecret) {
+      warnings.push(`${stack.loginSecret.status} (from the stack's config)`, ...stack.loginSecret.warnings);
+    }
     // A large site takes many pages: count the requests answered, on a terminal only (lib/progress.ts).
     const reader = client;
     const reading = watchProgress(

@@ -6,12 +6,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { checkAppSecret, createAppSecret, secretSettings } from "./appSecret";
+import { appOwners, ownersProblem } from "../lib/entra";
 
 /** The args both app components take for the registration's owners and its client secret. */
 export interface AppRegistrationArgs {
   /** Prefix for names (Key Vault secret), e.g. "vp-prod". */
   readonly namePrefix: string;
-  /** Object ids of the app's owners. */
+  /**
+   * Object ids of further owners of the app and its service principal; the deploying principal (azuread's
+   * client config) is always an owner, so a CI principal with Application.ReadWrite.OwnedBy can manage the app
+   * it created.
+   */
   readonly owners?: pulumi.Input<string[]>;
   /** Key Vault (resource id) that keeps the client secret. */
   readonly keyVaultId: pulumi.Input<string>;
@@ -40,6 +45,11 @@ export interface AppRegistrationShape {
   ) => void;
   /** Application properties another resource manages (e.g. identifierUris with ApplicationIdentifierUri). */
   ignoreChanges?: string[];
+  /** Registers the client secret itself (the login app's two slots); default one password (appSecret.ts). */
+  createSecret?: (application: azuread.Application) => {
+    secretName: pulumi.Output<string>;
+    expiresOn: string;
+  };
 }
 
 /** The outputs both app components export. */
@@ -54,9 +64,13 @@ export interface AppRegistrationOutputs {
   secretExpiresOn: pulumi.Output<string>;
 }
 
-/** Checks the secret settings before anything is registered (throws naming the field). */
-export function checkAppRegistration(args: AppRegistrationArgs, kind: string): void {
-  checkAppSecret(secretSettings(args, kind));
+/** Checks the owners and the secret settings before anything is registered (throws naming the field). */
+export function checkAppRegistration(args: AppRegistrationArgs, kind: string, secret = true): void {
+  if (Array.isArray(args.owners)) {
+    const problem = ownersProblem(args.owners);
+    if (problem) throw new Error(problem);
+  }
+  if (secret) checkAppSecret(secretSettings(args, kind));
 }
 
 /** Registers the application, its service principal and the client secret as children of `parent`. */
@@ -66,30 +80,38 @@ export function createAppRegistration(
   shape: AppRegistrationShape,
   parent: pulumi.Resource,
 ): AppRegistrationOutputs {
-  const application = new azuread.Application(`${name}-app`, shape.application, {
-    parent,
-    ...(shape.ignoreChanges ? { ignoreChanges: shape.ignoreChanges } : {}),
-  });
+  // The deploying principal owns what it creates (azuread docs advise always setting owners), plus the listed ones.
+  const deployer = azuread.getClientConfigOutput({ parent });
+  const owners = pulumi
+    .all([deployer.objectId, pulumi.output(args.owners ?? [])])
+    .apply(([objectId, more]) => appOwners(objectId, more));
+  const application = new azuread.Application(
+    `${name}-app`,
+    { ...shape.application, owners },
+    { parent, ...(shape.ignoreChanges ? { ignoreChanges: shape.ignoreChanges } : {}) },
+  );
 
   const servicePrincipal = new azuread.ServicePrincipal(
     `${name}-sp`,
-    { clientId: application.clientId, owners: args.owners },
+    { clientId: application.clientId, owners },
     { parent },
   );
 
   shape.withServicePrincipal?.(servicePrincipal, application);
 
-  const secret = createAppSecret(
-    name,
-    {
-      application,
-      ...secretSettings(args, shape.kind),
-      displayName: shape.secretDisplayName,
-      keyVaultId: args.keyVaultId,
-      tags: args.tags,
-    },
-    parent,
-  );
+  const secret = shape.createSecret
+    ? shape.createSecret(application)
+    : createAppSecret(
+        name,
+        {
+          application,
+          ...secretSettings(args, shape.kind),
+          displayName: shape.secretDisplayName,
+          keyVaultId: args.keyVaultId,
+          tags: args.tags,
+        },
+        parent,
+      );
 
   return {
     applicationId: application.clientId,

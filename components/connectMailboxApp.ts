@@ -58,7 +58,6 @@ export class ConnectMailboxApp extends pulumi.ComponentResource {
         application: {
           displayName: args.displayName ?? "Vantagepoint Connect mailbox access",
           signInAudience: "AzureADMyOrg",
-          owners: args.owners,
           web: args.redirectUris === undefined ? undefined : { redirectUris: args.redirectUris },
           requiredResourceAccesses: plan.requiredResourceAccesses,
         },

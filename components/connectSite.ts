@@ -167,10 +167,16 @@ export interface ConnectSiteAllowList {
 export interface ConnectSiteLoginApp {
   /** Display name in Entra (default "Deltek Vantagepoint"). */
   readonly displayName?: pulumi.Input<string>;
-  /** Day the client secret was last rotated, YYYY-MM-DD; change it to rotate. */
+  /** Slot A's issue day, YYYY-MM-DD (the single client secret of earlier versions). */
   readonly secretRotatedOn: string;
-  /** Client secret lifetime in days from secretRotatedOn (default and maximum 730). */
+  /** Slot B's issue day, YYYY-MM-DD: set it to rotate; the slot issued last is the active one in Key Vault. */
+  readonly secretSlotBRotatedOn?: string;
+  /** Lifetime of each slot in days from its own issue day (default and maximum 730). */
   readonly secretLifetimeDays?: number;
+  /** Days the retiring slot must outlive the active one's issue day (default 30). */
+  readonly secretOverlapDays?: number;
+  /** Warn this many days before the active slot expires (default secretOverlapDays + 30). */
+  readonly secretWarningDays?: number;
   /** Application ID URI (default api://<application id>). */
   readonly identifierUri?: pulumi.Input<string>;
   /** The API's requested access-token version (default unset). */
@@ -298,6 +304,8 @@ export interface ConnectSiteArgs {
   readonly tenantId?: pulumi.Input<string>;
   /** The Entra login app (P7); leave out for Windows integrated login. */
   readonly loginApp?: ConnectSiteLoginApp;
+  /** Object ids of further owners of the Entra apps; the deploying principal is always an owner. */
+  readonly appOwners?: string[];
   /** The Connect mailbox app (P8); leave out for none. */
   readonly mailboxApp?: ConnectSiteMailboxApp;
   /** The Vantagepoint side: roster, admin role, Connect API client (P3 to P6); leave out to manage it elsewhere. */
@@ -420,7 +428,11 @@ export class ConnectSite extends pulumi.ComponentResource {
             adminConsent: args.loginApp.grantAdminConsent,
             keyVaultId: vault.vaultId,
             secretRotatedOn: args.loginApp.secretRotatedOn,
+            secretSlotBRotatedOn: args.loginApp.secretSlotBRotatedOn,
             secretLifetimeDays: args.loginApp.secretLifetimeDays,
+            secretOverlapDays: args.loginApp.secretOverlapDays,
+            secretWarningDays: args.loginApp.secretWarningDays,
+            owners: args.appOwners,
             tags,
           },
           { parent: this },
@@ -439,6 +451,7 @@ export class ConnectSite extends pulumi.ComponentResource {
             keyVaultId: vault.vaultId,
             secretRotatedOn: args.mailboxApp.secretRotatedOn,
             secretLifetimeDays: args.mailboxApp.secretLifetimeDays,
+            owners: args.appOwners,
             tags,
           },
           { parent: this },

@@ -9,7 +9,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { AppRegistrationArgs, checkAppRegistration, createAppRegistration } from "./appRegistration";
+import { secretSettings } from "./appSecret";
+import { checkLoginSecret, createLoginSecret } from "./loginAppSecret";
+import type { LoginSecretArgs } from "./loginAppSecret";
 import { GRAPH_APP_ID, GRAPH_DELEGATED, loginRedirectUri, stableUuid } from "../lib/entra";
+import { MAX_SECRET_LIFETIME_DAYS } from "../lib/secretExpiry";
+
+/** Shown in Entra next to slot A (the single secret's name of earlier versions: changing it would replace it). */
+const LOGIN_SECRET_DISPLAY_NAME = "Vantagepoint login (Azure AD)";
 
 export interface VantagepointLoginAppArgs extends AppRegistrationArgs {
   /** Prefix for names (Key Vault secret, scope id seed), e.g. "vp-prod". */
@@ -28,6 +35,14 @@ export interface VantagepointLoginAppArgs extends AppRegistrationArgs {
   readonly accessTokenVersion?: number;
   /** Grant tenant-wide admin consent for User.Read and the app's own user_impersonation scope (default false). */
   readonly adminConsent?: boolean;
+  /** Slot B's issue day, YYYY-MM-DD: set it to rotate; the slot issued last is active (secretRotatedOn is slot A). */
+  readonly secretSlotBRotatedOn?: string;
+  /** Days the retiring slot must outlive the active one's issue day: time to paste it into Vantagepoint (default 30). */
+  readonly secretOverlapDays?: number;
+  /** Warn this many days before the active slot expires (default secretOverlapDays + 30). */
+  readonly secretWarningDays?: number;
+  /** Overridable clock for tests: decides warnings only, never which slot is active. */
+  readonly now?: Date;
 }
 
 /** The Entra app registration for Entra ID login to Vantagepoint, with its client secret in Key Vault (P7). */
@@ -38,8 +53,12 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
   declare public readonly servicePrincipalObjectId: pulumi.Output<string>;
   /** Key Vault secret holding the client secret. */
   declare public readonly secretName: pulumi.Output<string>;
-  /** RFC 3339 end date of the client secret. */
+  /** RFC 3339 end date of the active client secret (the one in Key Vault). */
   declare public readonly secretExpiresOn: pulumi.Output<string>;
+  /** The slot whose value the Key Vault secret holds: "A" or "B". */
+  declare public readonly activeSecretSlot: pulumi.Output<string>;
+  /** RFC 3339 end date of the retiring slot, if any: paste the active one into Vantagepoint before it. */
+  declare public readonly retiringSecretExpiresOn: pulumi.Output<string | undefined>;
   /** The web redirect URI registered on the app. */
   declare public readonly redirectUri: pulumi.Output<string>;
   /** The Application ID URI. */
@@ -49,11 +68,18 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
     // Checked before super(): bad input registers nothing.
     const appPath = args.appPath ?? "/app";
     if (typeof args.publicUrl === "string") loginRedirectUri(args.publicUrl, appPath);
-    checkAppRegistration(args, "login");
+    checkAppRegistration(args, "login", false);
+    const settings = secretSettings(args, "login");
+    const secretArgs: LoginSecretArgs = { ...args, now: args.now };
+    const { plan, warnings } = checkLoginSecret(
+      { ...secretArgs, secretName: settings.secretName },
+      MAX_SECRET_LIFETIME_DAYS,
+    );
     if (args.accessTokenVersion !== undefined && ![1, 2].includes(args.accessTokenVersion)) {
       throw new Error(`accessTokenVersion: ${JSON.stringify(args.accessTokenVersion)} is not 1 or 2`);
     }
     super("vantagepoint-connect:index:VantagepointLoginApp", name, {}, opts);
+    for (const warning of warnings) pulumi.log.warn(warning, this);
     const redirectUri =
       args.redirectUri !== undefined
         ? pulumi.output(args.redirectUri)
@@ -66,12 +92,11 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
       args,
       {
         kind: "login",
-        secretDisplayName: "Vantagepoint login (Azure AD)",
+        secretDisplayName: LOGIN_SECRET_DISPLAY_NAME,
         application: {
           displayName: args.displayName ?? "Deltek Vantagepoint",
           signInAudience: "AzureADMyOrg",
           ...(args.identifierUri !== undefined ? { identifierUris: [args.identifierUri] } : {}),
-          owners: args.owners,
           web: { redirectUris: [redirectUri] },
           api: {
             ...(args.accessTokenVersion !== undefined
@@ -113,6 +138,20 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
           }
           if (args.adminConsent) grantAdminConsent(name, servicePrincipal, this);
         },
+        createSecret: (application) =>
+          createLoginSecret(
+            name,
+            {
+              application,
+              plan,
+              now: args.now ?? new Date(),
+              displayName: LOGIN_SECRET_DISPLAY_NAME,
+              keyVaultId: args.keyVaultId,
+              secretName: settings.secretName,
+              tags: args.tags,
+            },
+            this,
+          ),
       },
       this,
     );
@@ -125,6 +164,8 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
     this.servicePrincipalObjectId = app.servicePrincipalObjectId;
     this.secretName = app.secretName;
     this.secretExpiresOn = app.secretExpiresOn;
+    this.activeSecretSlot = pulumi.output(plan.active.slot);
+    this.retiringSecretExpiresOn = pulumi.output(plan.retiring?.endDate);
     this.redirectUri = redirectUri;
     this.identifierUri = identifierUri;
     this.registerOutputs({
@@ -132,6 +173,8 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
       servicePrincipalObjectId: this.servicePrincipalObjectId,
       secretName: this.secretName,
       secretExpiresOn: this.secretExpiresOn,
+      activeSecretSlot: this.activeSecretSlot,
+      retiringSecretExpiresOn: this.retiringSecretExpiresOn,
       redirectUri: this.redirectUri,
       identifierUri: this.identifierUri,
     });

@@ -301,6 +301,10 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
   }
   resolvePacks(packDefaultsFromStack(loadedConfig));
   notes.push(...loadedConfig.warnings);
+  if (loadedConfig.loginSecret) {
+    notes.push(loadedConfig.loginSecret.status);
+    notes.push(...loadedConfig.loginSecret.warnings.map((w) => `WARNING: ${w}`));
+  }
 
   const engine = toEngineConfig(raw, secretOverrides);
   const path_: EvaluationPath = options.evaluator ?? "analyzer";

@@ -5,6 +5,7 @@
  * typo in a name would otherwise surface only at consent time.
  */
 import { createHash } from "node:crypto";
+import { guidProblem } from "./config/validators";
 
 /** Microsoft Graph's application (client) id. */
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
@@ -154,3 +155,38 @@ export function loginRedirectUri(publicUrl: string, appPath = "/app"): string {
   const path = appPath.trim().replace(/^\/+/, "").replace(/\/+$/, "");
   return path === "" ? publicUrl.replace(/\/+$/, "") : `${publicUrl.replace(/\/+$/, "")}/${path}`;
 }
+
+/**
+ * The owners of an app registration and its service principal: the deploying principal first, then the listed
+ * object ids, each once (object ids compare case-insensitively). Source: azuread provider docs advise always
+ * setting owners including the deploying principal; Application.ReadWrite.OwnedBy only manages owned apps
+ * (shared/reference/azure-facts.md, "Entra app owners").
+ */
+export function appOwners(deployerObjectId: string, more: readonly string[] = []): string[] {
+  const out: string[] = [];
+  for (const id of [deployerObjectId, ...more]) {
+    if (!out.some((o) => o.toLowerCase() === id.toLowerCase())) out.push(id);
+  }
+  return out;
+}
+
+/** Why `id` is not an owner object id (a user's, group's or service principal's), or undefined. */
+export function ownerIdProblem(id: string): string | undefined {
+  return guidProblem(id, "an Entra object id (a user's, group's or service principal's)");
+}
+
+/** Why a list of owner object ids is wrong (an entry that is not an object id), naming `field[i]`; or undefined. */
+export function ownersProblem(owners: readonly unknown[], field = "owners"): string | undefined {
+  for (const [i, id] of owners.entries()) {
+    const problem = typeof id === "string" ? ownerIdProblem(id) : "must be an Entra object id (a GUID)";
+    if (problem) return `${field}[${i}]: ${problem}`;
+  }
+  return undefined;
+}
+
+/**
+ * A `mailboxApp` section without `enabled`: the app was on by default in earlier versions and is off by default
+ * now, so reading the missing key either way would create or delete an app the stack did not ask about.
+ */
+export const MAILBOX_ENABLED_REQUIRED =
+  "is required when entra.mailboxApp is present: the mailbox app was created by default in earlier versions and is off by default now, so a stack without it would delete its mailbox app on the next pulumi up; add enabled: true to keep it, or enabled: false (or remove the section) to have none";

@@ -49,3 +49,18 @@ export function userIdProblem(userId: unknown): string | undefined {
 export function personKey(value: string): string {
   return idKey(value);
 }
+
+/** How people sign in to Vantagepoint (stack config `entra.loginMode`). */
+export type LoginMode = "entraId" | "windows";
+
+/**
+ * Why `userId` breaks Deltek's user setup for Entra ID or Windows login, or undefined: Deltek's "Complete User
+ * Configuration" enters the user name without the domain (john.smith, not john.smith@example.com or
+ * EXAMPLE\john.smith; shared/reference/azure-facts.md, "Deltek user IDs with Entra/Windows login").
+ */
+export function userIdDomainProblem(userId: string, loginMode: LoginMode): string | undefined {
+  const how = loginMode === "windows" ? "Windows" : "Entra ID";
+  const bare = userId.includes("\\") ? userId.slice(userId.lastIndexOf("\\") + 1) : userId.split("@")[0]!;
+  if (bare === userId) return undefined;
+  return `${JSON.stringify(userId)} carries a domain; with ${how} login (entra.loginMode "${loginMode}") Deltek's user setup enters the user name without the domain: use ${JSON.stringify(bare)}`;
+}

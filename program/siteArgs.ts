@@ -82,12 +82,16 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
     locks: locksEnabled(c),
     diagnostics: c.azure.diagnostics,
     tenantId: c.entra.tenantId,
+    appOwners: c.entra.owners,
     loginApp:
       c.entra.loginMode === "entraId" && c.entra.loginApp
         ? {
             displayName: c.entra.loginApp.displayName,
             secretRotatedOn: c.entra.loginApp.secretRotatedOn,
+            secretSlotBRotatedOn: c.entra.loginApp.secretSlotBRotatedOn,
             secretLifetimeDays: c.entra.loginApp.secretLifetimeDays,
+            secretOverlapDays: c.entra.loginApp.secretOverlapDays,
+            secretWarningDays: c.entra.loginApp.secretWarningDays,
             identifierUri: c.entra.loginApp.identifierUri,
             accessTokenVersion: c.entra.loginApp.accessTokenVersion,
             redirectUri: c.entra.loginApp.redirectUri,
@@ -95,7 +99,7 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
           }
         : undefined,
     mailboxApp:
-      mailbox && mailbox.enabled
+      mailbox?.enabled === true
         ? {
             displayName: mailbox.displayName,
             access: mailbox.access,

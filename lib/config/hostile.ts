@@ -10,6 +10,14 @@ import { coverageProblem, parseRange, rangeProblem } from "../allowList";
 import { planAllowList } from "../allowListPlan";
 import type { EnforceAt } from "../allowListPlan";
 import { secretExpiry, secretExpiryProblem } from "../secretExpiry";
+import {
+  RotationSettingsError,
+  rotationFields,
+  rotationPlan,
+  rotationProblems,
+  rotationStatus,
+} from "../rotation";
+import type { RotationPlan } from "../rotation";
 import { isSecretValue } from "./secret";
 import { unsafeTextProblem } from "./validators";
 
@@ -241,6 +249,49 @@ interface ParsedApp {
   enabled?: boolean;
   secretRotatedOn: string;
   secretLifetimeDays: number;
+  secretSlotBRotatedOn?: string;
+  secretOverlapDays?: number;
+  secretWarningDays?: number;
+}
+
+const LOGIN_FIELDS = rotationFields("entra.loginApp");
+
+/** The login app's two-slot plan from its config section; throws RotationSettingsError or a date error. */
+function loginPlan(app: ParsedApp): RotationPlan {
+  return rotationPlan(
+    {
+      slotA: app.secretRotatedOn,
+      slotB: app.secretSlotBRotatedOn,
+      lifetimeDays: app.secretLifetimeDays,
+      overlapDays: app.secretOverlapDays,
+      warningDays: app.secretWarningDays,
+    },
+    LOGIN_FIELDS,
+  );
+}
+
+/**
+ * The login app's two-slot secret as `check`, doctor and the reports say it: the status line ("slot B active
+ * since ..., slot A expires ...: paste B into Vantagepoint by ...") and the warnings (active slot expiring within
+ * secretWarningDays, short overlap). Empty for a stack without a login app. The same rules as the component
+ * (lib/rotation.ts).
+ */
+export function loginSecretNotes(
+  entra: { loginMode?: string; loginApp?: ParsedApp } | undefined,
+  now: Date,
+): { status?: string; warnings: string[] } {
+  const app = entra?.loginApp;
+  if (!app || entra?.loginMode === "windows") return { warnings: [] };
+  let plan: RotationPlan;
+  try {
+    plan = loginPlan(app);
+  } catch {
+    return { warnings: [] }; // reported as a config error
+  }
+  const warnings = rotationProblems(plan, now, LOGIN_FIELDS)
+    .filter((p) => p.level === "warning")
+    .map((p) => p.message);
+  return { status: rotationStatus(plan, now), warnings };
 }
 
 /**
@@ -256,6 +307,10 @@ export function rotationDateIssues(
   for (const { key, what } of APPS) {
     const app = entra?.[key];
     if (!app || app.enabled === false) continue;
+    if (key === "loginApp") {
+      out.push(...loginRotationIssues(app, now));
+      continue;
+    }
     const field = `entra.${key}.secretRotatedOn`;
     let problem: ReturnType<typeof secretExpiryProblem>;
     try {
@@ -275,4 +330,23 @@ export function rotationDateIssues(
     });
   }
   return out;
+}
+
+/** The login app's rotation errors (lib/rotation.ts): bad overlap or warning days, same-day slots, dates in the future, an expired active slot. */
+function loginRotationIssues(app: ParsedApp, now: Date): PathIssue[] {
+  const pathOf = (field: string) => field.split(".");
+  const name = app.displayName ? ` (${JSON.stringify(app.displayName)})` : "";
+  const say = (message: string) => `the login app${name}: ${message}`;
+  let plan: RotationPlan;
+  try {
+    plan = loginPlan(app);
+  } catch (error) {
+    if (error instanceof RotationSettingsError) {
+      return [{ path: pathOf(error.field), message: say(error.message.slice(error.field.length + 2)) }];
+    }
+    return []; // a bad date or lifetime is reported by the schema
+  }
+  return rotationProblems(plan, now, LOGIN_FIELDS)
+    .filter((p) => p.level === "error")
+    .map((p) => ({ path: pathOf(p.field), message: say(p.message.slice(p.field.length + 2)) }));
 }

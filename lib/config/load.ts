@@ -7,8 +7,14 @@ import { readGroupSync } from "../entraGroup/readSync";
 import { groupSources } from "./groupSource";
 import type { GroupReader, GroupSummary } from "./groupSource";
 import { z } from "zod";
-import { personKey } from "../people";
-import { addressSpaceIssues, allowListIssues, rotationDateIssues, textIssues } from "./hostile";
+import { personKey, userIdDomainProblem } from "../people";
+import {
+  addressSpaceIssues,
+  allowListIssues,
+  loginSecretNotes,
+  rotationDateIssues,
+  textIssues,
+} from "./hostile";
 import { ProjectFileError, projectPathProblem } from "./projectFile";
 import { SecretValue } from "./secret";
 import { siteShapeWarnings } from "./siteShape";
@@ -72,6 +78,12 @@ export interface LoadedConfig {
   publicUrl: string;
   /** The Entra login app's redirect URI: the public URL's app path (P7). */
   loginRedirectUri: string;
+  /**
+   * The login app's secret slots: `status` in one line ("login app secret: slot B active since ...; slot A
+   * expires ...: paste B into Vantagepoint by ...") and the rotation `warnings` (active slot expiring, short
+   * overlap). Kept apart from `warnings`: the component logs its own at `pulumi up`; `check` and doctor print these.
+   */
+  loginSecret?: { status: string; warnings: string[] };
   /** Vantagepoint 7.0 and later want the Connect role to be of type Administrator (P3). */
   requireAdministratorType: boolean;
   /** Configurer plus users (inline and file), validated, no duplicates. */
@@ -280,6 +292,7 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
   }
   warnings.push(...siteShapeWarnings(config));
   warnings.push(...day2Warnings(config));
+  const loginSecret = loginSecretNotes(config.entra, options.now ?? new Date());
   const api = new URL(config.vantagepoint.apiUrl);
   if (api.protocol === "http:" && isLoopbackHost(api.hostname)) {
     warnings.push(
@@ -290,6 +303,9 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
     config,
     publicUrl,
     loginRedirectUri: `${publicUrl}/app`,
+    ...(loginSecret.status
+      ? { loginSecret: { status: loginSecret.status, warnings: loginSecret.warnings } }
+      : {}),
     // Without a version the role model is probed at run time: Administrator is asked for only where it is 7.0+.
     requireAdministratorType:
       config.vantagepoint.version === undefined || versionAtLeast(config.vantagepoint.version, 7, 0),
@@ -454,6 +470,8 @@ function buildRoster(
       }
       nonAscii.push({ where, email: person.email });
     }
+    const domain = userIdDomainProblem(person.userId, config.entra.loginMode);
+    if (domain) add(`${where}.userId`, domain);
     const emailKey = personKey(person.email);
     const userKey = personKey(person.userId);
     const sameEmail = byEmail.get(emailKey);

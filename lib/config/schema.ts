@@ -5,6 +5,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { isCovered, parseRange, rangeProblem } from "../allowList";
+import { MAILBOX_ENABLED_REQUIRED, ownerIdProblem } from "../entra";
 import { emailProblem, userIdProblem } from "../people";
 import { removalBrakeIssues } from "../vantagepoint/removalBrake";
 import type { RemovalBrakeSettings } from "../vantagepoint/removalBrake";
@@ -409,14 +410,31 @@ const appSecretFields = {
   secretRotatedOn: date,
 };
 
+/** An Entra object id (lib/entra.ts ownerIdProblem). */
+const ownerId = z.string().superRefine((value, ctx) => {
+  const problem = ownerIdProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
 const entraSchema = z.strictObject({
   tenantId: guid("the Entra tenant ID", "must be the Entra tenant ID (a GUID)"),
+  /**
+   * Object ids of further owners of the Entra apps (users, groups or service principals); the deploying principal
+   * is always an owner, so a CI principal with Application.ReadWrite.OwnedBy can manage the apps it created.
+   */
+  owners: z.array(ownerId).default([]),
   /** How people sign in to Vantagepoint (P7): Entra ID (Azure AD) or Windows Active Directory integrated login. */
   loginMode: z.enum(["entraId", "windows"], { message: 'must be "entraId" or "windows"' }).default("entraId"),
   loginApp: z
     .strictObject({
       displayName: z.string().min(1).max(120).default("Deltek Vantagepoint"),
       ...appSecretFields,
+      /** Slot B's issue day: set it to rotate; the slot issued last is active (secretRotatedOn is slot A). */
+      secretSlotBRotatedOn: date.optional(),
+      /** Days the retiring slot must outlive the active one's issue day (default 30; lib/rotation.ts checks it). */
+      secretOverlapDays: z.number({ message: "must be a whole number of days" }).optional(),
+      /** Warn this many days before the active slot expires (default secretOverlapDays + 30). */
+      secretWarningDays: z.number({ message: "must be a whole number of days" }).optional(),
       /** Application ID URI; default api://<application id>, as Deltek's guide accepts it. */
       identifierUri: z
         .string()
@@ -435,8 +453,11 @@ const entraSchema = z.strictObject({
     .optional(),
   mailboxApp: z
     .strictObject({
-      /** Create the mailbox app: off unless asked (Connect's Office 365 OAuth has each person sign in; nothing uses it). */
-      enabled: z.boolean().default(false),
+      /**
+       * Create the mailbox app (Connect's Office 365 OAuth has each person sign in; nothing uses it). Required
+       * when the section is present: a stack from when the app was on by default would otherwise lose it silently.
+       */
+      enabled: z.boolean({ message: "must be true or false" }).optional(),
       displayName: z.string().min(1).max(120).default("Vantagepoint Connect Mailbox"),
       /** Mailbox API (P8): Microsoft Graph, or Exchange Web Services on explicit opt-in. */
       access: z.enum(["graph", "ews"], { message: 'must be "graph" or "ews"' }).default("graph"),
@@ -719,6 +740,9 @@ export function crossChecks(
         ["entra", "loginApp"],
         'is not used with entra.loginMode "windows" (Connect signs in through Vantagepoint\'s own OAuth flow); remove it',
       );
+    }
+    if (entra.mailboxApp && entra.mailboxApp.enabled === undefined) {
+      issue(["entra", "mailboxApp", "enabled"], MAILBOX_ENABLED_REQUIRED);
     }
     const policy = config.policy;
     if (policy) {

@@ -536,7 +536,7 @@ export function siteShapeWarnings(c: FullSiteShapeConfig & { entra: Out<"entra">
   const mailbox = c.entra.mailboxApp;
   if (mailbox && !mailbox.enabled) {
     out.push(
-      "entra.mailboxApp is set but not enabled (the default): no mailbox app is created. Connect's Office 365 OAuth has each person sign in, so none is needed; remove the section, or set enabled: true for a site that needs one",
+      "entra.mailboxApp is set with enabled: false: no mailbox app is created. Connect's Office 365 OAuth has each person sign in, so none is needed; remove the section, or set enabled: true for a site that needs one",
     );
   } else if (mailbox?.enabled) {
     out.push(

@@ -161,6 +161,16 @@ describe("ConnectMailboxApp", () => {
     assert.ok(days <= 730);
   });
 
+  it("makes the deploying principal and the listed object ids owners of the app and its service principal", async () => {
+    const extra = "5a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d";
+    await build({ owners: [extra] });
+    assert.deepEqual(harness.one(APP).inputs.owners, ["mock-object", extra]);
+    assert.deepEqual(harness.one("azuread:index/servicePrincipal:ServicePrincipal").inputs.owners, [
+      "mock-object",
+      extra,
+    ]);
+  });
+
   it("refuses an unknown access mode before registering anything", () => {
     assert.throws(
       () => new ConnectMailboxApp("bad", { ...base, access: "imap" as never }),

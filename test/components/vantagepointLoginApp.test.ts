@@ -82,6 +82,24 @@ describe("VantagepointLoginApp", () => {
     assert.equal(app.api.requestedAccessTokenVersion, undefined, "no access-token version unless configured");
   });
 
+  it("makes the deploying principal and the listed object ids owners of the app and its service principal", async () => {
+    const extra = "5a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d";
+    await build({ owners: [extra, extra.toUpperCase()] });
+    assert.ok(harness.calls.some((c) => c.token === "azuread:index/getClientConfig:getClientConfig"));
+    // The deployer first, each owner once (object ids compare case-insensitively).
+    assert.deepEqual(harness.one(APP).inputs.owners, ["mock-object", extra]);
+    assert.deepEqual(harness.one(SP).inputs.owners, ["mock-object", extra]);
+    harness.reset();
+    await build();
+    assert.deepEqual(harness.one(APP).inputs.owners, ["mock-object"], "the deployer even without a list");
+    harness.reset();
+    assert.throws(
+      () => new VantagepointLoginApp("bad-owner", { ...base, owners: ["pat.jones@example.com"] }),
+      /^Error: owners\[0\]: must be an Entra object id/,
+    );
+    assert.equal(harness.resources.length, 0);
+  });
+
   it("creates the service principal for the app", async () => {
     const c = await build();
     assert.equal(harness.one(SP).inputs.clientId, "login-client-id");
@@ -145,7 +163,7 @@ describe("VantagepointLoginApp", () => {
     harness.reset();
     assert.throws(
       () => new VantagepointLoginApp("expired", { ...base, secretRotatedOn: "2020-01-01" }),
-      /secretRotatedOn: .* expired/,
+      /secretSlotBRotatedOn: the active secret \(slot A, issued 2020-01-01\) expired on 2021-12-31/,
     );
     assert.throws(
       () => new VantagepointLoginApp("long", { ...base, secretLifetimeDays: 800 }),

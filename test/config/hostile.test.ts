@@ -459,9 +459,10 @@ const CASES: Record<string, Case[]> = {
     {
       why: "a rotation date whose secret already expired",
       edit: on(ROTATED, ROTATED.replace("2026-11-01", "2025-06-01")),
-      key: "vpconnect:entra.loginApp.secretRotatedOn",
+      // The fix goes into the other slot: issue slot B (setting slot A's date again also passes, see fix).
+      key: "vpconnect:entra.loginApp.secretSlotBRotatedOn",
       fragment:
-        'the login app ("Deltek Vantagepoint (dev)"): the secret rotated on 2025-06-01 expired on 2026-06-01',
+        'the login app ("Deltek Vantagepoint (dev)"): the active secret (slot A, issued 2025-06-01) expired on 2026-06-01',
       fix: on(ROTATED.replace("2026-11-01", "2025-06-01"), ROTATED.replace("2026-11-01", "2026-12-01")),
     },
   ],
@@ -581,7 +582,7 @@ describe("hostile and wrong stack config, refused before anything runs", () => {
     assert.deepEqual(run(DEV, { now: new Date("2026-11-01T00:00:00Z") }).issues, []);
     assert.deepEqual(run(DEV, { now: new Date("2027-10-31T12:00:00Z") }).issues, []);
     const expired = run(DEV, { now: new Date("2027-11-02T00:00:00Z") }).issues.map((i) => i.key);
-    assert.deepEqual(expired, ["vpconnect:entra.loginApp.secretRotatedOn"]);
+    assert.deepEqual(expired, ["vpconnect:entra.loginApp.secretSlotBRotatedOn"]);
   });
 });
 

@@ -494,11 +494,24 @@ describe("site shapes that cannot work are refused before anything is created", 
         "gatewaySubnet",
       );
     });
-    it("the mailbox app is off unless enabled, and a section that enables nothing says so", () => {
-      const loaded = load(
+    it("a mailbox app section must say enabled: without it the stack is refused; enabled: false says nothing is created", () => {
+      // A stack from when the app was on by default: reading the missing key as false would delete its app.
+      assertRefused(
         dev(
           (c) =>
             (c["vpconnect:entra"].mailboxApp = { secretRotatedOn: "2026-11-01", grantAdminConsent: true }),
+        ),
+        "vpconnect:entra.mailboxApp.enabled",
+        "is required when entra.mailboxApp is present: the mailbox app was created by default in earlier versions",
+      );
+      const loaded = load(
+        dev(
+          (c) =>
+            (c["vpconnect:entra"].mailboxApp = {
+              enabled: false,
+              secretRotatedOn: "2026-11-01",
+              grantAdminConsent: true,
+            }),
         ),
       );
       assert.equal(loaded.config.entra.mailboxApp?.enabled, false);

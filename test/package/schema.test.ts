@@ -93,6 +93,7 @@ describe("the component package's schema (GetSchema over gRPC from the component
     const site = schema.resources[`${PKG}:index:ConnectSite`]!;
     assert.deepEqual(Object.keys(site.inputProperties).sort(), [
       "allowList",
+      "appOwners",
       "backend",
       "diagnostics",
       "dns",

@@ -31,6 +31,16 @@ export interface RecordedResource extends RegistrationIdentity {
   inputs: Record<string, Json>;
   /** Dotted paths of inputs that were sent as secrets (e.g. "properties.value"). */
   secretPaths: string[];
+  /** The aliases as sent: a spec's name (the parent is the resource's own unless noParent) or an alias URN. */
+  aliases: Array<{ name?: string; type?: string; noParent?: boolean; urn?: string }>;
+}
+
+/** The alias fields of a registration (@pulumi/pulumi/proto/alias_pb.d.ts); the SDK sends specs to the mock monitor. */
+interface WithAliases {
+  getAliasesList(): Array<{
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getNoparent(): boolean } | undefined;
+  }>;
 }
 
 export interface RecordedCall {
@@ -142,6 +152,15 @@ export async function installMocks(options: HarnessOptions = {}): Promise<Harnes
         ...identity,
         inputs: {},
         secretPaths,
+        aliases: (req as unknown as WithAliases).getAliasesList().map((a) => {
+          const spec = a.getSpec();
+          if (!spec) return { urn: a.getUrn() };
+          return {
+            ...(spec.getName() ? { name: spec.getName() } : {}),
+            ...(spec.getType() ? { type: spec.getType() } : {}),
+            ...(spec.getNoparent() ? { noParent: true } : {}),
+          };
+        }),
       };
       resources.push(record);
       return super.registerResource(req, (err: unknown, res?: unknown) => {

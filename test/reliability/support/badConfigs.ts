@@ -413,6 +413,50 @@ export const BAD_CONFIGS: BadConfig[] = [
     edit: swap('365\n      secretRotatedOn: "2026-11-01"\n', '365\n      secretRotatedOn: "01/11/2026"\n'),
   },
   {
+    name: "entra-mailbox-enabled-missing",
+    why: "a mailbox app section without enabled (a stack from when the app was on by default)",
+    key: "vpconnect:entra.mailboxApp.enabled",
+    fragment: "is required when entra.mailboxApp is present",
+    edit: insertAfter(
+      '      secretRotatedOn: "2026-11-01"',
+      '    mailboxApp:\n      grantAdminConsent: true\n      secretRotatedOn: "2026-11-01"',
+    ),
+  },
+  {
+    name: "entra-owner-not-object-id",
+    why: "an app owner given by user name instead of object id",
+    key: "vpconnect:entra.owners[0]",
+    fragment: "must be an Entra object id",
+    edit: insertAfter("    loginMode: entraId", "    owners: [pat.jones@example.com]"),
+  },
+  {
+    name: "entra-slot-b-same-day",
+    why: "login secret slot B issued the same day as slot A",
+    key: "vpconnect:entra.loginApp.secretSlotBRotatedOn",
+    fragment: "2026-11-01 is the same day as entra.loginApp.secretRotatedOn",
+    edit: swap(
+      '365\n      secretRotatedOn: "2026-11-01"\n',
+      '365\n      secretRotatedOn: "2026-11-01"\n      secretSlotBRotatedOn: "2026-11-01"\n',
+    ),
+  },
+  {
+    name: "entra-overlap-as-long-as-lifetime",
+    why: "a rotation overlap as long as the secret's lifetime",
+    key: "vpconnect:entra.loginApp.secretOverlapDays",
+    fragment: "365 is not an overlap the lifetime allows",
+    edit: swap(
+      '365\n      secretRotatedOn: "2026-11-01"\n',
+      '365\n      secretRotatedOn: "2026-11-01"\n      secretOverlapDays: 365\n',
+    ),
+  },
+  {
+    name: "roster-user-id-with-domain",
+    why: "the configurer's user ID written with its domain under Entra ID login",
+    key: "vpconnect:roster.configurer.userId",
+    fragment: 'Deltek\'s user setup enters the user name without the domain: use "ADMIN.JONES"',
+    edit: swap("userId: ADMIN.JONES", "userId: ADMIN.JONES@example.com"),
+  },
+  {
     name: "entra-ews-without-opt-in",
     why: "EWS without policy.allowEws",
     key: "vpconnect:entra.mailboxApp.access",
@@ -916,8 +960,9 @@ export const BAD_CONFIGS: BadConfig[] = [
   {
     name: "entra-rotated-on-expired",
     why: "a secret that expired years ago",
-    key: "vpconnect:entra.loginApp.secretRotatedOn",
-    fragment: 'the login app ("Deltek Vantagepoint (dev)"): the secret rotated on 2020-11-01 expired',
+    key: "vpconnect:entra.loginApp.secretSlotBRotatedOn",
+    fragment:
+      'the login app ("Deltek Vantagepoint (dev)"): the active secret (slot A, issued 2020-11-01) expired on 2021-11-01',
     edit: swap('365\n      secretRotatedOn: "2026-11-01"\n', '365\n      secretRotatedOn: "2020-11-01"\n'),
   },
   // ---- typos (did you mean) ----
