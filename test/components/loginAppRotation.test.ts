@@ -105,6 +105,7 @@ describe("VantagepointLoginApp: two-slot secret rotation", () => {
       }));
     await build({ secretSlotBRotatedOn: "2026-12-01" });
     const first = snapshot(harness.resources);
+    assert.equal(harness.ofType(PASSWORD).length, 2, "both slots registered");
     harness.reset();
     // 300 days later: slot A (the retiring one) has expired, slot B is still active.
     await build({ secretSlotBRotatedOn: "2026-12-01", now: new Date(Date.UTC(2027, 9, 2)) });
