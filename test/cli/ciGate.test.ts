@@ -51,9 +51,14 @@ describe("the README's CI gate on P2 (offline)", function () {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /PASS\s+connect-ips-allowed\s+mandatory/);
     assert.match(r.stdout, /P2 was checked against a PLACEHOLDER list, not Deltek's/);
+    // The login app's secret slots, from the stack's dates (README, "Rotating the login app's secret").
+    const slots =
+      /login app secret: slot A active since 2026-09-15 \(expires 2028-09-14\); no slot B yet: issue it by 2028-08-15/;
+    assert.match(r.stdout, slots);
     for (const file of ["prod.md", "prod.html", "prod.policy.json", "prod.sarif", "prod.junit.xml"]) {
       const text = fs.readFileSync(path.join(r.dir, "reports", file), "utf8");
       assert.match(text, /PLACEHOLDER list, not Deltek(&#39;|&#x27;|'|&apos;)s/, `${file} says so`);
+      if (file !== "prod.junit.xml") assert.match(text, slots, `${file} says which secret slot is active`);
     }
   });
 

@@ -484,6 +484,15 @@ describe("vpconnect doctor against the emulator", function () {
       assert.equal(run.code, 1, run.out + run.err);
       assert.deepEqual(status(run), { P3: "ok", P4: "ok", P5: "broken", P6: "ok", P7: "ok" });
       assert.equal(run.json!.target.stack, "emu");
+      // The login app's secret slots come from the stack's dates, said as such (doctor does not read Entra).
+      assert.ok(
+        run.json!.warnings.some((w: string) =>
+          w.startsWith(
+            "login app secret: slot A active since 2026-11-01 (expires 2027-11-01); no slot B yet: issue it by 2027-10-02 to keep a 30-day overlap (from the stack's config)",
+          ),
+        ),
+        run.json!.warnings.join("\n"),
+      );
       assert.ok(run.files["doctor-emu.sarif"], "files are named after the stack");
       assert.deepEqual(findings(run, "P5").filter((f) => f.kind === "employee-terminated").length, 1);
       const sarif = JSON.parse(run.files["doctor-emu.sarif"]!);
