@@ -340,8 +340,9 @@ function createVault(
     const suffixProblem = vaultNameSuffixProblem(args.nameSuffix, "nameSuffix", args.uniqueName === true);
     if (suffixProblem) throw new Error(suffixProblem);
   }
+  // The name as written is checked (a suffix added later is always valid when the base is, and never quoted).
   const problem = vaultNameProblem(
-    args.uniqueName ? uniqueVaultName(baseName, "abcdef") : baseName,
+    baseName,
     args.vaultName === undefined ? "namePrefix (vault name <namePrefix>-kv)" : "vaultName",
   );
   if (problem) throw new Error(problem);

@@ -1,9 +1,10 @@
 /** Key Vault name rules, pure (no Pulumi import): what ConnectKeyVault checks and the name it picks by default. */
+import { keyVaultNameProblem } from "./config/valueRules";
 
-/** Key Vault names: 3-24 characters, letters, digits and hyphens, starting with a letter, no "--", not ending in "-". */
+/** Key Vault names (one rule: lib/config/valueRules.ts keyVaultNameProblem, Microsoft naming rules), prefixed by the field. */
 export function vaultNameProblem(name: string, field = "vaultName"): string | undefined {
-  if (/^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$/.test(name)) return undefined;
-  return `${field}: ${JSON.stringify(name)} is not a Key Vault name; use 3-24 letters, digits and single hyphens, starting with a letter (names are global across Azure)`;
+  const problem = keyVaultNameProblem(name);
+  return problem && `${field}: ${problem} (names are global across Azure)`;
 }
 
 /** The vault name used when none is given: the prefix plus "-kv", shortened to 24 characters. */

@@ -19,6 +19,7 @@ import { ProjectFileError, projectPathProblem } from "./projectFile";
 import { SecretValue } from "./secret";
 import { siteShapeWarnings } from "./siteShape";
 import { day2Warnings } from "./day2Shape";
+import { tenantMismatchProblem, windowsLoginVersionNote } from "./valueRules";
 import {
   ciphertextProblem,
   confusableSkeleton,
@@ -245,6 +246,9 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
     }
   }
   for (const { path, message } of crossChecks(input, parsedSections)) add(keyPath(path), message);
+  const parsedEntra = parsedSections.entra as StackConfig["entra"] | undefined;
+  const tenantProblem = parsedEntra && tenantMismatchProblem(parsedEntra.tenantId, raw["azuread:tenantId"]);
+  if (tenantProblem) add(keyPath(["entra", "tenantId"]), tenantProblem);
   const hostileWarnings: string[] = [];
   if (parsedSections.allowList)
     for (const { path, message } of allowListIssues(input.allowList as Record<string, unknown>))
@@ -293,6 +297,9 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
   warnings.push(...siteShapeWarnings(config));
   warnings.push(...day2Warnings(config));
   const loginSecret = loginSecretNotes(config.entra, options.now ?? new Date());
+  const windowsNote =
+    config.entra.loginMode === "windows" ? windowsLoginVersionNote(config.vantagepoint.version) : undefined;
+  if (windowsNote) warnings.push(windowsNote);
   const api = new URL(config.vantagepoint.apiUrl);
   if (api.protocol === "http:" && isLoopbackHost(api.hostname)) {
     warnings.push(
@@ -458,6 +465,7 @@ function buildRoster(
 
   const byEmail = new Map<string, string>();
   const byUser = new Map<string, string>();
+  const byEmployee = new Map<string, string>();
   const out: RosterEntry[] = [];
   /** Emails with letters beyond ASCII, checked against everyone once all are known. */
   const nonAscii: Array<{ where: string; email: string }> = [];
@@ -490,6 +498,20 @@ function buildRoster(
         `${JSON.stringify(person.email)} is listed twice (also at ${sameEmail}); Connect needs one email per person`,
       );
       continue;
+    }
+    if (person.employee !== undefined) {
+      // One employee record per person: two users linked to one employee make Connect match the wrong person
+      // (Deltek, Connect Administration troubleshooting); keys compare as SQL Server does, ignoring case.
+      const employeeKey = personKey(person.employee);
+      const sameEmployee = byEmployee.get(employeeKey);
+      if (sameEmployee !== undefined) {
+        add(
+          `${where}.employee`,
+          `${JSON.stringify(person.employee)} is also the employee key at ${sameEmployee}; each person needs their own employee record: give this person's key, or leave employee out to match by email`,
+        );
+        continue;
+      }
+      byEmployee.set(employeeKey, where);
     }
     byEmail.set(emailKey, where);
     byUser.set(userKey, where);
@@ -554,7 +576,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     if (!/^Invalid input/.test(issue.message)) return `${issue.message}, not ${describeValue(value)}`;
     const quote =
       issue.expected === "string" && (typeof value === "number" || typeof value === "boolean")
-        ? `; put the value in quotes (YAML reads an unquoted ${JSON.stringify(value)} as ${typeof value === "number" ? "a number" : "true/false"})`
+        ? `; put the value in quotes (YAML and JSON read an unquoted ${JSON.stringify(value)} as ${typeof value === "number" ? "a number, and a number loses leading zeros" : "true/false"})`
         : "";
     return `must be ${word}, not ${describeValue(value)}${quote}`;
   }

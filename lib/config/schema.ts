@@ -24,6 +24,29 @@ import {
 import { backendAddressProblem, guid, hostnameShapeProblem, httpsUrl, quote } from "./validators";
 import { day2Issues } from "./day2Shape";
 import { WAF_EXCLUSION_OPERATORS, WAF_EXCLUSION_VARIABLES, WAF_LIMITS, WAF_MODES } from "../waf";
+import {
+  apiRootProblem,
+  backendIpProblem,
+  connectClientIdProblem,
+  databaseNameProblem,
+  hubIsOwnVnetProblem,
+  identifierTextProblem,
+  identifierUriProblem,
+  invisibleCharProblem,
+  keyVaultNameProblem,
+  redirectUriProblem,
+  resourceGroupNameProblem,
+  windowsLoginVersionProblem,
+} from "./valueRules";
+
+/** A string checked by one of the value rules (lib/config/valueRules.ts). */
+const ruled = (problem: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: "custom", message });
+  });
+
+const resourceGroupName = ruled(resourceGroupNameProblem);
 
 /** Stack config namespace: keys are `vpconnect:<section>`. */
 export const NAMESPACE = "vpconnect";
@@ -131,12 +154,12 @@ const lifetimeDays = z
   .default(SECRET_LIFETIME_LIMIT_DAYS);
 
 const email = z.string().superRefine((value, ctx) => {
-  const problem = emailProblem(value);
+  const problem = invisibleCharProblem(value) ?? emailProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
 const userId = z.string().superRefine((value, ctx) => {
-  const problem = userIdProblem(value);
+  const problem = invisibleCharProblem(value) ?? userIdProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
@@ -163,6 +186,10 @@ export const personSchema = z.strictObject({
       /^[A-Za-z0-9._-]{1,20}$/,
       "must be an employee key such as 00201 (letters, digits, '.', '_', '-'; at most 20)",
     )
+    .superRefine((value, ctx) => {
+      const problem = invisibleCharProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .optional(),
   /** Security role for the user; defaults to roster.defaultRole. */
   role: z.string().min(1).max(40).optional(),
@@ -176,7 +203,7 @@ const siteSchema = z.strictObject({
   /** The on-premises (or Azure VM) Vantagepoint server behind the gateway. */
   backend: z.strictObject({
     address: z.string().superRefine((value, ctx) => {
-      const problem = backendAddressProblem(value);
+      const problem = backendAddressProblem(value) ?? backendIpProblem(value);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
     port: z.number().int().min(1).max(65535, "must be a TCP port 1-65535").default(443),
@@ -221,7 +248,7 @@ const azureSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9]+$/, "must be an Azure region name such as westeurope")
     .default("westeurope"),
-  resourceGroupName: name("resource group name"),
+  resourceGroupName,
   /** Create the resource group (true) or use an existing one (false). */
   createResourceGroup: z.boolean().default(true),
   /** Prefix for every Azure resource name (lowercase letters, digits, "-"). */
@@ -234,7 +261,7 @@ const azureSchema = z.strictObject({
     .strictObject({
       /** Use an existing virtual network instead of creating one. */
       existingVirtualNetwork: z
-        .strictObject({ name: name("virtual network name"), resourceGroupName: name("resource group name") })
+        .strictObject({ name: name("virtual network name"), resourceGroupName })
         .optional(),
       /** Address space of the virtual network this creates. */
       addressSpace: ipv4Cidr.default("10.60.0.0/16"),
@@ -277,7 +304,7 @@ const azureSchema = z.strictObject({
   dns: z
     .strictObject({
       zoneName: hostname,
-      zoneResourceGroupName: name("resource group name"),
+      zoneResourceGroupName: resourceGroupName,
       recordName: z.string().min(1),
     })
     .optional(),
@@ -348,14 +375,9 @@ const azureSchema = z.strictObject({
 
 const tlsSchema = z.strictObject({
   keyVault: z.strictObject({
-    name: z
-      .string()
-      .regex(
-        /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
-        "must be a Key Vault name: 3-24 letters, digits or '-'",
-      ),
+    name: ruled(keyVaultNameProblem),
     /** Resource group of an existing vault; omit to create the vault in azure.resourceGroupName. */
-    resourceGroupName: name("resource group name").optional(),
+    resourceGroupName: resourceGroupName.optional(),
     create: z.boolean().default(false),
     /** Add a random suffix to the created vault's name (kept in state): a deleted vault's name stays reserved for up to 90 days. */
     uniqueName: z.boolean().default(false),
@@ -446,7 +468,13 @@ const entraSchema = z.strictObject({
       /** The API's requested access token version; unset unless given (Deltek's guide does not set it). */
       accessTokenVersion: z.union([z.literal(1), z.literal(2)], { message: "must be 1 or 2" }).optional(),
       /** Web redirect URI; default https://<publicHostname><vantagepointPath>/app. */
-      redirectUri: z.url({ protocol: /^https$/, message: "must be an https:// URL" }).optional(),
+      redirectUri: z
+        .url({ protocol: /^https$/, message: "must be an https:// URL" })
+        .superRefine((value, ctx) => {
+          const problem = redirectUriProblem(value);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .optional(),
       /** Grant tenant-wide admin consent for the app's scopes (tenants that block user consent). */
       grantAdminConsent: z.boolean().default(false),
     })
@@ -473,11 +501,11 @@ const entraSchema = z.strictObject({
 const vantagepointSchema = z.strictObject({
   /** API root, e.g. https://vantagepoint.example.com/vantagepoint/api. */
   apiUrl: httpsUrl(),
-  database: z.string().min(1, "must name the Vantagepoint database"),
-  username: z.string().min(1, "must name the API user"),
+  database: z.string().min(1, "must name the Vantagepoint database").pipe(ruled(databaseNameProblem)),
+  username: z.string().min(1, "must name the API user").pipe(ruled(identifierTextProblem)),
   password: secret,
   /** Client ID of the API Authorization this project signs in with (needs Allow Password Grant Type). */
-  clientId: z.string().min(1),
+  clientId: z.string().min(1).pipe(ruled(identifierTextProblem)),
   clientSecret: secret,
   /** Windows authentication for the API user (Integrated=Y). */
   integrated: z.boolean().default(false),
@@ -502,9 +530,14 @@ const vantagepointSchema = z.strictObject({
        */
       clientId: z
         .string()
-        .regex(
-          /^[A-Za-z0-9._:-]{1,100}$/,
-          "must be the Client ID shown on Connect Administration's Settings tab",
+        .pipe(ruled(identifierTextProblem))
+        .pipe(
+          z
+            .string()
+            .regex(
+              /^[A-Za-z0-9._:-]{1,100}$/,
+              "must be the Client ID shown on Connect Administration's Settings tab",
+            ),
         )
         .optional(),
       /**
@@ -735,6 +768,14 @@ export function crossChecks(
         'is required when entra.loginMode is "entraId"; add loginApp.secretRotatedOn (YYYY-MM-DD)',
       );
     }
+    const identifierUri = entra.loginApp?.identifierUri;
+    const uriProblem = identifierUri && identifierUriProblem(identifierUri, entra.tenantId);
+    if (uriProblem) issue(["entra", "loginApp", "identifierUri"], uriProblem);
+    const windowsProblem =
+      entra.loginMode === "windows" &&
+      config.vantagepoint &&
+      windowsLoginVersionProblem(config.vantagepoint.version);
+    if (windowsProblem) issue(["entra", "loginMode"], windowsProblem);
     if (entra.loginMode === "windows" && entra.loginApp) {
       issue(
         ["entra", "loginApp"],
@@ -764,6 +805,12 @@ export function crossChecks(
     }
   }
 
+  const hub = config.azure?.network.hub;
+  const ownVnet =
+    hub &&
+    hubIsOwnVnetProblem(hub.virtualNetworkId, config.azure!.resourceGroupName, config.azure!.namePrefix);
+  if (ownVnet) issue(["azure", "network", "hub", "virtualNetworkId"], ownVnet);
+
   out.push(...siteShapeIssues(raw, config));
   out.push(...day2Issues(config));
 
@@ -777,6 +824,14 @@ export function crossChecks(
         'must not end with "/"; give the API root, e.g. https://vantagepoint.example.com/vantagepoint/api',
       );
     }
+    const rootProblem =
+      api && (api.pathname === "/" || !api.pathname.endsWith("/"))
+        ? apiRootProblem(vantagepoint.apiUrl)
+        : undefined;
+    if (rootProblem) issue(["vantagepoint", "apiUrl"], rootProblem);
+    const connectClientId = vantagepoint.connectApiClient.clientId;
+    const sameClient = connectClientId && connectClientIdProblem(connectClientId, vantagepoint.clientId);
+    if (sameClient) issue(["vantagepoint", "connectApiClient", "clientId"], sameClient);
   }
   return out;
 }

@@ -38,7 +38,8 @@ export function parseStackFile(input: string | Uint8Array, fileName: string): St
 
   let root: unknown;
   try {
-    const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    // `<<: *anchor` merge keys are expanded as Pulumi's own reader (go-yaml v3, YAML 1.1 merge) does.
+    const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true });
     if (document.errors.length > 0) {
       throw new ConfigError(
         document.errors.map((error): ConfigIssue => ({

@@ -65,7 +65,13 @@ function toEntry(raw: Record<string, unknown>, where: string): RosterEntry {
       out.configurer = typeof v === "boolean" ? v : toBool(String(v), where);
       continue;
     }
-    const s = typeof v === "string" ? v.trim() : String(v);
+    // A JSON number or true/false where text belongs is kept as it is, so the row check refuses it by name:
+    // `"employee": 201` turned into "201" would silently drop the leading zeros of a key like 00201.
+    if (typeof v !== "string") {
+      out[name] = v;
+      continue;
+    }
+    const s = v.trim();
     if (s === "" && (name === "employee" || name === "role")) continue;
     out[name] = s;
   }

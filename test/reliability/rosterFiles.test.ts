@@ -361,13 +361,23 @@ describe("bad input: roster files", () => {
       assert.ok(!invalid[0]![1].includes("\n"), "one line");
     });
 
-    it("JSON entries with a null name or a bad email name the entry and field", () => {
+    it("JSON entries with a null name, a bad email or a numeric employee key name the entry and field", () => {
       const issues = refusal(`${DIR}/bad-entries.json`);
       assert.deepEqual(
         issues.map(([k]) => k),
-        [`${DIR}/bad-entries.json entry 1 firstName`, `${DIR}/bad-entries.json entry 2 email`],
+        [
+          `${DIR}/bad-entries.json entry 1 firstName`,
+          `${DIR}/bad-entries.json entry 2 email`,
+          `${DIR}/bad-entries.json entry 3 employee`,
+        ],
       );
       assertIssue(issues, `${DIR}/bad-entries.json entry 1 firstName`, "is required");
+      // A JSON number is refused, not turned into text: 1001 may have been 01001 (issue 19).
+      assertIssue(
+        issues,
+        `${DIR}/bad-entries.json entry 3 employee`,
+        "must be text, not 1001; put the value in quotes",
+      );
     });
 
     it("one bad row among 10,000 is named by its line", () => {

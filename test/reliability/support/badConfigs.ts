@@ -1080,6 +1080,188 @@ export const BAD_CONFIGS: BadConfig[] = [
     fragment: "must be 1 or 2",
     edit: insertAfter("      displayName: Deltek Vantagepoint (dev)", '      accessTokenVersion: "2"'),
   },
+  // ---- plausible free-text values, round three (issue 19): each refused by name with a fix that passes ----
+  {
+    name: "vp-api-url-site-root",
+    why: "API URL given as the server root, without the instance and /api",
+    key: "vpconnect:vantagepoint.apiUrl",
+    fragment: "is the server's root; give the API root",
+    edit: swap(
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
+      "apiUrl: https://vp-dev-web.corp.example.com",
+    ),
+  },
+  {
+    name: "vp-api-url-token-endpoint",
+    why: "API URL copied from a token request (ends in /api/token)",
+    key: "vpconnect:vantagepoint.apiUrl",
+    fragment: "is the token endpoint; give the API root without /token",
+    edit: swap(
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api/token",
+    ),
+  },
+  {
+    name: "vp-api-url-web-app",
+    why: "API URL pointing at the Vantagepoint web app",
+    key: "vpconnect:vantagepoint.apiUrl",
+    fragment: "is the Vantagepoint web app, not its API",
+    edit: swap(
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/api",
+      "apiUrl: https://vp-dev-web.corp.example.com/vantagepoint/app",
+    ),
+  },
+  {
+    name: "vp-database-connection-string",
+    why: "database given as a piece of a connection string",
+    key: "vpconnect:vantagepoint.database",
+    fragment: '(connection-string syntax); give the name alone, e.g. "Initial Catalog"',
+    edit: swap("database: VP_DEV", 'database: "Initial Catalog=VP_DEV;Integrated Security=SSPI"'),
+  },
+  {
+    name: "vp-database-curly-quotes",
+    why: "database name pasted from a document with its curly quotes",
+    key: "vpconnect:vantagepoint.database",
+    fragment: 'give the name alone, e.g. "VP_DEV"',
+    edit: swap("database: VP_DEV", "database: \u2018VP_DEV\u2019"),
+  },
+  {
+    name: "vp-username-no-break-space",
+    why: "API user name with a no-break space pasted at the end",
+    key: "vpconnect:vantagepoint.username",
+    fragment: 'has a no-break space (U+00A0) at the end; give it without, "svc-pulumi"',
+    edit: swap("username: svc-pulumi", 'username: "svc-pulumi\u00a0"'),
+  },
+  {
+    name: "vp-connect-client-id-is-own",
+    why: "Connect's Client ID set to the project's own API client ID",
+    key: "vpconnect:vantagepoint.connectApiClient.clientId",
+    fragment: "is the Client ID this project signs in with (vantagepoint.clientId), not Connect's",
+    edit: insertAfter("      name: Vantagepoint Connect", "      clientId: VPCONNECT-PROVISIONING"),
+  },
+  {
+    name: "entra-identifier-uri-other-app",
+    why: "login app identifier URI naming another app's application ID",
+    key: "vpconnect:entra.loginApp.identifierUri",
+    fragment: 'so this is another app\'s; use "api://7d3c2b1a-4e5f-4a6b-8c9d-0e1f2a3b4c5d/vantagepoint"',
+    edit: insertAfter(
+      "      displayName: Deltek Vantagepoint (dev)",
+      "      identifierUri: api://3c9e1f0a-7b2d-4e8f-9a1c-5d6e7f8a9b0c",
+    ),
+  },
+  {
+    name: "entra-identifier-uri-local-domain",
+    why: "login app identifier URI on an Active Directory .local domain",
+    key: "vpconnect:entra.loginApp.identifierUri",
+    fragment: "a name no tenant can verify (.local is reserved for local networks)",
+    edit: insertAfter(
+      "      displayName: Deltek Vantagepoint (dev)",
+      "      identifierUri: api://vp.ad.contoso.local/vantagepoint",
+    ),
+  },
+  {
+    name: "entra-redirect-uri-fragment",
+    why: "login app redirect URI with a #fragment",
+    key: "vpconnect:entra.loginApp.redirectUri",
+    fragment: 'use "https://vantagepoint.example.com/vantagepoint/app"',
+    edit: insertAfter(
+      "      displayName: Deltek Vantagepoint (dev)",
+      "      redirectUri: https://vantagepoint.example.com/vantagepoint/app#signin",
+    ),
+  },
+  {
+    name: "entra-tenant-differs-from-provider",
+    why: "entra.tenantId differs from the azuread provider's tenant",
+    key: "vpconnect:entra.tenantId",
+    fragment: "differs from azuread:tenantId",
+    edit: swap(
+      "azuread:tenantId: 7d3c2b1a-4e5f-4a6b-8c9d-0e1f2a3b4c5d",
+      "azuread:tenantId: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+    ),
+  },
+  {
+    name: "entra-windows-login-on-3-5",
+    why: "Windows login with Connect on Vantagepoint 3.5",
+    key: "vpconnect:entra.loginMode",
+    fragment: "does not support Windows (local Active Directory) login with Connect",
+    edit: (text) =>
+      swap(
+        'version: "7.0"',
+        'version: "3.5"',
+      )(swap(`    loginMode: entraId\n${LOGIN_APP_BLOCK}`, "    loginMode: windows\n")(text)),
+  },
+  {
+    name: "site-backend-unspecified-ipv6",
+    why: "backend address given as the IPv6 any-address",
+    key: "vpconnect:site.backend.address",
+    fragment: "is the unspecified address (::), which no server has",
+    edit: swap(
+      "      address: 10.20.0.10 # the on-premises Vantagepoint web server, over the site-to-site VPN",
+      '      address: "::"',
+    ),
+  },
+  {
+    name: "site-backend-loopback",
+    why: "backend address given as the server's own loopback",
+    key: "vpconnect:site.backend.address",
+    fragment: "is a loopback address: the gateway would call itself",
+    edit: swap(
+      "      address: 10.20.0.10 # the on-premises Vantagepoint web server, over the site-to-site VPN",
+      "      address: 127.0.0.1",
+    ),
+  },
+  {
+    name: "azure-resource-group-trailing-period",
+    why: "resource group name ending in a period",
+    key: "vpconnect:azure.resourceGroupName",
+    fragment: 'cannot end in a period (Microsoft naming rules): use "rg.vpconnect.dev"',
+    edit: swap("resourceGroupName: rg-vpconnect-dev", "resourceGroupName: rg.vpconnect.dev."),
+  },
+  {
+    name: "azure-hub-is-own-vnet",
+    why: "hub VNet id pointing at the VNet this stack creates",
+    key: "vpconnect:azure.network.hub.virtualNetworkId",
+    fragment: "a VNet cannot be peered to itself",
+    edit: swap(
+      "virtualNetworkId: /subscriptions/3f2b8c1d-5e6a-4b7c-9d8e-1a2b3c4d5e6f/resourceGroups/rg-connectivity/providers/Microsoft.Network/virtualNetworks/vnet-hub-weu",
+      "virtualNetworkId: /subscriptions/3f2b8c1d-5e6a-4b7c-9d8e-1a2b3c4d5e6f/resourceGroups/rg-vpconnect-dev/providers/Microsoft.Network/virtualNetworks/vpconnect-dev-vnet",
+    ),
+  },
+  {
+    name: "tls-vault-name-double-hyphen",
+    why: "Key Vault name with two hyphens in a row",
+    key: "vpconnect:tls.keyVault.name",
+    fragment:
+      'has two hyphens in a row; use 3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit (Microsoft naming rules); e.g. "kv-vpconnect-dev"',
+    edit: swap("name: kv-vpconnect-dev", "name: kv-vpconnect--dev"),
+  },
+  {
+    name: "roster-shared-employee-key",
+    why: "two users linked to one employee key",
+    key: "vpconnect:roster.users[4].employee",
+    fragment: "is also the employee key at vpconnect:roster.users[2]",
+    edit: (text) =>
+      swap(
+        USER_RNOVAK,
+        USER_RNOVAK.replace(" }", ", employee: E0042 }"),
+      )(swap(USER_SCHEN, USER_SCHEN.replace(" }", ", employee: e0042 }"))(text)),
+  },
+  {
+    name: "roster-email-soft-hyphen",
+    why: "an email with an invisible soft hyphen",
+    key: "vpconnect:roster.users[1].email",
+    fragment:
+      'contains a soft hyphen (U+00AD) at character 7, which no one sees; type it again without it, e.g. "maria.garcia@example.com"',
+    edit: swap("email: maria.garcia@example.com", 'email: "maria.\u00adgarcia@example.com"'),
+  },
+  {
+    name: "roster-user-id-zero-width-joiner",
+    why: "a user ID with an invisible zero-width joiner",
+    key: "vpconnect:roster.users[0].userId",
+    fragment:
+      'contains a zero-width joiner (U+200D) at character 3, which no one sees; type it again without it, e.g. "ALEE"',
+    edit: swap("userId: ALEE,", 'userId: "AL\u200dEE",'),
+  },
   // ---- YAML itself ----
   {
     name: "yaml-tab-indent",
