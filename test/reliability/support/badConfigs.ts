@@ -226,7 +226,7 @@ export const BAD_CONFIGS: BadConfig[] = [
     name: "tls-key-vault-name",
     why: "Key Vault name with underscores",
     key: "vpconnect:tls.keyVault.name",
-    fragment: "must be a Key Vault name: 3-24 letters, digits or '-'",
+    fragment: "is not a Key Vault name; use 3-24 letters, digits and single hyphens",
     edit: swap("name: kv-vpconnect-dev", "name: kv_vpconnect_dev"),
   },
   {
