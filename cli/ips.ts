@@ -180,7 +180,10 @@ function update(argv: string[], io: Io): number {
       `\n${diff.added.length} added, ${diff.removed.length} removed, ${diff.unchanged.length} unchanged.\n`,
   );
   if (extracted.ignored.length > 0)
-    io.stdout(`Left out (not written): ${extracted.ignored.map(describeProblem).join("; ")}.\n`);
+    io.stdout(
+      `Left out (not written), ${plural(extracted.ignored.length, "address-like text", "address-like texts")}:\n` +
+        extracted.ignored.map((p) => `  ${shownFrom}:${describeProblem(p)}\n`).join(""),
+    );
   const same = diff.added.length === 0 && diff.removed.length === 0;
   if (!write) {
     if (same && !copy.provenance?.placeholder) {
@@ -214,6 +217,12 @@ function currentCopy(io: Io, pack: string | undefined): { copy: ConnectIpsCopy; 
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
     throw new IpsUsageError(
       `--pack ${pack ?? path.relative(io.cwd, dir)}: no such folder; give the policy pack's folder (the one with PulumiPolicy.yaml), e.g. ${EXAMPLES.pack}`,
+    );
+  // Only a policy pack folder is read or written: --pack pointing elsewhere (the project root, a stack folder) would
+  // drop a connect-ips.json where no pack reads it.
+  if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml")))
+    throw new IpsUsageError(
+      `--pack ${pack ?? path.relative(io.cwd, dir)}: is not a policy pack folder (no PulumiPolicy.yaml in it); give the pack's folder, e.g. ${EXAMPLES.pack}`,
     );
   const file = path.join(dir, CONNECT_IPS_FILE);
   const copy = readConnectIpsCopy(dir);
@@ -254,7 +263,7 @@ function copiedOnOf(value: string | undefined): string {
 }
 
 function describeProblem(p: RangeProblem): string {
-  return `line ${p.line} ${JSON.stringify(p.text)} ${p.message}`;
+  return `${p.line}: ${JSON.stringify(p.text)} ${p.message}`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -78,6 +78,8 @@ const V6 = String.raw`[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}`;
 /** A token that is or tries to be an address, range or CIDR. Alternatives are tried in order. */
 const TOKEN = new RegExp(
   [
+    // an IPv4-mapped IPv6 address, ::ffff:a.b.c.d (read before the IPv6 branch takes "::ffff:a" of it)
+    String.raw`(?<mapped>::[fF]{4}:${V4})`,
     // first - last (IPv4), with -, en/em dash, "to" or "through"
     String.raw`(?<v4from>${V4})\s*(?:-|–|—|\bto\b|\bthrough\b)\s*(?<v4to>${V4})(?![\d.]*\d)`,
     // a.b.c.d/nn, a.b.c.d/255.255.255.0, a.b.c.d 255.255.255.0
@@ -95,7 +97,8 @@ const TOKEN = new RegExp(
  * but are not acceptable for Connect (bad octets, host bits, netmasks that are not contiguous, private or
  * reserved ranges, every address): the caller refuses to write when there is one.
  */
-export function extractConnectRanges(input: string): Extracted {
+export function extractConnectRanges(saved: string): Extracted {
+  const input = decodeQuotedPrintable(saved);
   const html = looksLikeHtml(input);
   const text = html ? htmlToText(input) : input;
   const lineStarts = [0];
@@ -113,24 +116,64 @@ export function extractConnectRanges(input: string): Extracted {
 
   const found = new Map<string, FoundRange>();
   const problems: RangeProblem[] = [];
-  const ignored: RangeProblem[] = [];
+  // Addresses in parts of the page a reader never sees are listed, never read and never silently dropped.
+  const ignored: RangeProblem[] = html ? hiddenAddresses(input) : [];
   for (const m of text.matchAll(TOKEN)) {
     const start = m.index;
     const token = m[0];
     const before = text[start - 1] ?? "";
     const after = text[start + token.length] ?? "";
+    const next = text[start + token.length + 1] ?? "";
     const g = m.groups ?? {};
-    // Part of a longer word or number (a version 1.2.3.4.5, a hex id, a time 10:30:00) is not an address.
+    const line = lineOf(start);
+    const shown = token.replace(/\s+/g, " ").trim();
+    if (g.mapped !== undefined) {
+      const v4 = g.mapped.slice(7);
+      problems.push({
+        line,
+        text: shown,
+        message: `is an IPv4-mapped IPv6 address; Connect's list gives IPv4 addresses: write ${v4} if it is one of Connect's`,
+      });
+      continue;
+    }
+    // Part of a longer word or number (a version 1.2.3.4.5, a hex id, a time 10:30:00) is not an address; a
+    // dotted quad inside one is listed as left out, so nothing that looks like an IPv4 address vanishes.
     const v6 = g.v6 !== undefined;
-    if ((v6 ? /[\w:./]/ : /[\w.]/).test(before)) continue;
-    if (/\w/.test(after) || (v6 && after === ":")) continue;
-    if (/[.:]/.test(after) && /[\da-f]/i.test(text[start + token.length + 1] ?? "")) continue;
+    const quad = g.v4 !== undefined && g.v4len === undefined && g.v4mask === undefined;
+    if ((v6 ? /[\w:./]/ : /[\w.]/).test(before) || /\w/.test(after) || (v6 && after === ":")) {
+      if (quad) {
+        const word =
+          /[\w.]*$/.exec(text.slice(0, start))![0] +
+          token +
+          /^[\w.]*/.exec(text.slice(start + token.length))![0];
+        ignored.push({ line, text: word, message: "is part of a longer word or number, not an address" });
+      }
+      continue;
+    }
+    if (quad && after === ":" && /\d/.test(next)) {
+      const port = /^:\d+/.exec(text.slice(start + token.length))![0];
+      problems.push({
+        line,
+        text: shown + port,
+        message: `has a port (${port}); Connect's list gives source addresses, which have none: write ${g.v4} if it is one of Connect's`,
+      });
+      continue;
+    }
+    if (/[.:]/.test(after) && /[\da-f]/i.test(next)) {
+      if (quad && after === ".") {
+        const longer = token + /^[\d.]*/.exec(text.slice(start + token.length))![0];
+        ignored.push({
+          line,
+          text: longer,
+          message: "is a longer dotted number (a version?), not an address",
+        });
+      }
+      continue;
+    }
     // Real IPv6 has "::" or eight groups; and at least one digit.
     if (v6 && ((!g.v6!.includes("::") && g.v6!.split(":").length !== 8) || !/[0-9a-f]/i.test(g.v6!)))
       continue;
-    const line = lineOf(start);
-    const shown = token.replace(/\s+/g, " ").trim();
-    if (!v6 && /\b(version|release|build|v)\s*$/i.test(text.slice(Math.max(0, start - 12), start))) {
+    if (!v6 && VERSION_WORDS.test(text.slice(Math.max(0, start - 24), start))) {
       ignored.push({ line, text: shown, message: "looks like a version number, not an address" });
       continue;
     }
@@ -177,6 +220,79 @@ export function extractConnectRanges(input: string): Extracted {
     }
   }
   return { ranges: sortRanges([...found.values()]), problems, ignored, html };
+}
+
+/** Words that put a version number, not an address, right after them ("manifest 2.4.1.87", "Version 7.0.3.12"). */
+const VERSION_WORDS =
+  /\b(version|ver|release|build|manifest|add-?in|update|patch|revision|rev|v)\.?\s*:?\s*$/i;
+
+/**
+ * A saved MHTML page ("Webpage, single file") is MIME with quoted-printable parts: a line ends in "=" where the
+ * encoder wrapped it (a soft line break, RFC 2045 section 6.7) and "=XX" stands for a byte, so "203.0.113.=\n0/24"
+ * is "203.0.113.0/24". Decoded only when the file says quoted-printable; the line count is kept (each removed
+ * break is put back after the logical line), so file:line stays the saved file's line.
+ */
+export function decodeQuotedPrintable(text: string): string {
+  if (!/^Content-Transfer-Encoding:\s*quoted-printable\s*$/im.test(text)) return text;
+  const out: string[] = [];
+  let pending = "";
+  let owed = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\r$/, "");
+    if (line.endsWith("=")) {
+      pending += line.slice(0, -1);
+      owed++;
+      continue;
+    }
+    out.push(pending + line);
+    for (; owed > 0; owed--) out.push("");
+    pending = "";
+  }
+  if (owed > 0) out.push(pending, ...Array<string>(owed - 1).fill(""));
+  return out
+    .join("\n")
+    .replace(/(?:=[0-9A-F]{2})+/g, (run) => Buffer.from(run.replace(/=/g, ""), "hex").toString("utf8"));
+}
+
+/** IPv4 and IPv6 addresses inside comments, scripts and styles of an HTML page, with their lines. */
+function hiddenAddresses(html: string): RangeProblem[] {
+  const out: RangeProblem[] = [];
+  const parts: Array<[RegExp, string]> = [
+    [/<!--[\s\S]*?-->/g, "in an HTML comment"],
+    [/<script\b[\s\S]*?<\/script\s*>/gi, "in a <script>"],
+    [/<style\b[\s\S]*?<\/style\s*>/gi, "in a <style>"],
+  ];
+  const lineAt = (index: number) => html.slice(0, index).split("\n").length;
+  const ADDRESS = new RegExp(
+    String.raw`(?<![\w.:])(?:${V4}(?:\/\d{1,2})?|${V6}(?:\/\d{1,3})?)(?![\w.:])`,
+    "g",
+  );
+  for (const [pattern, where] of parts) {
+    for (const block of html.matchAll(pattern)) {
+      for (const m of block[0].matchAll(ADDRESS)) {
+        const value = m[0];
+        if (
+          value.includes(":") &&
+          (!/[0-9a-f]/i.test(value) || (!value.includes("::") && value.split(":").length !== 8))
+        )
+          continue;
+        if (
+          !value.includes(":") &&
+          value
+            .split("/")[0]!
+            .split(".")
+            .some((o) => Number(o) > 255)
+        )
+          continue;
+        out.push({
+          line: lineAt(block.index + m.index),
+          text: value,
+          message: `${where}, which the page does not show; not read (if it is one of Connect's, it must be in the topic's text)`,
+        });
+      }
+    }
+  }
+  return out.sort((a, b) => a.line - b.line);
 }
 
 /** `::ffff:0:0/96` and friends admit IPv4 through an IPv6 form: refused, the IPv4 form is clear. */

@@ -15,6 +15,7 @@ function tempPack(): string {
   const pack = path.join(dir, "policies");
   fs.mkdirSync(pack);
   fs.copyFileSync(path.join(root, "policies", "connect-ips.json"), path.join(pack, "connect-ips.json"));
+  fs.copyFileSync(path.join(root, "policies", "PulumiPolicy.yaml"), path.join(pack, "PulumiPolicy.yaml"));
   return pack;
 }
 
@@ -171,6 +172,11 @@ describe("vpconnect ips", () => {
       ["update", "--from", "x.txt", "--pack", "nowhere"],
       /--pack nowhere: no such folder/,
     ],
+    [
+      "a --pack folder that is no policy pack",
+      ["update", "--from", "x.txt", "--pack", "."],
+      /--pack \.: is not a policy pack folder \(no PulumiPolicy\.yaml in it\)/,
+    ],
     ["an unknown subcommand", ["updte"], /unknown subcommand "updte"; did you mean "update"\?/],
   ];
   for (const [what, argv, message] of usage) {
@@ -185,4 +191,54 @@ describe("vpconnect ips", () => {
       assert.equal(fs.readFileSync(path.join(pack, "connect-ips.json"), "utf8"), before);
     });
   }
+
+  it("--pack pointing at a folder that is no pack writes nothing there (issue 19)", async () => {
+    const pack = tempPack();
+    const page = saved(pack, "exposed.html", PAGE);
+    const project = path.dirname(pack);
+    const r = await ips(
+      project,
+      "update",
+      "--from",
+      page,
+      "--pack",
+      project,
+      "--write",
+      "--reviewed-by",
+      "Pat",
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /is not a policy pack folder/);
+    assert.equal(fs.existsSync(path.join(project, "connect-ips.json")), false);
+  });
+
+  it("lists every address-like text it left out as file:line and why, and refuses ports and mapped forms (issue 19)", async () => {
+    const pack = tempPack();
+    const page = saved(
+      pack,
+      "exposed.html",
+      [
+        "<html><head><script>var probe = '198.51.100.7';</script><style>/* 192.0.2.9 */</style></head><body>",
+        "<table><tr><td>Connect</td><td>203.0.113.0/24</td></tr>",
+        "<tr><td>Outlook add-in manifest 2.4.1.87</td></tr>",
+        "<!-- retired: 198.51.100.99 --></table></body></html>",
+      ].join("\n"),
+    );
+    const r = await ips(path.dirname(pack), "update", "--from", page, "--pack", pack);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /read 1 range from/);
+    for (const line of [
+      /exposed\.html:1: "198\.51\.100\.7" in a <script>/,
+      /exposed\.html:1: "192\.0\.2\.9" in a <style>/,
+      /exposed\.html:3: "2\.4\.1\.87" looks like a version number/,
+      /exposed\.html:4: "198\.51\.100\.99" in an HTML comment/,
+    ])
+      assert.match(r.stdout, line);
+
+    const ported = saved(pack, "ported.txt", "203.0.113.0/24\n203.0.113.10:443\n::ffff:20.1.2.3\n");
+    const refused = await ips(path.dirname(pack), "update", "--from", ported, "--pack", pack);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /ported\.txt:2: has a port \(:443\)/);
+    assert.match(refused.stderr, /ported\.txt:3: is an IPv4-mapped IPv6 address; .*write 20\.1\.2\.3/);
+  });
 });

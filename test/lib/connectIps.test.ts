@@ -2,6 +2,7 @@
 // each kind: the real page's format is unknown (shared/reference/connect-prerequisites.md, P2).
 import assert from "node:assert/strict";
 import {
+  decodeQuotedPrintable,
   diffRanges,
   extractConnectRanges,
   htmlToText,
@@ -145,5 +146,68 @@ describe("Connect IPs from a saved page (lib/connectIps)", () => {
       ["203.0.113.0/24", "2001:db8::/48"],
     );
     assert.equal(copy.provenance?.placeholder, undefined);
+  });
+
+  it("accounts for every address-like text: ports, versions, longer numbers, mapped, hidden parts (issue 19)", () => {
+    const r = extractConnectRanges(
+      [
+        "Connect: 203.0.113.0/24", // 1
+        "Connect over 203.0.113.10:443", // 2
+        "Outlook add-in manifest 2.4.1.87", // 3
+        "Build 1.2.3.4.5 is unrelated", // 4
+        "mapped ::ffff:20.1.2.3", // 5
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      r.ranges.map((x) => x.cidr),
+      ["203.0.113.0/24"],
+    );
+    assert.deepEqual(
+      r.problems.map((p) => `${p.line} ${p.text}: ${p.message}`),
+      [
+        "2 203.0.113.10:443: has a port (:443); Connect's list gives source addresses, which have none: write 203.0.113.10 if it is one of Connect's",
+        "5 ::ffff:20.1.2.3: is an IPv4-mapped IPv6 address; Connect's list gives IPv4 addresses: write 20.1.2.3 if it is one of Connect's",
+      ],
+    );
+    assert.deepEqual(
+      r.ignored.map((p) => `${p.line} ${p.text}: ${p.message}`),
+      [
+        "3 2.4.1.87: looks like a version number, not an address",
+        "4 1.2.3.4.5: is a longer dotted number (a version?), not an address",
+      ],
+    );
+    const page = extractConnectRanges(TABLE_PAGE);
+    assert.deepEqual(
+      page.ignored.map((p) => `${p.line} ${p.text}`),
+      ["3 10.0.0.1", "4 192.168.1.1", "13 198.51.100.99", "14 7.0.3.12"],
+    );
+  });
+
+  it("decodes a saved MHTML page's quoted-printable soft line breaks, keeping the file's line numbers (issue 19)", () => {
+    const mhtml = [
+      "MIME-Version: 1.0", // 1
+      'Content-Type: multipart/related; boundary="b"', // 2
+      "", // 3
+      "--b", // 4
+      "Content-Type: text/html", // 5
+      "Content-Transfer-Encoding: quoted-printable", // 6
+      "", // 7
+      '<html><body><table><tr><td class=3D"ip">203.0.113.=', // 8
+      "0/24</td></tr>", // 9
+      "<tr><td>198.51.100.0/2=", // 10
+      "4</td></tr></table></body></html>", // 11
+      "--b--", // 12
+    ].join("\r\n");
+    assert.equal(
+      decodeQuotedPrintable("203.0.113.=\n0/24\n"),
+      "203.0.113.=\n0/24\n",
+      "plain text is left alone",
+    );
+    const r = extractConnectRanges(mhtml);
+    assert.deepEqual(
+      r.ranges.map((x) => `${x.cidr} line ${x.line}`),
+      ["198.51.100.0/24 line 10", "203.0.113.0/24 line 8"],
+    );
+    assert.deepEqual(r.problems, []);
   });
 });
