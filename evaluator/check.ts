@@ -6,6 +6,7 @@
  * problems come back as `configIssues` (every one at once, nothing runs); a program that throws anything else
  * comes back as `programError`. Both are exit 2. Mandatory violations or policy errors are exit 1.
  */
+import { duplicateJsonKeys, jsonSyntaxProblem } from "../lib/fileRules";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, loadStackConfig } from "../lib/config/load";
@@ -162,13 +163,25 @@ export function loadPacks(
     }
     // The CLI reads an empty (or whitespace-only) config file as no config at all.
     if (text.trim() === "") return { pack, configFile };
+    let config: unknown;
     try {
-      return { pack, configFile, config: JSON.parse(text) as unknown };
+      config = JSON.parse(text) as unknown;
     } catch (error) {
-      throw new UsageError(
-        `--policy-pack-config ${configFile}: not valid JSON (${(error as Error).message})`,
-      );
+      // Described by place only: the file's text is never repeated (lib/fileRules.ts).
+      throw new UsageError(`--policy-pack-config ${configFile}: ${jsonSyntaxProblem(error, text)}`);
     }
+    // A policy named twice: JSON.parse (and the Pulumi CLI's Go reader) silently keep the last entry.
+    const twice = duplicateJsonKeys(text);
+    if (twice.length > 0)
+      throw new UsageError(
+        twice
+          .map(
+            (d) =>
+              `--policy-pack-config ${configFile}:${d.line}: ${d.at ? `${d.at}.` : ""}${d.key}: is given twice (also line ${d.firstLine}); only the last would count, so keep one entry`,
+          )
+          .join("\n"),
+      );
+    return { pack, configFile, config };
   });
 }
 

@@ -12,6 +12,7 @@ import type { Policy } from "@pulumi/policy";
 import type { EnforcementLevel } from "../lib/reports/model";
 import { didYouMean } from "../lib/config/load";
 import { validateSchema } from "./jsonSchema";
+import { packConfigValueProblems } from "../lib/packConfigRules";
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
   "advisory",
@@ -155,9 +156,16 @@ export function resolvePackConfig(
         ...(Object.keys(properties).length > 0 ? { properties } : {}),
         ...(schema.required && schema.required.length > 0 ? { required: schema.required } : {}),
       };
-      for (const problem of validateSchema(config, checked)) {
+      const schemaProblems = validateSchema(config, checked);
+      for (const problem of schemaProblems) {
         problems.push(`${given?.source ?? fileName}: ${policy.name}.${problem.path}: ${problem.message}`);
       }
+      // Values the schema cannot judge (lib/packConfigRules.ts, the rules the policies apply under the engine):
+      // an allow range admitting everyone, a copy of Connect's addresses outside the pack folder.
+      if (schemaProblems.length === 0)
+        for (const { key, message } of packConfigValueProblems(config))
+          if (key.replace(/\[\d+\]$/, "") in properties)
+            problems.push(`${given?.source ?? fileName}: ${policy.name}.${key}: ${message}`);
     } else if (Object.keys(config).length > 0) {
       notes.push(
         `${given?.source}: ${policy.name}: has config keys (${Object.keys(config).join(", ")}) but the policy declares no configSchema`,

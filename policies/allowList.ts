@@ -1,4 +1,5 @@
 // Policies on the allow list in front of the gateway: the NSG on the gateway subnet and the WAF custom rule.
+import { extraAllowedRangeProblem } from "../lib/packConfigRules";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { Cidr, CidrSet, overlaps, parseCidr } from "../lib/cidr";
 import {
@@ -134,12 +135,11 @@ export const connectIpsAllowed: StackValidationPolicy = {
     const against = `checked against ${describeCopy(copy)}`;
     const extra: Cidr[] = [];
     arr<string>(cfg.extraAllowedRanges).forEach((text, i) => {
-      const c = parseCidr(text);
+      // One rule with the offline check's (lib/packConfigRules.ts): never every address, never wider than allowed.
+      const problem = extraAllowedRangeProblem(text, { v4: cfg.widestPrefixV4, v6: cfg.widestPrefixV6 });
+      const c = problem ? undefined : parseCidr(text);
       if (c) extra.push(c);
-      else
-        reportViolation(
-          `Pack config extraAllowedRanges[${i}] "${str(text)}" must be an IPv4 or IPv6 address or CIDR.`,
-        );
+      else reportViolation(`Pack config extraAllowedRanges[${i}] ${problem}.`);
     });
     const required = copy.ranges;
     const needed = new CidrSet([...required, ...extra]);

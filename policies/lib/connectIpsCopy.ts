@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Cidr, parseCidr } from "../../lib/cidr";
+import { insideFolderProblem, isInside, jsonSyntaxProblem } from "../../lib/fileRules";
 
 /** The copy's file name, beside the pack's policies. */
 export const CONNECT_IPS_FILE = "connect-ips.json";
@@ -108,8 +109,20 @@ export function parseConnectIpsCopy(value: unknown, file: string): ConnectIpsCop
 export function readConnectIpsCopy(packDir: string, file: string = CONNECT_IPS_FILE): ConnectIpsCopy {
   const abs = path.resolve(packDir, file);
   const shown = path.isAbsolute(file) ? file : path.join(path.basename(packDir), file);
+  // The copy lives in the pack folder: a path out of it (../../../etc/passwd, an absolute path, a symbolic link
+  // leading out) is never read, so nothing of another file can reach a message or a report.
+  const outside = insideFolderProblem(file, "the policy pack folder", '"connect-ips.json"');
+  if (outside) return { file: JSON.stringify(file), ranges: [], problems: [`connectIpsFile ${outside}`] };
   let text: string;
   try {
+    if (!isInside(fs.realpathSync(packDir), fs.realpathSync(abs)))
+      return {
+        file: shown,
+        ranges: [],
+        problems: [
+          `${shown}: leads out of the policy pack folder through a symbolic link; keep the copy in the pack folder`,
+        ],
+      };
     text = fs.readFileSync(abs, "utf8");
   } catch {
     return {
@@ -127,7 +140,7 @@ export function readConnectIpsCopy(packDir: string, file: string = CONNECT_IPS_F
     return {
       file: shown,
       ranges: [],
-      problems: [`${shown}: not valid JSON (${(error as Error).message})`],
+      problems: [`${shown}: ${jsonSyntaxProblem(error, text)}`],
     };
   }
   return parseConnectIpsCopy(value, shown);

@@ -85,7 +85,10 @@ describe("an empty copy of Connect's addresses", function () {
 
   it("leaves P2 not checked, said loudly in the table and the reports, never a pass", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpc-empty-"));
-    const copy = path.join(dir, "connect-ips.json");
+    // The copy lives in the pack folder (the pack reads nothing outside it); the path is relative to it.
+    fs.mkdirSync(path.join(root, "policies", ".test-copies"), { recursive: true });
+    const copyDir = fs.mkdtempSync(path.join(root, "policies", ".test-copies", "empty-"));
+    const copy = path.join(copyDir, "connect-ips.json");
     fs.writeFileSync(
       copy,
       JSON.stringify({
@@ -97,8 +100,8 @@ describe("an empty copy of Connect's addresses", function () {
     fs.writeFileSync(
       config,
       JSON.stringify({
-        "connect-ips-allowed": { connectIpsFile: copy },
-        "connect-ips-reviewed-copy": { connectIpsFile: copy },
+        "connect-ips-allowed": { connectIpsFile: path.relative(path.join(root, "policies"), copy) },
+        "connect-ips-reviewed-copy": { connectIpsFile: path.relative(path.join(root, "policies"), copy) },
       }),
     );
     const captured = captureIo(root);
@@ -110,6 +113,7 @@ describe("an empty copy of Connect's addresses", function () {
     const p2 = md.split("\n").find((l) => l.startsWith("| P2 "));
     assert.ok(p2 && !/✅|\bpass\b/i.test(p2), `P2 is not shown as passed: ${p2}`);
     assert.match(md, /P2 was NOT CHECKED/);
+    fs.rmSync(copyDir, { recursive: true, force: true });
   });
 });
 

@@ -65,7 +65,7 @@ describe("connect-ips-allowed (P2)", () => {
       config: { connectIpsFile: writeCopy("{ connectIps: [") },
     });
     await assertHasViolation(connectIpsAllowed, stack(), "cannot be read", {
-      config: { connectIpsFile: "/nonexistent/connect-ips.json" },
+      config: { connectIpsFile: "nonexistent/connect-ips.json" },
     });
   });
 

@@ -1,7 +1,7 @@
-// Test copies of the pack's reviewed Connect IP list (policies/connect-ips.json), written to a temp folder and
-// handed to the policies through the `connectIpsFile` config key (an absolute path is used as is).
+// Test copies of the pack's reviewed Connect IP list (policies/connect-ips.json), written to a temp folder inside
+// the pack folder (policies/.test-copies/, git-ignored) and handed to the policies through the `connectIpsFile`
+// config key as a path relative to the pack folder: the pack never reads a copy outside its folder (issue 19).
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { ConnectIpsProvenance } from "../../policies/lib/connectIpsCopy";
 
@@ -15,12 +15,21 @@ export const REVIEWED: ConnectIpsProvenance = {
   reviewedBy: "Pat Jones",
 };
 
-/** Writes a copy file (`content` raw when a string) and returns its absolute path. */
+/** The pack folder the policies read their copy relative to. */
+export const PACK_FOLDER = path.resolve(__dirname, "../../policies");
+
+/** Writes a copy file (`content` raw when a string) and returns its path relative to the pack folder. */
 export function writeCopy(content: unknown): string {
-  dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "vpconnect-copy-"));
+  const base = path.join(PACK_FOLDER, ".test-copies");
+  fs.mkdirSync(base, { recursive: true });
+  if (dir === undefined) {
+    const made = fs.mkdtempSync(path.join(base, "copy-"));
+    dir = made;
+    process.once("exit", () => fs.rmSync(made, { recursive: true, force: true }));
+  }
   const file = path.join(dir, `connect-ips-${++count}.json`);
   fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content, null, 2));
-  return file;
+  return path.relative(PACK_FOLDER, file);
 }
 
 /** Pack config pointing connect-ips-allowed at a copy holding `ips`. */
