@@ -32,7 +32,8 @@ import type { ReportFormat } from "../lib/reports";
 import { DEFAULT_CONNECT_API_NAME } from "../lib/vantagepoint/apiClient";
 import { sameId } from "../lib/vantagepoint/identifiers";
 import { VantagepointClient } from "../lib/vantagepoint/client";
-import { clientOptionsFromEnv } from "../lib/vantagepoint/connection";
+import { clientOptionsFromEnv, environmentProblems } from "../lib/vantagepoint/connection";
+import { apiRootProblem } from "../lib/config/valueRules";
 import { VantagepointError } from "../lib/vantagepoint/errors";
 import { describeRoleModel } from "../lib/vantagepoint/roleModel";
 import { parseRosterFile, RosterFileError } from "../lib/vantagepoint/rosterFile";
@@ -420,6 +421,11 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
       return value;
     };
     const url = need(flags.url ?? stack?.url, "url");
+    // The API root, not the web app or the token endpoint: a wrong path would end as "sign-in failed" (exit 3).
+    const urlProblem = flags.url !== undefined ? apiRootProblem(flags.url) : undefined;
+    if (urlProblem) throw new DoctorUsageError(`--url ${urlProblem}`);
+    const envProblems = environmentProblems(io.env);
+    if (envProblems.length > 0) throw new DoctorUsageError(envProblems.join("\n"));
     const database = need(flags.database ?? stack?.database, "database");
     const username = need(flags.username ?? stack?.username, "username");
     const clientId = need(flags.clientId ?? stack?.clientId, "client-id");

@@ -90,11 +90,12 @@ export function validateConnection(conn: unknown, prefix = "connection"): Connec
  * VPCONNECT_MAX_RESPONSE_BYTES.
  */
 export function clientOptionsFromEnv(env: Record<string, string | undefined> = process.env): ClientOptions {
+  const problems = environmentProblems(env);
+  if (problems.length > 0) throw new EnvironmentError(problems);
   const n = (k: string) => {
     const v = env[k];
     if (v === undefined || v.trim() === "") return undefined;
-    const x = Number(v);
-    return Number.isFinite(x) && x >= 0 ? x : undefined;
+    return Number(v);
   };
   const o: ClientOptions = {};
   const set = <K extends keyof ClientOptions>(key: K, value: ClientOptions[K] | undefined) => {
@@ -108,4 +109,48 @@ export function clientOptionsFromEnv(env: Record<string, string | undefined> = p
   set("writeConcurrency", n("VPCONNECT_WRITE_CONCURRENCY"));
   set("maxResponseBytes", n("VPCONNECT_MAX_RESPONSE_BYTES"));
   return o;
+}
+
+/** The numeric client settings read from the environment: name, unit, smallest value, an example. */
+export const ENVIRONMENT_NUMBERS: ReadonlyArray<{
+  name: string;
+  unit: string;
+  min: number;
+  example: string;
+}> = [
+  { name: "VPCONNECT_HTTP_TIMEOUT_MS", unit: "milliseconds", min: 1, example: "30000 (30 seconds)" },
+  { name: "VPCONNECT_RETRY_BASE_MS", unit: "milliseconds", min: 0, example: "500" },
+  { name: "VPCONNECT_RETRY_MAX_MS", unit: "milliseconds", min: 0, example: "10000" },
+  { name: "VPCONNECT_MAX_RETRY_AFTER_MS", unit: "milliseconds", min: 0, example: "60000" },
+  { name: "VPCONNECT_MAX_RETRIES", unit: "retries", min: 0, example: "3" },
+  { name: "VPCONNECT_WRITE_CONCURRENCY", unit: "parallel writes", min: 1, example: "4" },
+  { name: "VPCONNECT_MAX_RESPONSE_BYTES", unit: "bytes", min: 1, example: "10485760 (10 MB)" },
+];
+
+/**
+ * Every malformed client setting in `env`, each naming the variable, what it holds and a value that passes: a
+ * unit written into it ("30s"), a fraction, a negative number. Unset or empty means the default. Pure.
+ */
+export function environmentProblems(env: Record<string, string | undefined>): string[] {
+  const out: string[] = [];
+  for (const { name, unit, min, example } of ENVIRONMENT_NUMBERS) {
+    const value = env[name];
+    if (value === undefined || value.trim() === "") continue;
+    const ok = /^\s*\d+\s*$/.test(value) && Number(value) >= min && Number.isSafeInteger(Number(value));
+    if (ok) continue;
+    out.push(
+      `${name}=${JSON.stringify(value)} is not a whole number of ${unit}${min > 0 ? ` (at least ${min})` : ""}; set it to a number such as ${example}, or unset it for the default`,
+    );
+  }
+  return out;
+}
+
+/** A malformed client setting in the environment (see environmentProblems); the message names the variable. */
+export class EnvironmentError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(problems.join("; "));
+    this.name = "EnvironmentError";
+    this.problems = problems;
+  }
 }

@@ -621,6 +621,24 @@ describe("vpconnect doctor usage errors (exit 2)", () => {
       /--url must use https:\/\//,
     ],
     [
+      "--url of the web app, not the API (issue 19)",
+      ["--url", "https://vp.example.com/vantagepoint/app", ...base.slice(2)],
+      env,
+      /--url "https:\/\/vp\.example\.com\/vantagepoint\/app" is the Vantagepoint web app, not its API; give the API root, e\.g\. "https:\/\/vp\.example\.com\/vantagepoint\/api"/,
+    ],
+    [
+      "--url of the token endpoint (issue 19)",
+      ["--url", "https://vp.example.com/vantagepoint/api/token", ...base.slice(2)],
+      env,
+      /--url .* is the token endpoint/,
+    ],
+    [
+      "a malformed VPCONNECT_HTTP_TIMEOUT_MS (issue 19)",
+      base,
+      { ...env, VPCONNECT_HTTP_TIMEOUT_MS: "30s" },
+      /VPCONNECT_HTTP_TIMEOUT_MS="30s" is not a whole number of milliseconds \(at least 1\); set it to a number such as 30000/,
+    ],
+    [
       "a positional (maybe a secret) is not echoed",
       [...base, SENTINEL_PASSWORD],
       env,
