@@ -34,6 +34,7 @@ import { sameId } from "../lib/vantagepoint/identifiers";
 import { VantagepointClient } from "../lib/vantagepoint/client";
 import { clientOptionsFromEnv, environmentProblems } from "../lib/vantagepoint/connection";
 import { apiRootProblem } from "../lib/config/valueRules";
+import { guidProblem } from "../lib/config/validators";
 import { VantagepointError } from "../lib/vantagepoint/errors";
 import { describeRoleModel } from "../lib/vantagepoint/roleModel";
 import { parseRosterFile, RosterFileError } from "../lib/vantagepoint/rosterFile";
@@ -69,6 +70,7 @@ export const DOCTOR_OPTIONS = {
   "vantagepoint-version": { type: "string" },
   "connect-client-name": { type: "string" },
   "adopted-fingerprint": { type: "string" },
+  "login-client-id": { type: "string" },
   strict: { type: "boolean" },
   format: { type: "string", short: "f", multiple: true },
   out: { type: "string", short: "o" },
@@ -100,6 +102,8 @@ write), and reports each as ok, broken or could-not-check with the reason.
                                    probed from the role record, else 7.0 assumed; printed on stderr)
       --connect-client-name NAME   the Connect API Authorization's name (default "${DEFAULT_CONNECT_API_NAME}")
       --adopted-fingerprint F      the ConnectApiClient resource's fingerprint output: report edits since then
+      --login-client-id ID         the login app's client ID (the stack's loginAppClientId output): P7 compares
+                                   Vantagepoint's Server Client ID with it (with --stack, or Entra ID login)
       --strict                     could-not-check exits 1 too
   -f, --format LIST                table,json,sarif,junit,markdown,html (default: table; all with --out)
   -o, --out DIR                    where report files go (default: reports): doctor[-<stack>].json, .sarif,
@@ -148,6 +152,7 @@ export interface DoctorFlags {
   version?: string;
   connectClientName?: string;
   adoptedFingerprint?: string;
+  loginClientId?: string;
   strict: boolean;
   formats: ReportFormat[];
   out?: string;
@@ -166,6 +171,7 @@ const EXAMPLES: Record<string, string> = {
   "vantagepoint-version": "--vantagepoint-version 7.1",
   "connect-client-name": '--connect-client-name "Vantagepoint Connect"',
   "adopted-fingerprint": "--adopted-fingerprint 0123456789abcdef0123456789abcdef",
+  "login-client-id": "--login-client-id 0b5f6a7c-1d2e-4f3a-8b9c-0d1e2f3a4b5c",
   format: "--format table,json",
   out: "--out reports",
 };
@@ -207,6 +213,11 @@ export function parseDoctorArgs(argv: string[]): DoctorFlags {
     );
   const str = (k: keyof typeof DOCTOR_OPTIONS) =>
     values[k] === undefined ? undefined : String(values[k]).trim();
+  const loginClientId = str("login-client-id");
+  const loginProblem =
+    loginClientId !== undefined ? guidProblem(loginClientId, "the login app's client ID") : undefined;
+  if (loginProblem)
+    throw new DoctorUsageError(`--login-client-id ${loginProblem}, e.g. ${EXAMPLES["login-client-id"]}`);
   return {
     url: str("url"),
     database: str("database"),
@@ -220,6 +231,7 @@ export function parseDoctorArgs(argv: string[]): DoctorFlags {
     version: version?.trim(),
     connectClientName: str("connect-client-name"),
     adoptedFingerprint: fp?.trim().toLowerCase(),
+    ...(loginClientId !== undefined ? { loginClientId } : {}),
     strict: values.strict === true,
     formats,
     out: str("out"),
@@ -486,7 +498,17 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
       connectClientName: flags.connectClientName ?? stack?.connectClientName ?? DEFAULT_CONNECT_API_NAME,
       ...(flags.adoptedFingerprint ? { adoptedFingerprint: flags.adoptedFingerprint } : {}),
       ...(stack?.connectClientId ? { connectClientId: stack.connectClientId } : {}),
-      ...(stack ? { login: { ...stack.login, database } } : {}),
+      // P7: the stack's login mode and tenant; --login-client-id adds the Server Client ID to compare (alone, it
+      // means Entra ID login, the only mode with a Server Client ID).
+      ...(stack || flags.loginClientId
+        ? {
+            login: {
+              ...(stack ? stack.login : { mode: "entraId" as const }),
+              ...(flags.loginClientId ? { serverClientId: flags.loginClientId } : {}),
+              database,
+            },
+          }
+        : {}),
     };
     const warnings: string[] = [];
     if (!roster)

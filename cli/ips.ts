@@ -98,7 +98,7 @@ function show(argv: string[], io: Io): number {
   if (copy.problems.length > 0) {
     io.stderr(
       copy.problems.map((p) => `vpconnect ips show: ${p}\n`).join("") +
-        "vpconnect ips show: fix the file, or replace it with vpconnect ips update --from <saved page> --write\n",
+        "vpconnect ips show: fix the file, or replace it with vpconnect ips update --from <saved page> --reviewed-by <name> --write\n",
     );
     return 2;
   }

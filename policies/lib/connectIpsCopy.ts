@@ -129,7 +129,7 @@ export function readConnectIpsCopy(packDir: string, file: string = CONNECT_IPS_F
       file: shown,
       ranges: [],
       problems: [
-        `${shown}: cannot be read; the pack needs its reviewed copy of Connect's addresses (create it with \`vpconnect ips update --from <saved page> --write\`)`,
+        `${shown}: cannot be read; the pack needs its reviewed copy of Connect's addresses (create it with \`vpconnect ips update --from <saved page> --reviewed-by <name> --write\`)`,
       ],
     };
   }

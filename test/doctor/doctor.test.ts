@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { applyBrokenStates, buildSeed, startEmulator } from "../../emulator";
+import { DEMO_LOGIN } from "../../emulator/seed";
 import type { BrokenState, Emulator, EmulatorOptions } from "../../emulator";
 import { PassThrough } from "node:stream";
 import { runDoctor, ttyPrompt } from "../../cli/doctor";
@@ -182,6 +183,37 @@ describe("vpconnect doctor against the emulator", function () {
       assert.doesNotMatch(run.out, /hold on the live server/);
       assert.equal(run.json!.emulated, true);
       assertReadOnly(emu);
+    });
+  });
+
+  it("--login-client-id compares Vantagepoint's Server Client ID from the command line (issue 19)", async () => {
+    await withEmu({}, async (emu) => {
+      const other = "0b5f6a7c-1d2e-4f3a-8b9c-0d1e2f3a4b5c";
+      const drift = await doctor(
+        [...connFlags(emu), "--users", rosterFile(BASE), "--login-client-id", other],
+        envFor(emu),
+      );
+      assert.equal(drift.code, 1, drift.out + drift.err);
+      assert.equal(status(drift).P7, "broken");
+      assert.match(
+        findings(drift, "P7")[0]!.message,
+        new RegExp(
+          `Server Client ID is ${DEMO_LOGIN.serverClientId}, not the login app this stack manages \\(${other}\\)`,
+        ),
+      );
+      const same = await doctor(
+        [
+          ...connFlags(emu),
+          "--users",
+          rosterFile(BASE),
+          "--login-client-id",
+          DEMO_LOGIN.serverClientId.toUpperCase(),
+        ],
+        envFor(emu),
+      );
+      assert.equal(same.code, 0, same.out + same.err);
+      assert.equal(status(same).P7, "ok");
+      assert.match(same.out, /Server Client ID as managed/);
     });
   });
 
@@ -631,6 +663,12 @@ describe("vpconnect doctor usage errors (exit 2)", () => {
       ["--url", "https://vp.example.com/vantagepoint/api/token", ...base.slice(2)],
       env,
       /--url .* is the token endpoint/,
+    ],
+    [
+      "a --login-client-id that is no GUID (issue 19)",
+      [...base, "--login-client-id", "Deltek Vantagepoint"],
+      env,
+      /--login-client-id must be the login app's client ID, e\.g\. 7d3c2b1a-/,
     ],
     [
       "a malformed VPCONNECT_HTTP_TIMEOUT_MS (issue 19)",
