@@ -28,6 +28,7 @@ export const CHECK_OPTIONS = {
   out: { type: "string", short: "o" },
   program: { type: "string" },
   preview: { type: "boolean" },
+  "packs-only": { type: "boolean" },
   "in-process": { type: "boolean" },
   all: { type: "boolean" },
   jobs: { type: "string" },
@@ -51,6 +52,8 @@ the way \`pulumi preview --policy-pack\` does, and writes reports.
       --program PATH             the Pulumi program's entry (default: the project's index.ts)
       --preview                  evaluate as a first \`pulumi preview\` sees a new stack: ids and computed
                                  outputs unknown, dynamic resources not run
+      --packs-only               gate on the --policy-pack packs alone: without it, a run in which no
+                                 prerequisite (P1..P8) was checked fails instead of passing
       --in-process               call the policies in this process instead of starting each pack with
                                  Pulumi's analyzer (run-policy-pack); same results, proven by a parity test
       --all [STACK_FILE...]      check a fleet: every stack in <stackConfigDir> (stacks/ here), or the stack
@@ -76,6 +79,8 @@ export interface CheckFlags {
   help: boolean;
   /** `--preview`: evaluate with a first preview's unknowns. */
   preview: boolean;
+  /** `--packs-only`: the given packs alone may pass the gate, P1..P8 unchecked (said in the verdict). */
+  packsOnly: boolean;
   /** `--in-process`: the in-process evaluator instead of Pulumi's analyzer. */
   inProcess: boolean;
   /** `--all`: check every site stack (or the stack files listed after it). */
@@ -147,6 +152,7 @@ export function parseCheckArgs(argv: string[], extraOptions: OptionsConfig = {})
     ...(values.program !== undefined ? { program: values.program as string } : {}),
     help: values.help === true,
     preview: values.preview === true,
+    packsOnly: values["packs-only"] === true,
     inProcess: values["in-process"] === true,
     all: values.all === true,
     stackFiles: values.all === true ? positionals : [],
@@ -293,6 +299,8 @@ export async function runOneCheck(
     ...(flags.policyPackConfigs !== undefined ? { policyPackConfigs: flags.policyPackConfigs } : {}),
     ...(flags.program !== undefined ? { program: flags.program } : {}),
     ...(flags.preview ? { preview: true } : {}),
+    // The command line gates on the prerequisites unless told otherwise (the library API leaves it to the caller).
+    ...(flags.packsOnly ? { packsOnly: true } : { requirePrerequisites: true }),
     ...(flags.inProcess ? { evaluator: "in-process" as const } : {}),
   };
   let dispose: (() => Promise<void> | void) | undefined;

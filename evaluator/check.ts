@@ -69,6 +69,10 @@ export interface CheckOptions {
   evaluator?: EvaluationPath;
   /** `--preview`: evaluate as a first `pulumi preview` sees the stack (ids and computed outputs unknown). */
   preview?: boolean;
+  /** `--packs-only`: a run that checked no prerequisite may pass (the verdict says so); otherwise it fails. */
+  packsOnly?: boolean;
+  /** A run that checked no prerequisite (P1..P8) fails (exit 1) instead of passing; `vpconnect check` sets it. */
+  requirePrerequisites?: boolean;
   /** Receives how long each phase took (bench:check). */
   onTimings?: (timings: CheckTimings) => void;
   /**
@@ -258,6 +262,8 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
     stackFileText,
     program: path.relative(cwd, program) || program,
     ...(options.emulator ? { emulator: options.emulator } : {}),
+    ...(options.packsOnly ? { packsOnly: true } : {}),
+    ...(options.requirePrerequisites ? { requirePrerequisites: true } : {}),
     packs,
     notes,
   };

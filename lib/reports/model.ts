@@ -226,6 +226,10 @@ export interface CheckReport {
    * run EMULATED_LABEL and never shows it as a plain pass of a real site.
    */
   emulator?: { url: string; database: string };
+  /** `--packs-only`: the given packs alone gate the run; a run that checked no prerequisite may then pass. */
+  packsOnly?: boolean;
+  /** Set by `vpconnect check` (without --packs-only): a run that checked no prerequisite fails. */
+  requirePrerequisites?: boolean;
   resources: ReportResource[];
   /** Stack outputs (secrets masked). */
   outputs: Record<string, unknown>;
@@ -337,8 +341,10 @@ export function verdictLine(report: CheckReport): string {
   const unchecked = notChecked.length ? `; not checked: ${notChecked.join(", ")}` : "";
   switch (report.exitCode) {
     case 0:
-      return `PASSED${label}: no mandatory violation (${plural(s.advisory, "advisory violation")}${remediate})${unchecked}. Exit 0.`;
+      return `PASSED${label}${report.packsOnly && nothingChecked(report.policies) ? " (--packs-only: the given packs alone)" : ""}: no mandatory violation (${plural(s.advisory, "advisory violation")}${remediate})${unchecked}. Exit 0.`;
     case 1:
+      if (s.mandatory === 0 && s.errors === 0)
+        return `FAILED${label}: nothing this gate exists for was checked (not checked: ${notChecked.join(", ")}): the project's policy pack did not run; add --policy-pack policies beside the others, or pass --packs-only to gate on these packs alone. Exit 1.`;
       return `FAILED${label}: ${plural(s.mandatory, "mandatory violation")}${s.errors ? `, ${plural(s.errors, "policy error")}` : ""} (${plural(s.advisory, "advisory violation")}${remediate})${unchecked}. Exit 1.`;
     default:
       return report.configIssues.length > 0
@@ -348,10 +354,20 @@ export function verdictLine(report: CheckReport): string {
 }
 
 /** The gate's exit code: 2 for config/program problems, 1 for a mandatory violation or a policy error, else 0. */
-export function exitCodeOf(report: Pick<CheckReport, "configIssues" | "programError" | "violations" | "errors">): 0 | 1 | 2 {
+export function exitCodeOf(
+  report: Pick<CheckReport, "configIssues" | "programError" | "violations" | "errors"> &
+    Partial<Pick<CheckReport, "policies" | "requirePrerequisites">>,
+): 0 | 1 | 2 {
   if (report.configIssues.length > 0 || report.programError !== undefined) return 2;
   if (report.errors.length > 0 || report.violations.some((v) => v.level === "mandatory")) return 1;
+  // A gate never claims more than it checked: no prerequisite checked is not a pass (unless --packs-only).
+  if (report.policies && report.requirePrerequisites && nothingChecked(report.policies)) return 1;
   return 0;
+}
+
+/** True when no enabled policy of any prerequisite P1..P8 checked anything (e.g. only an organization's pack ran). */
+export function nothingChecked(policies: readonly ReportPolicy[]): boolean {
+  return !policies.some((p) => /^P[1-8]$/.test(p.prerequisite ?? "") && p.level !== "disabled" && policyChecked(p));
 }
 
 /** A short label for a resource: `type name`. */

@@ -27,6 +27,8 @@ const check = (stack: string, ...more: string[]) =>
     PROGRAM,
     "--policy-pack",
     ORG,
+    // The organization's fixture pack alone: P1..P8 are not checked, so the gate passes only with --packs-only.
+    "--packs-only",
     ...more,
   );
 
@@ -36,6 +38,33 @@ describe("vpconnect check: exit codes", () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /PASS\s+org-cost-center-tag\s+mandatory/);
     assert.match(r.stdout, /PASSED: no mandatory violation/);
+  });
+
+  it("1 when no prerequisite was checked (another pack alone), never PASSED (issue 19)", async () => {
+    const r = await vpconnect(
+      "check",
+      "--config",
+      "test/fixtures/stacks/Pulumi.pass.yaml",
+      "--program",
+      PROGRAM,
+      "--policy-pack",
+      ORG,
+    );
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout, /PASSED/);
+    assert.match(
+      r.stdout,
+      /FAILED: nothing this gate exists for was checked \(not checked: P1, P2, P3, P4, P5, P6, P7, P8, baseline\): the project's policy pack did not run; add --policy-pack policies beside the others, or pass --packs-only to gate on these packs alone\. Exit 1\./,
+    );
+  });
+
+  it("--packs-only lets another pack alone pass, and the verdict says P1..P8 were not checked (issue 19)", async () => {
+    const alone = await check("pass");
+    assert.equal(alone.code, 0);
+    assert.match(
+      alone.stdout,
+      /PASSED \(--packs-only: the given packs alone\): no mandatory violation .*not checked: P1, P2, P3, P4, P5, P6, P7, P8, baseline/,
+    );
   });
 
   it("1 on a mandatory violation, naming policy and resource", async () => {

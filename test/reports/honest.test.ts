@@ -147,13 +147,13 @@ describe("reports: a run leaves no earlier report behind", function () {
     const stackFile = path.join(dir, "Pulumi.ci.yaml");
     const out = path.join(dir, "reports");
     fs.writeFileSync(stackFile, passing);
-    const first = await vpconnect(out, "check", "--config", stackFile, "--program", PROGRAM, "--policy-pack", ORG, "--out", out);
+    const first = await vpconnect(out, "check", "--config", stackFile, "--program", PROGRAM, "--policy-pack", ORG, "--packs-only", "--out", out);
     assert.equal(first.code, 0, first.stdout + first.stderr);
     assert.deepEqual(Object.keys(first.files).sort(), Object.values(REPORT_FILES).map((f) => f("ci")).sort());
     assert.match(first.files["ci.html"]!, /PASSED/);
 
     fs.writeFileSync(stackFile, failing);
-    const second = await vpconnect(out, "check", "--config", stackFile, "--program", PROGRAM, "--policy-pack", ORG, "--format", "json", "--out", out);
+    const second = await vpconnect(out, "check", "--config", stackFile, "--program", PROGRAM, "--policy-pack", ORG, "--packs-only", "--format", "json", "--out", out);
     assert.equal(second.code, 1);
     assert.deepEqual(Object.keys(second.files), ["ci.policy.json"], "only this run's report is left");
     assert.equal(JSON.parse(second.files["ci.policy.json"]!).passed, false);
@@ -164,7 +164,7 @@ describe("reports: a run leaves no earlier report behind", function () {
     const stackFile = path.join(dir, "Pulumi.ci.yaml");
     const out = path.join(dir, "reports");
     fs.writeFileSync(stackFile, passing);
-    await vpconnect(out, "check", "--config", stackFile, "--program", PROGRAM, "--policy-pack", ORG, "--out", out);
+    await vpconnect(out, "check", "--config", stackFile, "--program", PROGRAM, "--policy-pack", ORG, "--packs-only", "--out", out);
     fs.writeFileSync(path.join(out, "other.html"), "someone else's");
     fs.writeFileSync(path.join(out, "ci.notes.txt"), "mine");
     const refused = await vpconnect(out, "check", "--config", stackFile, "--program", PROGRAM, "--policy-pack", "no/such/pack", "--out", out);
@@ -178,7 +178,7 @@ describe("reports: a run leaves no earlier report behind", function () {
     fs.writeFileSync(stackFile, passing);
     const reports = path.join(root, "reports");
     const before = fs.existsSync(reports) ? fs.readdirSync(reports).sort() : [];
-    const run = await vpconnect(reports, "check", "--config", stackFile, "--program", PROGRAM, "--policy-pack", ORG);
+    const run = await vpconnect(reports, "check", "--config", stackFile, "--program", PROGRAM, "--policy-pack", ORG, "--packs-only");
     assert.equal(run.code, 0);
     assert.deepEqual(fs.existsSync(reports) ? fs.readdirSync(reports).sort() : [], before);
   });
@@ -188,7 +188,7 @@ describe("reports: a run leaves no earlier report behind", function () {
     const stackFile = path.join(dir, "Pulumi.ci.yaml");
     const out = path.join(dir, "reports");
     fs.writeFileSync(stackFile, failing);
-    const run = await vpconnect(out, "check", "--config", stackFile, "--program", PROGRAM, "--policy-pack", ORG, "--format", "json", "--out", out);
+    const run = await vpconnect(out, "check", "--config", stackFile, "--program", PROGRAM, "--policy-pack", ORG, "--packs-only", "--format", "json", "--out", out);
     assert.equal(run.code, 1);
     assert.equal(run.stdout, `${JSON.parse(run.files["ci.policy.json"]!).verdict}\n`);
     assert.match(run.stdout, /^FAILED: 1 mandatory violation \(0 advisory violations\).*Exit 1\.\n$/);
