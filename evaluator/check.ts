@@ -446,7 +446,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       );
     }
     options.onTimings?.(timings);
-    if (preview) notes.push(...previewNotes(result, evaluated));
+    if (preview) notes.push(...previewNotes(result, evaluated, result.policies));
     notes.push(...result.notes);
     return finish({
       ...base,
@@ -479,6 +479,14 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
 export function previewNotes(
   result: { violations: ReadonlyArray<{ pack: string; policy: string; message: string }> },
   packs: ReadonlyArray<{ name: string; resolved: ReadonlyMap<string, { level: string }> }>,
+  /** The policies as evaluated: a mandatory one that checked nothing (not applicable in a preview) did not run. */
+  policies: ReadonlyArray<{
+    pack: string;
+    name: string;
+    level: string;
+    prerequisite?: string | null;
+    notChecked?: string;
+  }> = [],
 ): string[] {
   const notes = [
     "preview: evaluated as a first pulumi preview of a new stack sees it: resource ids and outputs the providers compute are unknown, dynamic resources (the Vantagepoint side) are not run",
@@ -498,7 +506,25 @@ export function previewNotes(
       `preview: mandatory policy ${policy} cannot run in a first preview (${why}); the engine reports that as advisory, so it is not enforced until pulumi up evaluates it with the created resources' values (or vpconnect check without --preview)`,
     );
   }
-  if (blind.size === 0) notes.push("preview: every mandatory policy ran on what is known");
+  // Mandatory policies that answered "not applicable" (P3-P5 before the roster has read Vantagepoint: dynamic
+  // resources do not run in a preview) did not run either: named with why, never counted as checked.
+  const idle = policies.filter(
+    (p) =>
+      (p.level === "mandatory" || p.level === "remediate") &&
+      p.notChecked &&
+      !blind.has(`${p.pack}/${p.name}`),
+  );
+  for (const p of idle) {
+    notes.push(
+      `preview: mandatory policy ${p.pack}/${p.name}${p.prerequisite ? ` (${p.prerequisite})` : ""} did not run: ${p.notChecked!.replace(/\.$/, "")}; pulumi up checks it once the resources exist (or vpconnect check without --preview)`,
+    );
+  }
+  if (blind.size === 0 && idle.length === 0)
+    notes.push("preview: every mandatory policy ran on what is known");
+  else
+    notes.push(
+      `preview: ${blind.size + idle.length} mandatory polic${blind.size + idle.length === 1 ? "y" : "ies"} did not run (${[...blind.keys(), ...idle.map((p) => `${p.pack}/${p.name}`)].join(", ")}); the others ran on what a first preview knows, and pulumi up evaluates all of them`,
+    );
   return notes;
 }
 

@@ -107,6 +107,21 @@ export const connectPublicUrlHttps: ResourceValidationPolicy = {
         }
       }
     }
+    // Where a rule's listener is unknown (a first preview: the id comes from the gateway's own id), the port-80 rule
+    // still runs by counting: Azure gives each listener at most one rule (two rules on one listener are refused,
+    // ApplicationGatewayRequestRoutingRulesUsingSameHttpListener), so more content-serving rules than Https
+    // listeners means one of them serves content on an Http listener.
+    const serving = rules.filter(
+      (rule) =>
+        !has(rule, "redirectConfiguration") &&
+        (has(rule, "backendAddressPool") || has(rule, "backendHttpSettings") || has(rule, "urlPathMap")),
+    );
+    const servingUnknown = serving.filter((rule) => ruleListener[rules.indexOf(rule)] === undefined);
+    if (http.length > 0 && servingUnknown.length > 0 && serving.length > https.length) {
+      reportViolation(
+        `Application Gateway '${args.name}' has ${serving.length} routing rules that serve content (${serving.map((r) => `'${str(r.name)}'`).join(", ")}) and only ${https.length} Https listener${https.length === 1 ? "" : "s"}; a listener takes one rule, so an Http listener serves content on port 80: make its rule only redirect to HTTPS (redirectConfiguration).`,
+      );
+    }
     if (unknownLinks.length > 0) {
       reportViolation({
         message: `Not known until the gateway exists (preview), so checked by pulumi up: ${unknownLinks.join(", ")}. Everything else of ${args.name} was checked.`,

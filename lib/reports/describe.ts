@@ -48,6 +48,11 @@ export function keySettings(r: ReportResource): string {
       const script = typeof p.create === "string" ? p.create : "";
       const wait = /setTimeout\(\(\) => \{\}, (\d+)\)/.exec(script);
       if (wait) return `runs on deploy: waits ${Number(wait[1]) / 1000} s`;
+      // The grant wait (lib/publicEndpoint.ts GRANT_WAIT_SCRIPT) takes its seconds from the environment.
+      const env = (p.environment ?? {}) as Record<string, unknown>;
+      if (/^\d+$/.test(String(env.VPC_GRANT_WAIT_SECONDS ?? "")))
+        return `runs on deploy: waits ${String(env.VPC_GRANT_WAIT_SECONDS)} s for the Key Vault role assignment`;
+      if (/randomBytes\(3\)/.test(script)) return "runs on deploy once: a random 6-hex-digit vault name suffix";
       return join([script && `runs on deploy: ${script.split(/[\\/]/).pop()}`, arr(p.triggers).length ? `re-runs when ${arr(p.triggers).length} inputs change` : undefined]);
     }
     case "pulumi-nodejs:dynamic:Resource":

@@ -85,13 +85,17 @@ export function renderHtml(report: CheckReport): string {
     body.push(
       htmlTable(
         ["", "Prerequisite", "Policies", "Violations", "Result"],
-        prerequisiteStatus(report).map((p) => [
-          e(p.id),
-          e(p.title),
-          p.policies.map((n) => `<code class="name">${e(n)}</code>`).join(" ") || "-",
-          String(p.violations),
-          prerequisiteResult(p),
-        ]),
+        [
+          ...prerequisiteStatus(report).map((p) => [
+            e(p.id),
+            e(p.title),
+            p.policies.map((n) => `<code class="name">${e(n)}</code>`).join(" ") || "-",
+            String(p.violations),
+            prerequisiteResult(p),
+          ]),
+          // Other packs' policies (no prerequisite), as the Markdown overview has them: their failures fail the gate.
+          ...otherPacksRow(report),
+        ],
       ),
     );
 
@@ -197,4 +201,23 @@ export function htmlTable(header: string[], rows: string[][]): string {
   return `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`)
     .join("")}</tbody></table>`;
+}
+
+/** The overview row for other packs' policies (those without a prerequisite), or none. */
+function otherPacksRow(report: CheckReport): string[][] {
+  const other = report.policies.filter((p) => p.prerequisite === null);
+  if (other.length === 0) return [];
+  const failing = other.filter((p) =>
+    report.violations.some((v) => v.policy === p.name && v.pack === p.pack && v.level === "mandatory"),
+  );
+  const violations = report.violations.filter((v) => other.some((p) => p.name === v.policy && p.pack === v.pack));
+  return [
+    [
+      "-",
+      escapeHtml("Other packs' policies"),
+      other.map((p) => `<code class="name">${escapeHtml(p.name)}</code>`).join(" "),
+      String(violations.length),
+      failing.length > 0 ? badge("fail", `${failing.length} failing`) : badge("pass"),
+    ],
+  ];
 }

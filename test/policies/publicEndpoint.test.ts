@@ -52,6 +52,34 @@ describe("connect-public-url-https (P1)", () => {
     await assertHasViolation(connectPublicUrlHttps, agw, "to an Https listener");
   });
 
+  it("fails a preview where the Http listener serves content, though the rules' listener ids are unknown (issue 19)", async () => {
+    const agw = appGateway();
+    for (const rule of agw.props.requestRoutingRules) rule.httpListener.id = UNKNOWN.string;
+    const rule = agw.props.requestRoutingRules[1];
+    delete rule.redirectConfiguration;
+    rule.backendAddressPool = { id: UNKNOWN.string };
+    rule.backendHttpSettings = { id: UNKNOWN.string };
+    const result = await runPolicy(connectPublicUrlHttps, agw);
+    assert.ok(
+      result.violations.some(
+        (v) =>
+          v.level === "mandatory" &&
+          /has 2 routing rules that serve content .* and only 1 Https listener; a listener takes one rule, so an Http listener serves content on port 80/.test(
+            v.message,
+          ),
+      ),
+      JSON.stringify(result.violations),
+    );
+    // The component's own shape (the Http rule redirects) still passes the preview, with the unknown links named.
+    const ok = appGateway();
+    for (const r of ok.props.requestRoutingRules) r.httpListener.id = UNKNOWN.string;
+    const passed = await runPolicy(connectPublicUrlHttps, ok);
+    assert.ok(
+      !passed.violations.some((v) => typeof v.message === "string" && v.message.includes("serve content")),
+      JSON.stringify(passed.violations),
+    );
+  });
+
   it("accepts a redirect to an https:// target URL", async () => {
     const agw = appGateway();
     agw.props.redirectConfigurations[0] = {

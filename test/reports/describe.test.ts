@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { keySettings } from "../../lib/reports/describe";
+import { GRANT_WAIT_SCRIPT } from "../../lib/publicEndpoint";
 import type { ReportResource } from "../../lib/reports/model";
 
 const command = (inputs: Record<string, unknown>) =>
@@ -8,6 +9,17 @@ const command = (inputs: Record<string, unknown>) =>
 describe("reports: key settings of deploy-time commands", () => {
   it("says how long a wait command waits", () => {
     assert.equal(keySettings(command({ create: "setTimeout(() => {}, 90000)" })), "runs on deploy: waits 90 s");
+  });
+
+  it("says how long the grant wait waits, not a piece of its script (issue 19)", () => {
+    const settings = keySettings(
+      command({ create: GRANT_WAIT_SCRIPT, environment: { VPC_GRANT_WAIT_SECONDS: "180" }, triggers: ["id"] }),
+    );
+    assert.equal(settings, "runs on deploy: waits 180 s for the Key Vault role assignment");
+    assert.equal(
+      keySettings(command({ create: "process.stdout.write(require('crypto').randomBytes(3).toString('hex'))" })),
+      "runs on deploy once: a random 6-hex-digit vault name suffix",
+    );
   });
 
   it("names the script a command runs and how many inputs re-run it", () => {

@@ -240,6 +240,8 @@ describe("reports", () => {
     assert.doesNotMatch(html, /<script|<link|\ssrc=|url\(|@import|https?:\/\/(?!vantagepoint\.example\.com)/i);
     assert.match(html, /<td>P1<\/td><td>Public HTTPS URL Connect can reach<\/td>/);
     assert.match(html, /class="verdict fail"><strong>FAILED<\/strong>/);
+    // Other packs' failures have their row, as in Markdown (issue 19).
+    assert.match(html, /<td>-<\/td><td>Other packs&#39;? policies<\/td><td>.*org-cost-center-tag.*<\/td><td>\d+<\/td><td><span class="badge fail">1 failing<\/span><\/td>/);
     const hostile: CheckReport = {
       ...report,
       stack: `<img onerror=x>`,
