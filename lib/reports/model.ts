@@ -341,7 +341,7 @@ export function verdictLine(report: CheckReport): string {
   const unchecked = notChecked.length ? `; not checked: ${notChecked.join(", ")}` : "";
   switch (report.exitCode) {
     case 0:
-      return `PASSED${label}${report.packsOnly && nothingChecked(report.policies) ? " (--packs-only: the given packs alone)" : ""}: no mandatory violation (${plural(s.advisory, "advisory violation")}${remediate})${unchecked}. Exit 0.`;
+      return `PASSED${label}: no mandatory violation (${plural(s.advisory, "advisory violation")}${remediate})${unchecked}${report.packsOnly && nothingChecked(report.policies) ? " (--packs-only: the given packs alone)" : ""}. Exit 0.`;
     case 1:
       if (s.mandatory === 0 && s.errors === 0)
         return `FAILED${label}: nothing this gate exists for was checked (not checked: ${notChecked.join(", ")}): the project's policy pack did not run; add --policy-pack policies beside the others, or pass --packs-only to gate on these packs alone. Exit 1.`;
