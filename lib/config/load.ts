@@ -298,7 +298,9 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
   warnings.push(...day2Warnings(config));
   const loginSecret = loginSecretNotes(config.entra, options.now ?? new Date());
   const windowsNote =
-    config.entra.loginMode === "windows" ? windowsLoginVersionNote(config.vantagepoint.version) : undefined;
+    config.entra.loginMode === "windows" && config.vantagepoint.version !== undefined
+      ? windowsLoginVersionNote(config.vantagepoint.version)
+      : undefined;
   if (windowsNote) warnings.push(windowsNote);
   const api = new URL(config.vantagepoint.apiUrl);
   if (api.protocol === "http:" && isLoopbackHost(api.hostname)) {

@@ -773,7 +773,7 @@ export function crossChecks(
     if (uriProblem) issue(["entra", "loginApp", "identifierUri"], uriProblem);
     const windowsProblem =
       entra.loginMode === "windows" &&
-      config.vantagepoint &&
+      config.vantagepoint?.version !== undefined &&
       windowsLoginVersionProblem(config.vantagepoint.version);
     if (windowsProblem) issue(["entra", "loginMode"], windowsProblem);
     if (entra.loginMode === "windows" && entra.loginApp) {
