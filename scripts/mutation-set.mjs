@@ -20,6 +20,24 @@ export const MUTATION_SET = [
   // Landed this round (issue 17): the identifier rule and the role model.
   "lib/vantagepoint/identifiers.ts",
   "lib/vantagepoint/roleModel.ts",
+  // Landed since (issues 17-21): unknown-outcome writes, paging, the removal brake, shards, the group roster,
+  // rotation dates, the day-2 gateway and WAF rules, the free-text value rules, saved pages.
+  "lib/vantagepoint/unknownOutcome.ts",
+  "lib/vantagepoint/paging.ts",
+  "lib/vantagepoint/removalBrake.ts",
+  "lib/vantagepoint/rosterShards.ts",
+  "lib/entraGroup/roster.ts",
+  "lib/entraGroup/graph.ts",
+  // Not in the set: lib/entraGroup/readSync.ts and readMain.ts, the glue that runs graph.ts in a child process for
+  // the synchronous config loader. No test runs them in-process (tests hand the loader a reader; a synchronous
+  // child cannot be served by an in-process Graph stand-in), so every mutant would be "no coverage"; the rules
+  // they carry live in graph.ts, which is in the set.
+  "lib/rotation.ts",
+  "lib/gatewayRules.ts",
+  "lib/waf.ts",
+  "lib/config/valueRules.ts",
+  "lib/savedPage.ts",
+  "lib/config/day2Shape.ts",
 ];
 
 /** Suites that exercise a module without importing it (through a provider or component under Pulumi mocks). */
@@ -27,6 +45,9 @@ export const EXTRA_SPECS = {
   // Ownership through the ConnectRoster provider (0.6 s). connectRoster.test.ts (7 s against the emulator) is left
   // out: it would run for every planning mutant.
   "lib/vantagepoint/roster.ts": ["test/reliability/ownership.test.ts"],
+  // Reached through the stack-config loader and lib/connectIps.ts.
+  "lib/config/day2Shape.ts": ["test/config/day2Shape.test.ts"],
+  "lib/savedPage.ts": ["test/lib/connectIps.test.ts"],
 };
 
 /**
