@@ -15,6 +15,7 @@ import {
   rereadWithin,
   unknownOutcomeStatus,
 } from "../../lib/vantagepoint/unknownOutcome";
+import { roleModelOf, versionAtLeast } from "../../lib/vantagepoint/roleModel";
 
 describe("unknown outcomes (exact answers)", () => {
   it("the lag window defaults to 10 s and is bounded at 10 minutes", () => {
@@ -188,5 +189,50 @@ describe("paging (exact answers)", () => {
       { name: "PagingError", message: "the list did not end after 3 pages (no empty page came back)" },
     );
     assert.equal(n, 3);
+  });
+});
+
+describe("role model (exact answers)", () => {
+  it("versions compare as major.minor numbers: 7.10 is after 7.9, 2025.1 after 7.0, 6.9 before 7.0", () => {
+    assert.deepEqual(
+      [
+        ["7.10", "7.9"],
+        ["2025.1", "7.0"],
+        ["7.0", "7.0"],
+        ["6.9", "7.0"],
+        ["7.0", "7.1"],
+        ["8.0", "7.5"],
+        ["7", "7.0"],
+      ].map(([v, min]) => versionAtLeast(v!, min!)),
+      [true, true, true, false, false, true, true],
+    );
+  });
+
+  it("the evidence names the role the probe read, or says there was none", () => {
+    assert.deepEqual(roleModelOf({ Role: "CONNECT", connect: "Y" } as never), {
+      version: "7.0",
+      label: "7.0 or later",
+      source: "probed",
+      evidence: "role CONNECT has a Connect field",
+      permissionField: "Connect",
+      administratorType: true,
+    });
+    assert.equal(
+      roleModelOf({ Role: 5, ConnectAdministration: "Y" } as never).evidence,
+      "the role record has ConnectAdministration and no Connect field",
+    );
+    assert.deepEqual(roleModelOf({ Role: "X" } as never), {
+      version: "7.0",
+      label: "7.0 or later",
+      source: "assumed",
+      evidence:
+        "role X has neither a Connect nor a ConnectAdministration field; set vantagepoint.version (doctor: --vantagepoint-version) to say which",
+      permissionField: "Connect",
+      administratorType: true,
+    });
+    assert.equal(
+      roleModelOf(undefined).evidence,
+      "no role record could be read; set vantagepoint.version (doctor: --vantagepoint-version) to say which",
+    );
   });
 });
