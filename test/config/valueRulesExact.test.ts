@@ -110,6 +110,11 @@ describe("value rules: Vantagepoint", () => {
 describe("value rules: Entra", () => {
   it("api://<tenant>/<name> passes; api://<tenant>/ alone and another app's ID are refused with a fix", () => {
     assert.equal(identifierUriProblem(`api://${TENANT}/vantagepoint`, TENANT), undefined);
+    assert.match(
+      identifierUriProblem("api://99999999-2222-3333-4444-555555555555/vantagepoint", TENANT) ?? "",
+      /names an application ID/,
+      "another GUID with a name after it is still another app's",
+    );
     const fix = `use "api://${TENANT}/vantagepoint" (api://<tenant id>/<name>), or remove identifierUri for the default api://<application id>`;
     assert.equal(
       identifierUriProblem(`api://${TENANT}/`, TENANT.toUpperCase()),
@@ -224,6 +229,10 @@ describe("value rules: Azure names and addresses", () => {
     );
     assert.equal(keyVaultNameProblem("1kv-connect"), `"1kv-connect" is not a Key Vault name; use ${rules}`);
     assert.equal(keyVaultNameProblem("k--"), `"k--" has two hyphens in a row; use ${rules}`);
+    assert.equal(
+      keyVaultNameProblem("kv-connect--prod"),
+      `"kv-connect--prod" has two hyphens in a row; use ${rules}; e.g. "kv-connect-prod"`,
+    );
   });
 
   it("the hub VNet is the stack's own only for <prefix>-vnet in its own group (any case); other IDs pass", () => {
@@ -260,5 +269,7 @@ describe("value rules: Azure names and addresses", () => {
       `"0:0:0:0:0:0:0:1" is a loopback address: the gateway would call itself; ${fix}`,
     );
     for (const ok of ["::10", "fd00::1", "fd00::"]) assert.equal(backendIpProblem(ok), undefined, ok);
+    // A host name is not an address at all (a Frankfurt server named ffm-vp01 is not IPv6 multicast ff00::/8).
+    assert.equal(backendIpProblem("ffm-vp01.contoso.example"), undefined);
   });
 });
