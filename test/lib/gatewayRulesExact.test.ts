@@ -160,7 +160,7 @@ describe("gateway rules (exact answers)", () => {
         { message: `azure-native:useMsi: ${JSON.stringify(raw)} is not true or false` },
         raw,
       );
-    for (const raw of ['{"a":"b"}', "[1, 2]", '"aaaa"'])
+    for (const raw of ['{"a":"b"}', "[1, 2]", '["aaaa", 2]', '"aaaa"'])
       assert.throws(
         () => hubProviderArgs((k) => (k === "auxiliaryTenantIds" ? raw : undefined), "s"),
         { message: "azure-native:auxiliaryTenantIds: expected a list of tenant IDs" },
