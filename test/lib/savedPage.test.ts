@@ -51,12 +51,12 @@ describe("addresses a reader never sees (hidden parts of a page)", () => {
 
   it("lists each address in a comment, a script and a style with its line, in line order", () => {
     const html = [
-      "<style>/* 192.0.2.0/24 */</style>", // 1
+      "<style>/* 192.0.2.0/24 */</style >", // 1
       "<table><tr><td>203.0.113.0/24</td></tr></table>", // 2: shown, not listed
       "<script>", // 3
       "  var old = '198.51.100.7';", // 4
       "</script >", // 5
-      "<!-- retired:", // 6
+      "<!-- ::: retired ::: ", // 6: separators, not addresses
       "  2001:db8::/32 -->", // 7
     ].join("\n");
     assert.deepEqual(hiddenAddresses(html), [
