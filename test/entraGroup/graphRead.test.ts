@@ -100,6 +100,17 @@ describe("Graph reader (scripted replies)", () => {
     assert.deepEqual([read.requests, read.pages, read.waitedMs], [4, 1, 123_000]);
   });
 
+  it("without a sleep given, a Retry-After of 1 s is really waited out", async () => {
+    const { fetch } = scripted([
+      () => new Response("busy", { status: 429, headers: { "retry-after": "1" } }),
+      () => page([{ id: "1" }]),
+    ]);
+    const started = Date.now();
+    const read = await readGroupMembers("g1", { url: URL0, token: async () => "t", fetch });
+    assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms`);
+    assert.equal(read.waitedMs, 1000);
+  });
+
   it("a reset connection stops the read with the whole message", async () => {
     assert.equal(
       await failure([
