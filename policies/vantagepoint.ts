@@ -5,7 +5,18 @@
 // instead of passing silently, and when the resource itself is missing it is a violation.
 import { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { emailProblem, userIdProblem } from "../lib/people";
-import { arr, has, listSome, read, ResourceLike, str, vpconnectKind, Props } from "./lib/props";
+import { rosterEntriesOf } from "../lib/vantagepoint/rosterText";
+import {
+  arr,
+  has,
+  isUnknownError,
+  listSome,
+  read,
+  ResourceLike,
+  str,
+  vpconnectKind,
+  Props,
+} from "./lib/props";
 
 /** A role's types as a set: a list, or text separated by "," ";" or "|". */
 function roleTypesOf(value: unknown): string[] {
@@ -46,13 +57,39 @@ function isShard(r: ResourceLike): boolean {
   return typeof shard === "object" && shard !== null && Number(shard.count) > 1;
 }
 
+/** Each roster resource's entries read once (roster text is parsed, not re-read by every policy and shard). */
+const readEntries = new WeakMap<object, { entries: Entry[]; problem?: string }>();
+
+/**
+ * A roster resource's entries: roster text (one JSON object a line, as ConnectRoster writes it) or a list. Text
+ * that cannot be read gives no entries and a problem (P5 reports it): never a roster read as empty by mistake.
+ */
+function rosterOf(r: ResourceLike): { entries: Entry[]; problem?: string } {
+  const known = readEntries.get(r);
+  if (known) return known;
+  let value: unknown = [];
+  let problem: string | undefined;
+  try {
+    value = r.props.entries === undefined ? [] : rosterEntriesOf(r.props.entries);
+  } catch (e) {
+    if (isUnknownError(e)) throw e; // unknown in a preview: the policy's own handling applies
+    problem = e instanceof Error ? e.message : String(e);
+  }
+  const out = {
+    entries: arr<Props>(value).map((e) => ({
+      userId: str(e.userId),
+      email: str(e.email),
+      role: str(e.role),
+      configurer: e.configurer === true,
+    })),
+    ...(problem ? { problem } : {}),
+  };
+  readEntries.set(r, out);
+  return out;
+}
+
 function entriesOf(r: ResourceLike): Entry[] {
-  return arr<Props>(r.props.entries).map((e) => ({
-    userId: str(e.userId),
-    email: str(e.email),
-    role: str(e.role),
-    configurer: e.configurer === true,
-  }));
+  return rosterOf(r).entries;
 }
 
 /** The roster's `people` output: undefined when missing or unknown (not yet read from Vantagepoint). */
@@ -263,7 +300,11 @@ export const connectUsersLinked: StackValidationPolicy = {
     }
     const unverified: string[] = [];
     for (const roster of rosters) {
-      const entries = entriesOf(roster);
+      const { entries, problem } = rosterOf(roster);
+      if (problem) {
+        reportViolation(`ConnectRoster '${roster.name}': ${problem}.`, roster.urn);
+        continue;
+      }
       if (entries.length === 0) {
         // One shard of a larger roster may happen to hold nobody; the roster as a whole must not be empty.
         if (!isShard(roster) || !rosters.some((r) => entriesOf(r).length > 0))

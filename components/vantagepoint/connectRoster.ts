@@ -28,7 +28,11 @@ export const DEACTIVATE_USERS_WARNING =
 export interface ConnectRosterInputs {
   vpconnectResource: "ConnectRoster";
   connection: VantagepointConnection;
-  entries: RosterEntry[];
+  /**
+   * The people: roster text (lib/vantagepoint/rosterText.ts, one JSON object a line), as ConnectRoster writes it;
+   * a list of entries (as inputs held them before) is read the same way.
+   */
+  entries: string | RosterEntry[];
   onDelete: RosterOnDelete;
   /** How new employees are keyed and what they get. */
   newEmployees?: NewEmployeeRule;
@@ -36,6 +40,12 @@ export interface ConnectRosterInputs {
   removalBrake?: RemovalBrakeSettings;
   /** Which shard of the roster this resource holds (left out: the whole roster). */
   shard?: RosterShard;
+  /**
+   * Who this run changes, in words ("shard 3 of 8: adds jane.doe; removes bob.smith"), set by check from the old
+   * and new entries so the preview names the people (the 3.245 dynamic provider host drops detailedDiff). Never
+   * a reason to update by itself.
+   */
+  changes?: string;
 }
 
 /** What the last run did through the API and what is left to do by hand. */
@@ -88,6 +98,7 @@ function shardFailures(
   olds: Partial<ConnectRosterInputs> | undefined,
   news: ConnectRosterInputs,
   onDelete: string,
+  entries: { olds?: RosterEntry[]; news?: RosterEntry[] },
 ): pulumi.dynamic.CheckFailure[] {
   const failures: pulumi.dynamic.CheckFailure[] = [];
   const s = news.shard;
@@ -107,11 +118,20 @@ function shardFailures(
       property: "shard.count",
       reason: `goes down from ${olds.shard.count} to ${count} while onDelete is "deactivateUsers": the shards that go away would deactivate people who only moved; run once with onDelete "detach", then set it back`,
     });
-  if (failures.length || !Array.isArray(olds?.entries) || !Array.isArray(news.entries)) return failures;
+  if (failures.length || !entries.olds || !entries.news) return failures;
   if (lib.removalBrakeIssues(news.removalBrake).length) return failures;
-  const brake = lib.brakeForRun(olds.entries, news.entries, s, news.removalBrake);
+  const brake = lib.brakeForRun(entries.olds, entries.news, s, news.removalBrake);
   if (brake.stop) failures.push({ property: "entries", reason: brake.message });
   return failures;
+}
+
+/**
+ * Inputs without the preview's words: outputs never keep them, so a later run that changes nothing (the engine
+ * hands back the old outputs) has none to show.
+ */
+function withoutChanges(inputs: ConnectRosterInputs): ConnectRosterInputs {
+  const { changes: _changes, ...rest } = inputs;
+  return rest;
 }
 
 /** The dynamic provider (exported so tests call its methods directly). */
@@ -124,7 +144,15 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
     const failures: pulumi.dynamic.CheckFailure[] = [];
     for (const i of lib.validateConnection(news.connection))
       failures.push({ property: i.field, reason: i.message });
-    for (const i of lib.validateRosterEntries(news.entries)) {
+    let newEntries: RosterEntry[] | undefined;
+    try {
+      newEntries = lib.rosterEntriesOf(news.entries);
+    } catch (e) {
+      failures.push({ property: "entries", reason: (e as Error).message });
+    }
+    // Old inputs that cannot be read are no roster to compare with: the brake and the words skip them.
+    const oldEntries = olds?.entries === undefined ? undefined : lib.rosterEntriesOrUndefined(olds.entries);
+    for (const i of newEntries ? lib.validateRosterEntries(newEntries) : []) {
       failures.push({
         property: i.index < 0 ? "entries" : `entries[${i.index}].${i.field}`,
         reason: i.message,
@@ -141,10 +169,11 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
       failures.push({ property: i.field, reason: i.message });
     for (const [property, reason] of lib.removalBrakeIssues(news.removalBrake))
       failures.push({ property, reason });
-    failures.push(...shardFailures(lib, olds, news, onDelete));
+    failures.push(...shardFailures(lib, olds, news, onDelete, { olds: oldEntries, news: newEntries }));
     const secrets = connectionSecrets(news.connection);
+    const changes = newEntries ? lib.describeRosterChanges(oldEntries, newEntries, news.shard) : undefined;
     return {
-      inputs: { ...news, vpconnectResource: "ConnectRoster", onDelete },
+      inputs: { ...news, vpconnectResource: "ConnectRoster", onDelete, ...(changes ? { changes } : {}) },
       failures: failures.map((f) => ({ property: f.property, reason: lib.redactSecrets(f.reason, secrets) })),
     };
   },
@@ -152,7 +181,9 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
   async diff(_id, olds, news) {
     const lib = loadVantagepointLib();
     const detailedDiff: DetailedDiff = {};
-    for (const c of lib.diffRosterEntries(olds.entries ?? [], news.entries ?? [], olds.people ?? [])) {
+    const before = lib.rosterEntriesOrUndefined(olds.entries ?? []) ?? [];
+    const after = lib.rosterEntriesOrUndefined(news.entries ?? []) ?? [];
+    for (const c of lib.diffRosterEntries(before, after, olds.people ?? [])) {
       detailedDiff[`entries[${c.key}]`] = {
         kind: c.kind === "add" ? "ADD" : c.kind === "delete" ? "DELETE" : "UPDATE",
         inputDiff: true,
@@ -187,10 +218,12 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
       try {
         // One reconcile per site at a time: a parallel create would read the same state and duplicate people.
         const run = await lib.withSiteLock(client.site, () =>
-          lib.applyRoster(client, inputs.entries, undefined, { newEmployees: inputs.newEmployees }),
+          lib.applyRoster(client, lib.rosterEntriesOf(inputs.entries), undefined, {
+            newEmployees: inputs.newEmployees,
+          }),
         );
         const outs: ConnectRosterOutputs = {
-          ...inputs,
+          ...withoutChanges(inputs),
           people: run.people,
           lastRun: statsOf(client),
           hubs: run.hubs,
@@ -208,13 +241,19 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
     return withoutSecrets(connectionSecrets(news.connection), async () => {
       const lib = loadVantagepointLib();
       // The brake, before any request: check() stopped the preview already; this holds when it was skipped.
-      const brake = lib.brakeForRun(olds.entries ?? [], news.entries ?? [], news.shard, news.removalBrake);
+      const entries = lib.rosterEntriesOf(news.entries);
+      const brake = lib.brakeForRun(
+        lib.rosterEntriesOf(olds.entries ?? []),
+        entries,
+        news.shard,
+        news.removalBrake,
+      );
       if (brake.stop) throw new Error(brake.message);
       const client = makeClient(news.connection);
       try {
         const run = await lib.withSiteLock(client.site, async () => {
           const state = await lib.readRosterState(client);
-          const applied = await lib.applyRoster(client, news.entries, state, {
+          const applied = await lib.applyRoster(client, entries, state, {
             newEmployees: news.newEmployees,
             previous: olds.people ?? [],
           });
@@ -226,7 +265,7 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
         });
         return {
           outs: {
-            ...news,
+            ...withoutChanges(news),
             people: run.people,
             lastRun: statsOf(client),
             hubs: run.hubs,
@@ -248,7 +287,7 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
       const client = makeClient(props.connection);
       try {
         const state = await lib.readRosterState(client);
-        const plan = lib.planRoster(state, props.entries ?? [], {
+        const plan = lib.planRoster(state, lib.rosterEntriesOf(props.entries ?? []), {
           newEmployees: props.newEmployees,
           previous: props.people ?? [],
         });
@@ -274,14 +313,15 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
     await withoutSecrets(connectionSecrets(props.connection), async () => {
       const lib = loadVantagepointLib();
       // Deleting the roster takes everyone on it out of Connect: the same brake as any run.
-      const brake = lib.brakeForRun(props.entries ?? [], [], props.shard, props.removalBrake);
+      const entries = lib.rosterEntriesOf(props.entries ?? []);
+      const brake = lib.brakeForRun(entries, [], props.shard, props.removalBrake);
       if (brake.stop) throw new Error(brake.message);
       const client = makeClient(props.connection);
       try {
         await lib.withSiteLock(client.site, () =>
           lib.deactivateUsers(
             client,
-            (props.entries ?? []).map((e) => e.userId),
+            entries.map((e) => e.userId),
           ),
         );
       } finally {
@@ -313,7 +353,8 @@ export interface ConnectRosterArgs {
 /** The Connect roster in Vantagepoint (employees, users, links, roles). */
 export class ConnectRoster extends pulumi.dynamic.Resource {
   declare public readonly connection: pulumi.Output<VantagepointConnection>;
-  declare public readonly entries: pulumi.Output<RosterEntry[]>;
+  /** The people as roster text: one JSON object a line (lib/vantagepoint/rosterText.ts). */
+  declare public readonly entries: pulumi.Output<string>;
   declare public readonly onDelete: pulumi.Output<RosterOnDelete>;
   /** Per entry: employee key, email, statuses and whether the user is linked. */
   declare public readonly people: pulumi.Output<RosterPerson[]>;
@@ -325,6 +366,8 @@ export class ConnectRoster extends pulumi.dynamic.Resource {
   declare public readonly manualSteps: pulumi.Output<string[]>;
   /** The last run's summary besides the writes: rehires relinked, terminated records brought back by name. */
   declare public readonly notes: pulumi.Output<string[] | undefined>;
+  /** In a preview: who this shard's run changes, in words (set by check; outputs of a run never keep it). */
+  declare public readonly changes: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ConnectRosterArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -333,7 +376,11 @@ export class ConnectRoster extends pulumi.dynamic.Resource {
       {
         vpconnectResource: "ConnectRoster",
         connection: pulumi.secret(args.connection),
-        entries: args.entries,
+        // As text (one person a line): a list of objects costs the engine a value per field of every person.
+        // A plain list is turned into text at once: pulumi.output() would first copy every entry of it.
+        entries: Array.isArray(args.entries)
+          ? loadVantagepointLib().rosterText(args.entries)
+          : pulumi.output(args.entries).apply((entries) => loadVantagepointLib().rosterText(entries)),
         onDelete: args.onDelete ?? "detach",
         newEmployees: args.newEmployees,
         removalBrake: args.removalBrake,
@@ -343,11 +390,17 @@ export class ConnectRoster extends pulumi.dynamic.Resource {
         hubs: undefined,
         manualSteps: undefined,
         notes: undefined,
+        changes: undefined,
       },
       resourceOptions({ additionalSecretOutputs: ["connection"] }, opts),
     );
     pulumi.output(args.onDelete).apply((onDelete) => {
       if (onDelete === "deactivateUsers") pulumi.log.warn(DEACTIVATE_USERS_WARNING, this);
+    });
+    // The preview names who changes: the engine shows a create's or update's checked inputs as its outputs there.
+    pulumi.output(this.changes).apply((changes) => {
+      if (typeof changes === "string" && changes && !changes.endsWith(loadVantagepointLib().NO_ROSTER_CHANGE))
+        pulumi.log.info(`Vantagepoint roster: ${changes}`, this);
     });
     pulumi.output(this.notes).apply((notes) => {
       if (Array.isArray(notes) && notes.length)

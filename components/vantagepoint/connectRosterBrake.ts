@@ -81,17 +81,17 @@ export class ConnectRosterBrake extends pulumi.dynamic.Resource {
   declare public readonly count: pulumi.Output<number>;
 
   constructor(name: string, args: ConnectRosterBrakeArgs, opts?: pulumi.CustomResourceOptions) {
-    const lines = pulumi.output(args.userIds).apply((ids) => {
-      const lib = loadVantagepointLib();
-      return lib.identityText(ids);
-    });
+    const lib = loadVantagepointLib();
+    // A plain list is turned into text at once: pulumi.output() would first copy every element of it.
+    const ids = args.userIds;
+    const plain = Array.isArray(ids);
     super(
       connectRosterBrakeProvider,
       name,
       {
         vpconnectResource: "ConnectRosterBrake",
-        people: lines,
-        count: pulumi.output(args.userIds).apply((ids) => ids.length),
+        people: plain ? lib.identityText(ids) : pulumi.output(ids).apply((list) => lib.identityText(list)),
+        count: plain ? ids.length : pulumi.output(ids).apply((list) => list.length),
         removalBrake: args.removalBrake,
       },
       resourceOptions({}, opts),

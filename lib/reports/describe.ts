@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- resource inputs, outputs and schemas here are untyped JSON (as in pulumi.dynamic.ResourceProvider) */
 /** Short, human descriptions of captured resources for the table, Markdown and HTML reports. Pure. */
+import { rosterPeopleCount } from "../vantagepoint/rosterText";
 import { PREREQUISITES, policyChecked } from "./model";
 import type { CheckReport, ReportPolicy, ReportResource } from "./model";
 
@@ -58,7 +59,7 @@ export function keySettings(r: ReportResource): string {
     case "pulumi-nodejs:dynamic:Resource":
       return join([
         p.vpconnectResource,
-        Array.isArray(p.entries) ? `${p.entries.length} people` : undefined,
+        rosterPeopleCount(p.entries) !== undefined ? `${rosterPeopleCount(p.entries)} people` : undefined,
         p.role && `role ${p.role}`,
         typeof p.name === "string" ? p.name : undefined,
         r.protect ? "protected" : undefined,

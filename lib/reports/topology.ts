@@ -3,6 +3,7 @@
  * The site's topology, read from the captured resources: Internet -> allow list (NSG, WAF) -> Application
  * Gateway -> Vantagepoint, the Entra apps, the roster. Used by the Markdown (Mermaid) and HTML reports. Pure.
  */
+import { rosterPeopleCount } from "../vantagepoint/rosterText";
 import type { CheckReport, ReportResource } from "./model";
 
 export interface Topology {
@@ -62,10 +63,10 @@ export function topologyOf(report: CheckReport): Topology {
   // A roster in shards is several resources: count every shard's entries.
   const entries = report.resources
     .filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.inputs.vpconnectResource === "ConnectRoster")
-    .flatMap((r) => arr((r.inputs as Props).entries));
+    .reduce((n, r) => n + (rosterPeopleCount((r.inputs as Props).entries) ?? 0), 0);
   if (report.roster || roster) {
     t.roster = {
-      people: report.roster?.people ?? entries.length,
+      people: report.roster?.people ?? entries,
       ...(report.roster?.linked !== undefined ? { linked: report.roster.linked } : {}),
       ...(report.roster?.configurer ? { configurer: report.roster.configurer } : {}),
     };

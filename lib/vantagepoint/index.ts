@@ -14,3 +14,5 @@ export * from "./apiClient";
 export * from "./adminRole";
 export * from "./roleModel";
 export * from "./connection";
+export * from "./rosterText";
+export * from "./rosterChanges";

@@ -5,6 +5,7 @@ import {
   connectApiClientProtected,
   connectUsersLinked,
 } from "../../policies/vantagepoint";
+import { rosterText } from "../../lib/vantagepoint/rosterText";
 import { adminRole, apiClient, roster, site, stack } from "./fixtures";
 import {
   assertHasViolation,
@@ -211,6 +212,31 @@ describe("connect-users-linked (P5)", () => {
       connectUsersLinked,
       stackWith("ConnectRoster", r),
       "must list at least one Connect user",
+    );
+  });
+
+  it("reads roster text (one person a line, as ConnectRoster writes it) like the list it replaces", async () => {
+    const r = roster();
+    r.props.entries = rosterText(r.props.entries);
+    await assertNoViolations(connectUsersLinked, stackWith("ConnectRoster", r));
+    await assertNoViolations(connectAdminLinked, stackWith("ConnectRoster", r));
+    const bad = roster();
+    bad.props.entries[1].email = "grace@";
+    bad.props.entries = rosterText(bad.props.entries);
+    await assertHasViolation(
+      connectUsersLinked,
+      stackWith("ConnectRoster", bad),
+      "invalid: grace ('grace@')",
+    );
+  });
+
+  it("fails roster text it cannot read, naming the line, rather than reading it as nobody", async () => {
+    const r = roster();
+    r.props.entries = `${rosterText(r.props.entries)}\n{"userId":`;
+    await assertHasViolation(
+      connectUsersLinked,
+      stackWith("ConnectRoster", r),
+      "entries line 4 is not a JSON object; each line is one person",
     );
   });
 

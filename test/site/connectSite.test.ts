@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../../lib/config/stackFile";
-import { Harness, installMocks, valueOf } from "../support/pulumiMocks";
+import { rosterEntriesOf } from "../../lib/vantagepoint/rosterText";
+import { Harness, installMocks, MOCK_RANDOM_SUFFIX, valueOf } from "../support/pulumiMocks";
 
 const root = path.resolve(__dirname, "../..");
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
@@ -91,8 +92,10 @@ describe("the program on the dev stack (ConnectSite)", () => {
     const gateway = harness.one("azure-native:network:ApplicationGateway").inputs;
     assert.match(
       gateway.sslCertificates[0].keyVaultSecretId,
-      // The dev stack asks for a unique vault name: a random suffix (empty under mocks) after the base name.
-      /^https:\/\/kv-vpconnect-dev-[0-9a-f]*\.vault\.azure\.net\/secrets\/vantagepoint-example-com$/,
+      // The dev stack asks for a unique vault name: the mocks' random suffix after the base name.
+      new RegExp(
+        `^https://kv-vpconnect-dev-${MOCK_RANDOM_SUFFIX}\\.vault\\.azure\\.net/secrets/vantagepoint-example-com$`,
+      ),
     );
   });
 
@@ -101,11 +104,12 @@ describe("the program on the dev stack (ConnectSite)", () => {
     const byKind = new Map(dynamic.map((r) => [r.inputs.vpconnectResource, r]));
     assert.deepEqual([...byKind.keys()].sort(), ["ConnectAdminRole", "ConnectApiClient", "ConnectRoster"]);
     const roster = byKind.get("ConnectRoster")!;
-    assert.equal(roster.inputs.entries.length, 6);
-    assert.equal(roster.inputs.entries[0].configurer, true);
-    assert.equal(roster.inputs.entries[0].role, "ADMIN");
+    const entries = rosterEntriesOf(roster.inputs.entries);
+    assert.equal(entries.length, 6);
+    assert.equal(entries[0]!.configurer, true);
+    assert.equal(entries[0]!.role, "ADMIN");
     assert.deepEqual(
-      roster.inputs.entries.slice(1).map((e: { userId: string }) => e.userId),
+      entries.slice(1).map((e) => e.userId),
       ["ALEE", "JOKAFOR", "MGARCIA", "RNOVAK", "SCHEN"],
       "users in user-ID order, so preview diffs by index stay minimal",
     );

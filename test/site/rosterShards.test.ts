@@ -5,6 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../../lib/config/stackFile";
 import { shardOf } from "../../lib/vantagepoint/rosterShards";
+import { rosterEntriesOf } from "../../lib/vantagepoint/rosterText";
 import { installMocks } from "../support/pulumiMocks";
 import type { Harness } from "../support/pulumiMocks";
 
@@ -51,7 +52,7 @@ async function rosterOf(users: ReturnType<typeof person>[], shards?: number) {
       shards: new Map(
         rosters.map((r) => [
           r.name,
-          { shard: r.inputs.shard, ids: r.inputs.entries.map((e: { userId: string }) => e.userId) },
+          { shard: r.inputs.shard, ids: rosterEntriesOf(r.inputs.entries).map((e) => e.userId) },
         ]),
       ),
       brake,

@@ -10,6 +10,7 @@ import {
   dynamicResourcesProblem,
 } from "../../components/connectSite";
 import { Harness, installMocks, valueOf } from "../support/pulumiMocks";
+import { rosterEntriesOf } from "../../lib/vantagepoint/rosterText";
 
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 
@@ -102,7 +103,7 @@ describe("ConnectSite with typed args (a program of one's own)", () => {
     const site = await build();
     const roster = harness.ofType(DYNAMIC).find((r) => r.inputs.vpconnectResource === "ConnectRoster")!;
     assert.deepEqual(
-      roster.inputs.entries.map((e: { userId: string; configurer: boolean }) => [e.userId, e.configurer]),
+      rosterEntriesOf(roster.inputs.entries).map((e) => [e.userId, e.configurer]),
       [
         ["KSMITH", true],
         ["abe", false],
