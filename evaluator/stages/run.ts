@@ -1,0 +1,95 @@
+/**
+ * The program stage of a check: the stack's program run under mocks with the engine's config, while the policy
+ * packs start beside it as the engine starts them (analyzer path), so their start-up hides behind the run.
+ */
+import { AnalyzerError, PackAnalyzer, startAnalyzerEngine } from "../analyzer";
+import { runProgram } from "../program";
+import type { DynamicExecutor, InvokeHandler, RunProgramResult } from "../program";
+import { UsageError } from "../stack";
+import type { PackWithConfig } from "./packs";
+import type { CheckTarget } from "./target";
+
+/** Stack config as the engine hands it to the program and the plugins. */
+export interface EngineConfig {
+  config: Record<string, string>;
+  secretKeys: string[];
+}
+
+/** The packs' analyzer processes: ready() waits for every one (a failed start is a UsageError). */
+export interface AnalyzerPool {
+  ready(): Promise<PackAnalyzer[]>;
+  /** Stops every pack that started and the engine server; safe to call whatever happened. */
+  close(): Promise<void>;
+}
+
+/** Starts each pack with run-policy-pack (as the engine does, before the program runs). */
+export async function startAnalyzers(
+  loaded: readonly PackWithConfig[],
+  target: CheckTarget,
+  engine: EngineConfig,
+  preview: boolean,
+): Promise<AnalyzerPool> {
+  const server = await startAnalyzerEngine();
+  const starting = loaded.map(({ pack }) =>
+    PackAnalyzer.start(pack.absDir, {
+      project: target.project.name,
+      stack: target.stack,
+      dryRun: preview,
+      config: engine.config,
+      secretKeys: engine.secretKeys,
+      engineAddress: server.address,
+    }),
+  );
+  // A pack that fails to start must not leave the others running.
+  const settled = Promise.allSettled(starting);
+  return {
+    async ready() {
+      const analyzers: PackAnalyzer[] = [];
+      for (const r of await settled) {
+        if (r.status === "rejected") {
+          const e = r.reason as Error;
+          throw e instanceof AnalyzerError ? new UsageError(`--policy-pack: ${e.message}`) : e;
+        }
+        analyzers.push(r.value);
+      }
+      return analyzers;
+    },
+    async close() {
+      await Promise.all((await settled).map((r) => (r.status === "fulfilled" ? r.value.close() : undefined)));
+      await server.stop();
+    },
+  };
+}
+
+/** Runs the stack's program under mocks; what it throws comes back as `error` in the result. */
+export async function runTargetProgram(
+  target: CheckTarget,
+  engine: EngineConfig,
+  options: {
+    secretOverrides: Record<string, string>;
+    preview: boolean;
+    dynamicExecutor?: DynamicExecutor;
+    invokes?: Record<string, InvokeHandler>;
+  },
+): Promise<RunProgramResult> {
+  // The program re-reads its stack file (to refuse plaintext secrets the engine would hide): point it at this one.
+  const previousStackFile = process.env.VPCONNECT_STACK_FILE;
+  process.env.VPCONNECT_STACK_FILE = target.file;
+  try {
+    return await runProgram({
+      program: target.program,
+      projectDir: target.project.dir,
+      project: target.project.name,
+      stack: target.stack,
+      config: engine.config,
+      secretKeys: engine.secretKeys,
+      knownSecrets: Object.values(options.secretOverrides),
+      preview: options.preview,
+      ...(options.dynamicExecutor && !options.preview ? { dynamicExecutor: options.dynamicExecutor } : {}),
+      ...(options.invokes ? { invokes: options.invokes } : {}),
+    });
+  } finally {
+    if (previousStackFile === undefined) delete process.env.VPCONNECT_STACK_FILE;
+    else process.env.VPCONNECT_STACK_FILE = previousStackFile;
+  }
+}
