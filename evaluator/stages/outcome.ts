@@ -5,6 +5,7 @@
 import type { LoadedConfig } from "../../lib/config/load";
 import { exitCodeOf } from "../../lib/reports/model";
 import type { CheckReport, ReportConfigIssue, RosterSummary } from "../../lib/reports/model";
+import { rosterIdentity } from "../../lib/vantagepoint/removalBrake";
 import { DYNAMIC_TYPE } from "../program";
 import type { CapturedResource, RunProgramResult } from "../program";
 
@@ -62,7 +63,12 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
-/** The roster's counts: everyone in the stack config, the configurer, and (after a dynamic run) how many are linked. */
+/**
+ * The roster's counts: everyone in the stack config, the configurer, and (after a dynamic run) how many are
+ * linked. A roster in shards (lib/vantagepoint/rosterShards.ts) is one ConnectRoster resource per shard: every
+ * shard counts, each person once (user IDs compared as SQL Server does). `linked` is left out unless every shard
+ * reported its people: a count over some shards is not the roster's.
+ */
 export function rosterSummary(
   loaded: Pick<LoadedConfig, "roster">,
   run: Pick<RunProgramResult, "resources">,
@@ -70,12 +76,16 @@ export function rosterSummary(
   const summary: RosterSummary = { people: loaded.roster.length };
   const configurer = loaded.roster.find((p) => p.configurer);
   if (configurer) summary.configurer = configurer.userId;
-  const roster = run.resources.find(
-    (r) => r.type === DYNAMIC_TYPE && r.inputs.vpconnectResource === "ConnectRoster",
-  );
-  const people = roster?.outputs.people;
-  if (Array.isArray(people))
-    summary.linked = people.filter((p) => (p as { linked?: unknown }).linked === true).length;
+  const lists = run.resources
+    .filter((r) => r.type === DYNAMIC_TYPE && r.inputs.vpconnectResource === "ConnectRoster")
+    .map((r) => r.outputs.people);
+  if (lists.length > 0 && lists.every(Array.isArray)) {
+    const linked = new Set<string>();
+    for (const p of (lists as unknown[][]).flat() as Array<{ userId?: unknown; linked?: unknown }>) {
+      if (p.linked === true && typeof p.userId === "string") linked.add(rosterIdentity(p.userId));
+    }
+    summary.linked = linked.size;
+  }
   return summary;
 }
 
