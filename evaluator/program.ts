@@ -32,6 +32,7 @@ import {
   wireToPlain,
   wrapSecretPaths,
 } from "./plain";
+import { withPlainPromiseStacks } from "./promiseStacks";
 
 export { engineUrn };
 
@@ -323,7 +324,7 @@ export function clearProjectModules(projectDir: string, program: string): void {
 export async function runProgram(options: RunProgramOptions): Promise<RunProgramResult> {
   const release = await acquire();
   try {
-    return await runProgramUnlocked(options);
+    return await withPlainPromiseStacks(() => runProgramUnlocked(options));
   } finally {
     release();
   }
