@@ -35,14 +35,18 @@ function swcAvailable(from) {
   }
 }
 
+const { reuseOutputs } = require("./tsOutputs");
+
 const tsNode = findTsNode();
 if (fromSource) {
-  require(tsNode || "ts-node").register({
-    project: path.join(root, "tsconfig.json"),
-    swc: swcAvailable(root),
-  });
+  reuseOutputs(
+    require(tsNode || "ts-node").register({
+      project: path.join(root, "tsconfig.json"),
+      swc: swcAvailable(root),
+    }),
+  );
 } else if (tsNode) {
-  require(tsNode).register({ transpileOnly: process.env.TS_NODE_TRANSPILE_ONLY !== "0" });
+  reuseOutputs(require(tsNode).register({ transpileOnly: process.env.TS_NODE_TRANSPILE_ONLY !== "0" }));
 } else {
   // No TypeScript loader: a .ts program or pack fails with what to do, not with a syntax error.
   require.extensions[".ts"] = (_module, filename) => {

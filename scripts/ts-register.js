@@ -10,4 +10,5 @@ try {
 } catch {
   // not installed: TypeScript's transpiler
 }
-require("ts-node").register({ transpileOnly: true, swc });
+// A test that runs a check several times transpiles each project module once (bin/tsOutputs.js).
+require("../bin/tsOutputs").reuseOutputs(require("ts-node").register({ transpileOnly: true, swc }));
