@@ -3,7 +3,10 @@
  * promise skip the installed (source-mapping) formatter; every other stack still goes through it.
  */
 import assert from "node:assert/strict";
-import { debuggablePromise } from "@pulumi/pulumi/runtime/debuggable";
+// Internal to @pulumi/pulumi (no declaration): the function every registration wraps its promises in.
+const { debuggablePromise } = require("@pulumi/pulumi/runtime/debuggable") as {
+  debuggablePromise: <T>(p: Promise<T>, ctx: string) => Promise<T>;
+};
 import { madeByDebuggablePromise, withPlainPromiseStacks } from "../../evaluator/promiseStacks";
 
 type Prepare = typeof Error.prepareStackTrace;
