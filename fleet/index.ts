@@ -4,20 +4,39 @@
  * policy group that applies the Connect policy pack to all of them. The plan is pure (lib/fleet/plan.ts); this
  * file only declares it with @pulumi/pulumiservice.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as service from "@pulumi/pulumiservice";
 import { planFleet } from "../lib/fleet/plan";
 import type { FleetInput, FleetSiteInput } from "../lib/fleet/plan";
 import { discoverStackFiles } from "../lib/fleet/sites";
+import { parseStackFile } from "../lib/config/stackFile";
 
 const config = new pulumi.Config("fleet");
 
-/** The sites: `fleet:sites`, else every stack file of the site project (../stacks). */
+const STACKS = path.join(__dirname, "..", "stacks");
+
+/** The ESC environments a stack file imports (its `environment:` list); undefined when it cannot be read. */
+function importedEnvironments(file: string): string[] | undefined {
+  try {
+    return parseStackFile(fs.readFileSync(file), file).environments;
+  } catch {
+    return undefined; // the deployment's gate (vpconnect check) names what is wrong with the file
+  }
+}
+
+/** The sites: `fleet:sites`, else every stack file of the site project (../stacks), with what each imports. */
 function sites(): FleetSiteInput[] {
   const listed = config.getObject<FleetSiteInput[]>("sites");
-  if (listed !== undefined) return listed;
-  return discoverStackFiles(path.join(__dirname, "..", "stacks")).map((s) => ({ stack: s.stack }));
+  const found = discoverStackFiles(STACKS);
+  const fileOf = (stack: string) => found.find((s) => s.stack === stack)?.file;
+  const withImports = (site: FleetSiteInput): FleetSiteInput => {
+    const file = fileOf(site.stack);
+    const environments = file === undefined ? undefined : importedEnvironments(file);
+    return environments === undefined ? site : { ...site, environments };
+  };
+  return (listed ?? found.map((s) => ({ stack: s.stack }))).map(withImports);
 }
 
 const input: FleetInput = {

@@ -20,6 +20,8 @@ export interface FleetSiteInput {
   secretsVault?: string;
   /** Azure subscription the site deploys to (OIDC login); default: the fleet's subscriptionId. */
   subscriptionId?: string;
+  /** The ESC environments the site's stack file already imports (its `environment:` list), when known. */
+  environments?: string[];
 }
 
 /** The whole fleet config (stack config of the fleet program, namespace `fleet`). */
@@ -264,6 +266,23 @@ export function siteEnvironmentYaml(site: FleetSiteInput, input: FleetInput): st
   return `${lines.join("\n")}\n`;
 }
 
+/** The site's ESC environment as a stack imports it: `<project>/<name>`. */
+export function siteEnvironmentRef(site: FleetSiteInput, input: FleetInput): string {
+  return `${input.project}/${site.stack}`;
+}
+
+/**
+ * The pre-run command that makes the site stack import its ESC environment (its `pulumiConfig` secrets reach the
+ * stack only through the stack's `environment:` import list, ../shared/reference/fleets.md): `pulumi config env add`
+ * appends it to the stack file in the deployment's checkout ("Adds environments to the end of a stack's import
+ * list", Pulumi CLI docs, pulumi_config_env_add). None when the stack file already imports it.
+ */
+export function attachEnvironment(site: FleetSiteInput, input: FleetInput): string[] {
+  const ref = siteEnvironmentRef(site, input);
+  if (site.environments?.includes(ref)) return [];
+  return [`pulumi config env add ${ref} --yes --stack ${site.stack}`];
+}
+
 /** The fleet plan, or FleetConfigError listing every problem. */
 export function planFleet(input: FleetInput): FleetPlan {
   const issues = fleetIssues(input);
@@ -280,6 +299,7 @@ export function planFleet(input: FleetInput): FleetPlan {
         // `vpconnect check` prints in CI. The pack itself runs inside the engine through the policy group.
         preRunCommands: [
           "npm ci --no-audit --no-fund",
+          ...attachEnvironment(site, input),
           `npx vpconnect check --stack ${site.stack} --format table`,
         ],
         environmentVariables: { VPCONNECT_SITE: site.stack },

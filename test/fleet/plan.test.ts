@@ -41,6 +41,7 @@ describe("fleet plan (lib/fleet/plan.ts)", () => {
     const dev = plan.sites[0];
     assert.deepEqual(dev.deployment.preRunCommands, [
       "npm ci --no-audit --no-fund",
+      "pulumi config env add vantagepoint-connect/dev --yes --stack dev",
       "npx vpconnect check --stack dev --format table",
     ]);
     assert.equal(dev.deployment.repoUrl, "https://github.com/contoso/vantagepoint-connect.git");
@@ -63,6 +64,26 @@ describe("fleet plan (lib/fleet/plan.ts)", () => {
         { name: "prod", routingProject: "vantagepoint-connect" },
       ],
     });
+  });
+
+  it("attaches each site's ESC environment to its stack, unless the stack file already imports it", () => {
+    const fleet = validFleet();
+    fleet.sites = [
+      { stack: "dev", environments: ["vantagepoint-connect/shared"] },
+      { stack: "prod", environments: ["vantagepoint-connect/shared", "vantagepoint-connect/prod"] },
+    ];
+    const [dev, prod] = planFleet(fleet).sites;
+    assert.deepEqual(
+      dev.deployment.preRunCommands.filter((c) => c.startsWith("pulumi config env")),
+      ["pulumi config env add vantagepoint-connect/dev --yes --stack dev"],
+    );
+    // Before the gate: vpconnect check then reads the stack file with its import, as the engine will.
+    assert.equal(dev.deployment.preRunCommands.indexOf("npx vpconnect check --stack dev --format table"), 2);
+    assert.deepEqual(prod.deployment.preRunCommands, [
+      "npm ci --no-audit --no-fund",
+      "npx vpconnect check --stack prod --format table",
+    ]);
+    assert.equal(`${dev.environment.project}/${dev.environment.name}`, "vantagepoint-connect/dev");
   });
 
   it("the ESC environment logs in by OIDC and maps the site's Key Vault secrets into stack config, nothing in plaintext", () => {

@@ -53,6 +53,7 @@ describe("the fleet program (fleet/index.ts) under mocks", () => {
     });
     assert.deepEqual(dev.operationContext.preRunCommands, [
       "npm ci --no-audit --no-fund",
+      "pulumi config env add vantagepoint-connect/dev --yes --stack dev",
       "npx vpconnect check --stack dev --format table",
     ]);
     assert.equal(dev.operationContext.options.skipInstallDependencies, true);
@@ -80,6 +81,17 @@ describe("the fleet program (fleet/index.ts) under mocks", () => {
         ["vantagepoint-connect", "prod"],
       ],
     );
+    // Each site stack imports the environment declared for it (neither stack file lists it under environment:).
+    for (const [i, e] of envs.entries()) {
+      const ref = `${e.inputs.project}/${e.inputs.name}`;
+      const stack = settings[i].inputs.stack;
+      assert.ok(
+        settings[i].inputs.operationContext.preRunCommands.includes(
+          `pulumi config env add ${ref} --yes --stack ${stack}`,
+        ),
+        `${stack} imports ${ref} before its deployment runs`,
+      );
+    }
     const tags = harness.ofType("pulumiservice:index:StackTag");
     assert.deepEqual(
       tags.filter((t) => t.inputs.stack === "prod").map((t) => [t.inputs.name, t.inputs.value]),
