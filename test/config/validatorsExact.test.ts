@@ -80,6 +80,9 @@ describe("validators: URLs", () => {
     assert.deepEqual(urlProblems("http://127.0.0.1:8080/api?x=1"), [
       '"http://127.0.0.1:8080/api?x=1" must not have a query ("?..."); give the address only, e.g. "http://127.0.0.1:8080/api"',
     ]);
+    assert.deepEqual(urlProblems("https://127.0.0.1:8443/api?x=1"), [
+      '"https://127.0.0.1:8443/api?x=1" must not have a query ("?..."); give the address only, e.g. "https://127.0.0.1:8443/api"',
+    ]);
     assert.deepEqual(urlProblems("http://127.0.0.1:8080/api?x=1", { httpOnLoopback: false }), [
       '"http://127.0.0.1:8080/api" must use https:// (http is allowed only for 127.0.0.1/localhost)',
       '"http://127.0.0.1:8080/api?x=1" must not have a query ("?..."); give the address only, e.g. "https://127.0.0.1:8080/api"',
@@ -121,6 +124,11 @@ describe("validators: host names and backend addresses", () => {
     );
     assert.equal(hostnameShapeProblem("vp.contoso.10"), "ends in a number, so it is not a DNS name");
     assert.equal(hostnameShapeProblem("vp.contoso.x10"), undefined);
+    assert.equal(
+      hostnameShapeProblem("vp.contoso.1a"),
+      undefined,
+      "a last label that starts with a digit is a name",
+    );
   });
 
   it("a backend address: blank, padded, bracketed IPv6 with and without a port, a bracketed IPv4", () => {
@@ -187,7 +195,7 @@ describe("validators: GUIDs and secure values", () => {
     assert.equal(guidProblem(`{${G}}`), `"{${G}}" must be a GUID without braces, e.g. "${G}"`);
     const notGuid = (v: string) =>
       `must be a GUID, e.g. 7d3c2b1a-4e5f-4a6b-8c9d-0e1f2a3b4c5d, not ${JSON.stringify(v)}`;
-    for (const v of [`{${G}},`, `{not-a-guid}`, `${G}0`, `0${G}`])
+    for (const v of [`{${G}},`, `'{${G}}`, `{not-a-guid}`, `${G}0`, `0${G}`])
       assert.equal(guidProblem(v), notGuid(v), v);
   });
 
@@ -271,6 +279,7 @@ describe("validators: emails mixing scripts", () => {
       "yamada\u3053@contoso.example",
       "yamada\u30ab@contoso.example",
       "yamada\u5c71@contoso.example",
+      "yamada\u5c71\u3053@contoso.example",
       "kim\uae40@contoso.example",
       "kim\uae40\u5c71@contoso.example",
       "user1@contoso.example",
