@@ -76,6 +76,8 @@ describe("removal brake settings (as people write them in YAML)", () => {
       `"${ANN_BOB_DIGEST}`,
       `${ANN_BOB_DIGEST}"`,
       0xf60e0887,
+      // A digest of 16 decimal digits written without quotes is a YAML number (and loses digits past 2^53).
+      1234567890123456,
     ])
       assert.deepEqual(removalBrakeIssues({ approve: { count: 2, digest } }), bad, `${digest}`);
   });
