@@ -6,8 +6,8 @@
  * Azure AD login are typically the email's local part or the full UPN (shared/reference/connect-prerequisites.md).
  * No Pulumi import.
  */
+import { idKey } from "../vantagepoint/identifiers";
 import { emailProblem, userIdProblem } from "../vantagepoint/roster";
-import { rosterIdentity } from "../vantagepoint/removalBrake";
 
 /** A directory object as Graph returns it from `transitiveMembers` with the $select below. */
 export interface GraphMember {
@@ -160,8 +160,9 @@ export function rosterFromGroup(
       skipped.badUserId.push({ upn, problem: `user ID ${problem}` });
       continue;
     }
-    const key = rosterIdentity(userId);
-    const mailKey = email.toLowerCase();
+    // User IDs and emails compare as the Vantagepoint side compares them (identifiers.ts: SQL Server's default).
+    const key = idKey(userId);
+    const mailKey = idKey(email);
     const other = seenIds.get(key) ?? seenMail.get(mailKey);
     if (other !== undefined) {
       skipped.duplicates.push({ upn, of: other });
@@ -175,16 +176,17 @@ export function rosterFromGroup(
 }
 
 /**
- * The group's people combined with the static roster: a static entry wins for the same person (same user ID,
- * trimmed and case-insensitive, or same email). Returns the group people the static roster did not name.
+ * The group's people combined with the static roster: a static entry wins for the same person (same user ID or
+ * same email under the identifier rule the Vantagepoint side uses, identifiers.ts idKey: case and surrounding
+ * spaces ignored). Returns the group people the static roster did not name.
  */
 export function groupPeopleNotListed<T extends { userId: string; email: string }>(
   staticPeople: readonly T[],
   group: readonly GroupPerson[],
 ): GroupPerson[] {
-  const ids = new Set(staticPeople.map((p) => rosterIdentity(p.userId)));
-  const mails = new Set(staticPeople.map((p) => p.email.trim().toLowerCase()));
-  return group.filter((g) => !ids.has(rosterIdentity(g.userId)) && !mails.has(g.email.toLowerCase()));
+  const ids = new Set(staticPeople.map((p) => idKey(p.userId)));
+  const mails = new Set(staticPeople.map((p) => idKey(p.email)));
+  return group.filter((g) => !ids.has(idKey(g.userId)) && !mails.has(idKey(g.email)));
 }
 
 /** One line per reason a member was left out (for warnings), empty when nobody was. */

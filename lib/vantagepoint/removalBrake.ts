@@ -8,6 +8,7 @@
  * No Pulumi import.
  */
 import { createHash } from "node:crypto";
+import { idKey } from "./identifiers";
 
 /** The brake's settings (stack config `vpconnect:roster.removalBrake`, ConnectSite `vantagepoint.removalBrake`). */
 export interface RemovalBrakeSettings {
@@ -33,9 +34,9 @@ export const PERCENT_RULE_MIN_REMOVALS = 2;
 /** People listed in a refusal message (the rest are counted). */
 const LISTED = 50;
 
-/** The one form of a user ID the roster compares by: trimmed and case-insensitive (SQL Server's default). */
+/** The one form of a user ID the roster compares by: the identifier rule of identifiers.ts (idKey). */
 export function rosterIdentity(userId: string): string {
-  return userId.trim().toLowerCase();
+  return idKey(userId);
 }
 
 /** Digest of a list of removals: sha256 over the sorted identities, first 16 hex digits. */
