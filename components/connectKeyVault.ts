@@ -282,10 +282,21 @@ function useExisting(
     const problem = vaultNameProblem(existing.vaultName, "existing.vaultName");
     if (problem) throw new Error(problem);
   }
-  const vault = keyvault.getVaultOutput(
-    { vaultName: existing.vaultName, resourceGroupName: existing.resourceGroupName },
-    { parent },
-  );
+  const vault = keyvault
+    .getVaultOutput(
+      { vaultName: existing.vaultName, resourceGroupName: existing.resourceGroupName },
+      { parent },
+    )
+    .apply((v) => {
+      // Azure always answers with both; a plain Pulumi mock that does not answer this invoke returns {}.
+      const missing = [v?.id ? "" : "id", v?.properties?.vaultUri ? "" : "properties.vaultUri"].filter(
+        Boolean,
+      );
+      if (missing.length === 0) return v;
+      throw new pulumi.RunError(
+        `existing.vaultName: the invoke azure-native:keyvault:getVault answered without ${missing.join(" and ")}; under pulumi.runtime.setMocks answer it in call() with { id, name, properties: { vaultUri: "https://<name>.vault.azure.net/", enableRbacAuthorization: true } } (README: "Unit tests with plain mocks")`,
+      );
+    });
   // The gateway's identity gets an Azure role on the vault (a vault on access policies would ignore it), and reads
   // it over the network (a firewall that admits neither trusted services nor the gateway subnet keeps it out).
   const vaultId = pulumi

@@ -27,6 +27,10 @@ import type { RemovalBrakeSettings } from "../lib/vantagepoint/removalBrake";
 import { shardCount, shardsProblem, splitIntoShards } from "../lib/vantagepoint/rosterShards";
 import { parseVirtualNetworkId } from "../lib/publicEndpoint";
 import type { RosterEntry, VantagepointConnection } from "../lib/vantagepoint/types";
+import { formatArgProblems, siteArgsProblems } from "../lib/site/check";
+import type { ArgProblem } from "../lib/site/view";
+import type { BackendRoute } from "../lib/site/network";
+import { checkArgs } from "./argsCheck";
 import { ConnectAllowList } from "./connectAllowList";
 import type { Audience } from "./connectAllowList";
 import type { AllowListEnforcement } from "./connectAllowList";
@@ -39,6 +43,7 @@ import type { HttpListenerMode, PublicEndpointBackend, PublicEndpointDns } from 
 import { SiteVerification } from "./siteVerification";
 import { VantagepointLoginApp } from "./vantagepointLoginApp";
 import { ConnectAdminRole, ConnectApiClient, ConnectRoster, ConnectRosterBrake } from "./vantagepoint";
+import type { VantagepointConnectionArgs } from "./vantagepoint/common";
 
 /** The gateway subnet's route table against forced tunnelling. */
 export const RouteTableMode = {
@@ -73,6 +78,11 @@ export interface ConnectSiteNetwork {
   readonly addressSpace?: pulumi.Input<string>;
   /** The gateway subnet's range: a /26 or larger with nothing else in it (default "10.60.1.0/24"). */
   readonly gatewaySubnetPrefix?: pulumi.Input<string>;
+  /**
+   * How the gateway reaches the backend: "existingVirtualNetwork", "hubPeering", "sameVirtualNetwork" or "internet"
+   * (default inferred from existingVirtualNetwork, hub and the backend address; checked before anything registers).
+   */
+  readonly backendRoute?: BackendRoute;
   /** The gateway subnet's name (default "snet-appgw-connect"). */
   readonly gatewaySubnetName?: pulumi.Input<string>;
   /** Peer the new virtual network to this hub (with the VPN/ExpressRoute gateway that reaches the backend). */
@@ -225,7 +235,7 @@ export type RosterOnDeleteMode = (typeof RosterOnDeleteMode)[keyof typeof Roster
 /** The Vantagepoint side: the roster, the configurer's role and the Connect API client. */
 export interface ConnectSiteVantagepoint {
   /** How to reach Vantagepoint's REST API; it is made a Pulumi secret. */
-  readonly connection: pulumi.Input<VantagepointConnection>;
+  readonly connection: pulumi.Input<VantagepointConnectionArgs>;
   /** The people who use Connect, the configurer (`configurer: true`) among them. */
   readonly roster: RosterEntry[];
   /**
@@ -360,7 +370,7 @@ export class ConnectSite extends pulumi.ComponentResource {
   declare public readonly verificationReport: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ConnectSiteArgs, opts?: pulumi.ComponentResourceOptions) {
-    checkSiteArgs(name, args); // before super(): bad input registers nothing
+    const argsChecked = checkSiteArgs(name, args); // before super(): bad input registers nothing
     super("vantagepoint-connect:index:ConnectSite", name, {}, opts);
     const tags = { ...args.tags, "managed-by": "vantagepoint-connect" };
     const resourceGroupName = resourceGroup(name, args, tags, this);
@@ -496,6 +506,7 @@ export class ConnectSite extends pulumi.ComponentResource {
       connectClientSecret: this.connectClientSecret,
       connectUsers: this.connectUsers,
       verificationReport: this.verificationReport,
+      argsChecked,
     });
   }
 }
@@ -526,29 +537,27 @@ export function dynamicResourcesProblem(host: SiteHost): string | undefined {
   }
 }
 
-/** Checks what the parts cannot check on their own; throws naming the arg. */
+/**
+ * Checks the args before anything registers: every problem at once, named by arg path, with a fix (the rules are
+ * pure, in lib/site, and the stack-config loader calls the same ones). Values given as Outputs are checked once
+ * known; the returned Output then fails with the same message.
+ */
 export function checkSiteArgs(
   name: string,
   args: ConnectSiteArgs,
   host: SiteHost = { entry: process.argv[1], programDir: process.cwd() },
-): void {
-  const v = args.verification ?? {};
-  if (v.mode !== "off" && v.apiUrl === undefined && args.vantagepoint === undefined) {
-    throw new Error(
-      `ConnectSite ${name}: verification.apiUrl is required when vantagepoint is left out; give the Vantagepoint API root (https://<host>/vantagepoint/api) or set verification.mode to "off"`,
-    );
-  }
+): pulumi.Output<boolean> {
+  const checked = checkArgs("ConnectSite", name, args, (view) => siteArgsProblems(view));
   const dynamic = args.vantagepoint ? dynamicResourcesProblem(host) : undefined;
-  if (dynamic) throw new Error(`ConnectSite ${name}: ${dynamic}`);
-  const brake = removalBrakeIssues(args.vantagepoint?.removalBrake, "vantagepoint.removalBrake");
-  if (brake.length)
-    throw new Error(
-      `ConnectSite ${name}: ${brake.map(([field, message]) => `${field} ${message}`).join("; ")}`,
-    );
-  const shards = shardsProblem(args.vantagepoint?.rosterShards);
-  if (shards) throw new Error(`ConnectSite ${name}: vantagepoint.rosterShards ${shards}`);
+  if (dynamic) throw new pulumi.RunError(`ConnectSite ${name}: ${dynamic}`);
   const enforceAt = args.allowList.enforceAt;
-  const problems = [
+  const problems: ArgProblem[] = [
+    ...removalBrakeIssues(args.vantagepoint?.removalBrake, "vantagepoint.removalBrake").map(
+      ([path, message]) => ({ path, message }),
+    ),
+    ...[shardsProblem(args.vantagepoint?.rosterShards)]
+      .filter((message): message is string => message !== undefined)
+      .map((message) => ({ path: "vantagepoint.rosterShards", message })),
     ...ipv6FrontendProblems({
       ipv6Frontend: args.ipv6Frontend,
       enforceAt: typeof enforceAt === "string" ? enforceAt : undefined,
@@ -558,16 +567,15 @@ export function checkSiteArgs(
         audience: "allowList.audience",
         ipv6Frontend: "ipv6Frontend",
       },
-    }),
+    }).map((p) => ({ path: p.key, message: p.message })),
     ...gatewayChangeProblems(
       { ipv6Frontend: args.ipv6Frontend ?? false, zones: args.zones ?? [] },
       args.gatewayCreatedWith,
       { ipv6Frontend: "ipv6Frontend", zones: "zones", createdWith: "gatewayCreatedWith" },
-    ),
+    ).map((p) => ({ path: p.key, message: p.message })),
   ];
-  if (problems.length > 0) {
-    throw new Error(`ConnectSite ${name}: ${problems.map((p) => `${p.key}: ${p.message}`).join("; ")}`);
-  }
+  if (problems.length > 0) throw new pulumi.RunError(formatArgProblems("ConnectSite", name, problems));
+  return checked;
 }
 
 /** The resource group's name: created here, or an existing one. */
@@ -685,18 +693,9 @@ function gatewaySubnet(
   parent: pulumi.Resource,
 ): pulumi.Output<string> {
   const net = { ...DEFAULT_NETWORK, ...definedOnly(args.network ?? {}) };
+  // checkSiteArgs refused a hub beside an existing network, and an IPv6 frontend without an IPv6 subnet.
   const existing = args.network?.existingVirtualNetwork;
-  if (existing && args.network?.hub) {
-    throw new Error(
-      "network.hub: peering is for a network created here; remove it with existingVirtualNetwork",
-    );
-  }
   const v6 = args.ipv6Frontend ? args.network?.gatewaySubnetIpv6Prefix : undefined;
-  if (args.ipv6Frontend && v6 === undefined) {
-    throw new Error(
-      "network.gatewaySubnetIpv6Prefix: an IPv6 frontend needs an IPv6 /64 on the gateway subnet",
-    );
-  }
   const vnet = existing
     ? undefined
     : new network.VirtualNetwork(

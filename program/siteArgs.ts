@@ -32,6 +32,7 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
       addressSpace: c.azure.network.addressSpace,
       gatewaySubnetPrefix: c.azure.network.gatewaySubnetPrefix,
       gatewaySubnetName: c.azure.network.gatewaySubnetName,
+      backendRoute: c.azure.network.backendRoute,
       hub: c.azure.network.hub,
       dnsServers: c.azure.network.dnsServers,
       routeTable: effectiveRouteTable(c),

@@ -111,3 +111,28 @@ export function resourceOptions(
   const given = Object.fromEntries(Object.entries(opts ?? {}).filter(([, v]) => v !== undefined));
   return mergeOptions(defaults, given as pulumi.CustomResourceOptions);
 }
+
+/**
+ * How to reach Vantagepoint's REST API, as a caller has the values: each field an Input, so a password from
+ * `config.requireSecret(...)` type-checks and stays a Pulumi secret (the components make the whole connection one).
+ */
+export interface VantagepointConnectionArgs {
+  /** API root, https://host/vantagepoint/api (http only for loopback). */
+  readonly url: pulumi.Input<string>;
+  /** Vantagepoint database name sent with the token grant. */
+  readonly database: pulumi.Input<string>;
+  /** Vantagepoint user name for the password grant. */
+  readonly username: pulumi.Input<string>;
+  /** Password of that user (a Pulumi secret). */
+  readonly password: pulumi.Input<string>;
+  /** Client ID of the API Authorization used by this project. */
+  readonly clientId: pulumi.Input<string>;
+  /** Client secret of that API Authorization (a Pulumi secret). */
+  readonly clientSecret: pulumi.Input<string>;
+  /** Integrated=Y (Windows authentication). */
+  readonly integrated?: pulumi.Input<boolean>;
+  /** Override hub paths (roles and API authorizations are UNVERIFIED paths). */
+  readonly paths?: VpLib.VantagepointPaths;
+  /** Records per list call, default 500. */
+  readonly pageSize?: pulumi.Input<number>;
+}

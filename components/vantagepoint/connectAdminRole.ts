@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RoleModel, VantagepointConnection } from "../../lib/vantagepoint";
 import { connectionSecrets, loadVantagepointLib, resourceOptions, siteId, withoutSecrets } from "./common";
+import type { VantagepointConnectionArgs } from "./common";
 
 export interface ConnectAdminRoleInputs {
   vpconnectResource: "ConnectAdminRole";
@@ -233,7 +234,7 @@ export const connectAdminRoleProvider: pulumi.dynamic.ResourceProvider<
 
 export interface ConnectAdminRoleArgs {
   /** How to reach Vantagepoint; password and clientSecret are made Pulumi secrets. */
-  readonly connection: pulumi.Input<VantagepointConnection>;
+  readonly connection: pulumi.Input<VantagepointConnectionArgs>;
   /** The security role of whoever configures Connect. */
   readonly role: pulumi.Input<string>;
   /** Also require Administrator among the role's types (Vantagepoint 7.0 and later); default true. */

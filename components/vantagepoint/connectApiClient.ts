@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { VantagepointConnection } from "../../lib/vantagepoint";
 import { connectionSecrets, loadVantagepointLib, resourceOptions, withoutSecrets } from "./common";
+import type { VantagepointConnectionArgs } from "./common";
 
 export interface ConnectApiClientInputs {
   vpconnectResource: "ConnectApiClient";
@@ -242,7 +243,7 @@ export const connectApiClientProvider: pulumi.dynamic.ResourceProvider<
 
 export interface ConnectApiClientArgs {
   /** How to reach Vantagepoint; password and clientSecret are made Pulumi secrets. */
-  readonly connection: pulumi.Input<VantagepointConnection>;
+  readonly connection: pulumi.Input<VantagepointConnectionArgs>;
   /** Name of the Connect API Authorization in Utilities > Integrations (default "Vantagepoint Connect"); a hint. */
   readonly name?: pulumi.Input<string>;
   /** Its Client ID, as Connect Administration's Settings tab shows it: what identifies the record. */

@@ -14,6 +14,7 @@ import type {
   VantagepointConnection,
 } from "../../lib/vantagepoint";
 import { connectionSecrets, loadVantagepointLib, resourceOptions, siteId, withoutSecrets } from "./common";
+import type { VantagepointConnectionArgs } from "./common";
 
 export type RosterOnDelete = "detach" | "deactivateUsers";
 
@@ -333,7 +334,7 @@ export const connectRosterProvider: pulumi.dynamic.ResourceProvider<
 
 export interface ConnectRosterArgs {
   /** How to reach Vantagepoint; password and clientSecret are made Pulumi secrets. */
-  readonly connection: pulumi.Input<VantagepointConnection>;
+  readonly connection: pulumi.Input<VantagepointConnectionArgs>;
   /** The people who use Connect (and the configurer). */
   readonly entries: pulumi.Input<RosterEntry[]>;
   /**

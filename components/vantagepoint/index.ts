@@ -3,3 +3,4 @@ export * from "./connectRoster";
 export * from "./connectAdminRole";
 export * from "./connectApiClient";
 export * from "./connectRosterBrake";
+export type { VantagepointConnectionArgs } from "./common";

@@ -16,9 +16,17 @@ site = vpc.ConnectSite(
     location="westeurope",
     resource_group=vpc.ConnectSiteResourceGroupArgs(name="rg-vp-python"),
     public_hostname="vantagepoint.contoso.com",
+    # The gateway goes into the VNet that already reaches the on-premises server over VPN/ExpressRoute.
+    network=vpc.ConnectSiteNetworkArgs(
+        existing_virtual_network=vpc.ConnectSiteExistingNetworkArgs(
+            name="vnet-hub-weu", resource_group_name="rg-network"
+        ),
+        gateway_subnet_prefix="10.10.8.0/24",
+    ),
     backend=vpc.PublicEndpointBackendArgs(address="10.20.0.5", protocol=vpc.BackendProtocol.HTTPS),
+    # The certificate already in the platform team's vault (a new vault would be empty).
     tls=vpc.ConnectSiteTlsArgs(
-        key_vault=vpc.ConnectSiteKeyVaultArgs(name="kv-vp-python", create=True),
+        key_vault=vpc.ConnectSiteKeyVaultArgs(name="kv-platform-prod", resource_group_name="rg-security"),
         certificate_name="vantagepoint-contoso-com",
     ),
     allow_list=vpc.ConnectSiteAllowListArgs(

@@ -4,7 +4,7 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
-import { isCovered, parseRange, rangeProblem } from "../allowList";
+import { parseRange } from "../allowList";
 import { MAILBOX_ENABLED_REQUIRED, ownerIdProblem } from "../entra";
 import { emailProblem, userIdProblem } from "../people";
 import { removalBrakeIssues } from "../vantagepoint/removalBrake";
@@ -17,7 +17,6 @@ import {
   BACKEND_ROUTES,
   resourceIdProblem,
   ROUTE_TABLE_MODES,
-  siteShapeIssues,
   trustedRootProblem,
   VAULT_FIREWALL_MODES,
 } from "./siteShape";
@@ -46,7 +45,8 @@ const ruled = (problem: (value: string) => string | undefined) =>
     if (message) ctx.addIssue({ code: "custom", message });
   });
 
-const resourceGroupName = ruled(resourceGroupNameProblem);
+/** An Azure resource group name (Microsoft naming rules, lib/config/valueRules.ts). */
+export const resourceGroupName = ruled(resourceGroupNameProblem);
 
 /** Stack config namespace: keys are `vpconnect:<section>`. */
 export const NAMESPACE = "vpconnect";
@@ -84,16 +84,16 @@ export function hostnameProblem(value: string): string | undefined {
   return undefined;
 }
 
-const hostname = z.string().superRefine((value, ctx) => {
+export const hostname = z.string().superRefine((value, ctx) => {
   const problem = hostnameProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-const urlPath = z
+export const urlPath = z
   .string()
   .regex(/^\/[A-Za-z0-9._~\-/]*[^/]$|^\/$/, 'must start with "/" and not end with "/", e.g. "/vantagepoint"');
 
-const name = (what: string) =>
+export const name = (what: string) =>
   z
     .string()
     .min(1, `must not be empty; give the ${what}`)
@@ -104,30 +104,30 @@ const name = (what: string) =>
     );
 
 /** An address range for the allow list, checked with the allow-list rules (syntax, no 0.0.0.0/0, no private ranges unless allowed). */
-const range = z.string().superRefine((value, ctx) => {
+export const range = z.string().superRefine((value, ctx) => {
   const parsed = parseRange(value);
   if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
 });
 
-const ipv4Cidr = z.string().superRefine((value, ctx) => {
+export const ipv4Cidr = z.string().superRefine((value, ctx) => {
   const parsed = parseRange(value);
   if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
   else if (parsed.version !== 4) ctx.addIssue({ code: "custom", message: `${value} must be an IPv4 range` });
 });
 
-const ipv4Address = z.string().superRefine((value, ctx) => {
+export const ipv4Address = z.string().superRefine((value, ctx) => {
   if (isIP(value) !== 4)
     ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} must be an IPv4 address` });
 });
 
-const ipv6Cidr = z.string().superRefine((value, ctx) => {
+export const ipv6Cidr = z.string().superRefine((value, ctx) => {
   const parsed = parseRange(value);
   if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
   else if (parsed.version !== 6) ctx.addIssue({ code: "custom", message: `${value} must be an IPv6 range` });
 });
 
 /** A full Azure resource id of one type, e.g. /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>. */
-const armId = (type: string, what: string) =>
+export const armId = (type: string, what: string) =>
   z.string().superRefine((value, ctx) => {
     const problem = resourceIdProblem(value, type, what);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -141,9 +141,9 @@ const secret = z.custom<SecretValue>((value) => isSecretValue(value), {
   message: "must be a secret",
 });
 
-const date = z.iso.date({ message: "must be a date written YYYY-MM-DD" });
+export const date = z.iso.date({ message: "must be a date written YYYY-MM-DD" });
 
-const lifetimeDays = z
+export const lifetimeDays = z
   .number({ message: "must be a whole number of days" })
   .int("must be a whole number of days")
   .min(1, "must be at least 1 day")
@@ -153,17 +153,17 @@ const lifetimeDays = z
   )
   .default(SECRET_LIFETIME_LIMIT_DAYS);
 
-const email = z.string().superRefine((value, ctx) => {
+export const email = z.string().superRefine((value, ctx) => {
   const problem = invisibleCharProblem(value) ?? emailProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-const userId = z.string().superRefine((value, ctx) => {
+export const userId = z.string().superRefine((value, ctx) => {
   const problem = invisibleCharProblem(value) ?? userIdProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-const personName = z
+export const personName = z
   .string()
   .min(1, "must not be empty")
   .max(50, "must be at most 50 characters")
@@ -195,6 +195,33 @@ export const personSchema = z.strictObject({
   role: z.string().min(1).max(40).optional(),
 });
 
+/** A Key Vault name (global across Azure). */
+export const keyVaultName = ruled(keyVaultNameProblem);
+
+/** A Key Vault certificate (object) name. */
+export const certificateName = z
+  .string()
+  .regex(/^[a-zA-Z0-9-]{1,127}$/, "must be a Key Vault object name (letters, digits, '-')");
+
+/** A predefined TLS policy with TLS 1.2 or newer. */
+export const sslPolicy = z.enum(TLS_POLICIES, {
+  message: `must be one of ${TLS_POLICIES.join(", ")} (TLS 1.2 or newer)`,
+});
+
+/** The gateway's backend address. */
+export const backendAddress = z.string().superRefine((value, ctx) => {
+  const problem = backendAddressProblem(value) ?? backendIpProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** An Azure region name. */
+export const location = z.string().regex(/^[a-z0-9]+$/, "must be an Azure region name such as westeurope");
+
+/** The prefix of every Azure resource name. */
+export const namePrefix = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,20}$/, 'must be 2-21 lowercase letters, digits or "-", starting with a letter');
+
 const siteSchema = z.strictObject({
   /** Public DNS name Connect reaches Vantagepoint at (P1). */
   publicHostname: hostname,
@@ -202,10 +229,7 @@ const siteSchema = z.strictObject({
   vantagepointPath: urlPath.default("/vantagepoint"),
   /** The on-premises (or Azure VM) Vantagepoint server behind the gateway. */
   backend: z.strictObject({
-    address: z.string().superRefine((value, ctx) => {
-      const problem = backendAddressProblem(value) ?? backendIpProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
+    address: backendAddress,
     port: z.number().int().min(1).max(65535, "must be a TCP port 1-65535").default(443),
     protocol: z.enum(["https", "http"], { message: 'must be "https" or "http"' }).default("https"),
     /** Host header and SNI sent to the backend; defaults to the public host name. Must match the server certificate's name. */
@@ -244,18 +268,12 @@ const siteSchema = z.strictObject({
 });
 
 const azureSchema = z.strictObject({
-  location: z
-    .string()
-    .regex(/^[a-z0-9]+$/, "must be an Azure region name such as westeurope")
-    .default("westeurope"),
+  location: location.default("westeurope"),
   resourceGroupName,
   /** Create the resource group (true) or use an existing one (false). */
   createResourceGroup: z.boolean().default(true),
   /** Prefix for every Azure resource name (lowercase letters, digits, "-"). */
-  namePrefix: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{1,20}$/, 'must be 2-21 lowercase letters, digits or "-", starting with a letter')
-    .default("vpconnect"),
+  namePrefix: namePrefix.default("vpconnect"),
   tags: z.record(z.string(), z.string()).default({}),
   network: z
     .strictObject({
@@ -375,7 +393,7 @@ const azureSchema = z.strictObject({
 
 const tlsSchema = z.strictObject({
   keyVault: z.strictObject({
-    name: ruled(keyVaultNameProblem),
+    name: keyVaultName,
     /** Resource group of an existing vault; omit to create the vault in azure.resourceGroupName. */
     resourceGroupName: resourceGroupName.optional(),
     create: z.boolean().default(false),
@@ -395,12 +413,8 @@ const tlsSchema = z.strictObject({
       .optional(),
   }),
   /** Name of the Key Vault certificate for the public host name (versionless id is used, so renewals roll out). */
-  certificateName: z
-    .string()
-    .regex(/^[a-zA-Z0-9-]{1,127}$/, "must be a Key Vault object name (letters, digits, '-')"),
-  sslPolicy: z
-    .enum(TLS_POLICIES, { message: `must be one of ${TLS_POLICIES.join(", ")} (TLS 1.2 or newer)` })
-    .default("AppGwSslPolicy20220101S"),
+  certificateName,
+  sslPolicy: sslPolicy.default("AppGwSslPolicy20220101S"),
   /** Where the certificate comes from: an existing Key Vault certificate, or a PFX imported here as a vault secret. */
   certificateSource: z
     .enum(["keyVault", "pfx"], { message: 'must be "keyVault" or "pfx"' })
@@ -711,54 +725,12 @@ export type StackConfig = z.output<typeof stackConfigSchema>;
 type Sections = { [K in SectionName]?: z.output<(typeof sections)[K]> };
 
 /**
- * Checks that span fields or sections. Each check runs when the sections it needs parsed, so one bad value
- * does not hide another problem. `raw` is the unparsed input, used for the allow-list items so that every
- * bad range is reported even when a sibling item failed to parse.
+ * Checks that span fields or sections of the stack config alone (login mode, the policy section). Each check runs
+ * when the sections it needs parsed, so one bad value does not hide another problem.
  */
-export function crossChecks(
-  raw: Record<string, unknown>,
-  config: Sections,
-): Array<{ path: (string | number)[]; message: string }> {
+export function crossChecks(config: Sections): Array<{ path: (string | number)[]; message: string }> {
   const out: Array<{ path: (string | number)[]; message: string }> = [];
   const issue = (path: (string | number)[], message: string) => out.push({ path, message });
-
-  const rawAllow = (raw.allowList ?? {}) as {
-    connectIps?: unknown;
-    extraRanges?: unknown;
-    allowPrivateRanges?: unknown;
-  };
-  const allowPrivate = rawAllow.allowPrivateRanges === true;
-  for (const list of ["connectIps", "extraRanges"] as const) {
-    const items = rawAllow[list];
-    if (!Array.isArray(items)) continue;
-    items.forEach((value, index) => {
-      const parsed = parseRange(value);
-      if ("error" in parsed) return;
-      const problem = rangeProblem(parsed, { allowPrivate });
-      if (problem) issue(["allowList", list, index], problem);
-    });
-  }
-
-  const network = config.azure?.network;
-  if (network) {
-    const subnet = parseRange(network.gatewaySubnetPrefix);
-    if (!("error" in subnet) && subnet.prefix > 26) {
-      issue(
-        ["azure", "network", "gatewaySubnetPrefix"],
-        `${subnet.cidr} is too small; an Application Gateway v2 subnet must be /26 or larger (a /24 is usual)`,
-      );
-    }
-    if (
-      !network.existingVirtualNetwork &&
-      !("error" in subnet) &&
-      !isCovered([network.addressSpace], subnet.cidr)
-    ) {
-      issue(
-        ["azure", "network", "gatewaySubnetPrefix"],
-        `${subnet.cidr} is outside azure.network.addressSpace (${network.addressSpace}); pick a subnet inside it`,
-      );
-    }
-  }
 
   const entra = config.entra;
   if (entra) {
@@ -811,18 +783,16 @@ export function crossChecks(
     hubIsOwnVnetProblem(hub.virtualNetworkId, config.azure!.resourceGroupName, config.azure!.namePrefix);
   if (ownVnet) issue(["azure", "network", "hub", "virtualNetworkId"], ownVnet);
 
-  out.push(...siteShapeIssues(raw, config));
   out.push(...day2Issues(config));
 
   const vantagepoint = config.vantagepoint;
   if (vantagepoint) {
     // Scheme, credentials, query and fragment: httpsUrl (lib/config/validators.ts).
-    const api = safeUrl(vantagepoint.apiUrl);
-    if (api && api.pathname.length > 1 && api.pathname.endsWith("/")) {
-      issue(
-        ["vantagepoint", "apiUrl"],
-        'must not end with "/"; give the API root, e.g. https://vantagepoint.example.com/vantagepoint/api',
-      );
+    let api: URL | undefined;
+    try {
+      api = new URL(vantagepoint.apiUrl);
+    } catch {
+      api = undefined; // the field check names it
     }
     const rootProblem =
       api && (api.pathname === "/" || !api.pathname.endsWith("/"))
@@ -837,14 +807,6 @@ export function crossChecks(
 }
 
 export type Person = z.output<typeof personSchema>;
-
-function safeUrl(value: string): URL | undefined {
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "");

@@ -372,3 +372,16 @@ export function confusableSkeleton(text: string): string {
   for (const char of text.normalize("NFKC").toLowerCase()) out += CONFUSABLES[char] ?? char;
   return out;
 }
+
+// ---- Azure resource ids ----
+
+/** Why `value` is not a full Azure resource id of `type`, or undefined. */
+export function resourceIdProblem(value: string, type: string, what: string): string | undefined {
+  const [namespace, kind] = type.split("/") as [string, string];
+  const pattern = new RegExp(
+    `^/subscriptions/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/resourceGroups/[^/]+/providers/${namespace.replace(".", "\\.")}/${kind}/[^/]+$`,
+    "i",
+  );
+  if (pattern.test(value)) return undefined;
+  return `${JSON.stringify(value)} is not a ${what} resource id; expected /subscriptions/<subscription id>/resourceGroups/<group>/providers/${type}/<name> (az resource show ... --query id)`;
+}

@@ -582,7 +582,11 @@ describe("hostile and wrong stack config, refused before anything runs", () => {
     assert.deepEqual(run(DEV, { now: new Date("2026-11-01T00:00:00Z") }).issues, []);
     assert.deepEqual(run(DEV, { now: new Date("2027-10-31T12:00:00Z") }).issues, []);
     const expired = run(DEV, { now: new Date("2027-11-02T00:00:00Z") }).issues.map((i) => i.key);
-    assert.deepEqual(expired, ["vpconnect:entra.loginApp.secretSlotBRotatedOn"]);
+    // The certificate (valid to 2027-10-31) is checked against the same clock.
+    assert.deepEqual(expired, [
+      "vpconnect:tls.certificateExpiresOn",
+      "vpconnect:entra.loginApp.secretSlotBRotatedOn",
+    ]);
   });
 });
 

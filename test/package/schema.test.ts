@@ -189,8 +189,15 @@ describe("the component package's schema (GetSchema over gRPC from the component
       location: "westeurope",
       resourceGroup: { name: "rg-vp-python" },
       publicHostname: "vantagepoint.contoso.com",
+      network: {
+        existingVirtualNetwork: { name: "vnet-hub-weu", resourceGroupName: "rg-network" },
+        gatewaySubnetPrefix: "10.10.8.0/24",
+      },
       backend: { address: "10.20.0.5" },
-      tls: { keyVault: { name: "kv-vp-python" }, certificateName: "vantagepoint-contoso-com" },
+      tls: {
+        keyVault: { name: "kv-vp-python", resourceGroupName: "rg-security" },
+        certificateName: "vantagepoint-contoso-com",
+      },
       allowList: { connectIps: ["203.0.113.0/24"] },
       verification: { apiUrl: "https://vantagepoint.contoso.com/vantagepoint/api" },
     };

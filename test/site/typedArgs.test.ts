@@ -20,8 +20,13 @@ const minimal: ConnectSiteArgs = {
   location: "westeurope",
   resourceGroup: { name: "rg-vp-own" },
   publicHostname: "vp.contoso.example",
-  backend: { address: "10.1.2.3" },
-  tls: { keyVault: { name: "kv-vp-own" }, certificateName: "vp-contoso-example" },
+  // An Azure VM in the new network: a backend the gateway reaches without a hub (the rules refuse an isolated
+  // network in front of an on-premises address).
+  backend: { address: "10.60.2.4" },
+  tls: {
+    keyVault: { name: "kv-vp-own", resourceGroupName: "rg-security" },
+    certificateName: "vp-contoso-example",
+  },
   allowList: { connectIps: ["203.0.113.0/24"] },
   vantagepoint: {
     connection: {
@@ -180,7 +185,7 @@ describe("ConnectSite with typed args (a program of one's own)", () => {
   it("refuses a site without the Vantagepoint side whose verification has no API root, registering nothing", async () => {
     assert.throws(
       () => new ConnectSite("site", { ...minimal, vantagepoint: undefined }),
-      /verification\.apiUrl is required when vantagepoint is left out/,
+      /verification\.apiUrl: is required when vantagepoint is left out/,
     );
     await harness.settle();
     assert.deepEqual(harness.resources, []);

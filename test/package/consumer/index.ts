@@ -24,8 +24,15 @@ const site = new ConnectSite("site", {
   location: "westeurope",
   resourceGroup: { name: "rg-vp-consumer" },
   publicHostname: "vp.contoso.example",
+  network: {
+    existingVirtualNetwork: { name: "vnet-hub", resourceGroupName: "rg-network" },
+    gatewaySubnetPrefix: "10.9.4.0/24",
+  },
   backend: { address: "10.1.2.3" },
-  tls: { keyVault: { name: "kv-vp-consumer", create: true }, certificateName: "vp-contoso-example" },
+  tls: {
+    keyVault: { name: "kv-vp-consumer", resourceGroupName: "rg-security" },
+    certificateName: "vp-contoso-example",
+  },
   allowList: {
     connectIps: ["203.0.113.0/24"],
     extraRanges: [office.cidr],

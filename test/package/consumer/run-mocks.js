@@ -19,6 +19,16 @@ pulumi.runtime.setMocks(
       if (args.token === "azure-native:authorization:getClientConfig")
         return { subscriptionId: "00000000-0000-0000-0000-000000000001", tenantId: "t" };
       if (args.token === "azuread:index/getClientConfig:getClientConfig") return { tenantId: "t" };
+      // An existing vault, answered as README "Unit tests with plain mocks" documents.
+      if (args.token === "azure-native:keyvault:getVault")
+        return {
+          id: `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/${args.inputs.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${args.inputs.vaultName}`,
+          name: args.inputs.vaultName,
+          properties: {
+            vaultUri: `https://${args.inputs.vaultName}.vault.azure.net/`,
+            enableRbacAuthorization: true,
+          },
+        };
       return {};
     },
   },
@@ -27,7 +37,7 @@ pulumi.runtime.setMocks(
   false,
 );
 
-const program = require("./bin/index.js");
+const program = require(process.argv[3] ?? "./bin/index.js");
 const value = (output) => new Promise((resolve) => output.apply(resolve));
 (async () => {
   const publicUrl = await value(program.publicUrl);

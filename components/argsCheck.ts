@@ -1,0 +1,66 @@
+/**
+ * The components' side of the args check (the rules are pure, in lib/site): args as plain data with values that
+ * arrive later (Outputs, Promises) marked unknown, one error listing every problem thrown before the first child
+ * registers, and the same check again once the unknown values resolve.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { formatArgProblems } from "../lib/site/check";
+import { UNKNOWN } from "../lib/site/view";
+import type { ArgProblem } from "../lib/site/view";
+
+interface Pending {
+  path: Array<string | number>;
+  value: unknown;
+}
+
+/** Args as plain data: Outputs and Promises become UNKNOWN (and are listed), plain objects and lists are copied. */
+export function plainView(args: unknown): { view: unknown; pending: Pending[] } {
+  const pending: Pending[] = [];
+  const walk = (value: unknown, path: Array<string | number>, depth: number): unknown => {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) {
+      pending.push({ path, value });
+      return UNKNOWN;
+    }
+    if (depth > 16 || value === null || typeof value !== "object") return value;
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i], depth + 1));
+    if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+      return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k], depth + 1)]));
+  };
+  return { view: walk(args, [], 0), pending };
+}
+
+function setAt(root: unknown, path: ReadonlyArray<string | number>, value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path;
+  (root as Record<string | number, unknown>)[head!] = setAt(
+    (root as Record<string | number, unknown>)[head!],
+    rest,
+    value,
+  );
+  return root;
+}
+
+/**
+ * Checks `args` with `problems` before anything registers: throws one error listing every problem (a RunError:
+ * Pulumi prints its message without a stack trace). Values that arrive as Outputs are checked once known; the
+ * returned Output fails with the same message then (hand it to registerOutputs so the preview fails).
+ */
+export function checkArgs(
+  component: string,
+  name: string,
+  args: unknown,
+  problems: (view: unknown) => ArgProblem[],
+): pulumi.Output<boolean> {
+  const { view, pending } = plainView(args);
+  const now = problems(view);
+  if (now.length > 0) throw new pulumi.RunError(formatArgProblems(component, name, now));
+  if (pending.length === 0) return pulumi.output(true);
+  return pulumi.all(pending.map((p) => p.value as pulumi.Input<unknown>)).apply((values) => {
+    let full = view;
+    pending.forEach((p, i) => (full = setAt(full, p.path, plainView(values[i]).view)));
+    const later = problems(full);
+    if (later.length > 0) throw new pulumi.RunError(formatArgProblems(component, name, later, true));
+    return true;
+  });
+}
