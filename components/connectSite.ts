@@ -29,7 +29,6 @@ import { parseVirtualNetworkId } from "../lib/publicEndpoint";
 import type { RosterEntry, VantagepointConnection } from "../lib/vantagepoint/types";
 import { formatArgProblems, siteArgsProblems } from "../lib/site/check";
 import type { ArgProblem } from "../lib/site/view";
-import type { BackendRoute } from "../lib/site/network";
 import { checkArgs } from "./argsCheck";
 import { ConnectAllowList } from "./connectAllowList";
 import type { Audience } from "./connectAllowList";
@@ -53,6 +52,16 @@ export const RouteTableMode = {
 } as const;
 /** "internetDefaultRoute" (0.0.0.0/0 to Internet), "noRoutePropagation" or "none". */
 export type RouteTableMode = (typeof RouteTableMode)[keyof typeof RouteTableMode];
+
+/** How the gateway reaches the backend. */
+export const BackendRoute = {
+  ExistingVirtualNetwork: "existingVirtualNetwork",
+  HubPeering: "hubPeering",
+  SameVirtualNetwork: "sameVirtualNetwork",
+  Internet: "internet",
+} as const;
+/** "existingVirtualNetwork", "hubPeering", "sameVirtualNetwork" (an Azure VM in the new VNet) or "internet". */
+export type BackendRoute = (typeof BackendRoute)[keyof typeof BackendRoute];
 
 /** The resource group everything is created in. */
 export interface ConnectSiteResourceGroup {
