@@ -58,7 +58,10 @@ export function checkArgs(
   if (pending.length === 0) return pulumi.output(true);
   return pulumi.all(pending.map((p) => p.value as pulumi.Input<unknown>)).apply((values) => {
     let full = view;
-    pending.forEach((p, i) => (full = setAt(full, p.path, plainView(values[i]).view)));
+    // An Output that resolves to nothing is still given (a plain mock leaves outputs out): not "required".
+    pending.forEach((p, i) => {
+      full = setAt(full, p.path, values[i] === undefined ? UNKNOWN : plainView(values[i]).view);
+    });
     const later = problems(full);
     if (later.length > 0) throw new pulumi.RunError(formatArgProblems(component, name, later, true));
     return true;

@@ -4,6 +4,8 @@
  * an NSG for the gateway subnet and/or a WAF policy custom rule.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { allowListArgsProblems } from "../lib/site/check";
+import { checkArgs } from "./argsCheck";
 import * as network from "@pulumi/azure-native/network";
 import {
   allowListResourceNames,
@@ -63,7 +65,21 @@ export class ConnectAllowList extends pulumi.ComponentResource {
   declare public readonly wafPolicyId: pulumi.Output<string>;
 
   constructor(name: string, args: ConnectAllowListArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Checked before super(): bad input registers nothing.
+    // Checked before super(): bad input registers nothing; every problem at once, named by arg.
+    const argsChecked = checkArgs(
+      "ConnectAllowList",
+      name,
+      {
+        connectIps: args.connectIps,
+        extraRanges: args.extraRanges,
+        enforceAt: args.enforceAt,
+        allowPrivateRanges: args.allowPrivateRanges,
+        audience: args.audience,
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+      },
+      allowListArgsProblems,
+    );
     const ruleSet = args.managedRuleSet ?? DEFAULT_MANAGED_RULE_SET;
     const ruleSetProblem = managedRuleSetProblem(ruleSet);
     if (ruleSetProblem) throw new Error(ruleSetProblem);
@@ -73,9 +89,12 @@ export class ConnectAllowList extends pulumi.ComponentResource {
       enforceAtKey: "enforceAt",
     });
     if (wafProblems.length > 0) {
-      throw new Error(`allow list: ${wafProblems.map((p) => `${p.key}: ${p.message}`).join("; ")}`);
+      throw new pulumi.RunError(`allow list: ${wafProblems.map((p) => `${p.key}: ${p.message}`).join("; ")}`);
     }
-    const planned = planFromArgs(args.audience === "anyone" ? { ...args, enforceAt: "waf" } : args);
+    const planned = planFromArgs(
+      args.audience === "anyone" ? { ...args, enforceAt: "waf" } : args,
+      argsChecked,
+    );
     const plan = args.audience === "anyone" ? planned.apply((p) => ({ ...p, wafCustomRules: [] })) : planned;
     super("vantagepoint-connect:index:ConnectAllowList", name, {}, opts);
     const names = allowListResourceNames(args.namePrefix ?? name);
@@ -119,12 +138,16 @@ export class ConnectAllowList extends pulumi.ComponentResource {
       effectiveRanges: this.effectiveRanges,
       nsgId: this.nsgId,
       wafPolicyId: this.wafPolicyId,
+      argsChecked,
     });
   }
 }
 
 /** Plans synchronously when every input is a plain value (errors then throw from the constructor). */
-function planFromArgs(args: ConnectAllowListArgs): pulumi.Output<AllowListPlan> {
+function planFromArgs(
+  args: ConnectAllowListArgs,
+  checked: pulumi.Output<boolean>,
+): pulumi.Output<AllowListPlan> {
   const inputs = [args.connectIps, args.extraRanges, args.enforceAt, args.allowPrivateRanges] as const;
   const toInput = (c: unknown, e: unknown, at: unknown, p: unknown): AllowListInput => ({
     connectIps: c as string[],
@@ -133,8 +156,9 @@ function planFromArgs(args: ConnectAllowListArgs): pulumi.Output<AllowListPlan> 
     allowPrivateRanges: p as boolean | undefined,
   });
   if (inputs.every(isPlain)) return pulumi.output(planAllowList(toInput(...inputs)));
+  // After the args check: a value that arrived as an Output fails with its message, not the planner's.
   return pulumi
-    .all([args.connectIps, args.extraRanges, args.enforceAt, args.allowPrivateRanges])
+    .all([args.connectIps, args.extraRanges, args.enforceAt, args.allowPrivateRanges, checked])
     .apply(([c, e, at, p]) => planAllowList(toInput(c, e, at, p)));
 }
 

@@ -99,7 +99,7 @@ function isPlainText(value: unknown): boolean {
   if (typeof value === "string") return !MAYBE_UNSAFE.test(value);
   if (value === null || typeof value !== "object" || isSecretValue(value)) return true;
   for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     if (RESERVED_KEYS.has(key) || MAYBE_UNSAFE.test(key)) return false;
     const child = (value as Record<string, unknown>)[key];
     if (typeof child === "string") {

@@ -680,4 +680,38 @@ describe("library twins of the bad stack config corpus", function () {
       assert.deepEqual(harness.resources, [], "nothing registered");
     });
   }
+
+  /** Errors a program raises after construction (Pulumi fails the program on them; RunError prints no stack). */
+  async function laterErrors(declare: () => void): Promise<string[]> {
+    const errors: string[] = [];
+    const record = (e: unknown) => errors.push(String((e as Error)?.message ?? e));
+    process.on("unhandledRejection", record);
+    try {
+      declare();
+      // The registrations that wait for the failed check never finish: wait for the errors instead.
+      for (let i = 0; i < 200 && !errors.some((e) => e.includes("found once the values were known")); i++)
+        await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off("unhandledRejection", record);
+    }
+    return errors;
+  }
+
+  it("checks values given as Outputs once they are known, with the same message", async () => {
+    const errors = await laterErrors(() => {
+      const args = devArgs();
+      args.allowList.connectIps = pulumi.output(["0.0.0.0/0", "198.51.100.0/24"]);
+      args.vantagepoint.connection = pulumi.secret({
+        ...args.vantagepoint.connection,
+        url: "http://vp-dev-web.corp.example.com/vantagepoint/api",
+      });
+      new ConnectSite("site", args as ConnectSiteArgs);
+    });
+    const site = errors.find((e) => e.startsWith('ConnectSite "site"'));
+    assert.ok(site, errors.join("\n"));
+    assert.match(site, /found once the values were known/);
+    assert.match(site, /\n {2}allowList\.connectIps\[0\]: 0\.0\.0\.0\/0 admits every address/);
+    assert.match(site, /\n {2}vantagepoint\.connection\.url: .*must use https:\/\//);
+    assert.doesNotMatch(errors.join("\n"), /twin-sentinel/, "no secret in the message");
+  });
 });
