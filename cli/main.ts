@@ -61,16 +61,23 @@ export function processIo(): Io {
   };
 }
 
-/** This tool's version, from the project's package.json. */
+/**
+ * This tool's version, from the package's package.json: beside cli/ in a checkout, two levels up once compiled
+ * (dist/cli/main.js in the installed package).
+ */
 export function toolVersion(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === "string" ? pkg.version : "unknown";
-  } catch {
-    return "unknown";
+  for (const up of ["..", path.join("..", "..")]) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, up, "package.json"), "utf8")) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (pkg.name === "vantagepoint-connect" && typeof pkg.version === "string") return pkg.version;
+    } catch {
+      // not here; try the next folder up
+    }
   }
+  return "unknown";
 }
 
 export function usage(): string {

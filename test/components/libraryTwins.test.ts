@@ -714,4 +714,47 @@ describe("library twins of the bad stack config corpus", function () {
     assert.match(site, /\n {2}vantagepoint\.connection\.url: .*must use https:\/\//);
     assert.doesNotMatch(errors.join("\n"), /twin-sentinel/, "no secret in the message");
   });
+
+  it("names the issue's JavaScript mistakes by arg, never a TypeError", () => {
+    const refused = (edit: Twin["edit"]): string => {
+      const args = devArgs();
+      edit(args);
+      try {
+        new ConnectSite("site", args as ConnectSiteArgs);
+      } catch (error) {
+        assert.ok(!(error instanceof TypeError), String(error));
+        return (error as Error).message;
+      }
+      return "";
+    };
+    assert.match(
+      refused((a) => delete a.publicHostname),
+      /\n {2}publicHostname: is required \(text\)/,
+    );
+    assert.match(
+      refused((a) => delete a.tls),
+      /\n {2}tls: is required/,
+    );
+    assert.match(
+      refused((a) => (a.backend.address = 10)),
+      /\n {2}backend\.address: must be text, not 10/,
+    );
+    assert.match(
+      refused((a) => (a.backend.address = "10.20.0.500")),
+      /\n {2}backend\.address: "10\.20\.0\.500" is not an IP address or a DNS name/,
+    );
+    assert.match(
+      refused((a) => (a.allowList.connectIps = "203.0.113.0/24")),
+      /allowList\.connectIps: must be a list/,
+    );
+    assert.equal(
+      refused(() => undefined),
+      "",
+      "the dev site itself passes",
+    );
+    assert.match(
+      refused((a) => (a.tls = "kv-vpconnect-dev")),
+      /\n {2}tls: must be a map of keys/,
+    );
+  });
 });

@@ -14,6 +14,7 @@ const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
 
 interface PackedManifest {
   name: string;
+  version: string;
   main: string;
   types: string;
   bin: Record<string, string>;
@@ -255,6 +256,57 @@ describe("the npm package (npm pack, installed into a fresh project)", function 
       });
       assert.equal(help.status, 0, help.stderr);
       assert.match(help.stdout, /^ +check +run the program offline/m);
+      const version = spawnSync(path.join(consumer, "node_modules", ".bin", "vpconnect"), ["--version"], {
+        cwd: consumer,
+        encoding: "utf8",
+      });
+      assert.equal(version.status, 0, version.stderr);
+      assert.equal(version.stdout.trim(), `vpconnect ${manifest.version}`);
+    });
+  });
+
+  describe("the README's TypeScript blocks (Use it from your own program), as a user runs them", () => {
+    let blocks: string[];
+    before(() => {
+      const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+      const start = readme.indexOf("\n## Use it from your own program");
+      const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+      blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      blocks.forEach((b, i) => fs.writeFileSync(path.join(consumer, `readme-${i + 1}.ts`), b));
+    });
+
+    it("finds the site example and the Vantagepoint side alone", () => {
+      assert.equal(blocks.length, 2);
+      assert.match(blocks[0]!, /new ConnectSite\(/);
+    });
+
+    it("compiles each in the consumer project with Pulumi's template tsconfig", () => {
+      const files = blocks.map((_, i) => `readme-${i + 1}.ts`);
+      const { status, output } = typeCheck(consumer, tsconfig("template", files));
+      assert.equal(status, 0, output);
+    });
+
+    it("runs the site example under plain mocks with the invoke answers the README documents", () => {
+      const result = path.join(work, "readme-run.json");
+      const config = {
+        "vp:connectIps": JSON.stringify(["203.0.113.0/24", "198.51.100.0/24"]),
+        "vp:password": "readme-sentinel-password",
+        "vp:clientSecret": "readme-sentinel-secret",
+      };
+      execFileSync(process.execPath, ["run-mocks.js", result, "./bin/readme-1.js"], {
+        cwd: consumer,
+        stdio: "pipe",
+        env: { ...process.env, PULUMI_CONFIG: JSON.stringify(config) },
+      });
+      const ran = JSON.parse(fs.readFileSync(result, "utf8")) as {
+        publicUrl: string;
+        resources: Array<{ type: string; name: string }>;
+      };
+      assert.equal(ran.publicUrl, "https://vantagepoint.contoso.com/vantagepoint");
+      const types = new Set(ran.resources.map((r) => r.type));
+      for (const t of ["vantagepoint-connect:index:ConnectSite", "azure-native:network:ApplicationGateway"]) {
+        assert.ok(types.has(t), `${t} registered`);
+      }
     });
   });
 });

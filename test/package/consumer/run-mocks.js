@@ -38,7 +38,8 @@ pulumi.runtime.setMocks(
 );
 
 const program = require(process.argv[3] ?? "./bin/index.js");
-const value = (output) => new Promise((resolve) => output.apply(resolve));
+const value = (output) =>
+  output ? new Promise((resolve) => output.apply(resolve)) : Promise.resolve(undefined);
 (async () => {
   const publicUrl = await value(program.publicUrl);
   const allowedRanges = await value(program.allowedRanges);
