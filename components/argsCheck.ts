@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { formatArgProblems } from "../lib/site/check";
-import { UNKNOWN } from "../lib/site/view";
+import { SECRET_NOT_AT_HAND, UNKNOWN } from "../lib/site/view";
 import type { ArgProblem } from "../lib/site/view";
 
 interface Pending {
@@ -21,6 +21,7 @@ export function plainView(args: unknown): { view: unknown; pending: Pending[] } 
       pending.push({ path, value });
       return UNKNOWN;
     }
+    if (value === SECRET_NOT_AT_HAND) return UNKNOWN;
     if (depth > 16 || value === null || typeof value !== "object") return value;
     if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i], depth + 1));
     if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)

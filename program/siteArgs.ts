@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectSiteArgs } from "../components/connectSite";
 import type { LoadedConfig } from "../lib/config/load";
 import type { SecretValue } from "../lib/config/secret";
+import { SECRET_NOT_AT_HAND } from "../lib/site/view";
 import { newEmployeeRule } from "../lib/vantagepoint/roster";
 import {
   apiThroughPublicUrl,
@@ -159,5 +160,5 @@ export function siteArgsFromConfig(loaded: LoadedConfig): ConnectSiteArgs {
  * resources are not executed in that mode.
  */
 function secretText(secret: SecretValue, key: string): string {
-  return secret.available ? secret.reveal(key) : "[encrypted]";
+  return secret.available ? secret.reveal(key) : SECRET_NOT_AT_HAND;
 }

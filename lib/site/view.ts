@@ -10,6 +10,12 @@ export type Unknown = typeof UNKNOWN;
 /** A field that may not be known yet. */
 export type Maybe<T> = T | Unknown;
 
+/**
+ * What the bundled program passes for a secret only the engine can decrypt (offline, `vpconnect check` has the
+ * ciphertext alone): the rules take it as a value not known yet.
+ */
+export const SECRET_NOT_AT_HAND = "[encrypted]";
+
 /** One problem with the args: the field as the caller wrote it, what is wrong and what would pass. */
 export interface ArgProblem {
   /** Arg path (`tls.keyVault.create`, `allowList.connectIps[0]`), or the stack key for the bundled program. */
