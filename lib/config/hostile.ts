@@ -4,12 +4,7 @@
  * nesting). The allow list as a whole, the VNet address space and secret rotation dates are site rules over the
  * args (lib/site), which the loader calls with stack keys.
  */
-import {
-  rotationFields,
-  rotationPlan,
-  rotationProblems,
-  rotationStatus,
-} from "../rotation";
+import { rotationFields, rotationPlan, rotationProblems, rotationStatus } from "../rotation";
 import type { RotationPlan } from "../rotation";
 import { isSecretValue } from "./secret";
 import { unsafeTextProblem } from "./validators";
@@ -159,4 +154,3 @@ export function loginSecretNotes(
     .map((p) => p.message);
   return { status: rotationStatus(plan, now), warnings };
 }
-

@@ -35,7 +35,6 @@ function siteShapeIssues(
   }));
 }
 
-
 const root = path.resolve(__dirname, "../..");
 const devConfig = parseStackFile(
   readFileSync(path.join(root, "stacks/Pulumi.dev.yaml"), "utf8"),
