@@ -27,7 +27,7 @@ import type { RemovalBrakeSettings } from "../lib/vantagepoint/removalBrake";
 import { shardCount, shardsProblem, splitIntoShards } from "../lib/vantagepoint/rosterShards";
 import { parseVirtualNetworkId } from "../lib/publicEndpoint";
 import type { RosterEntry, VantagepointConnection } from "../lib/vantagepoint/types";
-import { formatArgProblems, siteArgsProblems } from "../lib/site/check";
+import { siteArgsProblems } from "../lib/site/check";
 import type { ArgProblem } from "../lib/site/view";
 import { checkArgs } from "./argsCheck";
 import { ConnectAllowList } from "./connectAllowList";
@@ -556,11 +556,21 @@ export function checkSiteArgs(
   args: ConnectSiteArgs,
   host: SiteHost = { entry: process.argv[1], programDir: process.cwd() },
 ): pulumi.Output<boolean> {
-  const checked = checkArgs("ConnectSite", name, args, (view) => siteArgsProblems(view));
   const dynamic = args.vantagepoint ? dynamicResourcesProblem(host) : undefined;
   if (dynamic) throw new pulumi.RunError(`ConnectSite ${name}: ${dynamic}`);
-  const enforceAt = args.allowList.enforceAt;
-  const problems: ArgProblem[] = [
+  let day2: ArgProblem[] = [];
+  try {
+    day2 = day2Problems(args);
+  } catch {
+    // A value of the wrong type: the shape check names it.
+  }
+  return checkArgs("ConnectSite", name, args, (view) => [...siteArgsProblems(view), ...day2]);
+}
+
+/** The removal brake, roster shards, IPv6 frontend and gateway-change rules over the args (lib/), as arg problems. */
+function day2Problems(args: ConnectSiteArgs): ArgProblem[] {
+  const enforceAt = args.allowList?.enforceAt;
+  return [
     ...removalBrakeIssues(args.vantagepoint?.removalBrake, "vantagepoint.removalBrake").map(
       ([path, message]) => ({ path, message }),
     ),
@@ -570,7 +580,7 @@ export function checkSiteArgs(
     ...ipv6FrontendProblems({
       ipv6Frontend: args.ipv6Frontend,
       enforceAt: typeof enforceAt === "string" ? enforceAt : undefined,
-      audience: args.allowList.audience,
+      audience: args.allowList?.audience,
       keys: {
         enforceAt: "allowList.enforceAt",
         audience: "allowList.audience",
@@ -583,8 +593,6 @@ export function checkSiteArgs(
       { ipv6Frontend: "ipv6Frontend", zones: "zones", createdWith: "gatewayCreatedWith" },
     ).map((p) => ({ path: p.key, message: p.message })),
   ];
-  if (problems.length > 0) throw new pulumi.RunError(formatArgProblems("ConnectSite", name, problems));
-  return checked;
 }
 
 /** The resource group's name: created here, or an existing one. */

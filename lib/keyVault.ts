@@ -101,7 +101,7 @@ export function uniqueVaultName(base: string, suffix: string): string {
 }
 
 /**
- * The random suffix of a created vault's name (@pulumi/random RandomString args): six lowercase letters and digits,
+ * The random suffix of a created vault's name (the random provider's RandomString args): six lowercase letters and digits,
  * fixed, so the resource never sees a changed input. Versions before the day-2 round drew six hex digits with a
  * local.Command; a stack made by one keeps them through `nameSuffix`.
  */

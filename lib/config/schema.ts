@@ -399,7 +399,7 @@ const tlsSchema = z.strictObject({
     create: z.boolean().default(false),
     /** Add a random suffix to the created vault's name (kept in state): a deleted vault's name stays reserved for up to 90 days. */
     uniqueName: z.boolean().default(false),
-    /** With uniqueName: the suffix the vault already has (a stack made before @pulumi/random drew it keeps it). */
+    /** With uniqueName: the suffix the vault already has (a stack made before the random provider drew it keeps it). */
     nameSuffix: z
       .string()
       .regex(

@@ -29,6 +29,7 @@ import {
 } from "../config/schema";
 import { ROUTE_TABLE_MODES, VAULT_FIREWALL_MODES } from "../config/siteShape";
 import { guid, httpsUrl } from "../config/validators";
+import { WAF_MODES } from "../waf";
 import { BACKEND_ROUTES } from "./network";
 
 /** An enum with its values named in the message. */
@@ -93,6 +94,10 @@ export const siteArgsSchema = z.strictObject({
           virtualNetworkId: armId("Microsoft.Network/virtualNetworks", "virtual network"),
           useRemoteGateways: bool,
           createHubSidePeering: bool,
+          /** A Provider resource: checked by the engine, not here. */
+          provider: z
+            .custom<object>((v) => v !== null && typeof v === "object", "must be an azure-native Provider")
+            .optional(),
         })
         .optional(),
       dnsServers: z.array(ipv4Address).optional(),
@@ -135,6 +140,7 @@ export const siteArgsSchema = z.strictObject({
       resourceGroupName: resourceGroupName.optional(),
       uniqueName: bool,
       firewall: oneOf(VAULT_FIREWALL_MODES).optional(),
+      nameSuffix: z.string().optional(),
     }),
     certificateName,
     sslPolicy: sslPolicy.optional(),
@@ -149,11 +155,23 @@ export const siteArgsSchema = z.strictObject({
     enforceAt: oneOf(["both", "nsg", "waf"]).optional(),
     allowPrivateRanges: bool,
     audience: oneOf(["allowList", "anyone"]).optional(),
+    waf: z
+      .strictObject({
+        mode: oneOf(WAF_MODES).optional(),
+        requestBodyCheck: bool,
+        maxRequestBodySizeInKb: z.number().optional(),
+        fileUploadLimitInMb: z.number().optional(),
+        exclusions: z.array(z.looseObject({})).optional(),
+      })
+      .optional(),
   }),
   tenantId: guid("the Entra tenant ID", "must be the Entra tenant ID (a GUID)").optional(),
   loginApp: z
     .strictObject({
       ...app,
+      secretSlotBRotatedOn: date.optional(),
+      secretOverlapDays: z.number().int().min(0).optional(),
+      secretWarningDays: z.number().int().min(0).optional(),
       identifierUri: z.string().min(1).optional(),
       accessTokenVersion: z.union([z.literal(1), z.literal(2)], { message: "must be 1 or 2" }).optional(),
       redirectUri: z.url({ protocol: /^https$/, message: "must be an https:// URL" }).optional(),
@@ -191,6 +209,14 @@ export const siteArgsSchema = z.strictObject({
       adminRole: z.string().min(1).max(40).optional(),
       requireAdministratorType: bool,
       throughPublicUrl: bool,
+      removalBrake: z
+        .strictObject({
+          maxRemovals: z.number().optional(),
+          maxRemovalPercent: z.number().optional(),
+          approve: z.strictObject({ count: z.number(), digest: z.string() }).optional(),
+        })
+        .optional(),
+      rosterShards: z.number().optional(),
     })
     .optional(),
   verification: z
@@ -202,6 +228,13 @@ export const siteArgsSchema = z.strictObject({
     })
     .optional(),
   httpListener: oneOf(["redirect", "off"]).optional(),
+  appOwners: z.array(z.string()).optional(),
+  gatewayCreatedWith: z
+    .strictObject({
+      ipv6Frontend: z.boolean(),
+      zones: z.array(z.enum(["1", "2", "3"], { message: 'must be "1", "2" or "3"' })),
+    })
+    .optional(),
   ipv6Frontend: bool,
   zones: z
     .array(z.enum(["1", "2", "3"], { message: 'must be "1", "2" or "3"' }))

@@ -129,7 +129,10 @@ export function allowListArgsProblems(view: unknown): ArgProblem[] {
   });
   const shape = schemaProblems(schema, view);
   if (shape.some((p) => p.path === "args")) return shape;
-  const rules = safely(() => allowListRules({ allowList: view as SiteView["allowList"] }, ALLOW_LIST_CALLER));
+  // Whether the gateway has an IPv6 frontend is ConnectSite's to check (ipv6Frontend): the list alone cannot know.
+  const rules = safely(() =>
+    allowListRules({ allowList: view as SiteView["allowList"], ipv6Frontend: true }, ALLOW_LIST_CALLER),
+  );
   return dedupe([...shape, ...rules.filter((p) => !at(view, parts(p.path)).unknown)]);
 }
 

@@ -109,7 +109,7 @@ describe("day 2: IPv6 never goes around the allow list (item 6)", () => {
           ipv6Frontend: true,
           allowList: { ...args.allowList, enforceAt: "waf" },
         }),
-      /^Error: ConnectSite c: allowList\.enforceAt: "waf" with ipv6Frontend: true lets every IPv6 client past the allow list/,
+      /^ {2}allowList\.enforceAt: "waf" with ipv6Frontend: true lets every IPv6 client past the allow list/m,
     );
   });
   it("the WAF custom rule never holds IPv6 (item 2); an IPv6-only list for the WAF is refused", () => {

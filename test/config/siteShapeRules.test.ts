@@ -301,12 +301,13 @@ describe("site shape defaults, exact answers", () => {
     assert.equal(locksEnabled(azure({ environment: "prod" }, "vp", false) as any), false);
     assert.equal(locksEnabled(azure({}, "vp-dev", true) as any), true);
   });
-  it("zones: the configured list sorted without duplicates, else all three where the region has them", () => {
+  it("zones: the configured list sorted without duplicates, else none: never chosen from the region (issue 20 item 8)", () => {
     assert.deepEqual(gatewayZones({ azure: { zones: ["3", "1", "3"], location: "westeurope" } } as any), [
       "1",
       "3",
     ]);
-    assert.deepEqual(gatewayZones({ azure: { location: "westeurope" } } as any), ["1", "2", "3"]);
+    assert.deepEqual(gatewayZones({ azure: { location: "westeurope" } } as any), []);
+    assert.deepEqual(gatewayZones({ azure: { zones: [], location: "westeurope" } } as any), []);
     assert.deepEqual(gatewayZones({ azure: { location: "westcentralus" } } as any), []);
   });
   it("a created vault's firewall defaults to trusted services; an existing vault has none of ours", () => {

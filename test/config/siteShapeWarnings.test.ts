@@ -55,7 +55,7 @@ const site = (c: Record<string, any>) => c["vpconnect:site"];
 const network = (c: Record<string, any>) => c["vpconnect:azure"].network;
 
 describe("site shape warnings, exact text", () => {
-  it("an IPv6 frontend with the WAF enforcing the list: IPv6 sources may be blocked; nsg is quiet", () => {
+  it("an IPv6 frontend: IPv6 bypasses the WAF, so the NSG alone filters it, with either enforcement that passes", () => {
     const dual = (enforceAt: string) =>
       dev((c) => {
         site(c).ipv6Frontend = true;
@@ -63,10 +63,11 @@ describe("site shape warnings, exact text", () => {
         network(c).ipv6AddressSpace = "2001:db8:60::/56";
         network(c).gatewaySubnetIpv6Prefix = "2001:db8:60:1::/64";
       });
-    assert.deepEqual(warnings(dual("both")), [
-      'site.ipv6Frontend is true and allowList.enforceAt is "both": Microsoft lists WAF custom rules with IPv6 match conditions as unsupported on IPv6 gateways, so IPv6 sources may be blocked by the WAF allow-list rule; "nsg" enforces the list for both families at the NSG',
-    ]);
-    assert.deepEqual(warnings(dual("nsg")), []);
+    const bypass =
+      "site.ipv6Frontend is true: IPv6 traffic bypasses the WAF, managed rules included (Microsoft: Application Gateway IPv6 frontend); the NSG alone filters IPv6 sources, and the WAF allow-list rule holds the IPv4 ranges only";
+    assert.deepEqual(warnings(dual("both")), [bypass]);
+    assert.deepEqual(warnings(dual("nsg")), [bypass]);
+    assert.ok(!warnings(dev(() => {})).includes(bypass), "no IPv6 frontend, no bypass note");
   });
   it("IPv6 ranges in Connect's list without an IPv6 frontend: kept, with a note", () => {
     assert.deepEqual(
@@ -162,10 +163,11 @@ describe("site shape: zone regions and prod tags", () => {
     "westus2",
     "westus3",
   ];
-  it("gives every sourced zone region its three zones, and nothing else", () => {
+  it("knows every sourced zone region, and chooses zones for none of them (they are stated: issue 20 item 8)", () => {
     assert.deepEqual([...ZONE_REGIONS].sort(), [...regions].sort());
     for (const location of regions) {
-      assert.deepEqual(gatewayZones({ azure: { location } } as any), ["1", "2", "3"], location);
+      assert.deepEqual(gatewayZones({ azure: { location } } as any), [], location);
+      assert.deepEqual(gatewayZones({ azure: { location, zones: ["2"] } } as any), ["2"], location);
     }
     assert.deepEqual(gatewayZones({ azure: { location: "" } } as any), []);
   });
@@ -265,7 +267,7 @@ describe("site shape checks on parsed sections", () => {
         },
       },
     }) as any;
-  const issues = (c: any) => siteShapeIssues({}, c).map((i) => `${i.path.join(".")}: ${i.message}`);
+  const issues = (c: any) => siteShapeIssues(c, c).map((i) => `${i.path.join(".")}: ${i.message}`);
 
   it("an isolated VNet and an on-premises backend: the message starts the fix with a capital, for an address and a name", () => {
     assert.deepEqual(issues(shape("10.20.0.10")), [
@@ -314,7 +316,7 @@ describe("site shape checks on parsed sections", () => {
     assert.equal(issues(c("allowList", "waf")).length, 1);
     assert.match(
       issues(c("allowList", "waf"))[0]!,
-      /^site\.httpListener: "redirect" with allowList\.enforceAt: waf answers every source/,
+      /^site\.httpListener: redirect with allowList\.enforceAt: waf answers every source/,
     );
     assert.deepEqual(issues(c("anyone", "waf")), []);
     assert.deepEqual(issues(c("allowList", "both")), []);
@@ -348,7 +350,7 @@ describe("site shape checks on parsed sections", () => {
       assert.deepEqual(
         siteShapeIssues({}, tls(pasted) as any).map((i) => i.message),
         [
-          "is not base64; set it with pulumi config set --secret --path 'vpconnect:tls.pfx' \"$(base64 -w0 certificate.pfx)\"",
+          "is not base64; run pulumi config set --secret --path 'vpconnect:tls.pfx' \"$(base64 -w0 certificate.pfx)\"",
         ],
         pasted,
       );
