@@ -135,4 +135,9 @@ export interface VantagepointConnectionArgs {
   readonly paths?: VpLib.VantagepointPaths;
   /** Records per list call, default 500. */
   readonly pageSize?: pulumi.Input<number>;
+  /**
+   * How long, in ms, a write may stay invisible to reads (readable secondaries, caches), default 10 000: after a
+   * lost reply the record is re-read for this long before the person is stopped with "re-run in a minute".
+   */
+  readonly readLagMs?: pulumi.Input<number>;
 }

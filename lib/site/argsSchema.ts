@@ -65,6 +65,7 @@ const connection = z.strictObject({
     })
     .optional(),
   pageSize: z.number().int().min(1).max(5000, "must be at most 5000").optional(),
+  readLagMs: z.number().int().min(0).max(600_000, "must be at most 600000 (10 minutes)").optional(),
 });
 
 const app = {
