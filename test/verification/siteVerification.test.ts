@@ -96,6 +96,8 @@ describe("SiteVerification under mocks", () => {
       VPC_CA_FILE: "",
       VPC_OUTPUT: "text",
       VPC_REPORT_ONLY: "",
+      // No public IP given here: the check resolves the name (with one, it connects to it: issue 20 item 12).
+      VPC_CONNECT_ADDRESS: "",
     });
     assert.deepEqual(command.secretPaths, [], "no input of the command is a secret");
     assert.deepEqual(secretLookingEntries(env), []);
