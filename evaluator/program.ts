@@ -645,15 +645,27 @@ function collectAt(value: unknown, dotted: string, secrets: Set<string>): void {
   collectAll(node, secrets);
 }
 
-function collectAll(value: unknown, secrets: Set<string>): void {
+/**
+ * Field names under which a secret object (the engine marks a whole object secret when any field is) holds its
+ * secret values: a password, a client secret, a token, a key, a PFX, a secret's value or data.
+ */
+const SECRET_FIELD = /(password|passwd|secret|token|credential|pfx|certificate|key|value|data)$/i;
+
+/**
+ * Adds the secret values in `value` to `secrets`, the set every captured text is scrubbed of. A secret string is
+ * one value; in a secret object only the strings under secret field names are (its URL, database, user name and
+ * paths stay readable: masking is by secret values, never by every string a secret object holds).
+ */
+function collectAll(value: unknown, secrets: Set<string>, field?: string): void {
   if (typeof value === "string") {
-    if (value.length >= 4 && value !== SECRET_MARKER) secrets.add(value);
+    const secretHere = field === undefined || SECRET_FIELD.test(field);
+    if (secretHere && value.length >= 4 && value !== SECRET_MARKER) secrets.add(value);
   } else if (typeof value === "number" || typeof value === "boolean") {
     return;
   } else if (Array.isArray(value)) {
-    value.forEach((v) => collectAll(v, secrets));
+    value.forEach((v) => collectAll(v, secrets, field));
   } else if (value !== null && typeof value === "object") {
-    Object.values(value).forEach((v) => collectAll(v, secrets));
+    Object.entries(value).forEach(([k, v]) => collectAll(v, secrets, k));
   }
 }
 

@@ -30,8 +30,15 @@ export function redactSecrets(
   out = out.replace(new RegExp(`("${key}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "gi"), `$1"${REDACTED}"`);
   // form / query style: password=value
   out = out.replace(new RegExp(`(\\b${key}=)[^&\\s"'<]+`, "gi"), `$1${REDACTED}`);
-  // prose style: password: value (known values were removed above whatever the wording)
-  out = out.replace(new RegExp(`(\\b${key}\\s*:\\s*)(?!\\[REDACTED\\])[^\\s,;"'<]+`, "gi"), `$1${REDACTED}`);
+  // prose style: password: value (known values were removed above whatever the wording). Only a value that looks
+  // like a credential (8 or more characters, or one with a digit or symbol): "a new secret: that breaks" stays prose.
+  out = out.replace(
+    new RegExp(
+      `(\\b${key}\\s*:\\s*)(?!\\[REDACTED\\])(?=[^\\s,;"'<]{8}|[^\\s,;"'<]*[^A-Za-z\\s,;"'<])[^\\s,;"'<]+`,
+      "gi",
+    ),
+    `$1${REDACTED}`,
+  );
   // bearer tokens
   out = out.replace(/(\bBearer\s+)[A-Za-z0-9\-._~+/=]+/gi, `$1${REDACTED}`);
   return out;

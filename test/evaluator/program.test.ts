@@ -91,6 +91,12 @@ describe("evaluator: runProgram", () => {
     const dump = JSON.stringify({ resources: run.resources, outputs: run.outputs });
     for (const sentinel of [PASSWORD, "sentinel-kv-value-5b1f", "sentinel-output-secret-9c2e"])
       assert.ok(!dump.includes(sentinel), sentinel);
+    // Masking is by secret values: a secret object's password is one; its URL and paths are not, so text
+    // elsewhere that contains "/user" or the API URL stays readable.
+    assert.equal(run.outputs.connectionInfo, "[secret]");
+    assert.ok(!dump.includes("sentinel-object-password-7d3a"));
+    assert.equal(run.outputs.identityType, "Microsoft.ManagedIdentity/userAssignedIdentities");
+    assert.equal(run.outputs.publicUrl, "https://vantagepoint.example.com/vantagepoint");
     // Policies get plaintext, as under the engine.
     assert.equal(
       (run.policyView.get(secret.urn)!.inputs.properties as Record<string, unknown>).value,

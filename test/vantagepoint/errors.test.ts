@@ -19,6 +19,13 @@ describe("redactSecrets", () => {
       assert.ok(!out.includes(s), `${s} in ${out}`);
   });
 
+  it("leaves prose after the word secret alone, and still removes a short value with a digit", () => {
+    const advice = "Do not generate a new secret: that breaks every integration using the old one.";
+    assert.equal(redactSecrets(advice), advice);
+    assert.equal(redactSecrets("token: ab12"), "token: [REDACTED]");
+    assert.equal(redactSecrets("password: letmein!"), "password: [REDACTED]");
+  });
+
   it("leaves ordinary text alone", () => {
     assert.equal(
       redactSecrets("Employee 00123 was not found.", ["unrelated-secret"]),
