@@ -8,7 +8,7 @@
 import { parseRange, rangeProblem } from "./allowList";
 import { decodeQuotedPrintable, hiddenAddresses, V4, V6 } from "./savedPage";
 export { decodeQuotedPrintable };
-import type { ConnectIpsCopyFile, ConnectIpsProvenance } from "../policies/lib/connectIpsCopy";
+import type { ConnectIpsCopyFile, ConnectIpsProvenance, RangeProblem } from "./connectIpsFile";
 
 /** One range found, with the line it came from (1-based, in the text as read). */
 export interface FoundRange {
@@ -18,12 +18,7 @@ export interface FoundRange {
   text: string;
 }
 
-/** Something that looked like an address but is not acceptable. */
-export interface RangeProblem {
-  line: number;
-  text: string;
-  message: string;
-}
+export type { RangeProblem } from "./connectIpsFile";
 
 export interface Extracted {
   /** Normalized, de-duplicated, sorted (IPv4 first, then IPv6, by address). */

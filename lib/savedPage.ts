@@ -3,7 +3,7 @@
  * encoding undone, and the addresses in parts of an HTML page a reader never sees (comments, scripts, styles)
  * found so they can be listed as left out. Pure, no Pulumi import.
  */
-import type { RangeProblem } from "./connectIps";
+import type { RangeProblem } from "./connectIpsFile";
 
 export const V4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
 export const V6 = String.raw`[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}`;

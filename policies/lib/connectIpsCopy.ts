@@ -8,29 +8,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Cidr, parseCidr } from "../../lib/cidr";
 import { insideFolderProblem, isInside, jsonSyntaxProblem } from "../../lib/fileRules";
+import type { ConnectIpsCopyFile, ConnectIpsProvenance } from "../../lib/connectIpsFile";
+export type { ConnectIpsCopyFile, ConnectIpsProvenance };
 
 /** The copy's file name, beside the pack's policies. */
 export const CONNECT_IPS_FILE = "connect-ips.json";
-
-/** Where a copy came from. */
-export interface ConnectIpsProvenance {
-  /** The page or file it was copied from (a URL or a description). */
-  source: string;
-  /** The date it was copied, YYYY-MM-DD. */
-  copiedOn: string;
-  /** Who compared it with Deltek's page and approved it. */
-  reviewedBy: string;
-  /** True when the list is not Deltek's (e.g. the documentation ranges the bundled stacks use). */
-  placeholder?: boolean;
-  /** Free text (for a placeholder: how to replace it). */
-  note?: string;
-}
-
-/** The file's content. */
-export interface ConnectIpsCopyFile {
-  connectIps: string[];
-  provenance: ConnectIpsProvenance;
-}
 
 /** A copy as read: its ranges, its provenance, and every problem found (empty when it is usable). */
 export interface ConnectIpsCopy {
