@@ -15,7 +15,7 @@ import { didYouMean } from "../lib/config/load";
 import { emulatedNote, REPORT_FILES, REPORT_FORMATS, RENDERERS, verdictLine } from "../lib/reports";
 import type { CheckReport, ReportFormat } from "../lib/reports";
 import type { CheckOptions } from "../evaluator/check";
-import type { Command, Io } from "./main";
+import type { Command, Io } from "./io";
 
 type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 

@@ -24,8 +24,8 @@ import { renderFleetHtml } from "../lib/reports/fleetHtml";
 import type { CheckReport, ReportFormat } from "../lib/reports";
 import { removeReports, reportTargets, runOneCheck, writeReportFiles } from "./check";
 import type { CheckCommandOptions, CheckFlags } from "./check";
-import type { Io } from "./main";
-import { toolVersion } from "./main";
+import type { Io } from "./io";
+import { toolVersion } from "./io";
 
 /** Set in a worker process's environment; the worker answers `{ file }` messages with `{ outcome }`. */
 export const WORKER_ENV = "VPCONNECT_CHECK_WORKER";

@@ -11,7 +11,7 @@
 import * as path from "node:path";
 import type { CheckFlags, CheckCommandOptions } from "./check";
 import type { CheckOptions } from "../evaluator/check";
-import type { Io } from "./main";
+import type { Io } from "./io";
 import { watchProgress } from "../lib/progress";
 
 export const EMULATOR_CHECK_HELP = `

@@ -17,7 +17,7 @@ import { CONNECT_IPS_FILE, describeCopy, readConnectIpsCopy } from "../policies/
 import type { ConnectIpsCopy } from "../policies/lib/connectIpsCopy";
 import { didYouMean } from "../lib/config/load";
 import { CommandFlagError, parseFlags } from "./flags";
-import type { Command, Io } from "./main";
+import type { Command, Io } from "./io";
 
 export const IPS_HELP = `Usage: vpconnect ips show   [--pack DIR]
        vpconnect ips update --from FILE [--pack DIR] [--write --reviewed-by NAME [--source URL] [--copied-on DATE]]

@@ -3,26 +3,12 @@
  * loaded lazily so `vpconnect emulator` does not load Pulumi. Exit codes: whatever the subcommand returns
  * (check: 0 pass, 1 mandatory violations, 2 config or usage problems).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { didYouMean } from "../lib/config/load";
+import type { Command, Io } from "./io";
+import { processIo, toolVersion } from "./io";
 
-/** Where a command writes; tests pass their own. */
-export interface Io {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** Working directory flags are relative to. */
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  /** Whether stderr is a terminal: progress lines are drawn only then (lib/progress.ts). */
-  stderrIsTTY?: boolean;
-}
-
-export interface Command {
-  /** One line for `vpconnect --help`. */
-  summary: string;
-  run(argv: string[], io: Io): Promise<number>;
-}
+export type { Command, Io } from "./io";
+export { processIo, toolVersion } from "./io";
 
 /** Every subcommand. Add one line per command (`emulator` and `doctor` are wired by their owners). */
 export const COMMANDS: Record<string, () => Command> = {
@@ -50,35 +36,6 @@ export const COMMANDS: Record<string, () => Command> = {
     },
   }),
 };
-
-export function processIo(): Io {
-  return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    cwd: process.cwd(),
-    env: process.env,
-    stderrIsTTY: process.stderr.isTTY === true,
-  };
-}
-
-/**
- * This tool's version, from the package's package.json: beside cli/ in a checkout, two levels up once compiled
- * (dist/cli/main.js in the installed package).
- */
-export function toolVersion(): string {
-  for (const up of ["..", path.join("..", "..")]) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, up, "package.json"), "utf8")) as {
-        name?: unknown;
-        version?: unknown;
-      };
-      if (pkg.name === "vantagepoint-connect" && typeof pkg.version === "string") return pkg.version;
-    } catch {
-      // not here; try the next folder up
-    }
-  }
-  return "unknown";
-}
 
 export function usage(): string {
   const names = Object.keys(COMMANDS);
