@@ -6,8 +6,8 @@
  * stops the others. One row per site, one exit code.
  */
 import { discoverStackFiles } from "../lib/fleet/sites";
-import { CLIENT_SECRET_ENV, PASSWORD_ENV } from "./doctor";
-import type { DoctorIo } from "./doctor";
+import { CLIENT_SECRET_ENV, PASSWORD_ENV } from "./doctorFlags";
+import type { DoctorIo } from "./doctorFlags";
 
 /** The environment variable holding a secret for one site: `VPCONNECT_PASSWORD_PROD_EAST` for `prod-east`. */
 export function siteSecretEnv(base: string, stack: string): string {
