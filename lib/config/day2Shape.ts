@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { gatewayChangeProblems, ipv6FrontendProblems, zonesMustBeStated } from "../gatewayRules";
 import { vaultNameSuffixProblem } from "../keyVault";
 import { wafSettingsProblems } from "../waf";
-import type { sections } from "./schema";
+import type { sections } from "./sections";
 
 type Out<K extends keyof typeof sections> = z.output<(typeof sections)[K]>;
 type Day2Config = {
