@@ -1,0 +1,216 @@
+/**
+ * The roster the loader builds: configurer, inline users, a roster file's rows (checked once per process for a
+ * large file) and a group's members, merged with duplicates and look-alike emails refused by row or index.
+ */
+import { readGroupSync } from "../entraGroup/readSync";
+import { groupSources } from "./groupSource";
+import type { GroupSummary } from "./groupSource";
+import { z } from "zod";
+import { personKey, userIdDomainProblem } from "../people";
+import { textIssues } from "./hostile";
+import { ProjectFileError, projectPathProblem } from "./projectFile";
+import { describeIssue, didYouMean } from "./describe";
+import { confusableSkeleton, mixedScriptProblem } from "./validators";
+import { NAMESPACE, sections } from "./schema";
+import type { Person, StackConfig } from "./schema";
+import type { LoadOptions, RosterEntry, RosterFileParser } from "./loadOptions";
+import { getPath } from "./valuePaths";
+
+/** A roster file's rows, checked: people with where they are, and problems as [key, message]. */
+interface RosterFileRows {
+  file: string;
+  text: string;
+  people: Array<{ where: string; person: Person }>;
+  problems: Array<[string, string]>;
+}
+
+/**
+ * `vpconnect check` validates the config, then runs the program, which validates it again with a fresh copy
+ * of this module: a large roster file's checked rows are kept process-wide (keyed by file name and full
+ * text), so the second load reuses them instead of checking 100,000 rows twice. Every caller parses with
+ * readRosterFile (the check wraps it to show progress), so the parser is not part of the key.
+ */
+const ROWS_CACHE = Symbol.for("vantagepoint-connect.config.rosterFileRows");
+const CACHE_FROM_CHARS = 1 << 20;
+
+function rosterFileRows(file: string, text: string, parse: RosterFileParser): RosterFileRows {
+  const store = globalThis as { [ROWS_CACHE]?: RosterFileRows };
+  const hit = store[ROWS_CACHE];
+  if (hit && hit.file === file && hit.text === text) return hit;
+  const rows: RosterFileRows = { file, text, people: [], problems: [] };
+  const add = (key: string, message: string) => rows.problems.push([key, message]);
+  const sources = rows.people;
+  const result = parse(text, file);
+  for (const e of result.errors)
+    add(`${file} ${e.where ?? `row ${e.row}`}${e.field ? ` ${e.field}` : ""}`, e.message);
+  result.entries.forEach((entry, index) => {
+    const where = `${file} ${result.where?.[index] ?? `row ${index + 2}`}`;
+    const unsafe = textIssues(entry, []);
+    for (const { path, message } of unsafe) add(`${where} ${path.join(".")}`, message);
+    if (unsafe.length > 0) return;
+    const checked = rosterRowSchema.safeParse(entry);
+    if (checked.success) sources.push({ where, person: checked.data });
+    else
+      for (const issue of checked.error.issues) {
+        if (issue.code === "unrecognized_keys") {
+          const known = ROSTER_COLUMNS;
+          for (const key of issue.keys) {
+            const hint =
+              key === "configurer"
+                ? "name the configurer under roster.configurer instead"
+                : didYouMean(key, known)
+                  ? `did you mean "${didYouMean(key, known)}"?`
+                  : `expected ${known.join(", ")}`;
+            add(`${where} ${key}`, `is not a roster column; ${hint}`);
+          }
+          continue;
+        }
+        add(`${where} ${issue.path.join(".")}`, describeIssue(issue, getPath(entry, issue.path)));
+      }
+  });
+  if (text.length >= CACHE_FROM_CHARS) store[ROWS_CACHE] = rows;
+  else delete store[ROWS_CACHE];
+  return rows;
+}
+
+/** One roster file row: a person, built once (zod compiles a schema on first use: per row it cost seconds). */
+const rosterRowSchema = z.strictObject(sections.roster.shape.configurer.shape);
+const ROSTER_COLUMNS = Object.keys(sections.roster.shape.configurer.shape);
+
+/** Merges configurer, inline users and the roster file; reports bad rows and duplicates by row or index. */
+export function buildRoster(
+  config: StackConfig,
+  options: LoadOptions,
+  add: (key: string, message: string) => void,
+  warnings: string[],
+): { entries: RosterEntry[]; group?: GroupSummary } {
+  const { roster } = config;
+  const sources: Array<{ where: string; person: Person }> = [];
+  sources.push({ where: `${NAMESPACE}:roster.configurer`, person: roster.configurer });
+  roster.users.forEach((person, index) =>
+    sources.push({ where: `${NAMESPACE}:roster.users[${index}]`, person }),
+  );
+
+  if (roster.file) {
+    if (!options.readFile || !options.parseRosterFile) {
+      add(
+        `${NAMESPACE}:roster.file`,
+        "a roster file cannot be read here; list the users inline under roster.users",
+      );
+    } else {
+      let text: string | undefined;
+      const lexical = projectPathProblem(roster.file);
+      try {
+        if (lexical) throw new ProjectFileError(lexical);
+        text = options.readFile(roster.file);
+      } catch (error) {
+        add(
+          `${NAMESPACE}:roster.file`,
+          error instanceof ProjectFileError
+            ? error.message
+            : `cannot read ${JSON.stringify(roster.file)} (${(error as NodeJS.ErrnoException).code ?? "error"}); the path is relative to the project folder`,
+        );
+      }
+      if (text !== undefined) {
+        const rows = rosterFileRows(roster.file, text, options.parseRosterFile);
+        for (const [key, message] of rows.problems) add(key, message);
+        for (const row of rows.people) sources.push(row);
+      }
+    }
+  }
+
+  // The group's people after everyone listed: the static entry wins for the same person.
+  const fromGroup = groupSources(config, sources, options.readGroup ?? readGroupSync, add, warnings);
+  sources.push(...fromGroup.sources);
+
+  const byEmail = new Map<string, string>();
+  const byUser = new Map<string, string>();
+  const byEmployee = new Map<string, string>();
+  const out: RosterEntry[] = [];
+  /** Emails with letters beyond ASCII, checked against everyone once all are known. */
+  const nonAscii: Array<{ where: string; email: string }> = [];
+  for (const [index, { where, person }] of sources.entries()) {
+    if (!/^[\x00-\x7f]*$/.test(person.email)) {
+      const mixed = mixedScriptProblem(person.email);
+      if (mixed) {
+        add(`${where}.email`, mixed);
+        continue;
+      }
+      nonAscii.push({ where, email: person.email });
+    }
+    const domain = userIdDomainProblem(person.userId, config.entra.loginMode);
+    if (domain) add(`${where}.userId`, domain);
+    const emailKey = personKey(person.email);
+    const userKey = personKey(person.userId);
+    const sameEmail = byEmail.get(emailKey);
+    const sameUser = byUser.get(userKey);
+    if (sameUser !== undefined) {
+      if (index > 0)
+        add(
+          `${where}.userId`,
+          `${JSON.stringify(person.userId)} is listed twice (also at ${sameUser}); each user ID once`,
+        );
+      continue;
+    }
+    if (sameEmail !== undefined) {
+      add(
+        `${where}.email`,
+        `${JSON.stringify(person.email)} is listed twice (also at ${sameEmail}); Connect needs one email per person`,
+      );
+      continue;
+    }
+    if (person.employee !== undefined) {
+      // One employee record per person: two users linked to one employee make Connect match the wrong person
+      // (Deltek, Connect Administration troubleshooting); keys compare as SQL Server does, ignoring case.
+      const employeeKey = personKey(person.employee);
+      const sameEmployee = byEmployee.get(employeeKey);
+      if (sameEmployee !== undefined) {
+        add(
+          `${where}.employee`,
+          `${JSON.stringify(person.employee)} is also the employee key at ${sameEmployee}; each person needs their own employee record: give this person's key, or leave employee out to match by email`,
+        );
+        continue;
+      }
+      byEmployee.set(employeeKey, where);
+    }
+    byEmail.set(emailKey, where);
+    byUser.set(userKey, where);
+    out.push({
+      ...person,
+      role:
+        index === 0 ? (person.role ?? config.vantagepoint.adminRole) : (person.role ?? roster.defaultRole),
+      configurer: index === 0,
+    });
+  }
+  lookalikeEmails(nonAscii, byEmail, add);
+  return { entries: out, ...(fromGroup.summary ? { group: fromGroup.summary } : {}) };
+}
+
+/**
+ * An email written in another script that looks like someone else's (Cyrillic "аlex.lee@" for "alex.lee@")
+ * is refused: Connect would match mailboxes by it and a person would not see the difference.
+ */
+function lookalikeEmails(
+  candidates: ReadonlyArray<{ where: string; email: string }>,
+  byEmail: ReadonlyMap<string, string>,
+  add: (key: string, message: string) => void,
+): void {
+  if (candidates.length === 0) return;
+  const bySkeleton = new Map<string, Array<{ where: string; email: string }>>();
+  for (const [email, where] of byEmail) {
+    const skeleton = confusableSkeleton(email);
+    const list = bySkeleton.get(skeleton);
+    if (list) list.push({ where, email });
+    else bySkeleton.set(skeleton, [{ where, email }]);
+  }
+  for (const { where, email } of candidates) {
+    const others = (bySkeleton.get(confusableSkeleton(email)) ?? []).filter((o) => o.where !== where);
+    // Prefer the plain-ASCII address it imitates.
+    const other = others.find((o) => /^[\x00-\x7f]*$/.test(o.email)) ?? others[0];
+    if (!other) continue;
+    add(
+      `${where}.email`,
+      `${JSON.stringify(email)} looks like ${JSON.stringify(other.email)} (at ${other.where}) but uses letters of another script; give this person's real address`,
+    );
+  }
+}
