@@ -75,6 +75,8 @@ export function shortType(type: string): string {
   if (type === "pulumi-nodejs:dynamic:Resource") return "dynamic";
   const parts = type.split(":");
   if (parts[0] === "azuread") return `azuread:${(parts[2] ?? type).split("/").pop()}`;
+  // A provider whose module is "index" (random:index/randomString:RandomString): package and resource name.
+  if (parts[1]?.startsWith("index/")) return `${parts[0]}:${parts[2] ?? type}`;
   return parts.slice(1).join(":") || type;
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { keySettings } from "../../lib/reports/describe";
+import { keySettings, shortType } from "../../lib/reports/describe";
 import { GRANT_WAIT_SCRIPT } from "../../lib/publicEndpoint";
 import type { ReportResource } from "../../lib/reports/model";
 
@@ -25,5 +25,15 @@ describe("reports: key settings of deploy-time commands", () => {
   it("names the script a command runs and how many inputs re-run it", () => {
     const settings = keySettings(command({ create: "/work/x/scripts/verify-site.js", triggers: ["a", "b"] }));
     assert.equal(settings, "runs on deploy: verify-site.js, re-runs when 2 inputs change");
+  });
+});
+
+describe("reports: resource types as a person reads them", () => {
+  it("keeps the package for index-module providers, drops it for azure-native, names dynamic resources", () => {
+    assert.equal(shortType("random:index/randomString:RandomString"), "random:RandomString");
+    assert.equal(shortType("azure-native:network:PublicIPAddress"), "network:PublicIPAddress");
+    assert.equal(shortType("azuread:index/application:Application"), "azuread:Application");
+    assert.equal(shortType("pulumi-nodejs:dynamic:Resource"), "dynamic");
+    assert.equal(shortType("vantagepoint-connect:index:ConnectSite"), "index:ConnectSite");
   });
 });
