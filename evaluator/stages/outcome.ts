@@ -54,6 +54,9 @@ export function configIssuesOf(error: unknown, stackFile: string): ReportConfigI
 
 /** An error as one line: name, message and the first frame outside node_modules and Node's internals. */
 export function describeError(error: unknown): string {
+  // A RunError (recognised by shape: the program loads its own SDK copy) is a message for the user: Pulumi prints
+  // it alone, without a stack frame, and so does the report (the components' args checks throw these).
+  if ((error as { __pulumiRunError?: unknown })?.__pulumiRunError === true) return (error as Error).message;
   if (error instanceof Error) {
     const frame = error.stack
       ?.split("\n")
