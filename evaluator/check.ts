@@ -126,14 +126,27 @@ export {
   UsageError,
 };
 
+/**
+ * The pack `vpconnect check` runs when no --policy-pack is given: the project's own policies/ folder, else the
+ * compiled pack shipped in this package (policies/ beside dist/ once installed), so a consumer project checks its
+ * own program with it.
+ */
+function defaultPolicyPack(cwd: string, projectDir: string): string {
+  const own = path.join(projectDir, "policies");
+  if (fs.existsSync(own)) return path.relative(cwd, own) || "policies";
+  for (const up of ["..", path.join("..", "..")]) {
+    const shipped = path.join(__dirname, up, "policies");
+    if (fs.existsSync(path.join(shipped, "PulumiPolicy.yaml"))) return shipped;
+  }
+  return path.relative(cwd, own) || "policies";
+}
+
 /** The packs a run evaluates: given, or loaded from --policy-pack (default the project's `policies` folder). */
 function packsOf(options: CheckOptions, target: CheckTarget): PackWithConfig[] {
   return (
     options.loadedPacks ??
     loadPacks(
-      options.policyPacks ?? [
-        path.relative(target.cwd, path.join(target.project.dir, "policies")) || "policies",
-      ],
+      options.policyPacks ?? [defaultPolicyPack(target.cwd, target.project.dir)],
       options.policyPackConfigs ?? [],
       target.cwd,
       target.project.dir,
@@ -175,9 +188,13 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       configIssues: stage.issues,
     });
   }
-  const { evaluated, packs, notes: packNotes } = resolvePacks(loaded, packDefaultsFromStack(stage.loaded));
-  const { loginSecret } = stage.loaded;
-  const notes = [...stage.notes, ...packNotes, ...stage.loaded.warnings];
+  const {
+    evaluated,
+    packs,
+    notes: packNotes,
+  } = resolvePacks(loaded, stage.loaded ? packDefaultsFromStack(stage.loaded) : {});
+  const loginSecret = stage.loaded?.loginSecret;
+  const notes = [...stage.notes, ...packNotes, ...(stage.loaded?.warnings ?? [])];
   if (loginSecret) notes.push(loginSecret.status, ...loginSecret.warnings.map((w) => `WARNING: ${w}`));
   const secretOverrides = options.secretOverrides ?? {};
   const engine = toEngineConfig(stage.raw, secretOverrides);
@@ -193,7 +210,13 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
     const run = await runTargetProgram(target, engine, { ...options, secretOverrides, preview });
     const program = Date.now() - programStarted;
     const done = (rest: Omit<UnfinishedReport, keyof typeof base | "packs" | "notes">) =>
-      finish({ ...base, packs, notes, ...rest, roster: rosterSummary(stage.loaded, run) });
+      finish({
+        ...base,
+        packs,
+        notes,
+        ...rest,
+        ...(stage.loaded ? { roster: rosterSummary(stage.loaded, run) } : {}),
+      });
     if (run.error !== undefined) {
       const issues = configIssuesOf(run.error, target.stackFile);
       if (issues) return done({ ...EMPTY_RESULTS, resources: run.resources, configIssues: issues });

@@ -53,7 +53,7 @@ export function locateTarget(options: {
 /** The stack's config: its problems (every one at once), or what the program and the packs are given. */
 export type StackConfigStage =
   | { issues: ReportConfigIssue[]; notes: string[] }
-  | { raw: Record<string, unknown>; environments: string[]; loaded: LoadedConfig; notes: string[] };
+  | { raw: Record<string, unknown>; environments: string[]; loaded?: LoadedConfig; notes: string[] };
 
 /**
  * Reads the stack file, then the config schema. `configOverrides` replace non-secret values (e.g. the emulator's
@@ -81,6 +81,13 @@ export function loadTargetConfig(
     notes.push(
       `the stack imports Pulumi ESC environments (${environments.join(", ")}); their values are not visible offline`,
     );
+  }
+  // A consumer's own program reads its own config: without vpconnect: keys there is no stack config of ours to load.
+  if (!Object.keys(raw).some((key) => key.startsWith("vpconnect:"))) {
+    notes.push(
+      "the stack has no vpconnect: config: the program reads its own, and the vantagepoint-connect pack takes its config from --policy-pack-config alone",
+    );
+    return { raw, environments, notes };
   }
   try {
     const loaded = loadWithProgress(raw, environments, target, options);

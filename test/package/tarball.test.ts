@@ -91,11 +91,13 @@ describe("the npm package (npm pack, installed into a fresh project)", function 
   let consumer: string;
   let files: string[];
   let manifest: PackedManifest;
+  let tarball: string;
 
   before(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "vpconnect-package-"));
     const packed = pack(work);
     files = packed.files;
+    tarball = packed.tarball;
     consumer = path.join(work, "consumer");
     fs.mkdirSync(consumer);
     for (const f of fs.readdirSync(fixture)) fs.copyFileSync(path.join(fixture, f), path.join(consumer, f));
@@ -119,13 +121,23 @@ describe("the npm package (npm pack, installed into a fresh project)", function 
       "bin/vpconnect.js",
       "scripts/verify-site.js",
       "PulumiPlugin.yaml",
+      "policies/PulumiPolicy.yaml",
+      "policies/package.json",
+      "policies/bin/policies/index.js",
+      "policies/connect-ips.json",
+      "policies/config.example.json",
     ]) {
       assert.ok(files.includes(f), `${f} is in the tarball`);
     }
     assert.deepEqual(
-      files.filter((f) => /^(test|bench|stacks|policies)\//.test(f) || f.endsWith(".map")),
+      files.filter(
+        (f) =>
+          /^(test|bench|stacks)\//.test(f) ||
+          (f.startsWith("policies/") && (f.endsWith(".ts") || f.includes("node_modules"))) ||
+          f.endsWith(".map"),
+      ),
       [],
-      "no tests, benchmarks, stacks, the separate policy pack folder or source maps",
+      "no tests, benchmarks, stacks, policy sources or source maps (the policy pack ships compiled)",
     );
   });
 
@@ -307,6 +319,97 @@ describe("the npm package (npm pack, installed into a fresh project)", function 
       for (const t of ["vantagepoint-connect:index:ConnectSite", "azure-native:network:ApplicationGateway"]) {
         assert.ok(types.has(t), `${t} registered`);
       }
+    });
+  });
+
+  describe("npx vpconnect check in a consumer project (README: Check your own program)", () => {
+    let project: string;
+    let section: string;
+    /** `npx --offline vpconnect <args>` in the consumer project, as a user runs it (the bin of the installed package). */
+    const npx = (...args: string[]) =>
+      spawnSync("npx", ["--offline", "vpconnect", ...args], {
+        cwd: project,
+        encoding: "utf8",
+        env: { ...process.env, npm_config_update_notifier: "false" },
+      });
+    /** The README from `heading` to the next heading of the same level. */
+    const readmeSection = (heading: string): string => {
+      const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+      const start = readme.indexOf(`\n${heading}\n`);
+      assert.ok(start >= 0, `README has ${heading}`);
+      const level = heading.slice(0, heading.indexOf(" ") + 1);
+      return readme.slice(start, readme.indexOf(`\n${level}`, start + 1));
+    };
+
+    before(() => {
+      // A TypeScript Pulumi project: the README's program, Pulumi's template tsconfig, ts-node and typescript.
+      project = path.join(work, "check-consumer");
+      fs.mkdirSync(project);
+      install(tarball, project, ["typescript", "@types/node", "ts-node"]);
+      const own = readmeSection("## Use it from your own program");
+      const program = [...own.matchAll(/```ts\n([\s\S]*?)```/g)][0]![1]!;
+      fs.writeFileSync(path.join(project, "index.ts"), program);
+      fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: consumer\nruntime: nodejs\n");
+      fs.writeFileSync(
+        path.join(project, "package.json"),
+        JSON.stringify({ name: "consumer", version: "1.0.0", private: true, main: "index.ts" }),
+      );
+      fs.writeFileSync(path.join(project, "tsconfig.json"), tsconfig("template", ["index.ts"]));
+      section = readmeSection("### Check your own program");
+      const stackFile = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+      fs.writeFileSync(path.join(project, "Pulumi.dev.yaml"), stackFile);
+    });
+
+    it("the README's commands are the ones run here", () => {
+      const commands = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+      assert.match(commands, /^npx vpconnect check --stack dev +#/m);
+      assert.match(
+        commands,
+        /^npx vpconnect check --stack dev --out reports --format table,json,sarif,junit +#/m,
+      );
+    });
+
+    it("runs the consumer's own program with the policy pack shipped in the package (exit 0)", () => {
+      const run = npx("check", "--stack", "dev", "--out", "reports", "--format", "table,json,sarif,junit");
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+      assert.doesNotMatch(run.stdout + run.stderr, /no such folder/);
+      assert.match(run.stdout, /^ {2}PASS +connect-public-url-https +mandatory +P1 /m);
+      assert.match(run.stdout, /^PASSED: no mandatory violation/m);
+      const report = JSON.parse(
+        fs.readFileSync(path.join(project, "reports", "dev.policy.json"), "utf8"),
+      ) as {
+        packs: Array<{ name: string; dir: string }>;
+        resources: Array<{ type: string }>;
+        outputs: Record<string, unknown>;
+      };
+      assert.deepEqual(
+        report.packs.map((p) => [p.name, fs.realpathSync(path.resolve(project, p.dir))]),
+        [
+          [
+            "vantagepoint-connect",
+            fs.realpathSync(path.join(project, "node_modules", "vantagepoint-connect", "policies")),
+          ],
+        ],
+      );
+      assert.ok(report.resources.some((r) => r.type === "azure-native:network:ApplicationGateway"));
+      for (const f of ["dev.sarif", "dev.junit.xml"])
+        assert.ok(fs.existsSync(path.join(project, "reports", f)), f);
+      assert.doesNotMatch(run.stdout, /n7Yd2Qk5Wc8Rt1Lp|q0cX9o2b5y3S4d7L/, "no ciphertext echoed");
+    });
+
+    it("exits 2 with the component's own message when the program's args are bad (no stack frame)", () => {
+      const stack = fs.readFileSync(path.join(project, "Pulumi.dev.yaml"), "utf8");
+      fs.writeFileSync(
+        path.join(project, "Pulumi.bad.yaml"),
+        stack.replace('vp:connectIps: ["203.0.113.0/24", "198.51.100.0/24"]', 'vp:connectIps: ["0.0.0.0/0"]'),
+      );
+      const run = npx("check", "--stack", "bad");
+      assert.equal(run.status, 2, run.stdout + run.stderr);
+      assert.match(
+        run.stdout,
+        /The program failed: ConnectSite "site": 1 problem in its args; nothing was created:\n {2}allowList\.connectIps\[0\]: 0\.0\.0\.0\/0 admits every address; list Connect's published addresses instead\n/,
+      );
+      assert.doesNotMatch(run.stdout + run.stderr, /\(at |argsCheck|\.ts:\d+|\.js:\d+/);
     });
   });
 });
