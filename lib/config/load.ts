@@ -17,6 +17,7 @@ import type { LoadedConfig, LoadOptions } from "./loadOptions";
 import { buildRoster } from "./rosterBuild";
 import { readSecrets } from "./secretKeys";
 import { getPath, parseJsonObject } from "./valuePaths";
+import { inlineRosterSizeIssue } from "./configSize";
 
 export { didYouMean };
 export { ConfigError, formatIssues } from "./issues";
@@ -99,6 +100,9 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
   const site = siteRuleIssues(input, parsedSections, options.now ?? new Date());
   for (const { path, message } of site.errors) add(`${NAMESPACE}:${path}`, message);
   const hostileWarnings = site.warnings;
+  // People listed inline past what the engine can hand the program: refused with the file that passes instead.
+  const oversized = inlineRosterSizeIssue(raw);
+  if (oversized) add(...oversized);
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
 
   const config = stackConfigSchema.parse(parsedSections);
