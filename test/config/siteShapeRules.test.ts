@@ -20,18 +20,7 @@ import {
 } from "../../lib/config/siteShape";
 import { readRosterFile } from "../../lib/config/rosterFile";
 import { parseStackFile } from "../../lib/config/stackFile";
-import { siteRuleIssues } from "../../lib/config/siteRules";
-/** The site rules (lib/site, by stack key) over parsed sections, as path parts and messages. */
-function siteShapeIssues(
-  raw: Record<string, unknown>,
-  parsed: Record<string, unknown>,
-  now = new Date("2026-12-06T12:00:00Z"),
-): Array<{ path: string[]; message: string }> {
-  return siteRuleIssues(raw, parsed as never, now).errors.map((p) => ({
-    path: p.path.split("."),
-    message: p.message,
-  }));
-}
+import { siteShapeIssues } from "../support/siteRules";
 
 const root = path.resolve(__dirname, "../..");
 const devConfig = parseStackFile(
