@@ -1,13 +1,7 @@
 /** The stack config's checks that span fields or sections (login mode, the policy section, day-2 rules). Pure. */
 import { MAILBOX_ENABLED_REQUIRED } from "../entra";
 import { day2Issues } from "./day2Shape";
-import {
-  apiRootProblem,
-  connectClientIdProblem,
-  hubIsOwnVnetProblem,
-  identifierUriProblem,
-  windowsLoginVersionProblem,
-} from "./valueRules";
+import { windowsLoginVersionProblem } from "./valueRules";
 import type { Sections } from "./sections";
 
 /**
@@ -26,9 +20,7 @@ export function crossChecks(config: Sections): Array<{ path: (string | number)[]
         'is required when entra.loginMode is "entraId"; add loginApp.secretRotatedOn (YYYY-MM-DD)',
       );
     }
-    const identifierUri = entra.loginApp?.identifierUri;
-    const uriProblem = identifierUri && identifierUriProblem(identifierUri, entra.tenantId);
-    if (uriProblem) issue(["entra", "loginApp", "identifierUri"], uriProblem);
+    // The identifier URI against the tenant: a site rule (lib/site/crossFields.ts, run by ./siteRules.ts).
     const windowsProblem =
       entra.loginMode === "windows" &&
       config.vantagepoint?.version !== undefined &&
@@ -63,31 +55,10 @@ export function crossChecks(config: Sections): Array<{ path: (string | number)[]
     }
   }
 
-  const hub = config.azure?.network.hub;
-  const ownVnet =
-    hub &&
-    hubIsOwnVnetProblem(hub.virtualNetworkId, config.azure!.resourceGroupName, config.azure!.namePrefix);
-  if (ownVnet) issue(["azure", "network", "hub", "virtualNetworkId"], ownVnet);
+  // The hub VNet being this stack's own: a site rule (lib/site/network.ts, run by ./siteRules.ts).
 
   out.push(...day2Issues(config));
 
-  const vantagepoint = config.vantagepoint;
-  if (vantagepoint) {
-    // Scheme, credentials, query and fragment: httpsUrl (lib/config/validators.ts).
-    let api: URL | undefined;
-    try {
-      api = new URL(vantagepoint.apiUrl);
-    } catch {
-      api = undefined; // the field check names it
-    }
-    const rootProblem =
-      api && (api.pathname === "/" || !api.pathname.endsWith("/"))
-        ? apiRootProblem(vantagepoint.apiUrl)
-        : undefined;
-    if (rootProblem) issue(["vantagepoint", "apiUrl"], rootProblem);
-    const connectClientId = vantagepoint.connectApiClient.clientId;
-    const sameClient = connectClientId && connectClientIdProblem(connectClientId, vantagepoint.clientId);
-    if (sameClient) issue(["vantagepoint", "connectApiClient", "clientId"], sameClient);
-  }
+  // The API root and Connect's Client ID: site rules (lib/site/rules.ts, crossFields.ts, run by ./siteRules.ts).
   return out;
 }

@@ -8,10 +8,14 @@ import { parseRange } from "../allowList";
 import { emailProblem, userIdProblem } from "../people";
 import { isSecretValue, SecretValue } from "./secret";
 import { backendAddressProblem, hostnameShapeProblem, quote, resourceIdProblem } from "./validators";
+import { ownerIdProblem } from "../entra";
 import {
   backendIpProblem,
+  databaseNameProblem,
+  identifierTextProblem,
   invisibleCharProblem,
   keyVaultNameProblem,
+  redirectUriProblem,
   resourceGroupNameProblem,
 } from "./valueRules";
 
@@ -140,6 +144,18 @@ export const userId = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+/** An employee key such as 00201. */
+export const employeeKey = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9._-]{1,20}$/,
+    "must be an employee key such as 00201 (letters, digits, '.', '_', '-'; at most 20)",
+  )
+  .superRefine((value, ctx) => {
+    const problem = invisibleCharProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
 export const personName = z
   .string()
   .min(1, "must not be empty")
@@ -157,17 +173,7 @@ export const personSchema = z.strictObject({
   firstName: personName,
   lastName: personName,
   /** Employee key when the employee already exists (e.g. "00201"); otherwise matched by email or created. */
-  employee: z
-    .string()
-    .regex(
-      /^[A-Za-z0-9._-]{1,20}$/,
-      "must be an employee key such as 00201 (letters, digits, '.', '_', '-'; at most 20)",
-    )
-    .superRefine((value, ctx) => {
-      const problem = invisibleCharProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    })
-    .optional(),
+  employee: employeeKey.optional(),
   /** Security role for the user; defaults to roster.defaultRole. */
   role: z.string().min(1).max(40).optional(),
 });
@@ -205,3 +211,39 @@ export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "");
   return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
+
+/** An Entra object id (lib/entra.ts ownerIdProblem). */
+export const ownerId = z.string().superRefine((value, ctx) => {
+  const problem = ownerIdProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** A web redirect URI: https, no fragment. */
+export const redirectUri = z
+  .url({ protocol: /^https$/, message: "must be an https:// URL" })
+  .superRefine((value, ctx) => {
+    const problem = redirectUriProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** The Vantagepoint database name (lib/config/valueRules.ts databaseNameProblem). */
+export const databaseName = z
+  .string()
+  .min(1, "must name the Vantagepoint database")
+  .pipe(ruled(databaseNameProblem));
+/** The API user's name. */
+export const apiUserName = z.string().min(1, "must name the API user").pipe(ruled(identifierTextProblem));
+/** The Client ID of the API Authorization this project signs in with. */
+export const apiClientId = z.string().min(1).pipe(ruled(identifierTextProblem));
+/** The Client ID of Connect's API Authorization, as Connect Administration's Settings tab shows it. */
+export const connectClientId = z
+  .string()
+  .pipe(ruled(identifierTextProblem))
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._:-]{1,100}$/,
+        "must be the Client ID shown on Connect Administration's Settings tab",
+      ),
+  );

@@ -1,15 +1,18 @@
 /** The stack config's `vpconnect:entra`, `vantagepoint`, `roster` and `policy` sections. Pure (zod only). */
 import { z } from "zod";
-import { ownerIdProblem } from "../entra";
 import { removalBrakeIssues } from "../vantagepoint/removalBrake";
 import type { RemovalBrakeSettings } from "../vantagepoint/removalBrake";
 import { MAX_SHARDS } from "../vantagepoint/rosterShards";
 import { USER_ID_RULES } from "../entraGroup/roster";
 import type { UserIdRule } from "../entraGroup/roster";
 import { guid, httpsUrl } from "./validators";
-import { databaseNameProblem, identifierTextProblem, redirectUriProblem } from "./valueRules";
 import {
-  ruled,
+  apiClientId,
+  apiUserName,
+  connectClientId,
+  databaseName,
+  ownerId,
+  redirectUri,
   SECRET_LIFETIME_LIMIT_DAYS,
   urlPath,
   date,
@@ -24,12 +27,6 @@ const appSecretFields = {
   /** Date the current secret was issued; change it to roll the secret. */
   secretRotatedOn: date,
 };
-
-/** An Entra object id (lib/entra.ts ownerIdProblem). */
-const ownerId = z.string().superRefine((value, ctx) => {
-  const problem = ownerIdProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
 
 export const entraSchema = z.strictObject({
   tenantId: guid("the Entra tenant ID", "must be the Entra tenant ID (a GUID)"),
@@ -61,13 +58,7 @@ export const entraSchema = z.strictObject({
       /** The API's requested access token version; unset unless given (Deltek's guide does not set it). */
       accessTokenVersion: z.union([z.literal(1), z.literal(2)], { message: "must be 1 or 2" }).optional(),
       /** Web redirect URI; default https://<publicHostname><vantagepointPath>/app. */
-      redirectUri: z
-        .url({ protocol: /^https$/, message: "must be an https:// URL" })
-        .superRefine((value, ctx) => {
-          const problem = redirectUriProblem(value);
-          if (problem) ctx.addIssue({ code: "custom", message: problem });
-        })
-        .optional(),
+      redirectUri: redirectUri.optional(),
       /** Grant tenant-wide admin consent for the app's scopes (tenants that block user consent). */
       grantAdminConsent: z.boolean().default(false),
     })
@@ -94,11 +85,11 @@ export const entraSchema = z.strictObject({
 export const vantagepointSchema = z.strictObject({
   /** API root, e.g. https://vantagepoint.example.com/vantagepoint/api. */
   apiUrl: httpsUrl(),
-  database: z.string().min(1, "must name the Vantagepoint database").pipe(ruled(databaseNameProblem)),
-  username: z.string().min(1, "must name the API user").pipe(ruled(identifierTextProblem)),
+  database: databaseName,
+  username: apiUserName,
   password: secret,
   /** Client ID of the API Authorization this project signs in with (needs Allow Password Grant Type). */
-  clientId: z.string().min(1).pipe(ruled(identifierTextProblem)),
+  clientId: apiClientId,
   clientSecret: secret,
   /** Windows authentication for the API user (Integrated=Y). */
   integrated: z.boolean().default(false),
@@ -121,18 +112,7 @@ export const vantagepointSchema = z.strictObject({
        * Client ID of the Connect API Authorization, as Connect Administration's Settings tab shows it: how the
        * record is identified (a name is only a hint). Before 5.0 a database has one authorization (no list).
        */
-      clientId: z
-        .string()
-        .pipe(ruled(identifierTextProblem))
-        .pipe(
-          z
-            .string()
-            .regex(
-              /^[A-Za-z0-9._:-]{1,100}$/,
-              "must be the Client ID shown on Connect Administration's Settings tab",
-            ),
-        )
-        .optional(),
+      clientId: connectClientId.optional(),
       /**
        * Create it when it does not exist (otherwise a missing one is reported, never created). Never regenerates
        * one: a new secret breaks every integration that uses the old one.

@@ -6,11 +6,11 @@ import { readGroupSync } from "../entraGroup/readSync";
 import { groupSources } from "./groupSource";
 import type { GroupSummary } from "./groupSource";
 import { z } from "zod";
-import { personKey, userIdDomainProblem } from "../people";
+import { userIdDomainProblem } from "../people";
+import { rosterRules } from "../site/roster";
 import { textIssues } from "./hostile";
 import { ProjectFileError, projectPathProblem } from "./projectFile";
 import { describeIssue, didYouMean } from "./describe";
-import { confusableSkeleton, mixedScriptProblem } from "./validators";
 import { NAMESPACE, sections } from "./schema";
 import type { Person, StackConfig } from "./schema";
 import type { LoadOptions, RosterEntry, RosterFileParser } from "./loadOptions";
@@ -123,94 +123,22 @@ export function buildRoster(
   const fromGroup = groupSources(config, sources, options.readGroup ?? readGroupSync, add, warnings);
   sources.push(...fromGroup.sources);
 
-  const byEmail = new Map<string, string>();
-  const byUser = new Map<string, string>();
-  const byEmployee = new Map<string, string>();
-  const out: RosterEntry[] = [];
-  /** Emails with letters beyond ASCII, checked against everyone once all are known. */
-  const nonAscii: Array<{ where: string; email: string }> = [];
-  for (const [index, { where, person }] of sources.entries()) {
-    if (!/^[\x00-\x7f]*$/.test(person.email)) {
-      const mixed = mixedScriptProblem(person.email);
-      if (mixed) {
-        add(`${where}.email`, mixed);
-        continue;
-      }
-      nonAscii.push({ where, email: person.email });
-    }
+  // Who may sign in how is the stack's (entra.loginMode); duplicates and lookalikes are the shared roster rules.
+  for (const { where, person } of sources) {
     const domain = userIdDomainProblem(person.userId, config.entra.loginMode);
     if (domain) add(`${where}.userId`, domain);
-    const emailKey = personKey(person.email);
-    const userKey = personKey(person.userId);
-    const sameEmail = byEmail.get(emailKey);
-    const sameUser = byUser.get(userKey);
-    if (sameUser !== undefined) {
-      if (index > 0)
-        add(
-          `${where}.userId`,
-          `${JSON.stringify(person.userId)} is listed twice (also at ${sameUser}); each user ID once`,
-        );
-      continue;
-    }
-    if (sameEmail !== undefined) {
-      add(
-        `${where}.email`,
-        `${JSON.stringify(person.email)} is listed twice (also at ${sameEmail}); Connect needs one email per person`,
-      );
-      continue;
-    }
-    if (person.employee !== undefined) {
-      // One employee record per person: two users linked to one employee make Connect match the wrong person
-      // (Deltek, Connect Administration troubleshooting); keys compare as SQL Server does, ignoring case.
-      const employeeKey = personKey(person.employee);
-      const sameEmployee = byEmployee.get(employeeKey);
-      if (sameEmployee !== undefined) {
-        add(
-          `${where}.employee`,
-          `${JSON.stringify(person.employee)} is also the employee key at ${sameEmployee}; each person needs their own employee record: give this person's key, or leave employee out to match by email`,
-        );
-        continue;
-      }
-      byEmployee.set(employeeKey, where);
-    }
-    byEmail.set(emailKey, where);
-    byUser.set(userKey, where);
+  }
+  const checked = rosterRules(sources.map(({ where, person }) => ({ ...person, where })));
+  for (const { path, message } of checked.problems) add(path, message);
+  const out: RosterEntry[] = [];
+  sources.forEach(({ person }, index) => {
+    if (!checked.kept[index]) return;
     out.push({
       ...person,
       role:
         index === 0 ? (person.role ?? config.vantagepoint.adminRole) : (person.role ?? roster.defaultRole),
       configurer: index === 0,
     });
-  }
-  lookalikeEmails(nonAscii, byEmail, add);
+  });
   return { entries: out, ...(fromGroup.summary ? { group: fromGroup.summary } : {}) };
-}
-
-/**
- * An email written in another script that looks like someone else's (Cyrillic "аlex.lee@" for "alex.lee@")
- * is refused: Connect would match mailboxes by it and a person would not see the difference.
- */
-function lookalikeEmails(
-  candidates: ReadonlyArray<{ where: string; email: string }>,
-  byEmail: ReadonlyMap<string, string>,
-  add: (key: string, message: string) => void,
-): void {
-  if (candidates.length === 0) return;
-  const bySkeleton = new Map<string, Array<{ where: string; email: string }>>();
-  for (const [email, where] of byEmail) {
-    const skeleton = confusableSkeleton(email);
-    const list = bySkeleton.get(skeleton);
-    if (list) list.push({ where, email });
-    else bySkeleton.set(skeleton, [{ where, email }]);
-  }
-  for (const { where, email } of candidates) {
-    const others = (bySkeleton.get(confusableSkeleton(email)) ?? []).filter((o) => o.where !== where);
-    // Prefer the plain-ASCII address it imitates.
-    const other = others.find((o) => /^[\x00-\x7f]*$/.test(o.email)) ?? others[0];
-    if (!other) continue;
-    add(
-      `${where}.email`,
-      `${JSON.stringify(email)} looks like ${JSON.stringify(other.email)} (at ${other.where}) but uses letters of another script; give this person's real address`,
-    );
-  }
 }

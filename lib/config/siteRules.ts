@@ -62,11 +62,16 @@ export function siteViewOf(raw: Raw, c: Parsed): SiteView {
     };
   }
   if (c.entra) {
+    view.tenantId = c.entra.tenantId;
     if (c.entra.loginApp) view.loginApp = c.entra.loginApp;
     if (c.entra.mailboxApp?.enabled) view.mailboxApp = c.entra.mailboxApp;
   }
   if (c.vantagepoint) {
-    view.vantagepoint = { connection: { url: c.vantagepoint.apiUrl } };
+    // The roster is the loader's to merge (configurer, users, file, group): it runs the roster rules itself.
+    view.vantagepoint = {
+      connection: { url: c.vantagepoint.apiUrl, clientId: c.vantagepoint.clientId },
+      connectApiClient: { clientId: c.vantagepoint.connectApiClient.clientId },
+    };
     view.verification = { ...view.verification, apiUrl: c.vantagepoint.apiUrl };
   }
   return view;
@@ -78,6 +83,7 @@ export function siteRuleIssues(raw: Raw, c: Parsed, now: Date): { errors: ArgPro
   const all = siteRuleProblems(view, STACK_CALLER, { now });
   // A rule group runs only when the sections it reads parsed, so one bad value does not hide or fake another.
   const needs: Array<[RegExp, boolean]> = [
+    [/^azure\.network\.hub\.virtualNetworkId$/, Boolean(c.azure)],
     [/^(azure\.network|site\.backend\.address)/, Boolean(c.site && c.azure)],
     [/^tls\./, Boolean(c.tls)],
     [/^allowList\./, true],

@@ -1,8 +1,10 @@
 /**
  * Rules for free-text Vantagepoint, Entra and Azure values that look plausible and are wrong, each an exported
  * pure function (no Pulumi import) returning what is wrong (a sentence to follow the key, with a fix that passes
- * the same function) or undefined. The stack-config loader (schema.ts crossChecks and field refinements) calls
- * them; components may call them on their typed args. Every rule names its source.
+ * the same function) or undefined. Each is called once for every caller: as a field check shared by the stack
+ * schema and the components' args schema (schema.ts fields, lib/site/argsSchema.ts), or as a site rule over
+ * ConnectSite's args named by the caller's keys (lib/site, which the stack-config loader runs too). Every rule
+ * names its source.
  */
 import { isIP } from "node:net";
 import { quote } from "./validators";
@@ -125,11 +127,19 @@ export function databaseNameProblem(name: string): string | undefined {
  * this project signs in with (`vantagepoint.clientId`, Allow Password Grant Type). Connect's authorization is
  * generated on Connect's first use and identified by its Client ID on Connect Administration's Settings tab
  * (shared/reference/connect-prerequisites.md, P6); two integrations sharing one record break each other when its
- * secret is generated again. SQL Server compares case-insensitively, so the comparison does too.
+ * secret is generated again. SQL Server compares case-insensitively, so the comparison does too. `names` are the two
+ * fields as the caller wrote them (stack keys by default).
  */
-export function connectClientIdProblem(connectClientId: string, ownClientId: string): string | undefined {
+export function connectClientIdProblem(
+  connectClientId: string,
+  ownClientId: string,
+  names: { own: string; field: string } = {
+    own: "vantagepoint.clientId",
+    field: "vantagepoint.connectApiClient.clientId",
+  },
+): string | undefined {
   if (connectClientId.trim().toLowerCase() !== ownClientId.trim().toLowerCase()) return undefined;
-  return `${quote(connectClientId)} is the Client ID this project signs in with (vantagepoint.clientId), not Connect's; copy Connect's Client ID from Connect Administration's Settings tab, or remove connectApiClient.clientId to find it by name`;
+  return `${quote(connectClientId)} is the Client ID this project signs in with (${names.own}), not Connect's; copy Connect's Client ID from Connect Administration's Settings tab, or remove ${names.field} to find it by name`;
 }
 
 /**

@@ -6,11 +6,16 @@
  */
 import { z } from "zod";
 import {
+  apiClientId,
+  apiUserName,
   armId,
   backendAddress,
   certificateName,
+  connectClientId,
+  databaseName,
   date,
   email,
+  employeeKey,
   hostname,
   ipv4Address,
   ipv4Cidr,
@@ -20,8 +25,10 @@ import {
   location,
   name,
   namePrefix,
+  ownerId,
   personName,
   range,
+  redirectUri,
   sslPolicy,
   urlPath,
   resourceGroupName,
@@ -43,17 +50,17 @@ const rosterEntry = z.strictObject({
   email,
   firstName: personName,
   lastName: personName,
-  employee: z.string().optional(),
+  employee: employeeKey.optional(),
   role: z.string().min(1).max(40).optional(),
   configurer: bool,
 });
 
 const connection = z.strictObject({
   url: httpsUrl(),
-  database: z.string().min(1, "must name the Vantagepoint database"),
-  username: z.string().min(1, "must name the API user"),
+  database: databaseName,
+  username: apiUserName,
   password: z.string().min(1, "must not be empty; pass the API user's password (a Pulumi secret)"),
-  clientId: z.string().min(1),
+  clientId: apiClientId,
   clientSecret: z.string().min(1, "must not be empty; pass the API Authorization's secret (a Pulumi secret)"),
   integrated: bool,
   paths: z
@@ -175,7 +182,7 @@ export const siteArgsSchema = z.strictObject({
       secretWarningDays: z.number().int().min(0).optional(),
       identifierUri: z.string().min(1).optional(),
       accessTokenVersion: z.union([z.literal(1), z.literal(2)], { message: "must be 1 or 2" }).optional(),
-      redirectUri: z.url({ protocol: /^https$/, message: "must be an https:// URL" }).optional(),
+      redirectUri: redirectUri.optional(),
     })
     .optional(),
   mailboxApp: z
@@ -197,7 +204,7 @@ export const siteArgsSchema = z.strictObject({
       connectApiClient: z
         .strictObject({
           name: z.string().min(1).optional(),
-          clientId: z.string().min(1).optional(),
+          clientId: connectClientId.optional(),
           allowCreate: bool,
           clientSecret: z.string().min(1).optional(),
           protect: bool,
@@ -229,7 +236,7 @@ export const siteArgsSchema = z.strictObject({
     })
     .optional(),
   httpListener: oneOf(["redirect", "off"]).optional(),
-  appOwners: z.array(z.string()).optional(),
+  appOwners: z.array(ownerId).optional(),
   gatewayCreatedWith: z
     .strictObject({
       ipv6Frontend: z.boolean(),

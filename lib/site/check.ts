@@ -8,6 +8,7 @@ import { describeIssue, didYouMean, knownKeysAt } from "../config/describe";
 import { textIssues } from "../config/hostile";
 import { escapeUnsafe, redactUrlCredentials } from "../config/validators";
 import { siteArgsSchema } from "./argsSchema";
+import { connectApiClientRules, identifierUriRules, siteRosterRules } from "./crossFields";
 import { addressSpaceRules, ipv6Rules, networkRules } from "./network";
 import {
   allowListRules,
@@ -103,6 +104,9 @@ export function siteRuleProblems(view: SiteView, caller: Caller, options: CheckO
     ...safely(() => backendTlsRules(view, caller)),
     ...safely(() => rotationDateRules(view, caller, now)),
     ...safely(() => apiUrlRules(view, caller)),
+    ...safely(() => identifierUriRules(view, caller)),
+    ...safely(() => connectApiClientRules(view, caller)),
+    ...safely(() => siteRosterRules(view, caller)),
   ];
 }
 

@@ -8,6 +8,7 @@ import { isIP } from "node:net";
 import { containsCidr, overlapCidr } from "cidr-tools";
 import { isCovered, parseRange, rangeProblem } from "../allowList";
 import { resourceIdProblem } from "../config/validators";
+import { hubIsOwnVnetProblem } from "../config/valueRules";
 import type { ArgProblem, Caller, SiteView } from "./view";
 import { str } from "./view";
 
@@ -79,6 +80,11 @@ export function networkRules(v: SiteView, c: Caller): ArgProblem[] {
       "virtual network",
     );
     if (problem) add("network.hub.virtualNetworkId", problem);
+    const prefix = str(v.namePrefix);
+    const group = str(v.resourceGroup?.name);
+    const own =
+      !problem && prefix && group && hubIsOwnVnetProblem(String(n.hub.virtualNetworkId), group, prefix);
+    if (own) add("network.hub.virtualNetworkId", own);
   }
   if (Array.isArray(n.dnsServers) && n.dnsServers.length > 0 && n.existingVirtualNetwork) {
     add(

@@ -8,6 +8,7 @@ import { coverageProblem, parseRange, rangeProblem } from "../allowList";
 import { planAllowList } from "../allowListPlan";
 import type { EnforceAt } from "../allowListPlan";
 import { pfxProblem } from "../config/siteShape";
+import { apiRootProblem } from "../config/valueRules";
 import { RotationSettingsError, rotationFields, rotationPlan, rotationProblems } from "../rotation";
 import type { RotationPlan } from "../rotation";
 import { secretExpiry, secretExpiryProblem } from "../secretExpiry";
@@ -279,7 +280,7 @@ function loginRotationRules(v: SiteView, c: Caller, now: Date): ArgProblem[] {
     .map((p) => say(p.field, p.message));
 }
 
-/** The Vantagepoint API root: given when the verification needs it, and without a trailing "/". */
+/** The Vantagepoint API root: given when the verification needs it, without a trailing "/", and the API's root. */
 export function apiUrlRules(v: SiteView, c: Caller): ArgProblem[] {
   const { out, add } = collector(c);
   const mode = v.verification?.mode ?? "enforce";
@@ -297,13 +298,18 @@ export function apiUrlRules(v: SiteView, c: Caller): ArgProblem[] {
   const seen = new Set<string>();
   for (const [path, value] of urls) {
     const url = safeUrl(str(value));
-    if (!url || url.pathname.length <= 1 || !url.pathname.endsWith("/")) continue;
-    if (seen.has(c.key(path))) continue;
+    if (!url || seen.has(c.key(path))) continue;
     seen.add(c.key(path));
-    add(
-      path,
-      'must not end with "/"; give the API root, e.g. https://vantagepoint.example.com/vantagepoint/api',
-    );
+    if (url.pathname.length > 1 && url.pathname.endsWith("/")) {
+      add(
+        path,
+        'must not end with "/"; give the API root, e.g. https://vantagepoint.example.com/vantagepoint/api',
+      );
+      continue;
+    }
+    // The site root, the web app or the token endpoint instead of the API root (lib/config/valueRules.ts).
+    const root = apiRootProblem(str(value)!);
+    if (root) add(path, root);
   }
   return out;
 }

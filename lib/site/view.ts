@@ -176,9 +176,16 @@ export interface SiteView {
     secretLifetimeDays?: number;
     secretOverlapDays?: number;
     secretWarningDays?: number;
+    identifierUri?: Maybe<string>;
   };
   mailboxApp?: { displayName?: Maybe<string>; secretRotatedOn?: string; secretLifetimeDays?: number };
-  vantagepoint?: { connection?: Maybe<{ url?: Maybe<string> }> };
+  tenantId?: Maybe<string>;
+  vantagepoint?: {
+    connection?: Maybe<{ url?: Maybe<string>; clientId?: Maybe<string> }>;
+    connectApiClient?: { clientId?: Maybe<string> };
+    /** The people (lib/site/roster.ts reads each entry's userId, email and employee). */
+    roster?: Maybe<unknown[]>;
+  };
   verification?: { mode?: string; apiUrl?: Maybe<string> };
   httpListener?: string;
   ipv6Frontend?: boolean;
