@@ -7,10 +7,11 @@
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import * as pulumiRuntimeState from "@pulumi/pulumi/runtime/state";
 import { ConnectSite } from "../../components/connectSite";
 import type { ConnectSiteArgs } from "../../components/connectSite";
 import { corpusFiles } from "../reliability/support/badConfigs";
-import { Harness, installMocks } from "../support/pulumiMocks";
+import { Harness, installMocks, MOCK_SUBSCRIPTION_ID } from "../support/pulumiMocks";
 
 const HUB =
   "/subscriptions/3f2b8c1d-5e6a-4b7c-9d8e-1a2b3c4d5e6f/resourceGroups/rg-connectivity/providers/Microsoft.Network/virtualNetworks/vnet-hub-weu";
@@ -766,7 +767,16 @@ describe("library twins of the bad stack config corpus", function () {
   this.timeout(60_000);
   let harness: Harness;
   before(async () => {
-    harness = await installMocks();
+    // The vault gets its Azure resource id, as Azure gives it: the login app's secret is written into the vault it
+    // names (a mock id such as "site-kv-vault_id" leaves that registration pending until the process exits).
+    harness = await installMocks({
+      outputs: (args) =>
+        args.type === "azure-native:keyvault:Vault"
+          ? {
+              id: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(args.inputs.resourceGroupName)}/providers/Microsoft.KeyVault/vaults/${String(args.inputs.vaultName)}`,
+            }
+          : undefined,
+    });
   });
   beforeEach(() => harness.reset());
   after(() => harness.restore());
@@ -818,10 +828,16 @@ describe("library twins of the bad stack config corpus", function () {
     });
   }
 
+  /** What Pulumi's leak report at exit counts (its store is internal: not in the type declarations). */
+  const pendingRegistrations = (): Set<unknown> =>
+    (pulumiRuntimeState as unknown as { getStore(): { leakCandidates: Set<unknown> } }).getStore()
+      .leakCandidates;
+
   /** Errors a program raises after construction (Pulumi fails the program on them; RunError prints no stack). */
   async function laterErrors(declare: () => void): Promise<string[]> {
     const errors: string[] = [];
     const record = (e: unknown) => errors.push(String((e as Error)?.message ?? e));
+    const before = new Set(pendingRegistrations());
     process.on("unhandledRejection", record);
     try {
       declare();
@@ -831,6 +847,10 @@ describe("library twins of the bad stack config corpus", function () {
     } finally {
       process.off("unhandledRejection", record);
     }
+    // Those registrations stay pending for good, as in a real program until Pulumi fails it on the error. Pulumi's
+    // leak report at exit would count them and set exit code 1; forgotten, so it still speaks for the other tests.
+    const leaks = pendingRegistrations();
+    for (const promise of [...leaks]) if (!before.has(promise)) leaks.delete(promise);
     return errors;
   }
 
