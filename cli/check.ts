@@ -32,6 +32,7 @@ export const CHECK_OPTIONS = {
   "in-process": { type: "boolean" },
   all: { type: "boolean" },
   jobs: { type: "string" },
+  "isolate-analyzers": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionsConfig;
 
@@ -60,6 +61,9 @@ the way \`pulumi preview --policy-pack\` does, and writes reports.
                                  files listed; one row per site, one verdict, a dashboard (fleet.html with --out)
       --jobs N                   with --all: sites checked at once, each worker loading the program once
                                  (default 1; at most 8)
+      --isolate-analyzers        with --all: start each pack's analyzer afresh for every site, as a single
+                                 check does, instead of one per pack per worker switched between sites (for a
+                                 pack that keeps stack state in its own module variables)
   -h, --help                     this help
 
 Exit codes: 0 no mandatory violation; 1 mandatory violations or a policy error; 2 invalid config or usage.
@@ -89,6 +93,8 @@ export interface CheckFlags {
   stackFiles: string[];
   /** `--jobs N`: sites checked at once with --all. */
   jobs: number;
+  /** `--isolate-analyzers`: with --all, a fresh analyzer per site instead of one per pack per worker. */
+  isolateAnalyzers: boolean;
   /** Values of extra flags a wrapper added (see makeCheckCommand). */
   extra: Record<string, unknown>;
 }
@@ -116,6 +122,10 @@ export function parseCheckArgs(argv: string[], extraOptions: OptionsConfig = {})
     );
   if (values.jobs !== undefined && values.all !== true)
     throw new FlagError("--jobs goes with --all, e.g. --all --jobs 2");
+  if (values["isolate-analyzers"] === true && values.all !== true)
+    throw new FlagError(
+      "--isolate-analyzers goes with --all (a single check always starts its analyzers afresh), e.g. --all --isolate-analyzers",
+    );
   let jobs = 1;
   if (values.jobs !== undefined) {
     const text = String(values.jobs).trim();
@@ -157,6 +167,7 @@ export function parseCheckArgs(argv: string[], extraOptions: OptionsConfig = {})
     all: values.all === true,
     stackFiles: values.all === true ? positionals : [],
     jobs,
+    isolateAnalyzers: values["isolate-analyzers"] === true,
     extra: Object.fromEntries(Object.entries(values).filter(([k]) => !known.has(k))),
   };
 }
@@ -284,6 +295,7 @@ export async function runOneCheck(
   io: Io,
   custom: CheckCommandOptions,
   configFile?: string,
+  fleet?: Pick<CheckOptions, "sharedAnalyzers">,
 ): Promise<CheckReport> {
   const { runCheck } = require("../evaluator/check") as typeof import("../evaluator/check");
   let options: CheckOptions = {
@@ -302,6 +314,7 @@ export async function runOneCheck(
     // The command line gates on the prerequisites unless told otherwise (the library API leaves it to the caller).
     ...(flags.packsOnly ? { packsOnly: true } : { requirePrerequisites: true }),
     ...(flags.inProcess ? { evaluator: "in-process" as const } : {}),
+    ...(fleet?.sharedAnalyzers ? { sharedAnalyzers: fleet.sharedAnalyzers } : {}),
   };
   let dispose: (() => Promise<void> | void) | undefined;
   try {

@@ -24,6 +24,8 @@ import { renderFleetHtml } from "../lib/reports/fleetHtml";
 import type { CheckReport, ReportFormat } from "../lib/reports";
 import { removeReports, reportTargets, runOneCheck, writeReportFiles } from "./check";
 import type { CheckCommandOptions, CheckFlags } from "./check";
+import type { CheckOptions } from "../evaluator/check";
+import type { SharedAnalyzers } from "../evaluator/sharedAnalyzers";
 import type { Io } from "./io";
 import { toolVersion } from "./io";
 
@@ -100,13 +102,14 @@ export async function checkSite(
   flags: CheckFlags,
   io: Io,
   custom: CheckCommandOptions,
+  fleet?: Pick<CheckOptions, "sharedAnalyzers">,
 ): Promise<SiteOutcome> {
   const started = Date.now();
   const stackFile = path.relative(io.cwd, site.file) || site.file;
   const { formats, outDir, writes } = reportTargets(flags, io);
   if (writes) removeReports(outDir, site.stack);
   try {
-    const report = await runOneCheck({ ...flags, stack: undefined }, io, custom, site.file);
+    const report = await runOneCheck({ ...flags, stack: undefined }, io, custom, site.file, fleet);
     writeReportFiles(report, formats, outDir, io);
     return { stack: site.stack, stackFile, report, durationMs: Date.now() - started };
   } catch (error) {
@@ -128,6 +131,7 @@ export function workerArgv(flags: CheckFlags): string[] {
   if (flags.program !== undefined) argv.push("--program", flags.program);
   if (flags.preview) argv.push("--preview");
   if (flags.inProcess) argv.push("--in-process");
+  if (flags.isolateAnalyzers) argv.push("--isolate-analyzers");
   for (const [name, value] of Object.entries(flags.extra)) {
     if (value === true) argv.push(`--${name}`);
     else if (typeof value === "string") argv.push(`--${name}`, value);
@@ -216,8 +220,20 @@ async function checkInWorkers(
   );
 }
 
+/**
+ * What the sites of one process (the fleet's, or one worker's) share: the packs' analyzers, unless
+ * --isolate-analyzers or --in-process (evaluator/sharedAnalyzers.ts).
+ */
+function fleetContext(flags: CheckFlags): { sharedAnalyzers?: SharedAnalyzers } {
+  if (flags.isolateAnalyzers || flags.inProcess) return {};
+  const { SharedAnalyzers } =
+    require("../evaluator/sharedAnalyzers") as typeof import("../evaluator/sharedAnalyzers");
+  return { sharedAnalyzers: new SharedAnalyzers() };
+}
+
 /** The worker side: check each site the parent sends, answer with its outcome. */
 function serveAsWorker(flags: CheckFlags, io: Io, custom: CheckCommandOptions): Promise<number> {
+  const fleet = fleetContext(flags);
   return new Promise((resolve) => {
     process.on("message", (m: { file: string }) => {
       void checkSite(
@@ -225,9 +241,12 @@ function serveAsWorker(flags: CheckFlags, io: Io, custom: CheckCommandOptions): 
         flags,
         io,
         custom,
+        fleet,
       ).then((outcome) => process.send?.({ outcome }));
     });
-    process.on("disconnect", () => resolve(0));
+    process.on("disconnect", () => {
+      void (fleet.sharedAnalyzers?.close() ?? Promise.resolve()).then(() => resolve(0));
+    });
   });
 }
 
@@ -296,7 +315,12 @@ export async function runCheckAll(flags: CheckFlags, io: Io, custom: CheckComman
   if (flags.jobs > 1 && sites.length > 1) outcomes = await checkInWorkers(sites, flags, io, flags.jobs);
   else {
     outcomes = [];
-    for (const site of sites) outcomes.push(await checkSite(site, flags, io, custom));
+    const fleet = fleetContext(flags);
+    try {
+      for (const site of sites) outcomes.push(await checkSite(site, flags, io, custom, fleet));
+    } finally {
+      await fleet.sharedAnalyzers?.close();
+    }
   }
   const report = buildFleetReport(outcomes, {
     tool: { name: "vpconnect", version: toolVersion() },

@@ -114,10 +114,17 @@ export class PackAnalyzer {
     readonly info: AnalyzerInfo,
     /** Milliseconds from spawn to the answered GetAnalyzerInfo. */
     readonly startMs: number,
+    /** Kept for a fleet run and switched between stacks (started with the preload). */
+    readonly shared = false,
   ) {}
 
-  /** Starts the pack in `absDir` with run-policy-pack, as the engine does, and reads its analyzer info. */
-  static async start(absDir: string, options: AnalyzerStackOptions): Promise<PackAnalyzer> {
+  private switches = 0;
+
+  /**
+   * Starts the pack in `absDir` with run-policy-pack, as the engine does, and reads its analyzer info. `preload`
+   * (a fleet's shared analyzer, evaluator/sharedAnalyzers.ts) is loaded first with an IPC channel to it.
+   */
+  static async start(absDir: string, options: AnalyzerStackOptions, preload?: string): Promise<PackAnalyzer> {
     const started = Date.now();
     let runPolicyPack: string;
     try {
@@ -128,34 +135,15 @@ export class PackAnalyzer {
         `it looks like the policy pack's dependencies are not installed; try running npm install or yarn install in "${absDir}"`,
       );
     }
-    // Pulumi hands plugins the stack config in one environment variable (analyzer_plugin.go constructEnv; the
-    // language host does the same for the program), and Linux caps one at 128 KiB (MAX_ARG_STRLEN): past that
-    // the engine cannot start the pack either.
-    const configBytes = Buffer.byteLength(JSON.stringify(options.config));
-    if (configBytes >= 128 * 1024) {
-      throw new AnalyzerError(
-        `the stack config is ${Math.round(configBytes / 1024)} KiB; Pulumi passes it to every policy pack (and the program) in the PULUMI_CONFIG environment variable, which Linux caps at 128 KiB, so pulumi preview would fail too. Move the large lists into files (a roster into vpconnect:roster.file)`,
-      );
-    }
-    const env: Record<string, string | undefined> = {
-      // The checker's own ts-node settings must not reach the pack: run-policy-pack registers its own.
-      TS_NODE_TRANSPILE_ONLY: undefined,
-      TS_NODE_PROJECT: undefined,
-      PULUMI_CONFIG: JSON.stringify(options.config),
-      PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys),
-      PULUMI_NODEJS_PROJECT: options.project,
-      PULUMI_NODEJS_STACK: options.stack,
-      PULUMI_NODEJS_DRY_RUN: String(options.dryRun),
-      PULUMI_PROJECT: options.project,
-      PULUMI_STACK: options.stack,
-      PULUMI_DRY_RUN: String(options.dryRun),
-    };
+    refuseOversizedConfig(options);
+    const env = analyzerEnv(options);
     let plugin: PluginProcess;
     try {
       plugin = await startPlugin(runPolicyPack, [options.engineAddress ?? "127.0.0.1:0", "."], {
         cwd: absDir,
         env,
         timeoutMs: options.startTimeoutMs ?? 120_000,
+        ...(preload ? { nodeArgs: ["-r", preload], ipc: true } : {}),
       });
     } catch (error) {
       const text = (error as Error).message;
@@ -167,15 +155,9 @@ export class PackAnalyzer {
       "grpc.max_send_message_length": MAX_MESSAGE,
     });
     try {
-      const stackRequest = new proto.AnalyzerStackConfigureRequest();
-      stackRequest.setStack(options.stack);
-      stackRequest.setProject(options.project);
-      stackRequest.setDryRun(options.dryRun);
-      for (const [k, v] of Object.entries(options.config)) stackRequest.getConfigMap().set(k, v);
-      stackRequest.setConfigSecretKeysList(options.secretKeys);
-      await call(client, "configureStack", stackRequest);
+      await call(client, "configureStack", stackConfigureRequest(options));
       const info = readInfo(await call(client, "getAnalyzerInfo", new emptyProto.Empty()));
-      return new PackAnalyzer(absDir, plugin, client, info, Date.now() - started);
+      return new PackAnalyzer(absDir, plugin, client, info, Date.now() - started, preload !== undefined);
     } catch (error) {
       client.close();
       await plugin.stop();
@@ -183,9 +165,53 @@ export class PackAnalyzer {
     }
   }
 
-  /** Configure: every policy's level and properties, as ReconcilePolicyPackConfig produced them. */
+  /** Whether the process is still running (a policy may have ended it). */
+  get alive(): boolean {
+    return this.plugin.child.exitCode === null && this.plugin.child.signalCode === null;
+  }
+
+  /**
+   * Points an analyzer started with the preload at another stack: the environment the engine would start it
+   * with (set by bin/analyzerPreload.js, which resets @pulumi/pulumi's store from it), then ConfigureStack.
+   */
+  async useStack(options: AnalyzerStackOptions): Promise<void> {
+    refuseOversizedConfig(options);
+    const child = this.plugin.child;
+    const id = ++this.switches;
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (m: { type?: string; id?: number; error?: string }) => {
+        if (m?.type !== "vpconnect:stack-used" || m.id !== id) return;
+        done();
+        if (m.error)
+          reject(new AnalyzerError(`policy pack at "${this.dir}" could not switch stacks: ${m.error}`));
+        else resolve();
+      };
+      const onExit = () => {
+        done();
+        reject(new AnalyzerError(`policy pack at "${this.dir}" exited: ${this.plugin.output().trim()}`));
+      };
+      const done = () => {
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+      };
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+      child.send({ type: "vpconnect:use-stack", id, env: analyzerEnv(options) }, (error) => {
+        if (error) {
+          done();
+          reject(new AnalyzerError(`policy pack at "${this.dir}": ${error.message}`));
+        }
+      });
+    });
+    await call(this.client, "configureStack", stackConfigureRequest(options));
+  }
+
+  /**
+   * Configure: every policy's level and properties, as ReconcilePolicyPackConfig produced them. Nothing to send
+   * leaves the pack's own defaults, except in a shared analyzer (it must drop the previous stack's config).
+   */
   async configure(resolved: ReadonlyMap<string, ResolvedPolicyConfig>): Promise<void> {
-    if (resolved.size === 0) return;
+    if (resolved.size === 0 && !this.shared) return;
     const request = new proto.ConfigureAnalyzerRequest();
     for (const [name, { level, config }] of resolved) {
       const policyConfig = new proto.PolicyConfig();
@@ -256,6 +282,50 @@ export class PackAnalyzer {
     this.client.close();
     await this.plugin.stop();
   }
+}
+
+/** The engine cannot start a pack whose stack config does not fit one environment variable. */
+function refuseOversizedConfig(options: AnalyzerStackOptions): void {
+  // Pulumi hands plugins the stack config in one environment variable (analyzer_plugin.go constructEnv; the
+  // language host does the same for the program), and Linux caps one at 128 KiB (MAX_ARG_STRLEN): past that
+  // the engine cannot start the pack either.
+  const configBytes = Buffer.byteLength(JSON.stringify(options.config));
+  if (configBytes >= 128 * 1024) {
+    throw new AnalyzerError(
+      `the stack config is ${Math.round(configBytes / 1024)} KiB; Pulumi passes it to every policy pack (and the program) in the PULUMI_CONFIG environment variable, which Linux caps at 128 KiB, so pulumi preview would fail too. Move the large lists into files (a roster into vpconnect:roster.file)`,
+    );
+  }
+}
+
+/**
+ * The environment the engine starts a pack with (analyzer_plugin.go constructEnv): the stack config in one
+ * variable, the project, stack and dry run (PULUMI_NODEJS_* is what @pulumi/pulumi reads).
+ */
+export function analyzerEnv(options: AnalyzerStackOptions): Record<string, string | undefined> {
+  return {
+    // The checker's own ts-node settings must not reach the pack: run-policy-pack registers its own.
+    TS_NODE_TRANSPILE_ONLY: undefined,
+    TS_NODE_PROJECT: undefined,
+    PULUMI_CONFIG: JSON.stringify(options.config),
+    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys),
+    PULUMI_NODEJS_PROJECT: options.project,
+    PULUMI_NODEJS_STACK: options.stack,
+    PULUMI_NODEJS_DRY_RUN: String(options.dryRun),
+    PULUMI_PROJECT: options.project,
+    PULUMI_STACK: options.stack,
+    PULUMI_DRY_RUN: String(options.dryRun),
+  };
+}
+
+/** ConfigureStack as the engine sends it: stack, project, dry run and the stack config. */
+function stackConfigureRequest(options: AnalyzerStackOptions): any {
+  const request = new proto.AnalyzerStackConfigureRequest();
+  request.setStack(options.stack);
+  request.setProject(options.project);
+  request.setDryRun(options.dryRun);
+  for (const [k, v] of Object.entries(options.config)) request.getConfigMap().set(k, v);
+  request.setConfigSecretKeysList(options.secretKeys);
+  return request;
 }
 
 /** The engine's gRPC server the packs are handed (they may log through it), for one check. */

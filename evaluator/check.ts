@@ -15,6 +15,7 @@ import { repoBaseOf } from "../lib/reports/locate";
 import type { CheckReport } from "../lib/reports/model";
 import type { EvaluationResult } from "./evaluate";
 import type { LoadedPack } from "./packs";
+import type { SharedAnalyzers } from "./sharedAnalyzers";
 import type { DynamicExecutor, InvokeHandler } from "./program";
 import { scrubString } from "./plain";
 import type { ProgressOutput } from "../lib/progress";
@@ -72,6 +73,11 @@ export interface CheckOptions {
    * (evaluator/evaluate.ts), which test/evaluator/parity.test.ts proves gives the same violations.
    */
   evaluator?: EvaluationPath;
+  /**
+   * A fleet run's analyzers (evaluator/sharedAnalyzers.ts): the packs' analyzer processes are kept across stacks
+   * and switched to this one instead of started for it. Unset (the single-stack check): fresh analyzers.
+   */
+  sharedAnalyzers?: SharedAnalyzers;
   /** `--preview`: evaluate as a first `pulumi preview` sees the stack (ids and computed outputs unknown). */
   preview?: boolean;
   /** `--packs-only`: a run that checked no prerequisite may pass (the verdict says so); otherwise it fails. */
@@ -203,7 +209,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
   // The engine starts the packs before the program runs; so does this (they start while the program runs).
   const pool =
     (options.evaluator ?? "analyzer") === "analyzer"
-      ? await startAnalyzers(loaded, target, engine, preview)
+      ? await startAnalyzers(loaded, target, engine, preview, options.sharedAnalyzers)
       : undefined;
   try {
     const programStarted = Date.now();

@@ -26,6 +26,8 @@ export interface StartPluginOptions {
   timeoutMs?: number;
   /** Node flags before the entry (the CLI's `nodeargs`). */
   nodeArgs?: string[];
+  /** Opens an IPC channel to the process (a shared analyzer's preload listens on it: bin/analyzerPreload.js). */
+  ipc?: boolean;
 }
 
 /** Resolves `request` (e.g. `@pulumi/pulumi/cmd/dynamic-provider`) from `dir`, as `node` would there. */
@@ -42,7 +44,7 @@ export function startPlugin(
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: options.ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
   });
   let out = "";
   let buffered = "";

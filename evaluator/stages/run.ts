@@ -3,6 +3,7 @@
  * packs start beside it as the engine starts them (analyzer path), so their start-up hides behind the run.
  */
 import { AnalyzerError, PackAnalyzer, startAnalyzerEngine } from "../analyzer";
+import type { SharedAnalyzers } from "../sharedAnalyzers";
 import { runProgram } from "../program";
 import type { DynamicExecutor, InvokeHandler, RunProgramResult } from "../program";
 import { UsageError } from "../stack";
@@ -22,13 +23,44 @@ export interface AnalyzerPool {
   close(): Promise<void>;
 }
 
-/** Starts each pack with run-policy-pack (as the engine does, before the program runs). */
+/** A failed start or switch as the check reports it (a UsageError naming --policy-pack). */
+function packProblem(error: Error): Error {
+  return error instanceof AnalyzerError ? new UsageError(`--policy-pack: ${error.message}`) : error;
+}
+
+/**
+ * Starts each pack with run-policy-pack (as the engine does, before the program runs). With `shared` (a fleet
+ * run) the packs' analyzers are the fleet's, switched to this stack (evaluator/sharedAnalyzers.ts), and stay up.
+ */
 export async function startAnalyzers(
   loaded: readonly PackWithConfig[],
   target: CheckTarget,
   engine: EngineConfig,
   preview: boolean,
+  shared?: SharedAnalyzers,
 ): Promise<AnalyzerPool> {
+  if (shared) {
+    const held = shared.acquire(
+      loaded.map(({ pack }) => pack.absDir),
+      {
+        project: target.project.name,
+        stack: target.stack,
+        dryRun: preview,
+        config: engine.config,
+        secretKeys: engine.secretKeys,
+      },
+    );
+    return {
+      async ready() {
+        const analyzers: PackAnalyzer[] = [];
+        // One after another: a pack's switch must not overlap another stack's use (sites run in turn).
+        for (const h of held)
+          analyzers.push(await h.ready().catch((e: Error) => Promise.reject(packProblem(e))));
+        return analyzers;
+      },
+      close: async () => undefined,
+    };
+  }
   const server = await startAnalyzerEngine();
   const starting = loaded.map(({ pack }) =>
     PackAnalyzer.start(pack.absDir, {
@@ -46,10 +78,7 @@ export async function startAnalyzers(
     async ready() {
       const analyzers: PackAnalyzer[] = [];
       for (const r of await settled) {
-        if (r.status === "rejected") {
-          const e = r.reason as Error;
-          throw e instanceof AnalyzerError ? new UsageError(`--policy-pack: ${e.message}`) : e;
-        }
+        if (r.status === "rejected") throw packProblem(r.reason as Error);
         analyzers.push(r.value);
       }
       return analyzers;

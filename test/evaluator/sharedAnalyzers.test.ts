@@ -1,0 +1,117 @@
+/**
+ * A fleet run's shared analyzer (evaluator/sharedAnalyzers.ts, bin/analyzerPreload.js): one run-policy-pack
+ * process switched between stacks must show each stack's policies exactly what a fresh process started for that
+ * stack shows them: pulumi.getStack(), getProject(), isDryRun(), new pulumi.Config(), the secret keys, the
+ * environment, and the stack's own policy config (never the previous stack's).
+ */
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { PackAnalyzer, policyMessage, type AnalyzerStackOptions } from "../../evaluator/analyzer";
+import type { ResolvedPolicyConfig } from "../../evaluator/packConfig";
+import { SharedAnalyzers } from "../../evaluator/sharedAnalyzers";
+
+const PACK = path.join(__dirname, "..", "fixtures", "packs", "stack-aware");
+
+const EAST: Omit<AnalyzerStackOptions, "engineAddress"> = {
+  project: "alpha",
+  stack: "east",
+  dryRun: false,
+  config: {
+    "vpconnect:site": JSON.stringify({ publicHostname: "east.example.com" }),
+    "vpconnect:vantagepoint": JSON.stringify({ password: "east-secret" }),
+  },
+  secretKeys: ["vpconnect:vantagepoint"],
+};
+const WEST: Omit<AnalyzerStackOptions, "engineAddress"> = {
+  project: "beta",
+  stack: "west",
+  dryRun: true,
+  config: { "vpconnect:site": JSON.stringify({ publicHostname: "west.example.com" }) },
+  secretKeys: [],
+};
+
+/** What the pack's policy believed about its stack (it reports it as its violation's message). */
+async function seen(analyzer: PackAnalyzer, label?: string): Promise<Record<string, unknown>> {
+  const resolved = new Map<string, ResolvedPolicyConfig>(
+    label === undefined ? [] : [["says-its-stack", { level: "advisory", config: { label } }]],
+  );
+  await analyzer.configure(resolved);
+  const { diagnostics } = await analyzer.analyzeStack([]);
+  assert.equal(diagnostics.length, 1);
+  return JSON.parse(policyMessage(diagnostics[0]!.engineMessage, diagnostics[0]!.description)) as Record<
+    string,
+    unknown
+  >;
+}
+
+describe("evaluator: one analyzer shared by a fleet's stacks", function () {
+  this.timeout(120_000);
+
+  it("shows each stack its own stack, project, dry run, config, secret keys, environment and policy config", async () => {
+    const shared = new SharedAnalyzers();
+    try {
+      const east = await shared.acquire([PACK], EAST)[0]!.ready();
+      assert.deepEqual(await seen(east, "from east"), {
+        stack: "east",
+        project: "alpha",
+        dryRun: false,
+        host: "east.example.com",
+        secret: true,
+        env: "east",
+        label: "from east",
+      });
+      const west = await shared.acquire([PACK], WEST)[0]!.ready();
+      assert.equal(west, east, "the same analyzer process serves the next stack");
+      assert.equal(shared.started, 1);
+      // No label for west: the policy sees no config, not east's.
+      assert.deepEqual(await seen(west), {
+        stack: "west",
+        project: "beta",
+        dryRun: true,
+        host: "west.example.com",
+        secret: false,
+        env: "west",
+        label: null,
+      });
+      const again = await shared.acquire([PACK], EAST)[0]!.ready();
+      assert.deepEqual(await seen(again, "east again"), {
+        stack: "east",
+        project: "alpha",
+        dryRun: false,
+        host: "east.example.com",
+        secret: true,
+        env: "east",
+        label: "east again",
+      });
+    } finally {
+      await shared.close();
+    }
+  });
+
+  it("a switched analyzer sees what a fresh one started for that stack sees", async () => {
+    const shared = new SharedAnalyzers();
+    const fresh = await PackAnalyzer.start(PACK, WEST);
+    try {
+      await shared.acquire([PACK], EAST)[0]!.ready();
+      const switched = await shared.acquire([PACK], WEST)[0]!.ready();
+      assert.deepEqual(await seen(switched), await seen(fresh));
+    } finally {
+      await fresh.close();
+      await shared.close();
+    }
+  });
+
+  it("starts a pack again when its process ended between stacks", async () => {
+    const shared = new SharedAnalyzers();
+    try {
+      const first = await shared.acquire([PACK], EAST)[0]!.ready();
+      await first.close();
+      const second = await shared.acquire([PACK], WEST)[0]!.ready();
+      assert.notEqual(second, first);
+      assert.equal(shared.started, 2);
+      assert.equal((await seen(second)).stack, "west");
+    } finally {
+      await shared.close();
+    }
+  });
+});
