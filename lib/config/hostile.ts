@@ -39,12 +39,37 @@ const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /**
  * Every string and key under `root` (a section, or a roster file entry): unsafe characters, reserved keys,
  * nesting past MAX_DEPTH. Secrets are skipped (never shown, never echoed). Iterative, so depth cannot
- * overflow the stack.
+ * overflow the stack. A string or flat map with nothing to report is passed over without building its path: a
+ * 100,000-person roster is 100,000 such maps (with a path and an entry list each it cost 770 MB of allocation).
  */
 export function textIssues(root: unknown, base: IssuePath): PathIssue[] {
   if (isPlainText(root)) return []; // the common case, checked without building paths
   const out: PathIssue[] = [];
   const stack: Array<{ value: unknown; path: IssuePath }> = [{ value: root, path: base }];
+  const visit = (path: IssuePath, key: string | number, child: unknown) => {
+    if (typeof key === "string") {
+      const keyProblem = unsafeTextProblem(key);
+      if (keyProblem) {
+        out.push({ path: [...path, key], message: `is a key that ${keyProblem}` });
+        return;
+      }
+      if (RESERVED_KEYS.has(key)) {
+        out.push({
+          path: [...path, key],
+          message: "is not a vpconnect key (a name JavaScript reserves); remove it",
+        });
+        return;
+      }
+    }
+    // Nothing to report below it: a safe string, or a flat map or list of them above the depth limit.
+    if (
+      typeof child === "string"
+        ? !MAYBE_UNSAFE.test(child)
+        : isFlatPlainText(child, path.length + 1 - base.length)
+    )
+      return;
+    stack.push({ value: child, path: [...path, key] });
+  };
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
     if (typeof value === "string") {
@@ -61,28 +86,17 @@ export function textIssues(root: unknown, base: IssuePath): PathIssue[] {
       });
       continue;
     }
-    const entries = Array.isArray(value)
-      ? value.map((v, i) => [i, v] as const)
-      : Object.keys(value).map((k) => [k, (value as Record<string, unknown>)[k]] as const);
-    for (const [key, child] of entries) {
-      if (typeof key === "string") {
-        const keyProblem = unsafeTextProblem(key);
-        if (keyProblem) {
-          out.push({ path: [...path, key], message: `is a key that ${keyProblem}` });
-          continue;
-        }
-        if (RESERVED_KEYS.has(key)) {
-          out.push({
-            path: [...path, key],
-            message: "is not a vpconnect key (a name JavaScript reserves); remove it",
-          });
-          continue;
-        }
-      }
-      stack.push({ value: child, path: [...path, key] });
-    }
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) visit(path, i, value[i]);
+    else for (const key of Object.keys(value)) visit(path, key, (value as Record<string, unknown>)[key]);
   }
   return out.reverse();
+}
+
+/** isPlainText for a value `depth` levels under the root: an object there at MAX_DEPTH is reported, so never plain. */
+function isFlatPlainText(value: unknown, depth: number): boolean {
+  if (value !== null && typeof value === "object" && depth >= MAX_DEPTH && !isSecretValue(value))
+    return false;
+  return isPlainText(value);
 }
 
 /** Characters unsafeTextProblem would report (a cheap test first; the message comes from unsafeTextProblem). */
