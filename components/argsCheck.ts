@@ -13,20 +13,46 @@ interface Pending {
   value: unknown;
 }
 
-/** Args as plain data: Outputs and Promises become UNKNOWN (and are listed), plain objects and lists are copied. */
+/**
+ * Args as plain data: Outputs and Promises become UNKNOWN (and are listed). A plain object or list is copied only
+ * when something under it was replaced, else handed on as it is (a roster of 100,000 people is not copied to be
+ * read); the rules never change the view, and setAt only writes into the copies along a pending path.
+ */
 export function plainView(args: unknown): { view: unknown; pending: Pending[] } {
   const pending: Pending[] = [];
   const walk = (value: unknown, path: Array<string | number>, depth: number): unknown => {
     if (pulumi.Output.isInstance(value) || value instanceof Promise) {
-      pending.push({ path, value });
+      pending.push({ path: [...path], value });
       return UNKNOWN;
     }
     if (value === SECRET_NOT_AT_HAND) return UNKNOWN;
     if (depth > 16 || value === null || typeof value !== "object") return value;
-    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i], depth + 1));
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        const v = walk(value[i], path, depth + 1);
+        path.pop();
+        if (v !== value[i] && !copy) copy = value.slice(0, i);
+        copy?.push(v);
+      }
+      return copy ?? value;
+    }
     if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
       return value;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k], depth + 1)]));
+    const keys = Object.keys(value);
+    let copy: Array<[string, unknown]> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const original = (value as Record<string, unknown>)[k];
+      path.push(k);
+      const v = walk(original, path, depth + 1);
+      path.pop();
+      if (v !== original && !copy)
+        copy = keys.slice(0, i).map((key) => [key, (value as Record<string, unknown>)[key]]);
+      copy?.push([k, v]);
+    }
+    return copy ? Object.fromEntries(copy) : value;
   };
   return { view: walk(args, [], 0), pending };
 }
