@@ -94,3 +94,11 @@ export function checkArgs(
     return true;
   });
 }
+
+/**
+ * `value` once the args check of values given as Outputs passed: a resource input that waits for `checked` (and
+ * fails with its message), so a resource whose args are found bad later is never created.
+ */
+export function afterCheck<T>(value: pulumi.Input<T>, checked: pulumi.Output<boolean>): pulumi.Output<T> {
+  return pulumi.all([pulumi.output(value), checked]).apply(([v]) => v as T);
+}

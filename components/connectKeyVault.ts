@@ -24,10 +24,11 @@ import {
   PFX_CONTENT_TYPE,
   uniqueVaultName,
   vaultNameProblem,
-  vaultNameSuffixProblem,
   VAULT_NAME_SUFFIX,
 } from "../lib/keyVault";
 import type { ExistingVaultNetworkProperties, ExistingVaultProperties } from "../lib/keyVault";
+import { keyVaultArgsProblems } from "../lib/site/componentArgs";
+import { checkArgs } from "./argsCheck";
 import { lockResource } from "./locks";
 
 /** A created vault's firewall. */
@@ -119,6 +120,13 @@ export class ConnectKeyVault extends pulumi.ComponentResource {
   declare public readonly certificateCheck: pulumi.Output<string>;
 
   constructor(name: string, args: ConnectKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before super(): bad input registers nothing; every problem at once, named by arg.
+    const argsChecked = checkArgs(
+      "ConnectKeyVault",
+      name,
+      { ...args, namePrefix: args.namePrefix ?? name },
+      keyVaultArgsProblems,
+    );
     if (args.certificate) checkCertificate(args.certificate);
     super("vantagepoint-connect:index:ConnectKeyVault", name, {}, opts);
     const found = args.existing
@@ -137,6 +145,7 @@ export class ConnectKeyVault extends pulumi.ComponentResource {
       ...found,
       certificateSecretId: this.certificateSecretId,
       certificateCheck: this.certificateCheck,
+      argsChecked,
     });
   }
 }
@@ -341,22 +350,9 @@ function createVault(
   args: ConnectKeyVaultArgs & { namePrefix: string },
   parent: pulumi.Resource,
 ): VaultOutputs {
-  if (args.resourceGroupName === undefined || args.location === undefined) {
-    throw new Error(
-      "resourceGroupName and location are required to create a Key Vault; give them, or name an existing vault under existing",
-    );
-  }
+  // Placement, the name as written and a kept suffix were checked before anything registered (keyVaultArgsProblems).
   const baseName = args.vaultName ?? defaultVaultName(args.namePrefix);
-  if (args.nameSuffix !== undefined) {
-    const suffixProblem = vaultNameSuffixProblem(args.nameSuffix, "nameSuffix", args.uniqueName === true);
-    if (suffixProblem) throw new Error(suffixProblem);
-  }
-  // The name as written is checked (a suffix added later is always valid when the base is, and never quoted).
-  const problem = vaultNameProblem(
-    baseName,
-    args.vaultName === undefined ? "namePrefix (vault name <namePrefix>-kv)" : "vaultName",
-  );
-  if (problem) throw new Error(problem);
+  const resourceGroupName = args.resourceGroupName!;
   const vaultName: pulumi.Input<string> = args.uniqueName
     ? vaultSuffix(name, args.nameSuffix, parent).apply((suffix) => uniqueVaultName(baseName, suffix))
     : baseName;
@@ -365,8 +361,8 @@ function createVault(
   const vault = new keyvault.Vault(
     `${name}-vault`,
     {
-      resourceGroupName: args.resourceGroupName,
-      location: args.location,
+      resourceGroupName,
+      location: args.location!,
       vaultName,
       properties: {
         tenantId,
@@ -394,6 +390,6 @@ function createVault(
       .all([vault.properties, vaultName])
       .apply(([p, n]) => p.vaultUri ?? `https://${n}.vault.azure.net/`),
     vaultName: pulumi.output(vaultName),
-    resourceGroupName: pulumi.output(args.resourceGroupName),
+    resourceGroupName: pulumi.output(resourceGroupName),
   };
 }

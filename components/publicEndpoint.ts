@@ -25,16 +25,15 @@ import * as local from "@pulumi/command/local";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { KEY_VAULT_SECRETS_USER_ROLE_ID } from "../lib/entra";
 import { secretsUserScope } from "../lib/gatewayRules";
+import { publicEndpointArgsProblems } from "../lib/site/componentArgs";
+import { checkArgs } from "./argsCheck";
 import { lockResource } from "./locks";
 import {
-  ACCEPTED_SSL_POLICIES,
-  certificateSecretIdProblem,
   DEFAULT_SSL_POLICY,
   GATEWAY_PARTS,
   GATEWAY_LOG_CATEGORIES,
   gatewayPartId,
   GRANT_WAIT_SCRIPT,
-  hostnameProblem,
   KEY_VAULT_GRANT_WAIT_SECONDS,
   normalizePath,
   RULE_PRIORITIES,
@@ -154,7 +153,9 @@ export class PublicEndpoint extends pulumi.ComponentResource {
   declare public readonly identityPrincipalId: pulumi.Output<string>;
 
   constructor(name: string, args: PublicEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-    const settings = checkArgs(args); // before super(): bad input registers nothing
+    // Checked before super(): bad input registers nothing; every problem at once, named by arg.
+    const argsChecked = checkArgs("PublicEndpoint", name, args, publicEndpointArgsProblems);
+    const settings = settingsOf(args);
     super("vantagepoint-connect:index:PublicEndpoint", name, {}, opts);
     const gatewayName = `${args.namePrefix}-appgw`;
 
@@ -258,6 +259,7 @@ export class PublicEndpoint extends pulumi.ComponentResource {
       gatewayName: this.gatewayName,
       gatewayId: this.gatewayId,
       identityPrincipalId: this.identityPrincipalId,
+      argsChecked,
     });
   }
 }
@@ -330,94 +332,18 @@ interface CheckedSettings {
   maxCapacity: number;
 }
 
-/** Validates the plain parts of the args; throws naming the field. */
-function checkArgs(args: PublicEndpointArgs): CheckedSettings {
-  const problems: string[] = [];
-  let path = "";
-  try {
-    path = normalizePath(args.vantagepointPath ?? "/vantagepoint");
-  } catch (err) {
-    problems.push((err as Error).message);
-  }
-  if (typeof args.publicHostname === "string") {
-    const p = hostnameProblem(args.publicHostname);
-    if (p) problems.push(p);
-  }
-  if (typeof args.certificateSecretId === "string") {
-    const p = certificateSecretIdProblem(args.certificateSecretId);
-    if (p) problems.push(p);
-  }
-  const sslPolicyName = args.sslPolicyName ?? DEFAULT_SSL_POLICY;
-  if (!(ACCEPTED_SSL_POLICIES as readonly string[]).includes(sslPolicyName)) {
-    problems.push(
-      `sslPolicyName: ${JSON.stringify(sslPolicyName)} is not an accepted TLS policy; use ${ACCEPTED_SSL_POLICIES.join(" or ")} (TLS 1.2 or newer)`,
-    );
-  }
-  const port = args.backend.port ?? 443;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    problems.push(`backend.port: ${JSON.stringify(port)} is not a port; expected 1 to 65535`);
-  }
-  const protocol = args.backend.protocol ?? "Https";
-  if (protocol !== "Https" && protocol !== "Http") {
-    problems.push(`backend.protocol: ${JSON.stringify(protocol)} is not "Https" or "Http"`);
-  }
-  const requestTimeout = args.backend.requestTimeoutSeconds ?? 120;
-  if (!Number.isInteger(requestTimeout) || requestTimeout < 1 || requestTimeout > 86400) {
-    problems.push(
-      `backend.requestTimeoutSeconds: ${JSON.stringify(requestTimeout)} is not 1 to 86400 seconds`,
-    );
-  }
-  if (typeof args.backend.address === "string" && args.backend.address.trim() === "") {
-    problems.push("backend.address: empty; give the Vantagepoint web server's private IP address or FQDN");
-  }
-  const minCapacity = args.autoscale?.minCapacity ?? 0;
-  const maxCapacity = args.autoscale?.maxCapacity ?? 2;
-  if (!Number.isInteger(minCapacity) || minCapacity < 0 || minCapacity > 125) {
-    problems.push(`autoscale.minCapacity: ${JSON.stringify(minCapacity)} is not 0 to 125`);
-  }
-  if (!Number.isInteger(maxCapacity) || maxCapacity < Math.max(2, minCapacity) || maxCapacity > 125) {
-    problems.push(
-      `autoscale.maxCapacity: ${JSON.stringify(maxCapacity)} must be 2 to 125 and at least minCapacity`,
-    );
-  }
-  if (args.dns && typeof args.publicHostname === "string") {
-    const { zoneName, recordName } = args.dns;
-    if (typeof zoneName === "string" && typeof recordName === "string") {
-      const fqdn = recordName === "@" ? zoneName : `${recordName}.${zoneName}`;
-      if (fqdn.toLowerCase() !== args.publicHostname.toLowerCase()) {
-        problems.push(
-          `dns.recordName: ${recordName}.${zoneName} is not the public host name ${args.publicHostname}; the A record must name the host Connect uses`,
-        );
-      }
-    }
-  }
-  const grantWaitSeconds = args.keyVaultGrantWaitSeconds ?? KEY_VAULT_GRANT_WAIT_SECONDS;
-  if (!Number.isInteger(grantWaitSeconds) || grantWaitSeconds < 0 || grantWaitSeconds > 1800) {
-    problems.push(`keyVaultGrantWaitSeconds: ${JSON.stringify(grantWaitSeconds)} is not 0 to 1800 seconds`);
-  }
-  const httpListener = args.httpListener ?? "redirect";
-  if (httpListener !== "redirect" && httpListener !== "off") {
-    problems.push(`httpListener: ${JSON.stringify(httpListener)} is not "redirect" or "off"`);
-  }
-  const roots = args.backend.trustedRootCertificates ?? [];
-  if (roots.length > 0 && protocol !== "Https") {
-    problems.push("backend.trustedRootCertificates: only used with backend.protocol Https");
-  }
-  for (const zone of args.zones ?? []) {
-    if (!["1", "2", "3"].includes(zone))
-      problems.push(`zones: ${JSON.stringify(zone)} is not "1", "2" or "3"`);
-  }
-  if (problems.length > 0) throw new Error(`public endpoint: ${problems.join("; ")}`);
+/** The settings with their defaults (the args are checked first: lib/site/componentArgs.ts). */
+function settingsOf(args: PublicEndpointArgs): CheckedSettings {
   return {
-    grantWaitSeconds,
-    httpListener,
-    path,
-    sslPolicyName,
-    port,
-    protocol,
-    requestTimeout,
-    minCapacity,
-    maxCapacity,
+    grantWaitSeconds: args.keyVaultGrantWaitSeconds ?? KEY_VAULT_GRANT_WAIT_SECONDS,
+    httpListener: args.httpListener ?? "redirect",
+    path: normalizePath(args.vantagepointPath ?? "/vantagepoint"),
+    sslPolicyName: args.sslPolicyName ?? DEFAULT_SSL_POLICY,
+    port: args.backend.port ?? 443,
+    protocol: args.backend.protocol ?? "Https",
+    requestTimeout: args.backend.requestTimeoutSeconds ?? 120,
+    minCapacity: args.autoscale?.minCapacity ?? 0,
+    maxCapacity: args.autoscale?.maxCapacity ?? 2,
   };
 }
 

@@ -11,6 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RoleModel, VantagepointConnection } from "../../lib/vantagepoint";
 import { connectionSecrets, loadVantagepointLib, resourceOptions, siteId, withoutSecrets } from "./common";
 import type { VantagepointConnectionArgs } from "./common";
+import { adminRoleArgsProblems } from "../../lib/site/componentArgs";
+import { afterCheck, checkArgs } from "../argsCheck";
 
 export interface ConnectAdminRoleInputs {
   vpconnectResource: "ConnectAdminRole";
@@ -265,12 +267,14 @@ export class ConnectAdminRole extends pulumi.dynamic.Resource {
   declare public readonly roleModel: pulumi.Output<RoleModelOutput | undefined>;
 
   constructor(name: string, args: ConnectAdminRoleArgs, opts?: pulumi.CustomResourceOptions) {
+    // Checked before super(): bad input registers nothing; values given as Outputs hold the connection until known.
+    const argsChecked = checkArgs("ConnectAdminRole", name, args, adminRoleArgsProblems);
     super(
       connectAdminRoleProvider,
       name,
       {
         vpconnectResource: "ConnectAdminRole",
-        connection: pulumi.secret(args.connection),
+        connection: pulumi.secret(afterCheck(args.connection, argsChecked)),
         role: args.role,
         requireAdministratorType: args.requireAdministratorType ?? true,
         version: args.version,

@@ -11,6 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { VantagepointConnection } from "../../lib/vantagepoint";
 import { connectionSecrets, loadVantagepointLib, resourceOptions, withoutSecrets } from "./common";
 import type { VantagepointConnectionArgs } from "./common";
+import { apiClientArgsProblems } from "../../lib/site/componentArgs";
+import { afterCheck, checkArgs } from "../argsCheck";
 
 export interface ConnectApiClientInputs {
   vpconnectResource: "ConnectApiClient";
@@ -279,12 +281,14 @@ export class ConnectApiClient extends pulumi.dynamic.Resource {
   declare public readonly manualSteps: pulumi.Output<string[]>;
 
   constructor(name: string, args: ConnectApiClientArgs, opts?: pulumi.CustomResourceOptions) {
+    // Checked before super(): bad input registers nothing; values given as Outputs hold the connection until known.
+    const argsChecked = checkArgs("ConnectApiClient", name, args, apiClientArgsProblems);
     super(
       connectApiClientProvider,
       name,
       {
         vpconnectResource: "ConnectApiClient",
-        connection: pulumi.secret(args.connection),
+        connection: pulumi.secret(afterCheck(args.connection, argsChecked)),
         name: args.name ?? "Vantagepoint Connect",
         expectedClientId: args.clientId,
         allowCreate: args.allowCreate ?? false,

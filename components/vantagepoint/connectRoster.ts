@@ -15,6 +15,8 @@ import type {
 } from "../../lib/vantagepoint";
 import { connectionSecrets, loadVantagepointLib, resourceOptions, siteId, withoutSecrets } from "./common";
 import type { VantagepointConnectionArgs } from "./common";
+import { rosterArgsProblems } from "../../lib/site/componentArgs";
+import { afterCheck, checkArgs } from "../argsCheck";
 
 export type RosterOnDelete = "detach" | "deactivateUsers";
 
@@ -371,12 +373,14 @@ export class ConnectRoster extends pulumi.dynamic.Resource {
   declare public readonly changes: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ConnectRosterArgs, opts?: pulumi.CustomResourceOptions) {
+    // Checked before super(): bad input registers nothing; values given as Outputs hold the connection until known.
+    const argsChecked = checkArgs("ConnectRoster", name, args, rosterArgsProblems);
     super(
       connectRosterProvider,
       name,
       {
         vpconnectResource: "ConnectRoster",
-        connection: pulumi.secret(args.connection),
+        connection: pulumi.secret(afterCheck(args.connection, argsChecked)),
         // As text (one person a line): a list of objects costs the engine a value per field of every person.
         // A plain list is turned into text at once: pulumi.output() would first copy every entry of it.
         entries: Array.isArray(args.entries)

@@ -40,12 +40,13 @@ import { WAF_MODES } from "../waf";
 import { BACKEND_ROUTES } from "./network";
 
 /** An enum with its values named in the message. */
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { message: `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}` });
 
-const bool = z.boolean().optional();
+export const bool = z.boolean().optional();
 
-const rosterEntry = z.strictObject({
+/** One person on the roster (ConnectSite's vantagepoint.roster[i], ConnectRoster's entries[i]). */
+export const rosterEntry = z.strictObject({
   userId,
   email,
   firstName: personName,
@@ -55,7 +56,8 @@ const rosterEntry = z.strictObject({
   configurer: bool,
 });
 
-const connection = z.strictObject({
+/** The Vantagepoint API connection (ConnectSite's vantagepoint.connection, each Vantagepoint resource's connection). */
+export const connection = z.strictObject({
   url: httpsUrl(),
   database: databaseName,
   username: apiUserName,

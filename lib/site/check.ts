@@ -83,7 +83,7 @@ export function schemaProblems(
 }
 
 /** Runs one rule group; a rule that meets a value of the wrong type leaves it to the shape check. */
-function safely(rule: () => ArgProblem[]): ArgProblem[] {
+export function safely(rule: () => ArgProblem[]): ArgProblem[] {
   try {
     return rule();
   } catch {
@@ -140,7 +140,13 @@ export function allowListArgsProblems(view: unknown): ArgProblem[] {
   return dedupe([...shape, ...rules.filter((p) => !at(view, parts(p.path)).unknown)]);
 }
 
-function dedupe(problems: ArgProblem[]): ArgProblem[] {
+/** The problems whose arg (or something above it) is known: a rule never speaks for a value not known yet. */
+export function knownOnly(view: unknown, problems: readonly ArgProblem[]): ArgProblem[] {
+  return problems.filter((p) => !at(view, parts(p.path)).unknown);
+}
+
+/** Each problem once. */
+export function dedupe(problems: ArgProblem[]): ArgProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
     const key = `${p.path}\u0000${p.message}`;

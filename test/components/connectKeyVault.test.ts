@@ -71,10 +71,10 @@ describe("ConnectKeyVault", () => {
       vaultName: "vp-secrets-01",
       resourceGroupName: "rg",
       location: "westeurope",
-      tenantId: "tenant-x",
+      tenantId: "0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d",
     });
     await harness.settle();
-    assert.equal(harness.one(VAULT).inputs.properties.tenantId, "tenant-x");
+    assert.equal(harness.one(VAULT).inputs.properties.tenantId, "0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d");
     assert.equal(harness.calls.length, 0);
   });
 
@@ -110,7 +110,7 @@ describe("ConnectKeyVault", () => {
     );
     assert.throws(
       () => new ConnectKeyVault("bad2", { namePrefix: "vp" }),
-      /resourceGroupName and location are required/,
+      /\n {2}resourceGroupName: is required to create a Key Vault; give it, or name an existing vault under existing\n {2}location: is required to create a Key Vault/,
     );
     assert.ok(vaultNameProblem("a--bc"));
     assert.ok(vaultNameProblem("1abc"));
