@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConnectKeyVault } from "../../components/connectKeyVault";
 import { PublicEndpoint } from "../../components/publicEndpoint";
 import { ConnectAdminRole, ConnectApiClient, ConnectRoster } from "../../components/vantagepoint";
+import { laterErrors } from "../support/laterErrors";
 import { Harness, installMocks } from "../support/pulumiMocks";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- args as a JavaScript caller gets them wrong
@@ -202,18 +203,12 @@ describe("components check their args before registering", function () {
   }
 
   it("ConnectRoster: a connection given as an Output is checked once known, and the roster is not created", async () => {
-    const errors: string[] = [];
-    const record = (e: unknown) => errors.push(String((e as Error)?.message ?? e));
-    process.on("unhandledRejection", record);
-    try {
+    const errors = await laterErrors(() => {
       new ConnectRoster("later", {
         connection: pulumi.secret({ ...connection(), url: "https://vp.example.com/vantagepoint/api/token" }),
         entries: [person("PJONES", "pat.jones@example.com")],
       } as never);
-      for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      process.off("unhandledRejection", record);
-    }
+    });
     const message = errors.find((e) => e.startsWith('ConnectRoster "later"'));
     assert.ok(message, errors.join("\n"));
     assert.match(message, /found once the values were known/);

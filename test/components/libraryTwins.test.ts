@@ -7,10 +7,10 @@
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import * as pulumiRuntimeState from "@pulumi/pulumi/runtime/state";
 import { ConnectSite } from "../../components/connectSite";
 import type { ConnectSiteArgs } from "../../components/connectSite";
 import { corpusFiles } from "../reliability/support/badConfigs";
+import { laterErrors } from "../support/laterErrors";
 import { Harness, installMocks, MOCK_SUBSCRIPTION_ID } from "../support/pulumiMocks";
 
 const HUB =
@@ -826,32 +826,6 @@ describe("library twins of the bad stack config corpus", function () {
       await harness.settle();
       assert.deepEqual(harness.resources, [], "nothing registered");
     });
-  }
-
-  /** What Pulumi's leak report at exit counts (its store is internal: not in the type declarations). */
-  const pendingRegistrations = (): Set<unknown> =>
-    (pulumiRuntimeState as unknown as { getStore(): { leakCandidates: Set<unknown> } }).getStore()
-      .leakCandidates;
-
-  /** Errors a program raises after construction (Pulumi fails the program on them; RunError prints no stack). */
-  async function laterErrors(declare: () => void): Promise<string[]> {
-    const errors: string[] = [];
-    const record = (e: unknown) => errors.push(String((e as Error)?.message ?? e));
-    const before = new Set(pendingRegistrations());
-    process.on("unhandledRejection", record);
-    try {
-      declare();
-      // The registrations that wait for the failed check never finish: wait for the errors instead.
-      for (let i = 0; i < 200 && !errors.some((e) => e.includes("found once the values were known")); i++)
-        await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      process.off("unhandledRejection", record);
-    }
-    // Those registrations stay pending for good, as in a real program until Pulumi fails it on the error. Pulumi's
-    // leak report at exit would count them and set exit code 1; forgotten, so it still speaks for the other tests.
-    const leaks = pendingRegistrations();
-    for (const promise of [...leaks]) if (!before.has(promise)) leaks.delete(promise);
-    return errors;
   }
 
   it("checks values given as Outputs once they are known, with the same message", async () => {
