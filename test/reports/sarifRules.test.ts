@@ -330,3 +330,118 @@ describe("SARIF: artifact uris", () => {
     assert.deepEqual(artifactUri("ok\ud83d\ude00.yaml", ""), { uri: "ok%F0%9F%98%80.yaml", uriBaseId: SRCROOT });
   });
 });
+
+describe("SARIF: what a scanner reads of each rule and result", () => {
+  it("scores each security severity a policy may carry, and none for a missing or misspelt one", () => {
+    const r = report({
+      policies: [
+        policy("org", "a", { severity: "critical" }),
+        policy("org", "b", { severity: "high" }),
+        policy("org", "c", { severity: "medium" }),
+        policy("org", "d", { severity: "low" }),
+        policy("org", "e", { severity: "Urgent" }),
+        policy("org", "f"),
+      ],
+    });
+    const props = run(r).tool.driver.rules!.map((x) => x.properties!);
+    assert.deepEqual(
+      props.map((p) => p["security-severity"]),
+      ["9.0", "7.5", "5.0", "3.0", undefined, undefined],
+    );
+    // No key at all (not a key holding undefined) where there is no score: JSON readers see no property.
+    assert.deepEqual(props[4], { tags: ["org", "policy-as-code"], pack: "org", enforcementLevel: "mandatory", prerequisite: null });
+    assert.deepEqual(props[5], { tags: ["org", "policy-as-code"], pack: "org", enforcementLevel: "mandatory", prerequisite: null });
+  });
+
+  it("locates a result in the stack file by its repository path, with the artifact index", () => {
+    const r = report({
+      repoBase: "infra",
+      policies: [policy("vpconnect", "connect-ips-allowed")],
+      violations: [violation("vpconnect", "connect-ips-allowed")],
+    });
+    assert.deepEqual(run(r).results![0]!.locations![0]!.physicalLocation, {
+      artifactLocation: { uri: "infra/stacks/Pulumi.dev.yaml", uriBaseId: SRCROOT, index: 0 },
+      region: { startLine: 6 },
+    });
+  });
+
+  it("falls back to the config: line itself, not a comment that mentions config: or a line with trailing spaces", () => {
+    const text = ["encryptionsalt: v1:x", "# values under config:", "config:   ", "  vpconnect:site:", ""].join("\n");
+    const r = report({
+      stackFileText: text,
+      policies: [policy("org", "custom")],
+      violations: [violation("org", "custom")],
+    });
+    assert.equal(run(r).results![0]!.locations![0]!.physicalLocation!.region!.startLine, 3);
+  });
+
+  it("describes the stack-config rule a config problem points at", () => {
+    const r = report({ configIssues: [{ key: "vpconnect:site.publicHostname", message: "not a host name", file: "stacks/Pulumi.dev.yaml" }] });
+    assert.deepEqual(run(r).tool.driver.rules, [
+      {
+        id: "vpconnect-config",
+        name: "stack-config",
+        shortDescription: { text: "The stack config is valid." },
+        fullDescription: {
+          text: "Every vpconnect:* key in the stack file passes the config schema; nothing runs until it does.",
+        },
+        defaultConfiguration: { level: "error" },
+        properties: { tags: ["config"] },
+      },
+    ]);
+  });
+
+  it("reports a violation of a policy the report does not describe (an emulated run) without the emulated label", () => {
+    const r = report({
+      emulator: { url: "http://127.0.0.1:1", database: "VP" },
+      policies: [],
+      violations: [violation("org", "unlisted")],
+    });
+    const result = run(r).results![0]!;
+    assert.equal(result.message.text, "unlisted failed");
+    assert.equal(result.ruleId, "unlisted");
+  });
+
+  it("lists no notification for a run that neither failed nor noted anything; notes are of level note", () => {
+    assert.deepEqual(run(report()).invocations![0]!.toolExecutionNotifications, []);
+    assert.deepEqual(run(report({ notes: ["remediate is reported only", "2 warnings"] })).invocations![0]!.toolExecutionNotifications, [
+      { level: "note", message: { text: "remediate is reported only" } },
+      { level: "note", message: { text: "2 warnings" } },
+    ]);
+  });
+
+  it("locates a violation by its own pack's policy when two packs use the policy's name", () => {
+    const r = report({
+      policies: [
+        policy("org", "tls-1-2", { configKey: "vpconnect:roster.users" }),
+        policy("vpconnect", "tls-1-2", { configKey: "vpconnect:allowList.connectIps" }),
+      ],
+      violations: [violation("vpconnect", "tls-1-2"), violation("org", "tls-1-2")],
+    });
+    assert.deepEqual(
+      run(r).results!.map((x) => [x.ruleId, x.locations![0]!.physicalLocation!.region!.startLine]),
+      [
+        ["vpconnect/tls-1-2", 6],
+        ["org/tls-1-2", 9],
+      ],
+    );
+  });
+
+  it("names the SARIF 2.1.0 schema", () => {
+    assert.equal(toSarif(report()).$schema, "https://json.schemastore.org/sarif-2.1.0.json");
+  });
+
+  it("gives a policy with no config key its description alone as help", () => {
+    const r = report({ policies: [policy("org", "custom", { description: "Tags are set." })] });
+    assert.deepEqual(run(r).tool.driver.rules![0]!.help, { text: "Tags are set.", markdown: "Tags are set." });
+  });
+
+  it("takes the short description from the first line's sentence only; a first line without a stop is kept whole", () => {
+    const r = report({
+      policies: [policy("org", "a", { description: "Keeps TLS at 1.2\nOlder protocols are refused. See the docs." })],
+    });
+    assert.deepEqual(run(r).tool.driver.rules![0]!.shortDescription, {
+      text: "Keeps TLS at 1.2\nOlder protocols are refused. See the docs.",
+    });
+  });
+});
