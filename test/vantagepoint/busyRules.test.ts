@@ -181,6 +181,13 @@ describe("paging (exact answers)", () => {
     assert.deepEqual(read, { rows: [1, 2], pages: 3, duplicates: 2 });
   });
 
+  it("a later page holding only the first page's first rows is rows that moved, not the first page again", async () => {
+    // Two people inserted ahead of the reading position push the first two rows into the second page; the page is
+    // shorter than the first, so it is not the server repeating page one.
+    const read = await readAllPages(script([["a", "b", "c"], ["A", "b"], []]).fetch, { pageSize: 3 });
+    assert.deepEqual(read, { rows: ["A", "b", "c"], pages: 3, duplicates: 2 });
+  });
+
   it("a list that never ends stops after maxPages (100,000 by default)", async () => {
     assert.equal(MAX_PAGES, 100_000);
     let n = 0;
