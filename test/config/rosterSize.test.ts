@@ -87,3 +87,39 @@ describe("stack config: a roster's size is never a reason to refuse it", () => {
     assert.equal(loaded.roster.length, 1 + 5 + 100);
   });
 });
+
+describe("stack config size (exact answers)", () => {
+  /** A config whose engine string is exactly `bytes` long: an inline roster of `n` people, padded by a free-text key. */
+  function configOf(bytes: number, n = 3): Record<string, unknown> {
+    const raw: Record<string, unknown> = { "vpconnect:roster": { users: people(n) }, "vpconnect:note": "" };
+    const pad = bytes - engineConfigBytes(raw);
+    assert.ok(pad >= 0);
+    raw["vpconnect:note"] = "x".repeat(pad);
+    assert.equal(engineConfigBytes(raw), bytes);
+    return raw;
+  }
+
+  it("counts text values as they are, objects as JSON text, in UTF-8 bytes", () => {
+    // Written out by hand: the engine's string for these two keys.
+    const expected = 'PULUMI_CONFIG={"vpconnect:site":"{\\"publicHostname\\":\\"vp.contoso.example\\"}","vpconnect:owner":"Zoë"}';
+    assert.equal(expected.length, 102);
+    assert.equal(engineConfigBytes({ "vpconnect:site": { publicHostname: "vp.contoso.example" }, "vpconnect:owner": "Zoë" }), 103);
+  });
+
+  it("refuses at one byte past 128 KiB, not at 128 KiB, and gives the size in whole KiB rounded up", () => {
+    assert.equal(inlineRosterSizeIssue(configOf(ENV_STRING_MAX_BYTES)), undefined);
+    const over = inlineRosterSizeIssue(configOf(ENV_STRING_MAX_BYTES + 1));
+    assert.equal(over?.[0], "vpconnect:roster.users");
+    assert.match(over![1], /^lists 3 people inline, which makes the stack config 129 KiB; /);
+  });
+
+  it("reads the roster as JSON text too (the engine's form), and an unreadable text as no people", () => {
+    const raw = configOf(ENV_STRING_MAX_BYTES + 10, 2);
+    const asEngine = { ...raw, "vpconnect:roster": JSON.stringify(raw["vpconnect:roster"]) };
+    assert.equal(engineConfigBytes(asEngine), ENV_STRING_MAX_BYTES + 10);
+    assert.match(inlineRosterSizeIssue(asEngine)![1], /^lists 2 people inline, which makes the stack config 129 KiB; /);
+    const broken = { ...raw, "vpconnect:roster": `${JSON.stringify(raw["vpconnect:roster"])}}` };
+    assert.equal(inlineRosterSizeIssue(broken), undefined);
+    assert.equal(inlineRosterSizeIssue({ ...raw, "vpconnect:roster": null }), undefined);
+  });
+});

@@ -134,6 +134,27 @@ describe("who a roster run changes, in words (pure)", () => {
   });
 });
 
+describe("who a roster run changes, in words (exact answers)", () => {
+  it("names people by their user ID as the server keeps it, without the padding a spreadsheet left", () => {
+    assert.equal(describeRosterChanges(undefined, [person(" jane.doe "), person("bob\t")]), "adds jane.doe, bob");
+  });
+
+  it("lists every field that changed for a person, comma-separated", () => {
+    const before = [person("ann.lee")];
+    const after = [person("ann.lee", { email: "ann.lee@fabrikam.example", lastName: "Lee-Smith" })];
+    assert.equal(describeRosterChanges(before, after), "updates ann.lee (email, lastName)");
+  });
+
+  it("names exactly 20 people with no count after them", () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => person(`m${String(i).padStart(2, "0")}`));
+    assert.equal(describeRosterChanges([], twenty), `adds ${twenty.map((p) => p.userId).join(", ")}`);
+  });
+
+  it("a roster in one shard does not say which shard it is", () => {
+    assert.equal(describeRosterChanges([person("a")], [person("b")], { index: 0, count: 1 }), "adds b; removes a");
+  });
+});
+
 describe("ConnectRoster with roster text (emulator)", () => {
   let emu: Emulator;
   useEmulator({}, (e) => (emu = e));
