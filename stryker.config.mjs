@@ -5,14 +5,25 @@
 import { MUTATION_SET, specsFor } from "./scripts/mutation-set.mjs";
 
 const modules = process.env.MUTATE_MODULE ? [process.env.MUTATE_MODULE] : MUTATION_SET;
-const slug = process.env.MUTATE_MODULE ? process.env.MUTATE_MODULE.replace(/[/.]/g, "_") : "all";
+// MUTATE_LINES ("444-654,290-352"): mutate only these line ranges of the module (Stryker's `file:from-to`), for a
+// module too big to run whole in the time there is (client.ts); the report and incremental file get the ranges in
+// their name, so a ranged run never stands in for a whole one.
+const lines = (process.env.MUTATE_LINES ?? "")
+  .split(",")
+  .map((r) => r.trim())
+  .filter(Boolean);
+for (const r of lines) {
+  if (!/^\d+-\d+$/.test(r)) throw new Error(`MUTATE_LINES: "${r}" is not a line range such as 444-654`);
+}
+const base = process.env.MUTATE_MODULE ? process.env.MUTATE_MODULE.replace(/[/.]/g, "_") : "all";
+const slug = lines.length > 0 ? `${base}.lines-${lines.join("_")}` : base;
 const spec = [...new Set(modules.flatMap((m) => specsFor(m)))].sort();
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   packageManager: "npm",
   testRunner: "mocha",
-  mutate: modules,
+  mutate: lines.length > 0 ? modules.flatMap((m) => lines.map((r) => `${m}:${r}`)) : modules,
   mochaOptions: {
     config: ".mocharc.json",
     spec,

@@ -27,7 +27,13 @@ for (const m of modules) {
   }
 }
 
-const slugOf = (m) => m.replace(/[/.]/g, "_");
+// MUTATE_LINES (stryker.config.mjs): a ranged run writes its own report, named with the ranges.
+const lineRanges = (process.env.MUTATE_LINES ?? "")
+  .split(",")
+  .map((r) => r.trim())
+  .filter(Boolean);
+const slugOf = (m) =>
+  `${m.replace(/[/.]/g, "_")}${lineRanges.length > 0 ? `.lines-${lineRanges.join("_")}` : ""}`;
 const stryker = "node_modules/@stryker-mutator/core/bin/stryker.js";
 
 /** Per-module counts from a Stryker JSON report (mutation-testing-report-schema). */
@@ -58,7 +64,8 @@ for (const module of modules) {
   const json = `mutation-reports/${slugOf(module)}.json`;
   if (!flags.has("--report-only")) {
     const specs = specsFor(module);
-    console.log(`\n== ${module}: ${specs.length} test file(s): ${specs.join(" ")}`);
+    const ranges = lineRanges.length > 0 ? ` (lines ${lineRanges.join(", ")} only)` : "";
+    console.log(`\n== ${module}${ranges}: ${specs.length} test file(s): ${specs.join(" ")}`);
     if (specs.length === 0) {
       console.error(`mutate: no test file imports ${module}; every mutant would survive`);
     }
@@ -94,7 +101,7 @@ for (const row of rows) {
   const counted = detected + c.Survived + c.NoCoverage;
   const score = counted === 0 ? "n/a" : `${((100 * detected) / counted).toFixed(1)} %`;
   console.log(
-    `${row.module.padEnd(38)} ${score.padStart(7)} ${String(c.Killed).padStart(8)} ${String(c.Timeout).padStart(7)} ` +
+    `${(lineRanges.length > 0 ? `${row.module}:${lineRanges.join(",")}` : row.module).padEnd(38)} ${score.padStart(7)} ${String(c.Killed).padStart(8)} ${String(c.Timeout).padStart(7)} ` +
       `${String(c.Survived).padStart(8)} ${String(c.NoCoverage).padStart(6)} ${String(c.Ignored).padStart(7)} ` +
       `${String(c.RuntimeError + c.CompileError).padStart(6)}`,
   );

@@ -101,9 +101,16 @@ describe("stack config size (exact answers)", () => {
 
   it("counts text values as they are, objects as JSON text, in UTF-8 bytes", () => {
     // Written out by hand: the engine's string for these two keys.
-    const expected = 'PULUMI_CONFIG={"vpconnect:site":"{\\"publicHostname\\":\\"vp.contoso.example\\"}","vpconnect:owner":"Zoë"}';
+    const expected =
+      'PULUMI_CONFIG={"vpconnect:site":"{\\"publicHostname\\":\\"vp.contoso.example\\"}","vpconnect:owner":"Zoë"}';
     assert.equal(expected.length, 102);
-    assert.equal(engineConfigBytes({ "vpconnect:site": { publicHostname: "vp.contoso.example" }, "vpconnect:owner": "Zoë" }), 103);
+    assert.equal(
+      engineConfigBytes({
+        "vpconnect:site": { publicHostname: "vp.contoso.example" },
+        "vpconnect:owner": "Zoë",
+      }),
+      103,
+    );
   });
 
   it("refuses at one byte past 128 KiB, not at 128 KiB, and gives the size in whole KiB rounded up", () => {
@@ -117,7 +124,10 @@ describe("stack config size (exact answers)", () => {
     const raw = configOf(ENV_STRING_MAX_BYTES + 10, 2);
     const asEngine = { ...raw, "vpconnect:roster": JSON.stringify(raw["vpconnect:roster"]) };
     assert.equal(engineConfigBytes(asEngine), ENV_STRING_MAX_BYTES + 10);
-    assert.match(inlineRosterSizeIssue(asEngine)![1], /^lists 2 people inline, which makes the stack config 129 KiB; /);
+    assert.match(
+      inlineRosterSizeIssue(asEngine)![1],
+      /^lists 2 people inline, which makes the stack config 129 KiB; /,
+    );
     const broken = { ...raw, "vpconnect:roster": `${JSON.stringify(raw["vpconnect:roster"])}}` };
     assert.equal(inlineRosterSizeIssue(broken), undefined);
     assert.equal(inlineRosterSizeIssue({ ...raw, "vpconnect:roster": null }), undefined);

@@ -136,7 +136,10 @@ describe("who a roster run changes, in words (pure)", () => {
 
 describe("who a roster run changes, in words (exact answers)", () => {
   it("names people by their user ID as the server keeps it, without the padding a spreadsheet left", () => {
-    assert.equal(describeRosterChanges(undefined, [person(" jane.doe "), person("bob\t")]), "adds jane.doe, bob");
+    assert.equal(
+      describeRosterChanges(undefined, [person(" jane.doe "), person("bob\t")]),
+      "adds jane.doe, bob",
+    );
   });
 
   it("lists every field that changed for a person, comma-separated", () => {
@@ -151,7 +154,10 @@ describe("who a roster run changes, in words (exact answers)", () => {
   });
 
   it("a roster in one shard does not say which shard it is", () => {
-    assert.equal(describeRosterChanges([person("a")], [person("b")], { index: 0, count: 1 }), "adds b; removes a");
+    assert.equal(
+      describeRosterChanges([person("a")], [person("b")], { index: 0, count: 1 }),
+      "adds b; removes a",
+    );
   });
 });
 
