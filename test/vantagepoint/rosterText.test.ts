@@ -10,6 +10,7 @@ import {
   describeRosterChanges,
   NO_ROSTER_CHANGE,
   rosterEntriesOf,
+  rosterEntriesOrUndefined,
   rosterPeopleCount,
   rosterText,
   RosterTextError,
@@ -131,6 +132,32 @@ describe("who a roster run changes, in words (pure)", () => {
         .map((p) => p.userId)
         .join(", ")} and 3 more`,
     );
+  });
+});
+
+describe("roster text as people edit it (exact answers)", () => {
+  const ann = '{"userId":"ann","email":"ann@x.example","firstName":"Ann","lastName":"Lee"}';
+  const bob = '{"userId":"bob","email":"bob@x.example","firstName":"Bob","lastName":"Ray"}';
+  const both = [
+    { userId: "ann", email: "ann@x.example", firstName: "Ann", lastName: "Lee" },
+    { userId: "bob", email: "bob@x.example", firstName: "Bob", lastName: "Ray" },
+  ];
+
+  it("reads text that starts with a blank line, or has Windows line ends and blank lines of spaces", () => {
+    assert.deepEqual(rosterEntriesOf(`\n${ann}\n${bob}`), both);
+    assert.deepEqual(rosterEntriesOf(`${ann}\r\n   \r\n\t\n${bob}\r\n`), both);
+    assert.equal(rosterPeopleCount(`${ann}\r\n   \r\n\t\n${bob}\r\n`), 2);
+    assert.equal(rosterPeopleCount(" \r\n"), 0);
+  });
+
+  it("writes an entry with no fields as an empty object, on its own line", () => {
+    assert.equal(rosterText([{} as RosterEntry, both[0]!]), `{}\n${ann}`);
+  });
+
+  it("rosterEntriesOrUndefined: the entries, or undefined for text it cannot read", () => {
+    assert.deepEqual(rosterEntriesOrUndefined(`${ann}\n${bob}`), both);
+    assert.equal(rosterEntriesOrUndefined(`${ann}\n{"userId":`), undefined);
+    assert.equal(rosterEntriesOrUndefined(42), undefined);
   });
 });
 
