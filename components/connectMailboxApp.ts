@@ -9,6 +9,8 @@ import * as azuread from "@pulumi/azuread";
 import { AppRegistrationArgs, checkAppRegistration, createAppRegistration } from "./appRegistration";
 import { GRAPH_APP_ID, mailboxPermissions } from "../lib/entra";
 import type { PermissionPlan } from "../lib/entra";
+import { mailboxAppArgsProblems } from "../lib/site/appArgs";
+import { checkArgs } from "./argsCheck";
 
 /** The mailbox API Connect uses. */
 export const MailboxAccessKind = { Graph: "graph", Ews: "ews" } as const;
@@ -42,7 +44,8 @@ export class ConnectMailboxApp extends pulumi.ComponentResource {
   declare public readonly access: pulumi.Output<MailboxAccessKind>;
 
   constructor(name: string, args: ConnectMailboxAppArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Checked before super(): bad input registers nothing.
+    // Checked before super(): bad input registers nothing; every problem at once, named by arg.
+    const argsChecked = checkArgs("ConnectMailboxApp", name, args, (view) => mailboxAppArgsProblems(view));
     const access = args.access ?? "graph";
     const plan = mailboxPermissions({ access, applicationPermissions: args.applicationPermissions });
     checkAppRegistration(args, "mailbox");
@@ -79,6 +82,7 @@ export class ConnectMailboxApp extends pulumi.ComponentResource {
       secretName: this.secretName,
       secretExpiresOn: this.secretExpiresOn,
       access: this.access,
+      argsChecked,
     });
   }
 }

@@ -20,7 +20,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as local from "@pulumi/command/local";
+import { siteVerificationArgsProblems } from "../lib/site/appArgs";
 import { secretLookingEntries, verificationEnvironment } from "../lib/siteVerification";
+import { afterCheck, checkArgs } from "./argsCheck";
 
 export const SITE_VERIFICATION_TOKEN = "vantagepoint-connect:index:SiteVerification";
 
@@ -92,10 +94,12 @@ export class SiteVerification extends pulumi.ComponentResource {
   declare public readonly command: local.Command;
 
   constructor(name: string, args: SiteVerificationArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before super(): bad input registers nothing; every problem at once, named by arg.
+    const argsChecked = checkArgs("SiteVerification", name, args, siteVerificationArgsProblems);
     super(SITE_VERIFICATION_TOKEN, name, {}, opts);
-    this.command = verificationCommand(name, args, this);
+    this.command = verificationCommand(name, args, argsChecked, this);
     this.report = this.command.stdout;
-    this.registerOutputs({ report: this.report });
+    this.registerOutputs({ report: this.report, argsChecked });
   }
 }
 
@@ -181,6 +185,7 @@ function triggerValues(args: SiteVerificationArgs): pulumi.Output<string[]> {
 function verificationCommand(
   name: string,
   args: SiteVerificationArgs,
+  argsChecked: pulumi.Output<boolean>,
   parent: pulumi.Resource,
 ): local.Command {
   return new local.Command(
@@ -188,7 +193,8 @@ function verificationCommand(
     {
       interpreter: ["node"],
       create: verifyScriptPath(),
-      environment: environmentOutput(args),
+      // Waits for the args check of values given as Outputs: a command whose args are found bad is never created.
+      environment: afterCheck(environmentOutput(args), argsChecked),
       triggers: triggerValues(args),
       addPreviousOutputInEnv: false,
       logging: "stdoutAndStderr",

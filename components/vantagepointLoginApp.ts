@@ -14,6 +14,8 @@ import { checkLoginSecret, createLoginSecret } from "./loginAppSecret";
 import type { LoginSecretArgs } from "./loginAppSecret";
 import { GRAPH_APP_ID, GRAPH_DELEGATED, loginRedirectUri, stableUuid } from "../lib/entra";
 import { MAX_SECRET_LIFETIME_DAYS } from "../lib/secretExpiry";
+import { loginAppArgsProblems } from "../lib/site/appArgs";
+import { checkArgs } from "./argsCheck";
 
 /** Shown in Entra next to slot A (the single secret's name of earlier versions: changing it would replace it). */
 const LOGIN_SECRET_DISPLAY_NAME = "Vantagepoint login (Azure AD)";
@@ -65,7 +67,10 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
   declare public readonly identifierUri: pulumi.Output<string>;
 
   constructor(name: string, args: VantagepointLoginAppArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Checked before super(): bad input registers nothing.
+    // Checked before super(): bad input registers nothing; every problem at once, named by arg.
+    const argsChecked = checkArgs("VantagepointLoginApp", name, args, (view) =>
+      loginAppArgsProblems(view, args.now),
+    );
     const appPath = args.appPath ?? "/app";
     if (typeof args.publicUrl === "string") loginRedirectUri(args.publicUrl, appPath);
     checkAppRegistration(args, "login", false);
@@ -177,6 +182,7 @@ export class VantagepointLoginApp extends pulumi.ComponentResource {
       retiringSecretExpiresOn: this.retiringSecretExpiresOn,
       redirectUri: this.redirectUri,
       identifierUri: this.identifierUri,
+      argsChecked,
     });
   }
 }

@@ -253,7 +253,10 @@ export function rotationDateRules(v: SiteView, c: Caller, now: Date): ArgProblem
 function loginRotationRules(v: SiteView, c: Caller, now: Date): ArgProblem[] {
   const app = v.loginApp;
   if (!app || typeof app.secretRotatedOn !== "string") return [];
-  const fields = rotationFields(c.key("loginApp"));
+  // Each field as the caller names it (ConnectSite's loginApp.secretRotatedOn, VantagepointLoginApp's secretRotatedOn).
+  const fields = Object.fromEntries(
+    Object.entries(rotationFields("loginApp")).map(([k, path]) => [k, c.key(path)]),
+  ) as unknown as ReturnType<typeof rotationFields>;
   const name = typeof app.displayName === "string" ? ` (${JSON.stringify(app.displayName)})` : "";
   const say = (field: string, message: string) => ({
     path: field,

@@ -174,7 +174,7 @@ describe("ConnectMailboxApp", () => {
   it("refuses an unknown access mode before registering anything", () => {
     assert.throws(
       () => new ConnectMailboxApp("bad", { ...base, access: "imap" as never }),
-      /access: "imap" is not "graph"/,
+      /\n {2}access: "imap" must be one of "graph", "ews"/,
     );
     assert.equal(harness.resources.length, 0);
   });

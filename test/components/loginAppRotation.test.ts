@@ -177,11 +177,11 @@ describe("VantagepointLoginApp: two-slot secret rotation", () => {
     harness.reset();
     assert.throws(
       () => new VantagepointLoginApp("same", { ...base, secretSlotBRotatedOn: "2026-09-15" }),
-      /^Error: secretSlotBRotatedOn: 2026-09-15 is the same day as secretRotatedOn/,
+      /\n {2}secretSlotBRotatedOn: the login app: 2026-09-15 is the same day as secretRotatedOn/,
     );
     assert.throws(
       () => new VantagepointLoginApp("overlap", { ...base, secretLifetimeDays: 30, secretOverlapDays: 30 }),
-      /^Error: secretOverlapDays: 30 is not an overlap the lifetime allows/,
+      /\n {2}secretOverlapDays: the login app: 30 is not an overlap the lifetime allows/,
     );
     assert.throws(
       () =>
@@ -190,7 +190,7 @@ describe("VantagepointLoginApp: two-slot secret rotation", () => {
           secretSlotBRotatedOn: "2026-12-01",
           now: new Date(Date.UTC(2028, 11, 1)),
         }),
-      /^Error: secretRotatedOn: the active secret \(slot B, issued 2026-12-01\) expired on 2028-11-30/,
+      /\n {2}secretRotatedOn: the login app: the active secret \(slot B, issued 2026-12-01\) expired on 2028-11-30/,
     );
     assert.equal(harness.resources.length, 0, "bad settings register nothing");
   });

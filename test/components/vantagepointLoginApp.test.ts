@@ -95,7 +95,7 @@ describe("VantagepointLoginApp", () => {
     harness.reset();
     assert.throws(
       () => new VantagepointLoginApp("bad-owner", { ...base, owners: ["pat.jones@example.com"] }),
-      /^Error: owners\[0\]: must be an Entra object id/,
+      /\n {2}owners\[0\]: must be an Entra object id/,
     );
     assert.equal(harness.resources.length, 0);
   });
@@ -163,7 +163,7 @@ describe("VantagepointLoginApp", () => {
     harness.reset();
     assert.throws(
       () => new VantagepointLoginApp("expired", { ...base, secretRotatedOn: "2020-01-01" }),
-      /secretSlotBRotatedOn: the active secret \(slot A, issued 2020-01-01\) expired on 2021-12-31/,
+      /\n {2}secretSlotBRotatedOn: the login app: the active secret \(slot A, issued 2020-01-01\) expired on 2021-12-31/,
     );
     assert.throws(
       () => new VantagepointLoginApp("long", { ...base, secretLifetimeDays: 800 }),
