@@ -213,7 +213,12 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       : undefined;
   try {
     const programStarted = Date.now();
-    const run = await runTargetProgram(target, engine, { ...options, secretOverrides, preview });
+    const run = await runTargetProgram(target, engine, {
+      ...options,
+      secretOverrides,
+      preview,
+      fleet: options.sharedAnalyzers !== undefined,
+    });
     const program = Date.now() - programStarted;
     const done = (rest: Omit<UnfinishedReport, keyof typeof base | "packs" | "notes">) =>
       finish({

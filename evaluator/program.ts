@@ -264,6 +264,12 @@ export interface RunProgramOptions {
   invokes?: Record<string, InvokeHandler>;
   /** Run as a preview (pulumi.runtime.isDryRun() true). Default false, so outputs resolve. */
   preview?: boolean;
+  /**
+   * Folders (absolute) whose modules stay loaded from an earlier run: a fleet run keeps this package's library
+   * (lib/, components/), which installed from npm lives in node_modules and is never reloaded either. The program
+   * and every other project module still load afresh.
+   */
+  keepLoaded?: readonly string[];
 }
 
 export interface RunProgramResult {
@@ -295,10 +301,20 @@ export interface PlainView {
 /** Folders of the project that are infrastructure of the checker, not of the program (kept in require.cache). */
 const KEEP_CACHED = ["node_modules", "evaluator", "cli", "bench", "lib/reports"];
 
-/** Removes the program and the project's own modules from require.cache so the program runs fresh. */
-export function clearProjectModules(projectDir: string, program: string): void {
+/**
+ * Removes the program and the project's own modules (but those under `keepLoaded` folders) from require.cache so
+ * the program runs fresh.
+ */
+export function clearProjectModules(
+  projectDir: string,
+  program: string,
+  keepLoaded: readonly string[] = [],
+): void {
   const root = path.resolve(projectDir) + path.sep;
-  const keep = KEEP_CACHED.map((d) => path.join(root, d) + path.sep);
+  const keep = [
+    ...KEEP_CACHED.map((d) => path.join(root, d) + path.sep),
+    ...keepLoaded.map((d) => path.resolve(d) + path.sep),
+  ];
   const programPath = path.resolve(program);
   for (const key of Object.keys(require.cache)) {
     if (key === programPath) {
@@ -479,7 +495,7 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
       options.preview ?? false,
     );
     pulumi.runtime.setAllConfig(options.config, options.secretKeys);
-    clearProjectModules(options.projectDir, options.program);
+    clearProjectModules(options.projectDir, options.program, options.keepLoaded);
 
     let exported: unknown;
     try {

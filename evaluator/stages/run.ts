@@ -2,6 +2,7 @@
  * The program stage of a check: the stack's program run under mocks with the engine's config, while the policy
  * packs start beside it as the engine starts them (analyzer path), so their start-up hides behind the run.
  */
+import * as path from "node:path";
 import { AnalyzerError, PackAnalyzer, startAnalyzerEngine } from "../analyzer";
 import type { SharedAnalyzers } from "../sharedAnalyzers";
 import { runProgram } from "../program";
@@ -90,6 +91,14 @@ export async function startAnalyzers(
   };
 }
 
+/**
+ * What a fleet run keeps loaded between sites: this package's own library (beside evaluator/, in the sources or
+ * dist/), which holds no stack state in module variables (a component reads the stack's values when constructed);
+ * installed from npm it is in node_modules and kept anyway. The program (index.ts, program/) and a consumer
+ * project's own modules run afresh for every site.
+ */
+const FLEET_KEEPS_LOADED = ["lib", "components"].map((d) => path.join(__dirname, "..", "..", d));
+
 /** Runs the stack's program under mocks; what it throws comes back as `error` in the result. */
 export async function runTargetProgram(
   target: CheckTarget,
@@ -99,6 +108,8 @@ export async function runTargetProgram(
     preview: boolean;
     dynamicExecutor?: DynamicExecutor;
     invokes?: Record<string, InvokeHandler>;
+    /** A fleet run: the library's modules (lib/, components/) stay loaded between sites. */
+    fleet?: boolean;
   },
 ): Promise<RunProgramResult> {
   // The program re-reads its stack file (to refuse plaintext secrets the engine would hide): point it at this one.
@@ -116,6 +127,7 @@ export async function runTargetProgram(
       preview: options.preview,
       ...(options.dynamicExecutor && !options.preview ? { dynamicExecutor: options.dynamicExecutor } : {}),
       ...(options.invokes ? { invokes: options.invokes } : {}),
+      ...(options.fleet ? { keepLoaded: FLEET_KEEPS_LOADED } : {}),
     });
   } finally {
     if (previousStackFile === undefined) delete process.env.VPCONNECT_STACK_FILE;

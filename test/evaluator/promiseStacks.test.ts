@@ -7,7 +7,11 @@ import assert from "node:assert/strict";
 const { debuggablePromise } = require("@pulumi/pulumi/runtime/debuggable") as {
   debuggablePromise: <T>(p: Promise<T>, ctx: string) => Promise<T>;
 };
-import { madeByDebuggablePromise, withPlainPromiseStacks } from "../../evaluator/promiseStacks";
+import {
+  madeByDebuggablePromise,
+  UNFORMATTED_STACK,
+  withPlainPromiseStacks,
+} from "../../evaluator/promiseStacks";
 
 type Prepare = typeof Error.prepareStackTrace;
 
@@ -35,8 +39,27 @@ describe("promiseStacks: debuggablePromise's stacks without source maps", () => 
     return given._debugStackTrace;
   };
 
-  it("formats debuggablePromise's stacks as V8 does, without calling the installed formatter", async () => {
-    const stack = await withPlainPromiseStacks(debugStack);
+  it("does not format debuggablePromise's stacks at all unless PULUMI_DEBUG_PROMISE_LEAKS would print them", async () => {
+    const saved = process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+    delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+    try {
+      assert.equal(await withPlainPromiseStacks(debugStack), UNFORMATTED_STACK);
+      assert.equal(mapped, 0);
+    } finally {
+      if (saved !== undefined) process.env.PULUMI_DEBUG_PROMISE_LEAKS = saved;
+    }
+  });
+
+  it("with PULUMI_DEBUG_PROMISE_LEAKS, formats debuggablePromise's stacks as V8 does, without the installed formatter", async () => {
+    const saved = process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+    process.env.PULUMI_DEBUG_PROMISE_LEAKS = "1";
+    let stack: string | undefined;
+    try {
+      stack = await withPlainPromiseStacks(debugStack);
+    } finally {
+      if (saved === undefined) delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+      else process.env.PULUMI_DEBUG_PROMISE_LEAKS = saved;
+    }
     assert.match(
       stack ?? "",
       /^Error\n {4}at debuggablePromise \(.*[/\\]@pulumi[/\\]pulumi[/\\]runtime[/\\]debuggable\.js:\d+:\d+\)\n {4}at /,
