@@ -25,7 +25,7 @@ import { DEFAULT_CONNECT_API_NAME } from "../lib/vantagepoint/apiClient";
 import { sameId } from "../lib/vantagepoint/identifiers";
 import { VantagepointClient } from "../lib/vantagepoint/client";
 import { clientOptionsFromEnv, environmentProblems } from "../lib/vantagepoint/connection";
-import { apiRootProblem } from "../lib/config/valueRules";
+import { apiRootProblem } from "../lib/values/valueRules";
 import { VantagepointError } from "../lib/vantagepoint/errors";
 import { describeRoleModel } from "../lib/vantagepoint/roleModel";
 import type { VantagepointConnection } from "../lib/vantagepoint/types";

@@ -10,7 +10,7 @@ import { didYouMean } from "../lib/config/load";
 import { REPORT_FORMATS } from "../lib/reports";
 import type { ReportFormat } from "../lib/reports";
 import { DEFAULT_CONNECT_API_NAME } from "../lib/vantagepoint/apiClient";
-import { guidProblem } from "../lib/config/validators";
+import { guidProblem } from "../lib/values/validators";
 
 type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 

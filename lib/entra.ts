@@ -5,7 +5,7 @@
  * typo in a name would otherwise surface only at consent time.
  */
 import { createHash } from "node:crypto";
-import { guidProblem } from "./config/validators";
+import { guidProblem } from "./values/validators";
 
 /** Microsoft Graph's application (client) id. */
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";

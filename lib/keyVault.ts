@@ -1,7 +1,7 @@
 /** Key Vault name rules, pure (no Pulumi import): what ConnectKeyVault checks and the name it picks by default. */
-import { keyVaultNameProblem } from "./config/valueRules";
+import { keyVaultNameProblem } from "./values/valueRules";
 
-/** Key Vault names (one rule: lib/config/valueRules.ts keyVaultNameProblem, Microsoft naming rules), prefixed by the field. */
+/** Key Vault names (one rule: lib/values/valueRules.ts keyVaultNameProblem, Microsoft naming rules), prefixed by the field. */
 export function vaultNameProblem(name: string, field = "vaultName"): string | undefined {
   const problem = keyVaultNameProblem(name);
   return problem && `${field}: ${problem} (names are global across Azure)`;

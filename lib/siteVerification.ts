@@ -3,7 +3,7 @@
  * verify-site script reads, refusing anything that looks like a credential.
  */
 import { isIP } from "node:net";
-import { isLoopbackHost } from "./config/schema";
+import { isLoopbackHost } from "./values/fields";
 
 /** The default number of days a certificate must still be valid for. */
 export const DEFAULT_CERTIFICATE_MIN_DAYS = 21;

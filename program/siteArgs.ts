@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectSiteArgs } from "../components/connectSite";
 import type { LoadedConfig } from "../lib/config/load";
-import type { SecretValue } from "../lib/config/secret";
+import type { SecretValue } from "../lib/values/secret";
 import { SECRET_NOT_AT_HAND } from "../lib/site/view";
 import { newEmployeeRule } from "../lib/vantagepoint/roster";
 import {

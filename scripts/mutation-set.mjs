@@ -15,7 +15,7 @@ export const MUTATION_SET = [
   "lib/allowListPlan.ts",
   "lib/config/siteShape.ts",
   "lib/people.ts",
-  "lib/config/validators.ts",
+  "lib/values/validators.ts",
   "lib/reports/sarif.ts",
   // Landed this round (issue 17): the identifier rule and the role model.
   "lib/vantagepoint/identifiers.ts",
@@ -35,7 +35,7 @@ export const MUTATION_SET = [
   "lib/rotation.ts",
   "lib/gatewayRules.ts",
   "lib/waf.ts",
-  "lib/config/valueRules.ts",
+  "lib/values/valueRules.ts",
   "lib/savedPage.ts",
   "lib/config/day2Shape.ts",
   // Landed during the second round (roster text and per-shard changes): in the set, not yet scored.
@@ -46,7 +46,7 @@ export const MUTATION_SET = [
   "lib/site/rules.ts",
   "lib/site/network.ts",
   "lib/site/check.ts",
-  "lib/config/siteValues.ts",
+  "lib/values/siteValues.ts",
   "lib/config/crossChecks.ts",
   "lib/config/rosterBuild.ts",
 ];
@@ -60,7 +60,7 @@ export const EXTRA_SPECS = {
   "lib/config/day2Shape.ts": ["test/config/day2Shape.test.ts"],
   "lib/savedPage.ts": ["test/lib/connectIps.test.ts"],
   // Reached through lib/config/siteShape.ts's re-exports and the components' args check.
-  "lib/config/siteValues.ts": ["test/config/siteShape.test.ts", "test/config/siteShapeWarnings.test.ts"],
+  "lib/values/siteValues.ts": ["test/config/siteShape.test.ts", "test/config/siteShapeWarnings.test.ts"],
   "lib/site/rules.ts": ["test/components/libraryTwins.test.ts", "test/config/siteShapeRules.test.ts"],
   "lib/site/network.ts": ["test/components/libraryTwins.test.ts", "test/config/siteShapeRules.test.ts"],
 };

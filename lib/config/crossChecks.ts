@@ -1,7 +1,7 @@
 /** The stack config's checks that span fields or sections (login mode, the policy section, day-2 rules). Pure. */
 import { MAILBOX_ENABLED_REQUIRED } from "../entra";
 import { day2Issues } from "./day2Shape";
-import { windowsLoginVersionProblem } from "./valueRules";
+import { windowsLoginVersionProblem } from "../values/valueRules";
 import type { Sections } from "./sections";
 
 /**

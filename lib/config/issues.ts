@@ -1,6 +1,6 @@
 /** A stack-config problem (file, key, message), the error that lists them all, and how they are worded. */
 
-import { escapeUnsafe, redactUrlCredentials } from "./validators";
+import { escapeUnsafe, redactUrlCredentials } from "../values/validators";
 import { NAMESPACE } from "./schema";
 
 export interface ConfigIssue {

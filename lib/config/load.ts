@@ -3,12 +3,12 @@
  * Pure: the caller reads files and hands in what it read. Used by the Pulumi program (index.ts), the offline
  * checker (`vpconnect check`) and the tests.
  */
-import { loginSecretNotes, textIssues } from "./hostile";
-import { describeIssue, didYouMean, knownKeysAt } from "./describe";
+import { loginSecretNotes, textIssues } from "../values/hostile";
+import { describeIssue, didYouMean, knownKeysAt } from "../values/describe";
 import { siteRuleIssues } from "./siteRules";
 import { siteShapeWarnings } from "./siteShape";
 import { day2Warnings } from "./day2Shape";
-import { tenantMismatchProblem, windowsLoginVersionNote } from "./valueRules";
+import { tenantMismatchProblem, windowsLoginVersionNote } from "../values/valueRules";
 import { crossChecks, isLoopbackHost, NAMESPACE, SECTION_NAMES, sections, stackConfigSchema } from "./schema";
 import type { StackConfig } from "./schema";
 import { ConfigError, dedupe, keyPath } from "./issues";

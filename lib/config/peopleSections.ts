@@ -5,7 +5,7 @@ import type { RemovalBrakeSettings } from "../vantagepoint/removalBrake";
 import { MAX_SHARDS } from "../vantagepoint/rosterShards";
 import { USER_ID_RULES } from "../entraGroup/roster";
 import type { UserIdRule } from "../entraGroup/roster";
-import { guid, httpsUrl } from "./validators";
+import { guid, httpsUrl } from "../values/validators";
 import {
   apiClientId,
   apiUserName,
@@ -19,7 +19,7 @@ import {
   lifetimeDays,
   personSchema,
   secret,
-} from "./fields";
+} from "../values/fields";
 
 const appSecretFields = {
   /** Days the client secret lives (at most 730). */

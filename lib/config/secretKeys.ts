@@ -3,8 +3,8 @@
  * plaintext refused with the command that encrypts it.
  */
 
-import { SecretValue } from "./secret";
-import { ciphertextProblem } from "./validators";
+import { SecretValue } from "../values/secret";
+import { ciphertextProblem } from "../values/validators";
 import { NAMESPACE, SECRET_PATHS } from "./schema";
 import type { ConfigIssue } from "./issues";
 import type { LoadOptions } from "./loadOptions";

@@ -1,7 +1,7 @@
 /** The stack config's `vpconnect:site`, `azure`, `tls` and `allowList` sections. Pure (zod only). */
 import { z } from "zod";
 import { BACKEND_ROUTES } from "../site/network";
-import { ROUTE_TABLE_MODES, trustedRootProblem, VAULT_FIREWALL_MODES } from "./siteValues";
+import { ROUTE_TABLE_MODES, trustedRootProblem, VAULT_FIREWALL_MODES } from "../values/siteValues";
 import { WAF_EXCLUSION_OPERATORS, WAF_EXCLUSION_VARIABLES, WAF_LIMITS, WAF_MODES } from "../waf";
 import {
   resourceGroupName,
@@ -21,7 +21,7 @@ import {
   location,
   namePrefix,
   secret,
-} from "./fields";
+} from "../values/fields";
 
 export const siteSchema = z.strictObject({
   /** Public DNS name Connect reaches Vantagepoint at (P1). */

@@ -12,9 +12,9 @@ import { backendIp, backendRoute } from "../site/network";
 import type { BackendRoute } from "../site/network";
 import { LEGACY_ZONE_DEFAULT_REGIONS } from "../gatewayRules";
 import type { sections } from "./sections";
-import type { RouteTableMode, VaultFirewallMode } from "./siteValues";
+import type { RouteTableMode, VaultFirewallMode } from "../values/siteValues";
 
-export { resourceIdProblem } from "./validators";
+export { resourceIdProblem } from "../values/validators";
 export {
   KEY_VAULT_SECRET_MAX_BYTES,
   pemToBase64Der,
@@ -22,8 +22,8 @@ export {
   ROUTE_TABLE_MODES,
   trustedRootProblem,
   VAULT_FIREWALL_MODES,
-} from "./siteValues";
-export type { RouteTableMode, VaultFirewallMode } from "./siteValues";
+} from "../values/siteValues";
+export type { RouteTableMode, VaultFirewallMode } from "../values/siteValues";
 
 /** How the gateway reaches site.backend.address (the rules are lib/site/network.ts). */
 export { BACKEND_ROUTES } from "../site/network";

@@ -8,9 +8,9 @@
 import { parseDocument } from "yaml";
 import { ConfigError, didYouMean } from "./load";
 import type { ConfigIssue } from "./load";
-import { MAX_DEPTH } from "./hostile";
+import { MAX_DEPTH } from "../values/hostile";
 import { decodeUtf8 } from "./text";
-import { unsafeTextProblem } from "./validators";
+import { unsafeTextProblem } from "../values/validators";
 
 export interface StackFile {
   /** `namespace:key` to value, as written (secure values stay `{ secure: ... }`). */

@@ -33,9 +33,9 @@ import {
   urlPath,
   resourceGroupName,
   userId,
-} from "../config/schema";
-import { ROUTE_TABLE_MODES, VAULT_FIREWALL_MODES } from "../config/siteShape";
-import { guid, httpsUrl } from "../config/validators";
+} from "../values/fields";
+import { ROUTE_TABLE_MODES, VAULT_FIREWALL_MODES } from "../values/siteValues";
+import { guid, httpsUrl } from "../values/validators";
 import { WAF_MODES } from "../waf";
 import { BACKEND_ROUTES } from "./network";
 

@@ -4,9 +4,9 @@
  * them again when they resolve, with the same words.
  */
 import { z } from "zod";
-import { describeIssue, didYouMean, knownKeysAt } from "../config/describe";
-import { textIssues } from "../config/hostile";
-import { escapeUnsafe, redactUrlCredentials } from "../config/validators";
+import { describeIssue, didYouMean, knownKeysAt } from "../values/describe";
+import { textIssues } from "../values/hostile";
+import { escapeUnsafe, redactUrlCredentials } from "../values/validators";
 import { siteArgsSchema } from "./argsSchema";
 import { connectApiClientRules, identifierUriRules, siteRosterRules } from "./crossFields";
 import { addressSpaceRules, ipv6Rules, networkRules } from "./network";

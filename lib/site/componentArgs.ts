@@ -6,9 +6,9 @@
  * never a TypeError. Pure (zod only). Values not known yet are skipped; the components check them once known.
  */
 import { z } from "zod";
-import { certificateName, date, hostname, keyVaultName, location, resourceGroupName } from "../config/schema";
-import { VAULT_FIREWALL_MODES } from "../config/siteShape";
-import { guid } from "../config/validators";
+import { certificateName, date, hostname, keyVaultName, location, resourceGroupName } from "../values/fields";
+import { VAULT_FIREWALL_MODES } from "../values/siteValues";
+import { guid } from "../values/validators";
 import { defaultVaultName, vaultNameProblem, vaultNameSuffixProblem } from "../keyVault";
 import { ACCEPTED_SSL_POLICIES, certificateSecretIdProblem, normalizePath } from "../publicEndpoint";
 import { bool, connection, oneOf, rosterEntry, siteArgsSchema } from "./argsSchema";

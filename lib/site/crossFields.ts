@@ -1,9 +1,9 @@
 /**
- * Value rules that read two args at once (lib/config/valueRules.ts holds the rules and their sources): the login
+ * Value rules that read two args at once (lib/values/valueRules.ts holds the rules and their sources): the login
  * app's identifier URI against the tenant, and Connect's API client against the Client ID this project signs in
  * with. Pure, over the args view; named by the caller's keys, so the stack-config loader runs the same functions.
  */
-import { connectClientIdProblem, identifierUriProblem } from "../config/valueRules";
+import { connectClientIdProblem, identifierUriProblem } from "../values/valueRules";
 import { rosterArgRules } from "./roster";
 import type { ArgProblem, Caller, SiteView } from "./view";
 import { str, UNKNOWN } from "./view";

@@ -7,8 +7,8 @@
 import { isIP } from "node:net";
 import { containsCidr, overlapCidr } from "cidr-tools";
 import { isCovered, parseRange, rangeProblem } from "../allowList";
-import { resourceIdProblem } from "../config/validators";
-import { hubIsOwnVnetProblem } from "../config/valueRules";
+import { resourceIdProblem } from "../values/validators";
+import { hubIsOwnVnetProblem } from "../values/valueRules";
 import type { ArgProblem, Caller, SiteView } from "./view";
 import { str } from "./view";
 

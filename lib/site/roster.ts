@@ -6,7 +6,7 @@
  * Identifiers compare as SQL Server does, case-insensitively with surrounding spaces removed
  * (lib/vantagepoint/identifiers.ts): "ALEE" and "alee" are one user to Vantagepoint, so they are one person here.
  */
-import { confusableSkeleton, mixedScriptProblem } from "../config/validators";
+import { confusableSkeleton, mixedScriptProblem } from "../values/validators";
 import { idKey } from "../vantagepoint/identifiers";
 import type { ArgProblem, Caller } from "./view";
 

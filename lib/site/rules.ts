@@ -7,8 +7,8 @@
 import { coverageProblem, parseRange, rangeProblem } from "../allowList";
 import { planAllowList } from "../allowListPlan";
 import type { EnforceAt } from "../allowListPlan";
-import { pfxProblem } from "../config/siteShape";
-import { apiRootProblem } from "../config/valueRules";
+import { pfxProblem } from "../values/siteValues";
+import { apiRootProblem } from "../values/valueRules";
 import { RotationSettingsError, rotationFields, rotationPlan, rotationProblems } from "../rotation";
 import type { RotationPlan } from "../rotation";
 import { secretExpiry, secretExpiryProblem } from "../secretExpiry";
@@ -310,7 +310,7 @@ export function apiUrlRules(v: SiteView, c: Caller): ArgProblem[] {
       );
       continue;
     }
-    // The site root, the web app or the token endpoint instead of the API root (lib/config/valueRules.ts).
+    // The site root, the web app or the token endpoint instead of the API root (lib/values/valueRules.ts).
     const root = apiRootProblem(str(value)!);
     if (root) add(path, root);
   }

@@ -12,7 +12,7 @@ import type { ConfigIssue, LoadedConfig } from "../../lib/config/load";
 import { projectFileReader, readProjectFile, ProjectFileError } from "../../lib/config/projectFile";
 import { readRosterFile } from "../../lib/config/rosterFile";
 import { parseStackFile } from "../../lib/config/stackFile";
-import { unsafeTextProblem } from "../../lib/config/validators";
+import { unsafeTextProblem } from "../../lib/values/validators";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DEV_FILE = "stacks/Pulumi.dev.yaml";

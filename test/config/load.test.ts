@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { inspect } from "node:util";
 import { ConfigError, didYouMean, loadStackConfig } from "../../lib/config/load";
 import type { LoadOptions } from "../../lib/config/load";
-import { SecretValue } from "../../lib/config/secret";
+import { SecretValue } from "../../lib/values/secret";
 import { parseStackFile } from "../../lib/config/stackFile";
 
 const root = path.resolve(__dirname, "../..");

@@ -1,5 +1,5 @@
 /**
- * The shared config validators (lib/config/validators.ts), tested directly: each refuses input the way a person
+ * The shared config validators (lib/values/validators.ts), tested directly: each refuses input the way a person
  * (or an attacker) really writes it wrong, and every fix a message suggests passes the same check.
  */
 import assert from "node:assert/strict";
@@ -15,7 +15,7 @@ import {
   unsafeTextProblem,
   urlProblem,
   urlProblems,
-} from "../../lib/config/validators";
+} from "../../lib/values/validators";
 import { hostnameProblem } from "../../lib/config/schema";
 
 /** The first double-quoted value after `marker` in a message (a suggested fix), unescaped. */

@@ -17,7 +17,7 @@ import {
   safeText,
   unsafeTextProblem,
   urlProblems,
-} from "../../lib/config/validators";
+} from "../../lib/values/validators";
 
 const G = "7d3c2b1a-4e5f-4a6b-8c9d-0e1f2a3b4c5d";
 

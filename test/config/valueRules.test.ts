@@ -24,7 +24,7 @@ import {
   tenantMismatchProblem,
   windowsLoginVersionNote,
   windowsLoginVersionProblem,
-} from "../../lib/config/valueRules";
+} from "../../lib/values/valueRules";
 
 const root = path.resolve(__dirname, "../..");
 const devFile = "stacks/Pulumi.dev.yaml";

@@ -17,7 +17,7 @@ import {
   resourceGroupNameProblem,
   tenantMismatchProblem,
   windowsLoginVersionProblem,
-} from "../../lib/config/valueRules";
+} from "../../lib/values/valueRules";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
 const DELTEK = "(Deltek: the API root is https://<host>/<instance>/api)";

@@ -5,7 +5,7 @@
  *
  * Anyone adding keys to schema.ts: use `safeText()` for free text, `httpsUrl()` for URLs, `guid()` for Entra
  * IDs, `hostnameProblem` (schema.ts) for DNS names. Control and bidi characters are refused for every string of
- * the config in one pass (lib/config/hostile.ts), so per-key schemas need not repeat that.
+ * the config in one pass (lib/values/hostile.ts), so per-key schemas need not repeat that.
  */
 import { isIP } from "node:net";
 import { z } from "zod";

@@ -19,14 +19,14 @@ import {
   resourceGroupNameProblem,
 } from "./valueRules";
 
-/** A string checked by one of the value rules (lib/config/valueRules.ts). */
+/** A string checked by one of the value rules (lib/values/valueRules.ts). */
 export const ruled = (problem: (value: string) => string | undefined) =>
   z.string().superRefine((value, ctx) => {
     const message = problem(value);
     if (message) ctx.addIssue({ code: "custom", message });
   });
 
-/** An Azure resource group name (Microsoft naming rules, lib/config/valueRules.ts). */
+/** An Azure resource group name (Microsoft naming rules, lib/values/valueRules.ts). */
 export const resourceGroupName = ruled(resourceGroupNameProblem);
 
 /** Stack config namespace: keys are `vpconnect:<section>`. */
@@ -226,7 +226,7 @@ export const redirectUri = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
-/** The Vantagepoint database name (lib/config/valueRules.ts databaseNameProblem). */
+/** The Vantagepoint database name (lib/values/valueRules.ts databaseNameProblem). */
 export const databaseName = z
   .string()
   .min(1, "must name the Vantagepoint database")
