@@ -39,6 +39,9 @@ function useStack(env) {
   );
 }
 
+// @pulumi/pulumi's unused @npmcli/arborist, loaded on first use only (bin/deferModules.js): once per fleet worker.
+require("./deferModules").deferArborist(process.cwd());
+
 if (typeof process.send === "function") {
   process.on("message", (message) => {
     if (!message || message.type !== "vpconnect:use-stack") return;

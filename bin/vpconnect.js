@@ -35,10 +35,16 @@ function swcAvailable(from) {
   }
 }
 
-const { reuseOutputs } = require("./tsOutputs");
+const { reuseOutputs, cacheSwcOutputs } = require("./tsOutputs");
+const { deferArborist } = require("./deferModules");
 
 const tsNode = findTsNode();
 if (fromSource) {
+  if (swcAvailable(root))
+    cacheSwcOutputs(
+      require.resolve("@swc/core", { paths: [root] }),
+      path.join(root, "node_modules", ".cache", "vpconnect-swc"),
+    );
   reuseOutputs(
     require(tsNode || "ts-node").register({
       project: path.join(root, "tsconfig.json"),
@@ -57,6 +63,10 @@ if (fromSource) {
     throw error;
   };
 }
+
+// Before anything loads @pulumi/pulumi (the program's copy, then this package's).
+deferArborist(process.cwd());
+deferArborist(root);
 
 const { main } = require(
   fromSource ? path.join(root, "cli", "main.ts") : path.join(root, "dist", "cli", "main.js"),
