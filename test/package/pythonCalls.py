@@ -13,7 +13,10 @@ def describe(node, alias):
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) and _is(node.value.value, alias):
         return {"kind": "enum", "name": node.value.attr, "member": node.attr}
     if isinstance(node, ast.Constant):
-        return {"kind": "literal", "type": type(node.value).__name__}
+        out = {"kind": "literal", "type": type(node.value).__name__}
+        if isinstance(node.value, (str, int, float, bool)):
+            out["value"] = node.value
+        return out
     if isinstance(node, (ast.List, ast.Tuple)):
         return {"kind": "list", "items": [describe(e, alias) for e in node.elts]}
     if isinstance(node, ast.Dict):
