@@ -49,6 +49,14 @@ export const MUTATION_SET = [
   "lib/values/siteValues.ts",
   "lib/config/crossChecks.ts",
   "lib/config/rosterBuild.ts",
+  // Landed with issue 18 since: the components' own args checks and the pieces the site rules share.
+  "lib/site/componentArgs.ts",
+  "lib/site/argsSchema.ts",
+  "lib/site/crossFields.ts",
+  "lib/site/roster.ts",
+  "lib/site/view.ts",
+  // The stack config's size rule (issue 21).
+  "lib/config/configSize.ts",
 ];
 
 /** Suites that exercise a module without importing it (through a provider or component under Pulumi mocks). */
@@ -63,6 +71,35 @@ export const EXTRA_SPECS = {
   "lib/values/siteValues.ts": ["test/config/siteShape.test.ts", "test/config/siteShapeWarnings.test.ts"],
   "lib/site/rules.ts": ["test/components/libraryTwins.test.ts", "test/config/siteShapeRules.test.ts"],
   "lib/site/network.ts": ["test/components/libraryTwins.test.ts", "test/config/siteShapeRules.test.ts"],
+  // Run by lib/config/siteRules.ts (the loader) and components/argsCheck.ts.
+  "lib/site/check.ts": [
+    "test/components/libraryTwins.test.ts",
+    "test/config/siteShape.test.ts",
+    "test/config/siteShapeRules.test.ts",
+  ],
+  "lib/site/crossFields.ts": ["test/components/libraryTwins.test.ts", "test/config/siteShapeRules.test.ts"],
+  "lib/site/argsSchema.ts": ["test/components/componentArgs.test.ts", "test/components/libraryTwins.test.ts"],
+  // Each component's args check, under Pulumi mocks.
+  "lib/site/componentArgs.ts": [
+    "test/components/componentArgs.test.ts",
+    "test/components/connectKeyVault.test.ts",
+    "test/components/publicEndpoint.test.ts",
+  ],
+  // Reached through the stack-config loader (lib/config/schema.ts and load.ts).
+  "lib/config/crossChecks.ts": [
+    "test/config/day2Shape.test.ts",
+    "test/config/entraConfig.test.ts",
+    "test/config/load.test.ts",
+    "test/config/valueRules.test.ts",
+  ],
+  "lib/config/rosterBuild.ts": [
+    "test/config/groupRoster.test.ts",
+    "test/config/hostile.test.ts",
+    "test/config/load.test.ts",
+    "test/config/rosterScale.test.ts",
+    "test/config/rosterSize.test.ts",
+    "test/reliability/rosterFiles.test.ts",
+  ],
 };
 
 /**
