@@ -368,3 +368,232 @@ describe("client: one call, as proxies and busy servers answer (exact answers)",
     }
   });
 });
+
+describe("client: one record, a list, a create (exact answers)", () => {
+  it("getOne asks for the fields given; a record, a one-element array; null or text is malformed", async () => {
+    const bodies: Record<string, string> = {
+      "/employee/E1?fieldFilter=Employee%2CEmail": '[{"Employee":"E1"}]',
+      "/employee/E2": '{"Employee":"E2"}',
+      "/employee/E3": "null",
+      "/employee/E4": '"E4"',
+    };
+    await withServer(
+      (req) => ({ status: 200, headers: JSON_TYPE, body: bodies[req.path] ?? "[]" }),
+      async (client) => {
+        assert.deepEqual(await client.getOne("/employee", "E1", ["Employee", "Email"]), { Employee: "E1" });
+        assert.deepEqual(await client.getOne("/employee", "E2"), { Employee: "E2" });
+        for (const key of ["E3", "E4"]) {
+          const e = await failure(client.getOne("/employee", key));
+          assert.deepEqual([e.kind, e.status, e.path], ["malformed", 200, `/employee/${key}`]);
+          assert.match(e.message, /Expected a record or a one-element array\.$/);
+        }
+      },
+    );
+  });
+
+  it("getOne: a 404 for the record is 'not there' only when the collection answers; a 400 is an error", async () => {
+    const seen: string[] = [];
+    const answer = (collection: number, record: number) => (req: Req) => {
+      seen.push(req.path);
+      return req.path.startsWith("/employee/")
+        ? { status: record, headers: JSON_TYPE, body: '{"Message":"not found"}' }
+        : {
+            status: collection,
+            headers: JSON_TYPE,
+            body: collection === 200 ? "[]" : '{"Message":"no hub"}',
+          };
+    };
+    assert.equal(
+      await withServer(answer(200, 404), (client) => client.getOne("/employee", "E1", ["Employee"])),
+      undefined,
+    );
+    assert.deepEqual(seen, [
+      "/employee/E1?fieldFilter=Employee",
+      "/employee?fieldFilter=Employee&page=1&pageSize=1",
+    ]);
+    for (const hub of [404, 405, 501]) {
+      const e = await withServer(answer(hub, 404), (client) => failure(client.getOne("/employee", "E1")));
+      assert.deepEqual([e.status, e.path], [404, "/employee/E1"], `collection ${hub}`);
+    }
+    const broken = await withServer(answer(500, 404), (client) => failure(client.getOne("/employee", "E1")), {
+      maxRetries: 0,
+    });
+    assert.deepEqual([broken.status, broken.path], [500, "/employee?page=1&pageSize=1"]);
+    const bad = await withServer(answer(200, 400), (client) => failure(client.getOne("/employee", "E1")));
+    assert.deepEqual([bad.status, bad.kind], [400, "http"]);
+  });
+
+  it("collectionAnswers: true when it answers, false for 404, 405 and 501, an error otherwise", async () => {
+    const answers: Array<boolean | number> = [];
+    for (const status of [200, 404, 405, 501, 400]) {
+      await withServer(
+        () => ({ status, headers: JSON_TYPE, body: status === 200 ? "[]" : '{"Message":"x"}' }),
+        async (client) => {
+          try {
+            answers.push(await client.collectionAnswers("/employee", ["Employee"]));
+          } catch (e) {
+            answers.push((e as VantagepointError).status!);
+          }
+        },
+      );
+    }
+    assert.deepEqual(answers, [true, false, false, false, 400]);
+  });
+
+  it("a list asks with the fields, the order and each filter's symbol; counts its calls and whole lists", async () => {
+    await withServer(
+      (req) => ({
+        status: 200,
+        headers: JSON_TYPE,
+        body: req.path.includes("offset=0") ? '[{"Employee":"E1"}]' : "[]",
+      }),
+      async (client, srv) => {
+        const rows = await client.list("/employee", {
+          fieldFilter: ["Employee", "Email"],
+          order: { field: "Employee", descending: true },
+          filters: [
+            { name: "Status", value: "A" },
+            { name: "Email", value: "%@x.example", opp: "like" },
+          ],
+          pageSize: 50,
+        });
+        assert.deepEqual(rows, [{ Employee: "E1" }]);
+        assert.deepEqual(
+          srv.seen.map((r) => decodeURIComponent(r.path)),
+          [0, 1].map(
+            (offset) =>
+              `/employee?fieldFilter=Employee,Email&order=Employee_D&filterHash[0][name]=Status&filterHash[0][value]=A&filterHash[0][opp]===&filterHash[1][name]=Email&filterHash[1][value]=%@x.example&filterHash[1][opp]=like&offset=${offset}&limit=50`,
+          ),
+        );
+        assert.equal(client.counters.listCalls, 2);
+        assert.deepEqual(client.counters.listed, {}, "a filtered list is not a whole list");
+        await client.list("/employee");
+        assert.deepEqual(client.counters.listed, { "/employee": 1 });
+      },
+    );
+  });
+
+  it("a list reply that is not an array of records is malformed, named with what came", async () => {
+    for (const [body, words] of [
+      ['{"rows":[]}', "Expected a JSON array of records, got object."],
+      ["null", "Expected a JSON array of records, got null."],
+      ['[{"Employee":"E1"},"E2"]', "A list element is not a record."],
+      ['[[{"Employee":"E1"}]]', "A list element is not a record."],
+    ] as const) {
+      const e = await withServer(
+        () => ({ status: 200, headers: JSON_TYPE, body }),
+        (client) => failure(client.list("/employee")),
+      );
+      assert.deepEqual([e.kind, e.status], ["malformed", 200], body);
+      assert.ok(e.message.endsWith(` ${words}`), e.message);
+    }
+  });
+
+  it("a list the server repeats from the start says why it cannot be read to the end", async () => {
+    const e = await withServer(
+      () => ({ status: 200, headers: JSON_TYPE, body: '[{"Employee":"E1"},{"Employee":"E2"}]' }),
+      (client) => failure(client.list("/employee", { pageSize: 2 })),
+    );
+    assert.equal(e.kind, "malformed");
+    assert.match(
+      e.message,
+      /The list could not be read to its end: the server answered the first 2 rows again when asked for the rows after them \(it ignores offset\), .*\.$/,
+    );
+  });
+
+  it("de-duplicates each known hub by its key field, whatever the case of the path, and merges a re-read", async () => {
+    const hubs: Array<[string, string]> = [
+      ["/EMPLOYEE", "Employee"],
+      ["/user", "Username"],
+      ["/security/role", "Role"],
+    ];
+    const client0 = clientFor("http://127.0.0.1:1/api");
+    const paths = client0.paths;
+    client0.close();
+    for (const [path, key] of [...hubs, [paths.apiAuthorizations, "ClientId"]] as Array<[string, string]>) {
+      const p = path === "/security/role" ? paths.roles : path === "/user" ? paths.users : path;
+      // Page 1: a, b. Page 2: B again (the table moved) and c. The re-read answers a, b, c.
+      let read = 0;
+      const rows = await withServer(
+        (req) => {
+          const offset = Number(/offset=(\d+)/.exec(req.path)?.[1]);
+          if (offset === 0) read++;
+          const page =
+            read === 1
+              ? offset === 0
+                ? [
+                    { [key]: "a", n: 1 },
+                    { [key]: "b", n: 1 },
+                  ]
+                : offset === 2
+                  ? [
+                      { [key]: "B", n: 2 },
+                      { [key]: "c", n: 1 },
+                    ]
+                  : []
+              : offset === 0
+                ? [
+                    { [key]: "a", n: 3 },
+                    { [key]: "b", n: 3 },
+                    { [key]: "c", n: 3 },
+                  ]
+                : [];
+          return { status: 200, headers: JSON_TYPE, body: JSON.stringify(page) };
+        },
+        (client) => client.list<Record<string, unknown>>(p, { pageSize: 2 }),
+      );
+      assert.deepEqual(
+        rows.map((r) => `${r[key]}${r.n}`),
+        ["a3", "b3", "c3"],
+        p,
+      );
+    }
+  });
+
+  it("createRecord learns the key from the reply, else from Location; create unwraps what came back", async () => {
+    const replies: Reply[] = [
+      { status: 201, headers: JSON_TYPE, body: '{"Employee":"E7","Email":"x@y.example"}' },
+      { status: 201, headers: { ...JSON_TYPE, Location: "/api/employee/E8" }, body: '{"Employee":8}' },
+      { status: 204, headers: { Location: "/api/employee/E9" } },
+      { status: 200, headers: JSON_TYPE, body: '[{"Employee":"E10"}]' },
+      { status: 200, headers: JSON_TYPE, body: "null" },
+      { status: 200, headers: JSON_TYPE, body: '"created"' },
+    ];
+    await withServer(
+      (_r, n) => replies[n - 1],
+      async (client) => {
+        assert.deepEqual(await client.createRecord("/employee", {}, "Employee"), {
+          record: { Employee: "E7", Email: "x@y.example" },
+          key: "E7",
+        });
+        assert.deepEqual(await client.createRecord("/employee", {}, "Employee"), {
+          record: { Employee: 8 },
+          key: "E8",
+        });
+        assert.deepEqual(await client.createRecord("/employee", {}, "Employee"), {
+          record: undefined,
+          key: "E9",
+        });
+        assert.deepEqual(await client.create("/employee", {}), { Employee: "E10" });
+        assert.equal(await client.create("/employee", {}), undefined);
+        assert.equal(await client.create("/employee", {}), undefined);
+      },
+    );
+  });
+
+  it("a PUT or DELETE answered 503 is sent again (idempotent); it reaches the record by its encoded key", async () => {
+    await withServer(
+      (_r, n) =>
+        n % 2 === 1 ? { status: 503, headers: JSON_TYPE, body: '{"Message":"busy"}' } : { status: 204 },
+      async (client, srv) => {
+        await client.update("/employee", "E 1/2", { Email: "a@b.example" });
+        await client.remove("/employee", "E 1/2");
+        assert.deepEqual(
+          srv.seen.map((r) => `${r.method} ${r.path}`),
+          ["PUT", "PUT", "DELETE", "DELETE"].map((m) => `${m} /employee/E%201%2F2`),
+        );
+        assert.equal(client.counters.retries, 2);
+      },
+    );
+  });
+});
