@@ -51,6 +51,7 @@ export const MUTATION_SET = [
   "lib/config/rosterBuild.ts",
   // Landed with issue 18 since: the components' own args checks and the pieces the site rules share.
   "lib/site/componentArgs.ts",
+  "lib/site/appArgs.ts",
   "lib/site/argsSchema.ts",
   "lib/site/crossFields.ts",
   "lib/site/roster.ts",
@@ -84,6 +85,12 @@ export const EXTRA_SPECS = {
     "test/components/componentArgs.test.ts",
     "test/components/connectKeyVault.test.ts",
     "test/components/publicEndpoint.test.ts",
+  ],
+  "lib/site/appArgs.ts": [
+    "test/components/appArgs.test.ts",
+    "test/components/connectMailboxApp.test.ts",
+    "test/components/loginAppRotation.test.ts",
+    "test/components/vantagepointLoginApp.test.ts",
   ],
   // Reached through the stack-config loader (lib/config/schema.ts and load.ts).
   "lib/config/crossChecks.ts": [
