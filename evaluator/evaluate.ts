@@ -21,8 +21,7 @@
  */
 import type { Policy } from "@pulumi/policy";
 import { policyChecked } from "../lib/reports/model";
-import type { ReportError, ReportEvaluation, ReportPolicy, ReportViolation } from "../lib/reports/model";
-import type { ResolvedPolicyConfig } from "./packConfig";
+import type { ReportPolicy } from "../lib/reports/model";
 import { scrubString } from "./plain";
 import type { CapturedResource, PlainView } from "./program";
 import { isResourcePolicy, isStackPolicy, providerLookup } from "./evaluation/policyArgs";
@@ -30,26 +29,13 @@ import { remediateResources } from "./evaluation/remediation";
 import { evaluateResourcePolicy } from "./evaluation/resourcePolicy";
 import { startPolicyRun } from "./evaluation/scope";
 import type { EvaluationScope } from "./evaluation/scope";
+import type { EvaluatedPack, EvaluationResult } from "./evaluation/types";
 import { evaluateStackPolicy } from "./evaluation/stackPolicy";
 
 export { prerequisiteOf } from "./evaluation/policyArgs";
 export { remediationMessage } from "./evaluation/remediation";
 
-export interface EvaluatedPack {
-  name: string;
-  version: string;
-  policies: Policy[];
-  /** Effective level and config per policy name. */
-  resolved: Map<string, ResolvedPolicyConfig>;
-}
-
-export interface EvaluationResult {
-  policies: ReportPolicy[];
-  evaluations: ReportEvaluation[];
-  violations: ReportViolation[];
-  errors: ReportError[];
-  notes: string[];
-}
+export type { EvaluatedPack, EvaluationResult } from "./evaluation/types";
 
 /**
  * Runs every enabled policy of every pack over `resources`. `view` gives each resource's plaintext inputs

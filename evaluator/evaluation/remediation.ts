@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Policy, ResourceValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
-import type { EvaluatedPack } from "../evaluate";
+import type { EvaluatedPack } from "./types";
 import type { CapturedResource } from "../program";
 import {
   getPulumiType,

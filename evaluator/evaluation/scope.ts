@@ -5,7 +5,7 @@
  */
 import type { Policy } from "@pulumi/policy";
 import type { EnforcementLevel, ReportEvaluation, ReportPolicy } from "../../lib/reports/model";
-import type { EvaluatedPack, EvaluationResult } from "../evaluate";
+import type { EvaluatedPack, EvaluationResult } from "./types";
 import type { ResolvedPolicyConfig } from "../packConfig";
 import type { CapturedResource, PlainView } from "../program";
 import { isStackPolicy, prerequisiteOf } from "./policyArgs";
