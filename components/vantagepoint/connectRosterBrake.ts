@@ -7,6 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RemovalBrakeSettings } from "../../lib/vantagepoint";
 import { loadVantagepointLib, resourceOptions } from "./common";
+import { rosterBrakeArgsProblems } from "../../lib/site/componentArgs";
+import { afterCheck, checkArgs } from "../argsCheck";
 
 /** Provider inputs (plain values). */
 export interface ConnectRosterBrakeInputs {
@@ -81,9 +83,11 @@ export class ConnectRosterBrake extends pulumi.dynamic.Resource {
   declare public readonly count: pulumi.Output<number>;
 
   constructor(name: string, args: ConnectRosterBrakeArgs, opts?: pulumi.CustomResourceOptions) {
+    // Checked before super(): bad input registers nothing; a list given as an Output is held until checked.
+    const argsChecked = checkArgs("ConnectRosterBrake", name, args, rosterBrakeArgsProblems);
     const lib = loadVantagepointLib();
     // A plain list is turned into text at once: pulumi.output() would first copy every element of it.
-    const ids = args.userIds;
+    const ids = Array.isArray(args.userIds) ? args.userIds : afterCheck(args.userIds, argsChecked);
     const plain = Array.isArray(ids);
     super(
       connectRosterBrakeProvider,

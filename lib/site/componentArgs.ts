@@ -235,6 +235,17 @@ function vantagepointProblems(
   return dedupe([...shape, ...knownOnly(view, [...connectionRules(v), ...safely(() => rules(v))])]);
 }
 
+/** ConnectRosterBrake's args (everyone on a roster kept in shards). */
+export const rosterBrakeArgsSchema = z.strictObject({
+  userIds: z.array(z.string()),
+  removalBrake: vantagepoint.removalBrake,
+});
+
+/** Every problem with ConnectRosterBrake's args: the list of user IDs and the brake's settings. */
+export function rosterBrakeArgsProblems(view: unknown): ArgProblem[] {
+  return dedupe(schemaProblems(rosterBrakeArgsSchema, view));
+}
+
 /** Every problem with ConnectRoster's args (duplicates and lookalikes: lib/site/roster.ts). */
 export function rosterArgsProblems(view: unknown): ArgProblem[] {
   return vantagepointProblems(rosterArgsSchema, view, (v) =>

@@ -7,7 +7,12 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectKeyVault } from "../../components/connectKeyVault";
 import { PublicEndpoint } from "../../components/publicEndpoint";
-import { ConnectAdminRole, ConnectApiClient, ConnectRoster } from "../../components/vantagepoint";
+import {
+  ConnectAdminRole,
+  ConnectApiClient,
+  ConnectRoster,
+  ConnectRosterBrake,
+} from "../../components/vantagepoint";
 import { laterErrors } from "../support/laterErrors";
 import { Harness, installMocks } from "../support/pulumiMocks";
 
@@ -62,6 +67,10 @@ const COMPONENTS: Record<string, { make: (name: string, args: Args) => unknown; 
       connection: connection(),
       entries: [person("PJONES", "pat.jones@example.com"), person("ALEE", "alex.lee@example.com")],
     }),
+  },
+  ConnectRosterBrake: {
+    make: (name, args) => new ConnectRosterBrake(name, args as never),
+    args: () => ({ userIds: ["PJONES", "ALEE"], removalBrake: { maxRemovals: 5 } }),
   },
   ConnectAdminRole: {
     make: (name, args) => new ConnectAdminRole(name, args as never),
@@ -125,6 +134,18 @@ const CASES: Case[] = [
     what: "one person listed twice (the shared roster rules)",
     edit: (a) => (a.entries[1].userId = "pjones"),
     lines: ['  entries[1].userId: "pjones" is listed twice (also at entries[0]); each user ID once'],
+  },
+  {
+    component: "ConnectRosterBrake",
+    what: "one user ID instead of a list",
+    edit: (a) => (a.userIds = "PJONES"),
+    lines: ['  userIds: must be a list, not "PJONES"'],
+  },
+  {
+    component: "ConnectRosterBrake",
+    what: "a missing required arg",
+    edit: (a) => delete a.userIds,
+    lines: ["  userIds: is required (a list)"],
   },
   {
     component: "ConnectAdminRole",
