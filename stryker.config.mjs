@@ -32,7 +32,8 @@ export default {
   coverageAnalysis: "perTest",
   // The machine is shared: one test process unless MUTATE_CONCURRENCY says otherwise.
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
-  timeoutMS: 10000,
+  // MUTATE_TIMEOUT_MS: a shorter wait for a mutant that hangs (its tests take well under a second here).
+  timeoutMS: Number(process.env.MUTATE_TIMEOUT_MS ?? 10000),
   reporters: ["json", "html", "progress"],
   jsonReporter: { fileName: `mutation-reports/${slug}.json` },
   htmlReporter: { fileName: `mutation-reports/${slug}.html` },
