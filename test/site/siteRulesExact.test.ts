@@ -121,11 +121,12 @@ describe("site rules, called as a library (exact answers)", () => {
     );
     // Two /8s are more than a /8, but a range not known yet, one that does not parse, or a list that is not a list
     // leaves the whole-list rule to the check that sees them all.
-    for (const connectIps of [
+    const lists: Array<Array<string | typeof UNKNOWN>> = [
       ["1.0.0.0/8", UNKNOWN, "2.0.0.0/8"],
       ["1.0.0.0/8", "2.0.0.0/", "2.0.0.0/8"],
-    ]) {
-      assert.deepEqual(allowListRules({ allowList: { connectIps } }, C), [], JSON.stringify(connectIps));
+    ];
+    for (const connectIps of lists) {
+      assert.deepEqual(allowListRules({ allowList: { connectIps } }, C), [], String(connectIps.length));
     }
     assert.deepEqual(
       allowListRules({ allowList: { connectIps: ["1.0.0.0/8"], extraRanges: "2.0.0.0/8" as never } }, C),
