@@ -55,6 +55,8 @@ if (typeof process.send === "function") {
   });
   // The IPC channel must not keep a pack alive that would otherwise end (the gRPC server keeps it serving).
   if (process.channel && typeof process.channel.unref === "function") process.channel.unref();
+  // The checker that kept this analyzer for its fleet is gone (it crashed or was killed): so is its fleet run.
+  process.on("disconnect", () => process.exit(0));
 }
 
 module.exports = { useStack };

@@ -115,3 +115,43 @@ describe("evaluator: one analyzer shared by a fleet's stacks", function () {
     }
   });
 });
+
+describe("evaluator: a shared analyzer ends with the checker that kept it", function () {
+  this.timeout(120_000);
+
+  it("exits when the checker process is killed (no analyzer left serving)", async () => {
+    const { spawn } = require("node:child_process") as typeof import("node:child_process");
+    const root = path.join(__dirname, "..", "..");
+    const checker = spawn(
+      process.execPath,
+      [
+        "-e",
+        `require("ts-node").register({ transpileOnly: true });
+         const { SharedAnalyzers } = require("./evaluator/sharedAnalyzers");
+         const shared = new SharedAnalyzers();
+         shared.acquire([${JSON.stringify(PACK)}], ${JSON.stringify(EAST)})[0].ready().then((a) => {
+           console.log(a["plugin"].child.pid);
+         });`,
+      ],
+      { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const pid = await new Promise<number>((resolve) =>
+      checker.stdout!.once("data", (d: Buffer) => resolve(Number(String(d).trim()))),
+    );
+    const running = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    assert.equal(running(), true);
+    checker.kill("SIGKILL");
+    const deadline = Date.now() + 20_000;
+    while (running() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const left = running();
+    if (left) process.kill(pid, "SIGKILL");
+    assert.equal(left, false, "the analyzer outlived its checker");
+  });
+});
