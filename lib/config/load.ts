@@ -15,6 +15,7 @@ import { ConfigError, dedupe, keyPath } from "./issues";
 import type { ConfigIssue } from "./issues";
 import type { LoadedConfig, LoadOptions } from "./loadOptions";
 import { buildRoster } from "./rosterBuild";
+import { rememberRoster, rosterOnce } from "./loadShare";
 import { readSecrets } from "./secretKeys";
 import { getPath, parseJsonObject } from "./valuePaths";
 import { inlineRosterSizeIssue } from "./configSize";
@@ -24,6 +25,7 @@ export { ConfigError, formatIssues } from "./issues";
 export type { ConfigIssue } from "./issues";
 export type { LoadedConfig, LoadOptions, RosterEntry, RosterFileParser } from "./loadOptions";
 export { plaintextSecretIssues } from "./secretKeys";
+export { handOverRoster } from "./loadShare";
 
 /**
  * Validates raw stack config. `raw` maps full keys (`vpconnect:site`) to values: objects from a stack file or
@@ -106,9 +108,13 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
 
   const config = stackConfigSchema.parse(parsedSections);
-  const groupWarnings: string[] = [];
-  const built = buildRoster(config, options, add, groupWarnings);
+  // Under `vpconnect check` the program's load takes the roster the check's own load built (lib/config/loadShare.ts).
+  const { built, made } = rosterOnce(config, options, (opts) => {
+    const warnings: string[] = [];
+    return { ...buildRoster(config, opts, add, warnings), warnings };
+  });
   const roster = built.entries;
+  const groupWarnings = built.warnings;
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
 
   const publicUrl = `https://${config.site.publicHostname}${config.site.vantagepointPath === "/" ? "" : config.site.vantagepointPath}`;
@@ -147,7 +153,7 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
       `vantagepoint.apiUrl uses http on ${api.hostname}: fine for the emulator, never for a real server`,
     );
   }
-  return {
+  const loaded: LoadedConfig = {
     config,
     publicUrl,
     loginRedirectUri: `${publicUrl}/app`,
@@ -161,6 +167,8 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
     warnings,
     ...(built.group ? { group: built.group } : {}),
   };
+  rememberRoster(loaded, made);
+  return loaded;
 }
 
 function versionAtLeast(version: string, major: number, minor: number): boolean {
