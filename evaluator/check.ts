@@ -218,6 +218,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       secretOverrides,
       preview,
       fleet: options.sharedAnalyzers !== undefined,
+      ...(stage.loaded ? { loaded: stage.loaded } : {}),
     });
     const program = Date.now() - programStarted;
     const done = (rest: Omit<UnfinishedReport, keyof typeof base | "packs" | "notes">) =>

@@ -8,6 +8,8 @@ import type { SharedAnalyzers } from "../sharedAnalyzers";
 import { runProgram } from "../program";
 import type { DynamicExecutor, InvokeHandler, RunProgramResult } from "../program";
 import { UsageError } from "../stack";
+import { handOverRoster } from "../../lib/config/loadShare";
+import type { LoadedConfig } from "../../lib/config/loadOptions";
 import type { PackWithConfig } from "./packs";
 import type { CheckTarget } from "./target";
 
@@ -110,25 +112,29 @@ export async function runTargetProgram(
     invokes?: Record<string, InvokeHandler>;
     /** A fleet run: the library's modules (lib/, components/) stay loaded between sites. */
     fleet?: boolean;
+    /** The check's own load of the stack config: its roster is handed to the program's load (not built twice). */
+    loaded?: LoadedConfig;
   },
 ): Promise<RunProgramResult> {
   // The program re-reads its stack file (to refuse plaintext secrets the engine would hide): point it at this one.
   const previousStackFile = process.env.VPCONNECT_STACK_FILE;
   process.env.VPCONNECT_STACK_FILE = target.file;
   try {
-    return await runProgram({
-      program: target.program,
-      projectDir: target.project.dir,
-      project: target.project.name,
-      stack: target.stack,
-      config: engine.config,
-      secretKeys: engine.secretKeys,
-      knownSecrets: Object.values(options.secretOverrides),
-      preview: options.preview,
-      ...(options.dynamicExecutor && !options.preview ? { dynamicExecutor: options.dynamicExecutor } : {}),
-      ...(options.invokes ? { invokes: options.invokes } : {}),
-      ...(options.fleet ? { keepLoaded: FLEET_KEEPS_LOADED } : {}),
-    });
+    return await handOverRoster(options.loaded, () =>
+      runProgram({
+        program: target.program,
+        projectDir: target.project.dir,
+        project: target.project.name,
+        stack: target.stack,
+        config: engine.config,
+        secretKeys: engine.secretKeys,
+        knownSecrets: Object.values(options.secretOverrides),
+        preview: options.preview,
+        ...(options.dynamicExecutor && !options.preview ? { dynamicExecutor: options.dynamicExecutor } : {}),
+        ...(options.invokes ? { invokes: options.invokes } : {}),
+        ...(options.fleet ? { keepLoaded: FLEET_KEEPS_LOADED } : {}),
+      }),
+    );
   } finally {
     if (previousStackFile === undefined) delete process.env.VPCONNECT_STACK_FILE;
     else process.env.VPCONNECT_STACK_FILE = previousStackFile;
