@@ -15,6 +15,7 @@ import { isSecretValue } from "../../lib/values/secret";
 import { unsafeTextProblem } from "../../lib/values/validators";
 import { SECRET_NOT_AT_HAND, UNKNOWN } from "../../lib/site/view";
 import { emailProblem } from "../../lib/vantagepoint/roster";
+import { tsLoader } from "../../lib/entraGroup/readSync";
 import { rosterEntriesOf, rosterText } from "../../lib/vantagepoint/rosterText";
 import type { RosterEntry } from "../../lib/vantagepoint/types";
 
@@ -258,5 +259,8 @@ describe("roster scale: the walks over every person", () => {
     assert.deepEqual(pending, [{ path: ["network", "addressSpace", 0], value: later }]);
     assert.deepEqual(Object.keys(view), ["tags", "vantagepoint", "network"]);
     assert.deepEqual(Object.keys(view.vantagepoint), ["roster", "adminRole", "password"]);
+  });
+  it("the group read's child starts with the repository's register script (SWC), not TypeScript's transpiler", () => {
+    assert.equal(tsLoader(), path.join(ROOT, "scripts", "ts-register.js"));
   });
 });
