@@ -23,6 +23,7 @@ import {
   type RegisterResourceRequest,
 } from "./mockRuntime";
 import {
+  copyData,
   maskPaths,
   scrubSecrets,
   SIG,
@@ -373,7 +374,7 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
           : undefined;
       current = undefined;
       const inputs = record
-        ? structuredClone(plain.get(record)!.inputs)
+        ? copyData(plain.get(record)!.inputs)
         : (toPlain(args.inputs) as Record<string, unknown>);
       seq++;
       let outputs: Record<string, unknown>;

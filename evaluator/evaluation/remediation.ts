@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { Policy, ResourceValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import type { EvaluatedPack } from "./types";
+import { copyData } from "../plain";
 import type { CapturedResource } from "../program";
 import {
   getPulumiType,
@@ -56,7 +57,7 @@ async function remediateOne(
   if (resolved?.level !== "remediate" || typeof remediate !== "function") return undefined;
   const fast = getPulumiType(remediate);
   if (fast && fast !== r.type) return undefined;
-  const props = unknownCheckingProxy(structuredClone(current));
+  const props = unknownCheckingProxy(copyData(current));
   const type = r.type;
   const args: Record<string, unknown> = {
     urn: r.urn,

@@ -5,6 +5,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import type { EnforcementLevel } from "../../lib/reports/model";
+import { copyData } from "../plain";
 import type { CapturedResource } from "../program";
 import { getPulumiType, isNotApplicable, optsOf, policyProps, resourceArgs, watched } from "./policyArgs";
 import { makeReporter, notCheckedReason, recordOutcome, timed } from "./scope";
@@ -64,7 +65,7 @@ async function validateOne(
   let failure: string | undefined;
   for (const validation of validations) {
     const inputs = scope.remediated.get(r.urn) ?? policyProps(scope.view.get(r.urn), "inputs");
-    const props = watched(unknownCheckingProxy(structuredClone(inputs)), read);
+    const props = watched(unknownCheckingProxy(copyData(inputs)), read);
     const args = resourceArgs(r, props, run.getConfig, scope.providerOf, watched(optsOf(r), read));
     try {
       await timed(run, () => validation(args as never, reportViolation as never));

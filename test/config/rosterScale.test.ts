@@ -9,6 +9,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { plainView } from "../../components/argsCheck";
+import { copyData } from "../../evaluator/plain";
 import { MAX_DEPTH, MULTILINE_KEYS, textIssues } from "../../lib/values/hostile";
 import type { IssuePath, PathIssue } from "../../lib/values/hostile";
 import { isSecretValue } from "../../lib/values/secret";
@@ -262,5 +263,32 @@ describe("roster scale: the walks over every person", () => {
   });
   it("the group read's child starts with the repository's register script (SWC), not TypeScript's transpiler", () => {
     assert.equal(tsLoader(), path.join(ROOT, "scripts", "ts-register.js"));
+  });
+  it("copyData (the evaluator's copies of a resource's properties) equals structuredClone and is independent", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const copy = copyData(v);
+        assert.deepStrictEqual(copy, structuredClone(v));
+        if (v !== null && typeof v === "object") assert.notEqual(copy, v);
+      }),
+      { numRuns: 300 },
+    );
+    const original = {
+      entries: "x".repeat(1000),
+      shard: { index: 1, count: 4 },
+      list: [{ a: 1 }],
+      at: new Date(0),
+    };
+    const copy = copyData(original);
+    copy.shard.index = 2;
+    copy.list[0]!.a = 2;
+    assert.deepEqual(original.shard, { index: 1, count: 4 });
+    assert.deepEqual(original.list, [{ a: 1 }]);
+    assert.ok(copy.at instanceof Date && copy.at !== original.at && copy.at.getTime() === 0);
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
+    const copied = copyData(hostile);
+    assert.deepEqual(Object.keys(copied), ["__proto__"]);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(Object.getPrototypeOf(copied), Object.prototype);
   });
 });
