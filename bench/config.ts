@@ -37,6 +37,8 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const STEPS = (process.env.BENCH_STEPS ?? "config,check,group").split(",");
 const GROUP_USERS = Number(process.env.BENCH_GROUP_USERS ?? 5000);
 const TARGET = { ms: 10_000, rssMb: 500 };
+/** How each child loads TypeScript: as bin/vpconnect.js and the tests do (SWC's transpiler when installed). */
+const REGISTER = path.join(ROOT, "scripts", "ts-register.js");
 
 /** A valid roster: every row a distinct person with an email user ID. */
 function rosterCsv(rows: number): string {
@@ -90,7 +92,7 @@ async function groupCheck(stackFile: string): Promise<Record<string, unknown>> {
   const { runCheck } = require("../evaluator") as typeof import("../evaluator");
   const { RENDERERS } = require("../lib/reports") as typeof import("../lib/reports");
   const main = require.resolve("../emulator/graphMain");
-  const standIn = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", main], {
+  const standIn = spawn(process.execPath, ["-r", REGISTER, main], {
     stdio: ["pipe", "pipe", "inherit"],
     env: { ...process.env, VPCONNECT_DEMO_GROUP_USERS: String(GROUP_USERS) },
   });
@@ -149,7 +151,7 @@ function parent(): void {
           timeFile,
           process.execPath,
           "-r",
-          "ts-node/register/transpile-only",
+          REGISTER,
           __filename,
           "--child",
           step,
