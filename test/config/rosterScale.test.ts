@@ -18,6 +18,8 @@ import { SECRET_NOT_AT_HAND, UNKNOWN } from "../../lib/site/view";
 import { emailProblem } from "../../lib/vantagepoint/roster";
 import { tsLoader } from "../../lib/entraGroup/readSync";
 import { rosterEntriesOf, rosterText } from "../../lib/vantagepoint/rosterText";
+import { parseRosterFileRows } from "../../lib/vantagepoint/rosterFile";
+import { readRosterFile } from "../../lib/config/rosterFile";
 import type { RosterEntry } from "../../lib/vantagepoint/types";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -290,5 +292,82 @@ describe("roster scale: the walks over every person", () => {
     assert.deepEqual(Object.keys(copied), ["__proto__"]);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.getPrototypeOf(copied), Object.prototype);
+  });
+  it("a CSV row reads as the same entry as a JSON entry with the same columns (read by column, no record per row)", () => {
+    const columns = [
+      "userId",
+      "EMAIL",
+      "firstName",
+      "lastName",
+      "employee",
+      "Role",
+      "configurer",
+      "department",
+    ];
+    const cell = fc.oneof(
+      fc.constantFrom("", " ", "Pat", " Lee ", "a,b", 'say "hi"', "00201"),
+      fc.string({ maxLength: 5 }),
+    );
+    const flag = fc.constantFrom("", "yes", "No", " true ", "0", "Y");
+    const row = fc.tuple(cell, cell, cell, cell, cell, cell, flag, cell);
+    const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(columns, { minLength: 4 }),
+        fc.array(row, { minLength: 1, maxLength: 6 }),
+        (picked, rows) => {
+          const header = columns.filter(
+            (c) => picked.includes(c) || ["userId", "EMAIL", "firstName", "lastName"].includes(c),
+          );
+          const records = rows.map((r) => Object.fromEntries(header.map((h) => [h, r[columns.indexOf(h)]!])));
+          const csvText = [
+            header.join(","),
+            ...records.map((rec) => header.map((h) => quote(rec[h]!)).join(",")),
+          ].join("\n");
+          const fromCsv = parseRosterFileRows(csvText, "people.csv");
+          const fromJson = parseRosterFileRows(JSON.stringify(records), "people.json");
+          assert.deepStrictEqual(fromCsv.entries, fromJson.entries);
+          assert.deepStrictEqual(
+            fromCsv.entries.map((e) => Object.keys(e)),
+            fromJson.entries.map((e) => Object.keys(e)),
+          );
+          assert.deepEqual(
+            fromCsv.where,
+            rows.map((_, i) => `row ${i + 2}`),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+    assert.throws(
+      () =>
+        parseRosterFileRows("userId,email,firstName,lastName,configurer\nU,u@x.example,A,B,maybe", "p.csv"),
+      {
+        message: 'p.csv row 2: configurer must be true or false, got "maybe"',
+      },
+    );
+  });
+
+  it("the config's roster file reader copies only rows with a configurer column (refused there), keeps the rest as parsed", () => {
+    const text = "userId,email,firstName,lastName\nU1,u1@x.example,A,B\nU2,u2@x.example,C,D\n";
+    const read = readRosterFile(text, "p.csv");
+    assert.deepEqual(read.errors, []);
+    assert.deepEqual(read.entries, parseRosterFileRows(text, "p.csv").entries);
+    const flagged = readRosterFile(
+      "userId,email,firstName,lastName,configurer\nU1,u1@x.example,A,B,yes\nU2,u2@x.example,C,D,no\n",
+      "p.csv",
+    );
+    assert.deepEqual(flagged.entries, [
+      { userId: "U1", email: "u1@x.example", firstName: "A", lastName: "B" },
+      { userId: "U2", email: "u2@x.example", firstName: "C", lastName: "D" },
+    ]);
+    assert.deepEqual(flagged.errors, [
+      {
+        row: 2,
+        where: "row 2",
+        field: "configurer",
+        message: "is set; name the configurer under roster.configurer instead",
+      },
+    ]);
   });
 });
