@@ -9,7 +9,7 @@
  * this module fresh); no Pulumi import.
  */
 import { createHash } from "node:crypto";
-import { SecretValue } from "./secret";
+import { SecretValue } from "../values/secret";
 import type { StackConfig } from "./schema";
 import type { GroupSummary } from "./groupSource";
 import type { LoadedConfig, LoadOptions, RosterEntry } from "./loadOptions";
