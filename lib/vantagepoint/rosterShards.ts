@@ -19,14 +19,24 @@ export const DEFAULT_SHARD_SIZE = 2000;
 
 /** FNV-1a (32 bit) over the UTF-8 bytes of the identity: fast, stable across Node versions and machines. */
 export function identityHash(userId: string): number {
-  const bytes = Buffer.from(rosterIdentity(userId), "utf8");
+  const identity = rosterIdentity(userId);
   let h = 0x811c9dc5;
-  for (const b of bytes) {
+  // ASCII (nearly every user ID) is its own UTF-8: hashed by character, without a Buffer per person.
+  if (ASCII.test(identity)) {
+    for (let i = 0; i < identity.length; i++) {
+      h ^= identity.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+  for (const b of Buffer.from(identity, "utf8")) {
     h ^= b;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h >>> 0;
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** The shard (0 to count-1) a user ID belongs to. */
 export function shardOf(userId: string, count: number): number {

@@ -16,6 +16,8 @@ import { isSecretValue } from "../../lib/values/secret";
 import { unsafeTextProblem } from "../../lib/values/validators";
 import { SECRET_NOT_AT_HAND, UNKNOWN } from "../../lib/site/view";
 import { emailProblem } from "../../lib/vantagepoint/roster";
+import { identityHash } from "../../lib/vantagepoint/rosterShards";
+import { rosterIdentity } from "../../lib/vantagepoint/removalBrake";
 import { tsLoader } from "../../lib/entraGroup/readSync";
 import { rosterEntriesOf, rosterText } from "../../lib/vantagepoint/rosterText";
 import { parseRosterFileRows } from "../../lib/vantagepoint/rosterFile";
@@ -369,5 +371,29 @@ describe("roster scale: the walks over every person", () => {
         message: "is set; name the configurer under roster.configurer instead",
       },
     ]);
+  });
+  it("identityHash without a Buffer for ASCII IDs: the same FNV-1a over UTF-8 bytes as ever (shards never move)", () => {
+    const reference = (userId: string) => {
+      let h = 0x811c9dc5;
+      for (const b of Buffer.from(rosterIdentity(userId), "utf8")) {
+        h ^= b;
+        h = Math.imul(h, 0x01000193) >>> 0;
+      }
+      return h >>> 0;
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.constantFrom(" ALee ", "ß", "u\ud800")),
+        (id) => {
+          assert.equal(identityHash(id), reference(id));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // Fixed values: a change of hash would move people between shards (a diff on every shard).
+    assert.deepEqual(
+      ["alee", "ALEE", "connect.user000001@contoso.example", "Zoë"].map(identityHash),
+      ["alee", "alee", "connect.user000001@contoso.example", "zoë"].map(reference),
+    );
   });
 });
