@@ -128,7 +128,16 @@ export function buildRoster(
     const domain = userIdDomainProblem(person.userId, config.entra.loginMode);
     if (domain) add(`${where}.userId`, domain);
   }
-  const checked = rosterRules(sources.map(({ where, person }) => ({ ...person, where })));
+  // One object literal per person: \`{ ...person, where }\` gave each of 100,000 people a hidden class of its own, and
+  // the rules' reads of them went megamorphic (seconds of CPU). The rules read where, userId, email and employee.
+  const checked = rosterRules(
+    sources.map(({ where, person }) => ({
+      where,
+      userId: person.userId,
+      email: person.email,
+      employee: person.employee,
+    })),
+  );
   for (const { path, message } of checked.problems) add(path, message);
   const out: RosterEntry[] = [];
   sources.forEach(({ person }, index) => {
