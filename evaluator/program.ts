@@ -453,7 +453,14 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
       });
       // MockMonitor.registerResource calls mocks.newResource synchronously first: hand it this record.
       current = record;
-      return super.registerResource(req, callback);
+      // The SDK logs every reply at debug level with the reply written into the message, built whether or not debug
+      // logs are shown (`resp: ${innerResponse}`): protobuf's toString writes out every property, a roster shard's
+      // whole text, as garbage (64 MB at 100,000 people). A reply here says what it is instead.
+      return super.registerResource(req, (error, response) => {
+        if (response)
+          Object.defineProperty(response, "toString", { value: () => "RegisterResourceResponse" });
+        callback(error, response);
+      });
     }
 
     /** A component's `registerOutputs({...})`: under the engine these become its outputs (what stack policies see). */
