@@ -12,7 +12,7 @@ import { gateway, siteVerification } from "./site/gateway";
 import { gatewaySubnet, resourceGroup } from "./site/network";
 import { loginApp, mailboxApp } from "./site/apps";
 import { throughPublicUrl, vantagepointSide } from "./site/vantagepointSide";
-import { keyVault } from "./site/vault";
+import { appsVaultId, keyVault } from "./site/vault";
 
 export * from "./site/args";
 export { checkSiteArgs, dynamicResourcesProblem } from "./site/check";
@@ -75,8 +75,9 @@ export class ConnectSite extends pulumi.ComponentResource {
       tags,
       this,
     );
-    const login = loginApp(name, args, endpoint, vault.vaultId, tags, this);
-    const mailbox = mailboxApp(name, args, vault.vaultId, tags, this);
+    const appsVault = args.loginApp || args.mailboxApp ? appsVaultId(args, vault, this) : undefined;
+    const login = appsVault && loginApp(name, args, endpoint, appsVault, tags, this);
+    const mailbox = appsVault && mailboxApp(name, args, appsVault, tags, this);
     const verification = siteVerification(name, args, endpoint, vault.certificateSecretId, this);
 
     // Through the public URL, the Vantagepoint API answers only once the gateway, its DNS record and the

@@ -123,6 +123,29 @@ export function parseVaultId(id: string, field = "keyVaultId"): VaultRef {
   return { subscriptionId: m[1]!, resourceGroupName: m[2]!, vaultName: m[3]! };
 }
 
+/** A Key Vault's Azure resource id from its parts (the form parseVaultId reads). */
+export function vaultResourceId(ref: VaultRef): string {
+  return `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${ref.vaultName}`;
+}
+
+/**
+ * The id a site hands its Entra apps for the vault that keeps their secrets. The vault's own id when it is a Key
+ * Vault resource id, as Azure gives it (what earlier versions parsed: a day-2 run sends the vault secret the same
+ * resource group and vault name, so nothing is replaced); otherwise, as under plain Pulumi mocks whose ids are
+ * `<name>_id`, the id built from the parts the site made or found the vault with.
+ */
+export function siteVaultId(id: string | undefined, parts: VaultRef): string {
+  if (typeof id === "string") {
+    try {
+      parseVaultId(id);
+      return id;
+    } catch {
+      // not an Azure resource id (a mock's): the parts below name the same vault
+    }
+  }
+  return vaultResourceId(parts);
+}
+
 /** Key Vault secret names: 1-127 letters, digits and hyphens. */
 export function secretNameProblem(name: string, field = "secretName"): string | undefined {
   if (/^[0-9a-zA-Z-]{1,127}$/.test(name)) return undefined;

@@ -1,5 +1,7 @@
 /** ConnectSite's Key Vault for the certificate and the app secrets (a ConnectKeyVault, created or existing). */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import { siteVaultId } from "../../lib/secretExpiry";
 import { ConnectKeyVault } from "../connectKeyVault";
 import type { ConnectSiteArgs } from "./args";
 
@@ -45,4 +47,25 @@ export function keyVault(
         },
     { parent },
   );
+}
+
+/**
+ * The vault id the site's Entra apps write their client secrets to: the vault's id as Azure gives it, or, when the
+ * id is not an Azure resource id (plain Pulumi mocks answer `<name>_id`), the same vault's id built from what the
+ * site knows: the subscription (getClientConfig), the resource group the vault was created in or found in, and the
+ * vault's name. Always derived from the vault's id, so the secrets wait for the vault.
+ */
+export function appsVaultId(
+  args: ConnectSiteArgs,
+  vault: ConnectKeyVault,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
+  const kv = args.tls.keyVault;
+  const group = kv.create ? args.resourceGroup.name : (kv.resourceGroupName ?? args.resourceGroup.name);
+  const subscriptionId = authorization.getClientConfigOutput({ parent }).subscriptionId;
+  return pulumi
+    .all([vault.vaultId, subscriptionId, group, vault.vaultName])
+    .apply(([id, subscription, resourceGroupName, vaultName]) =>
+      siteVaultId(id, { subscriptionId: subscription, resourceGroupName, vaultName }),
+    );
 }

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { loginRedirectUri } from "../entra";
+import { parseVaultId } from "../secretExpiry";
 import { verificationSettingProblems } from "../siteVerification";
 import type { VerificationSettings } from "../siteVerification";
 import { bool, siteArgsSchema } from "./argsSchema";
@@ -98,10 +99,21 @@ function problemsOf(
   ]);
 }
 
+/** The vault that keeps the client secret, by its Azure resource id (the secret names its group and vault). */
+function keyVaultIdProblems(v: Record<string, unknown>): ArgProblem[] {
+  if (typeof v.keyVaultId !== "string" || v.keyVaultId === "") return [];
+  try {
+    parseVaultId(v.keyVaultId);
+    return [];
+  } catch (error) {
+    return [{ path: "keyVaultId", message: (error as Error).message.replace(/^keyVaultId: /, "") }];
+  }
+}
+
 /** Every problem with VantagepointLoginApp's args: the shape, the public URL, the secret's two slots. */
 export function loginAppArgsProblems(view: unknown, now = new Date()): ArgProblem[] {
   return problemsOf(loginAppArgsSchema, view, (v) => {
-    const out: ArgProblem[] = [];
+    const out: ArgProblem[] = keyVaultIdProblems(v);
     if (typeof v.publicUrl === "string") {
       try {
         loginRedirectUri(v.publicUrl, typeof v.appPath === "string" ? v.appPath : undefined);
@@ -117,9 +129,10 @@ export function loginAppArgsProblems(view: unknown, now = new Date()): ArgProble
 
 /** Every problem with ConnectMailboxApp's args: the shape and the secret's dates. */
 export function mailboxAppArgsProblems(view: unknown, now = new Date()): ArgProblem[] {
-  return problemsOf(mailboxAppArgsSchema, view, (v) =>
-    rotationDateRules({ mailboxApp: v as SiteView["mailboxApp"] }, APP_CALLER, now),
-  );
+  return problemsOf(mailboxAppArgsSchema, view, (v) => [
+    ...keyVaultIdProblems(v),
+    ...rotationDateRules({ mailboxApp: v as SiteView["mailboxApp"] }, APP_CALLER, now),
+  ]);
 }
 
 /** Every problem with SiteVerification's args: the shape, the URLs (https, no credentials) and the limits. */

@@ -90,6 +90,22 @@ const CASES: Case[] = [
     lines: ["  secretRotatedOn: is required (text)"],
   },
   {
+    component: "VantagepointLoginApp",
+    what: "the vault's URI where its resource id belongs",
+    edit: (a) => (a.keyVaultId = "https://vp-kv.vault.azure.net/"),
+    lines: [
+      '  keyVaultId: "https://vp-kv.vault.azure.net/" is not a Key Vault resource id; expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>',
+    ],
+  },
+  {
+    component: "ConnectMailboxApp",
+    what: "the vault's name where its resource id belongs",
+    edit: (a) => (a.keyVaultId = "vp-kv"),
+    lines: [
+      '  keyVaultId: "vp-kv" is not a Key Vault resource id; expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>',
+    ],
+  },
+  {
     component: "SiteVerification",
     what: "a number given as text (as YAML often does)",
     edit: (a) => (a.certificateMinDays = "30"),

@@ -123,7 +123,13 @@ describe("ConnectSite, Azure and Entra side: the dev stack's first pulumi up", (
   withMocks({}, (h) => {
     it("imports the PFX as the secret the gateway reads, and creates the gateway after it", async () => {
       await build(h(), "dev");
-      const secret = h().one(T.secret);
+      // The login app's client secret goes to the same vault (its own secret, registered since plain mock ids work).
+      const secrets = h().ofType(T.secret);
+      assert.deepEqual(secrets.map((s) => s.name).sort(), [
+        "connect-login-app-secret",
+        "connect-vault-certificate",
+      ]);
+      const secret = secrets.find((s) => s.name === "connect-vault-certificate")!;
       assert.equal(secret.inputs.secretName, "vantagepoint-example-com");
       assert.equal(secret.inputs.properties.contentType, PFX_CONTENT_TYPE);
       assert.equal(secret.inputs.properties.value, PFX_STANDIN);
