@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { shardCount, splitIntoShards } from "../../lib/vantagepoint/rosterShards";
 import type { VantagepointConnection } from "../../lib/vantagepoint/types";
 import { ConnectAdminRole, ConnectApiClient, ConnectRoster, ConnectRosterBrake } from "../vantagepoint";
+import { markCheckedBySite } from "../vantagepoint/siteCheckedEntries";
 import type { ConnectSiteArgs, ConnectSiteVantagepoint } from "./args";
 
 /** Whether the Vantagepoint API is reached through the public URL (see ConnectSiteVantagepoint.throughPublicUrl). */
@@ -100,7 +101,8 @@ function rosterShards(
         index === 0 ? `${name}-roster` : `${name}-roster-${index}`,
         {
           connection,
-          entries: part,
+          // Built from the roster ConnectSite's args check passed: frozen, and not checked again per person.
+          entries: markCheckedBySite(part),
           onDelete: vp.rosterOnDelete,
           newEmployees: vp.newEmployees,
           ...(vp.removalBrake ? { removalBrake: vp.removalBrake } : {}),

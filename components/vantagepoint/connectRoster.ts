@@ -16,6 +16,7 @@ import type {
 import { connectionSecrets, loadVantagepointLib, resourceOptions, siteId, withoutSecrets } from "./common";
 import type { VantagepointConnectionArgs } from "./common";
 import { rosterArgsProblems } from "../../lib/site/componentArgs";
+import { entriesCheckedBySite } from "./siteCheckedEntries";
 import { afterCheck, checkArgs } from "../argsCheck";
 
 export type RosterOnDelete = "detach" | "deactivateUsers";
@@ -374,7 +375,11 @@ export class ConnectRoster extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ConnectRosterArgs, opts?: pulumi.CustomResourceOptions) {
     // Checked before super(): bad input registers nothing; values given as Outputs hold the connection until known.
-    const argsChecked = checkArgs("ConnectRoster", name, args, rosterArgsProblems);
+    // A shard ConnectSite built from the roster its own check passed (frozen): the per-person rules are not run again.
+    const entriesChecked = entriesCheckedBySite(args.entries);
+    const argsChecked = checkArgs("ConnectRoster", name, args, (view) =>
+      rosterArgsProblems(view, entriesChecked),
+    );
     super(
       connectRosterProvider,
       name,

@@ -206,6 +206,12 @@ export const rosterArgsSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * ConnectRoster's args when its entries were checked already (a shard ConnectSite built from the roster its args
+ * check passed): every arg but the entries' people as above; entries only a list.
+ */
+const rosterArgsSchemaEntriesChecked = rosterArgsSchema.extend({ entries: z.array(z.unknown()) });
+
 /** ConnectAdminRole's args. */
 export const adminRoleArgsSchema = z.strictObject({
   connection,
@@ -246,8 +252,13 @@ export function rosterBrakeArgsProblems(view: unknown): ArgProblem[] {
   return dedupe(schemaProblems(rosterBrakeArgsSchema, view));
 }
 
-/** Every problem with ConnectRoster's args (duplicates and lookalikes: lib/site/roster.ts). */
-export function rosterArgsProblems(view: unknown): ArgProblem[] {
+/**
+ * Every problem with ConnectRoster's args (duplicates and lookalikes: lib/site/roster.ts). `entriesChecked`: the
+ * entries passed these same rules already (ConnectSite's check, components/vantagepoint/siteCheckedEntries.ts), so
+ * the per-person rules are skipped; the connection, settings and the shape of every other arg are still checked.
+ */
+export function rosterArgsProblems(view: unknown, entriesChecked = false): ArgProblem[] {
+  if (entriesChecked) return vantagepointProblems(rosterArgsSchemaEntriesChecked, view);
   return vantagepointProblems(rosterArgsSchema, view, (v) =>
     rosterArgRules(v.entries, "entries", LIBRARY_CALLER),
   );
