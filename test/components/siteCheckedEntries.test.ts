@@ -97,7 +97,7 @@ describe("ConnectRoster: entries ConnectSite checked are not checked again per p
             person("PJONES", "pat.jones@example.com"),
             person("pjones", "p@example.com"),
           ]),
-        }),
+        } as never),
     );
     assert.match(twice, /\n {2}entries\[1\]\.userId: "pjones" is listed twice \(also at entries\[0\]\)/);
     await harness.settle();
