@@ -6,19 +6,19 @@
  * pluggable `dynamicExecutor`, so policies see the state a real `create` would produce.
  *
  * The monitor plumbing (internal SDK modules, pinned SDK version) is shared with the tests' harness: mockRuntime.ts.
+ * The mocks' canned answers are in mockAnswers.ts, the run's types in programTypes.ts, secret collection in
+ * programSecrets.ts, awaiting outputs in programOutputs.ts, require.cache clearing in projectModules.ts (all
+ * re-exported here).
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_MARKER } from "../lib/reports/model";
 import {
   engineUrn,
   findSecretPaths,
   installMonitor,
   MockMonitor,
   registrationOf,
-  waitForRPCs,
   type MonitorCallback,
-  type RegistrationIdentity,
   type RegisterResourceOutputsRequest,
   type RegisterResourceRequest,
 } from "./mockRuntime";
@@ -26,312 +26,66 @@ import {
   copyData,
   maskPaths,
   scrubSecrets,
-  SIG,
   toPlain,
-  UNKNOWN,
   wireToEngine,
   wireToPlain,
   wrapSecretPaths,
 } from "./plain";
 import { withPlainPromiseStacks } from "./promiseStacks";
+import {
+  COMPUTED_OUTPUTS,
+  DEFAULT_INVOKES,
+  idOutputs,
+  MOCK_SUBSCRIPTION_ID,
+  MOCK_TENANT_ID,
+  mockId,
+  type InvokeHandler,
+} from "./mockAnswers";
+import { resolveOutputs, settle } from "./programOutputs";
+import {
+  collectAt,
+  secretInSerializedProvider,
+  SERIALIZED_SECRET_MESSAGE,
+  splitPath,
+} from "./programSecrets";
+import {
+  capturedResource,
+  type CapturedResource,
+  type DynamicExecutor,
+  type PlainView,
+  type RunProgramOptions,
+  type RunProgramResult,
+} from "./programTypes";
+import { clearProjectModules } from "./projectModules";
 
 export { engineUrn };
+export {
+  capturedResource,
+  clearProjectModules,
+  COMPUTED_OUTPUTS,
+  DEFAULT_INVOKES,
+  idOutputs,
+  MOCK_SUBSCRIPTION_ID,
+  MOCK_TENANT_ID,
+  mockId,
+  secretInSerializedProvider,
+  SERIALIZED_SECRET_MESSAGE,
+  splitPath,
+};
+export type {
+  CapturedResource,
+  DynamicExecutor,
+  InvokeHandler,
+  PlainView,
+  RunProgramOptions,
+  RunProgramResult,
+};
 
 /** The dynamic resource type token every `pulumi.dynamic.Resource` registers with. */
 export const DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
 
 /** The engine's root resource type; the evaluator adds one so top-level resources have the engine's parent. */
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
-
-/** A resource as captured, before the evaluator hands it to policies. */
-export interface CapturedResource extends RegistrationIdentity {
-  propertyDependencies: Record<string, string[]>;
-  ignoreChanges: string[];
-  deleteBeforeReplace?: boolean;
-  customTimeouts: { createSeconds: number; updateSeconds: number; deleteSeconds: number };
-  provider: string;
-  /** Inputs as plain JSON, secret values replaced by SECRET_MARKER. */
-  inputs: Record<string, unknown>;
-  /** Outputs (inputs plus mock or dynamic outs), secret values replaced by SECRET_MARKER. */
-  outputs: Record<string, unknown>;
-  secretPaths: string[];
-}
-
-/** Runs a dynamic resource's provider for real (e.g. against the emulator); returns its outs. */
-export type DynamicExecutor = (
-  type: string,
-  name: string,
-  /** Plaintext inputs (secrets unwrapped), without the serialized `__provider`. */
-  inputs: Record<string, unknown>,
-  /**
-   * The resource's engine URN, the provider closure the SDK serialized (what the engine's provider host loads),
-   * and the stack config the run had (the engine configures the dynamic provider host with all of it).
-   */
-  resource?: {
-    urn: string;
-    serializedProvider: string;
-    stackConfig: { config: Readonly<Record<string, string>>; secretKeys: readonly string[] };
-  },
-) => Promise<Record<string, unknown>>;
-
-/** Answers a provider function call (invoke) under mocks. */
-export type InvokeHandler = (inputs: Record<string, any>) => Record<string, any>;
-
-export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000001";
-export const MOCK_TENANT_ID = "00000000-0000-0000-0000-0000000000aa";
-
-/** Canned answers for provider functions the components call. Extend per run with `invokes`. */
-export const DEFAULT_INVOKES: Record<string, InvokeHandler> = {
-  "azure-native:authorization:getClientConfig": () => ({
-    subscriptionId: MOCK_SUBSCRIPTION_ID,
-    tenantId: MOCK_TENANT_ID,
-    clientId: "offline-client",
-    objectId: "offline-object",
-  }),
-  "azuread:index/getClientConfig:getClientConfig": () => ({
-    tenantId: MOCK_TENANT_ID,
-    clientId: "offline-client",
-    objectId: "offline-object",
-  }),
-  "azuread:index/getServicePrincipal:getServicePrincipal": (inputs) => ({
-    clientId: inputs.clientId,
-    objectId: `sp-object-${inputs.clientId}`,
-    id: `/servicePrincipals/sp-object-${inputs.clientId}`,
-    appRoleIds: {},
-    oauth2PermissionScopeIds: {},
-    appRoles: [],
-    oauth2PermissionScopes: [],
-  }),
-  "azure-native:keyvault:getVault": (inputs) => ({
-    id: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${inputs.vaultName}`,
-    name: inputs.vaultName,
-    properties: { vaultUri: `https://${inputs.vaultName}.vault.azure.net/` },
-  }),
-  "azure-native:resources:getResourceGroup": (inputs) => ({
-    id: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}`,
-    name: inputs.resourceGroupName,
-    location: "westeurope",
-  }),
-};
-
-/** Computed outputs a mock adds per type token (beyond the echoed inputs and `id`); `secret` lists secret outputs. */
-export const COMPUTED_OUTPUTS: Record<
-  string,
-  (
-    name: string,
-    inputs: Record<string, any>,
-    seq: number,
-  ) => { outputs: Record<string, unknown>; secret?: string[] }
-> = {
-  "azure-native:network:PublicIPAddress": (_name, _inputs, seq) => ({
-    outputs: { ipAddress: `20.50.${(seq >> 8) & 255}.${seq & 255}` },
-  }),
-  "azure-native:keyvault:Vault": (name, inputs) => ({
-    outputs: {
-      properties: {
-        ...(inputs.properties ?? {}),
-        vaultUri: `https://${inputs.vaultName ?? name}.vault.azure.net/`,
-      },
-    },
-  }),
-  "azuread:index/application:Application": (name) => ({
-    outputs: { clientId: `${name}-client-id`, objectId: `${name}-object-id` },
-  }),
-  "azuread:index/servicePrincipal:ServicePrincipal": (name) => ({
-    outputs: { objectId: `${name}-object-id` },
-  }),
-  "azure-native:managedidentity:UserAssignedIdentity": (name) => ({
-    outputs: { principalId: `${name}-principal-id`, clientId: `${name}-client-id`, tenantId: MOCK_TENANT_ID },
-  }),
-  // A stand-in for the drawn value (lowercase letters and digits, as lib/keyVault VAULT_NAME_SUFFIX asks).
-  "random:index/randomString:RandomString": (_name, inputs) => ({
-    outputs: {
-      result: "x7k2m9".padEnd(Number(inputs.length ?? 6), "0").slice(0, Number(inputs.length ?? 6)),
-    },
-  }),
-  "azuread:index/applicationPassword:ApplicationPassword": (name) => ({
-    outputs: { value: `${name}-offline-password`, keyId: `${name}-key-id` },
-    secret: ["value"],
-  }),
-};
-
-/** Azure resource id paths by type token: provider namespace/collection and the input naming the resource. */
-const AZURE_IDS: Record<
-  string,
-  { path: (name: string, i: Record<string, any>) => string; rgScoped?: false }
-> = {
-  "azure-native:resources:ResourceGroup": {
-    path: (n, i) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${i.resourceGroupName ?? n}`,
-    rgScoped: false,
-  },
-  "azure-native:keyvault:Vault": { path: (n, i) => `Microsoft.KeyVault/vaults/${i.vaultName ?? n}` },
-  "azure-native:keyvault:Secret": {
-    path: (n, i) => `Microsoft.KeyVault/vaults/${i.vaultName}/secrets/${i.secretName ?? n}`,
-  },
-  "azure-native:network:PublicIPAddress": {
-    path: (n, i) => `Microsoft.Network/publicIPAddresses/${i.publicIpAddressName ?? n}`,
-  },
-  "azure-native:network:NetworkSecurityGroup": {
-    path: (n, i) => `Microsoft.Network/networkSecurityGroups/${i.networkSecurityGroupName ?? n}`,
-  },
-  "azure-native:network:VirtualNetwork": {
-    path: (n, i) => `Microsoft.Network/virtualNetworks/${i.virtualNetworkName ?? n}`,
-  },
-  "azure-native:network:Subnet": {
-    path: (n, i) => `Microsoft.Network/virtualNetworks/${i.virtualNetworkName}/subnets/${i.subnetName ?? n}`,
-  },
-  "azure-native:network:ApplicationGateway": {
-    path: (n, i) => `Microsoft.Network/applicationGateways/${i.applicationGatewayName ?? n}`,
-  },
-  "azure-native:network:WebApplicationFirewallPolicy": {
-    path: (n, i) => `Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/${i.policyName ?? n}`,
-  },
-  "azure-native:managedidentity:UserAssignedIdentity": {
-    path: (n, i) => `Microsoft.ManagedIdentity/userAssignedIdentities/${i.resourceName ?? n}`,
-  },
-  "azure-native:authorization:RoleAssignment": {
-    path: (n, i) =>
-      `${i.scope ?? `/subscriptions/${MOCK_SUBSCRIPTION_ID}`}/providers/Microsoft.Authorization/roleAssignments/${i.roleAssignmentName ?? n}`,
-    rgScoped: false,
-  },
-};
-
-/**
- * Why a dynamic resource whose serialized provider holds a secret fails the check: the SDK writes the provider's
- * closure into the `__provider` input, which the state stores in plaintext, and the engine's provider host loads it
- * from there (see test/runtime/dynamicProviderHost.test.ts).
- */
-export const SERIALIZED_SECRET_MESSAGE =
-  "its serialized provider (the __provider input) holds a secret value in plaintext, so pulumi up would store " +
-  "that secret unencrypted in the state. Pass secrets to the provider as resource inputs (pulumi.secret) and read " +
-  "them inside its methods; never capture config or variables holding secrets in the provider's code.";
-
-/** Whether a serialized provider (the `__provider` text) contains any of the known secret values. */
-export function secretInSerializedProvider(serialized: unknown, secrets: readonly string[]): boolean {
-  return typeof serialized === "string" && secrets.some((s) => s.length >= 4 && serialized.includes(s));
-}
-
-/**
- * Outputs a created resource has because of its id: an azure-native resource's `name` output is the Azure
- * resource's name, the id's last segment (every azure-native class declares `readonly name: Output<string>`, e.g.
- * @pulumi/azure-native/resources/resourceGroup.d.ts "The name of the resource group."). Without it a mock
- * resolves `group.name` to undefined where `pulumi up` has the name (found by test/runtime/runner.test.ts:
- * the real runner's registrations lost their dependency on the resource group under check's mocks).
- */
-export function idOutputs(
-  type: string,
-  id: string,
-  outputs: Record<string, unknown>,
-): Record<string, unknown> {
-  if (!type.startsWith("azure-native:") || outputs.name !== undefined || !id.startsWith("/")) return {};
-  return { name: id.split("/").pop() };
-}
-
-/**
- * The id a mocked resource gets: an Azure resource id for azure-native (components parse them, e.g. a vault id),
- * `<name>-id` for everything else.
- */
-export function mockId(type: string, name: string, inputs: Record<string, any>): string {
-  const known = AZURE_IDS[type];
-  const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName ?? "rg"}/providers/`;
-  if (known) return known.rgScoped === false ? known.path(name, inputs) : rg + known.path(name, inputs);
-  const [pkg, module, kind] = type.split(":");
-  if (pkg === "azure-native" && module && kind) {
-    const own = Object.entries(inputs).find(
-      ([k, v]) => /Name$/.test(k) && k !== "resourceGroupName" && typeof v === "string",
-    );
-    const namespace = `Microsoft.${module.charAt(0).toUpperCase()}${module.slice(1)}`;
-    return `${rg}${namespace}/${kind.charAt(0).toLowerCase()}${kind.slice(1)}s/${own?.[1] ?? name}`;
-  }
-  return `${name}-id`;
-}
-
-export interface RunProgramOptions {
-  /** The program's entry file (index.ts). */
-  program: string;
-  /** The project folder: its own modules are re-required fresh on every run. */
-  projectDir: string;
-  project: string;
-  stack: string;
-  /** Engine-style config: `ns:key` to string (objects as JSON). */
-  config: Record<string, string>;
-  /** Config keys to mark secret. */
-  secretKeys: string[];
-  /** Plaintext secret values known to this run (overrides): scrubbed from everything captured. */
-  knownSecrets?: string[];
-  /** Execute dynamic resources for real; otherwise their inputs are echoed as outputs. */
-  dynamicExecutor?: DynamicExecutor;
-  /** Extra or replacement invoke answers by token. */
-  invokes?: Record<string, InvokeHandler>;
-  /** Run as a preview (pulumi.runtime.isDryRun() true). Default false, so outputs resolve. */
-  preview?: boolean;
-  /**
-   * Folders (absolute) whose modules stay loaded from an earlier run: a fleet run keeps this package's library
-   * (lib/, components/), which installed from npm lives in node_modules and is never reloaded either. The program
-   * and every other project module still load afresh.
-   */
-  keepLoaded?: readonly string[];
-}
-
-export interface RunProgramResult {
-  resources: CapturedResource[];
-  /** Stack outputs (the program's exports), secrets masked. */
-  outputs: Record<string, unknown>;
-  /** Provider function calls made (token and plain inputs). */
-  invokes: Array<{ token: string; inputs: Record<string, unknown> }>;
-  /** What the program threw, if it failed. */
-  error?: unknown;
-  /** Every secret plaintext seen (to scrub from policy messages). Never print. */
-  secrets: Set<string>;
-  /** By URN: inputs and outputs as the engine hands them to policies (secrets unwrapped). Never print. */
-  policyView: Map<string, PlainView>;
-}
-
-/** A resource's properties with secrets in plaintext, as policies see them under the engine. */
-export interface PlainView {
-  inputs: Record<string, unknown>;
-  outputs: Record<string, unknown>;
-  /**
-   * The same properties as the engine sends them to an analyzer (plugin.MarshalProperties with KeepUnknowns,
-   * KeepSecrets, SkipInternalKeys): unknowns and secret wrappers kept, top-level `__` keys dropped. Analyze
-   * gets `inputs`, AnalyzeStack `outputs`.
-   */
-  engine?: { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
-}
-
-/** Folders of the project that are infrastructure of the checker, not of the program (kept in require.cache). */
-const KEEP_CACHED = ["node_modules", "evaluator", "cli", "bench", "lib/reports"];
-
-/**
- * Removes the program and the project's own modules (but those under `keepLoaded` folders) from require.cache so
- * the program runs fresh.
- */
-export function clearProjectModules(
-  projectDir: string,
-  program: string,
-  keepLoaded: readonly string[] = [],
-): void {
-  const root = path.resolve(projectDir) + path.sep;
-  const keep = [
-    ...KEEP_CACHED.map((d) => path.join(root, d) + path.sep),
-    ...keepLoaded.map((d) => path.resolve(d) + path.sep),
-  ];
-  const programPath = path.resolve(program);
-  for (const key of Object.keys(require.cache)) {
-    if (key === programPath) {
-      delete require.cache[key];
-      continue;
-    }
-    if (!key.startsWith(root) || key.includes(`${path.sep}node_modules${path.sep}`)) continue;
-    if (keep.some((k) => key.startsWith(k))) continue;
-    if (
-      key.startsWith(path.join(root, "test") + path.sep) &&
-      !key.startsWith(path.join(root, "test", "fixtures") + path.sep)
-    )
-      continue;
-    delete require.cache[key];
-  }
-}
 
 /**
  * Runs `options.program` under mocks and returns what it registered. Never throws for a program failure:
@@ -594,128 +348,4 @@ function seconds(value: string | undefined): number {
   if (!match) return 0;
   const n = Number(match[1]);
   return { ms: n / 1000, s: n, m: n * 60, h: n * 3600 }[match[2] ?? "s"] ?? n;
-}
-
-/** Awaits the program's exported outputs (every export; secret ones masked). */
-async function resolveOutputs(
-  exported: unknown,
-  secrets: Set<string>,
-  errors: unknown[],
-  failure: Promise<void>,
-): Promise<{
-  masked: Record<string, unknown>;
-  plain: Record<string, unknown>;
-  engine: Record<string, unknown>;
-}> {
-  const out: Record<string, unknown> = {};
-  const plainOut: Record<string, unknown> = {};
-  const engineOut: Record<string, unknown> = {};
-  const result = { masked: out, plain: plainOut, engine: engineOut };
-  if (exported === null || typeof exported !== "object") return result;
-  for (const [key, value] of Object.entries(exported as Record<string, unknown>)) {
-    if (key === "__esModule" || typeof value === "function") continue;
-    try {
-      const output = pulumi.output(value);
-      const resolved = await Promise.race([Promise.all([valueOf(output), pulumi.isSecret(output)]), failure]);
-      if (resolved === undefined) return result;
-      const [plain, secret] = resolved;
-      plainOut[key] = toPlain(plain);
-      const known = plain === undefined ? UNKNOWN : toPlain(plain);
-      engineOut[key] = secret ? { [SIG.key]: SIG.secret, value: known } : known;
-      if (secret) {
-        collectAll(plain, secrets);
-        out[key] = SECRET_MARKER;
-      } else {
-        out[key] = toPlain(plain);
-      }
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  return result;
-}
-
-function valueOf<T>(output: pulumi.Output<T>): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    // An unknown value (preview) never reaches apply: resolve undefined once the output settled.
-    const internal = output as unknown as { promise?: (withUnknowns?: boolean) => Promise<T> };
-    if (typeof internal.promise === "function") internal.promise(true).then(resolve, reject);
-    else output.apply((v) => resolve(v));
-  });
-}
-
-/** Waits until no registration or call is pending (registrations chain: outputs feed further inputs). */
-async function settle(resources: unknown[], invokes: unknown[], errors: unknown[]): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const before = resources.length + invokes.length;
-    try {
-      await waitForRPCs();
-    } catch (error) {
-      errors.push(error);
-      return;
-    }
-    await new Promise((r) => setImmediate(r));
-    if (resources.length + invokes.length === before) return;
-  }
-}
-
-/** Adds every string under `path` of `value` to `secrets`. */
-function collectAt(value: unknown, dotted: string, secrets: Set<string>): void {
-  let node: unknown = value;
-  for (const part of splitPath(dotted)) {
-    if (node === null || typeof node !== "object") return;
-    node = (node as Record<string, unknown>)[part];
-  }
-  collectAll(node, secrets);
-}
-
-/**
- * Field names under which a secret object (the engine marks a whole object secret when any field is) holds its
- * secret values: a password, a client secret, a token, a key, a PFX, a secret's value or data.
- */
-const SECRET_FIELD = /(password|passwd|secret|token|credential|pfx|certificate|key|value|data)$/i;
-
-/**
- * Adds the secret values in `value` to `secrets`, the set every captured text is scrubbed of. A secret string is
- * one value; in a secret object only the strings under secret field names are (its URL, database, user name and
- * paths stay readable: masking is by secret values, never by every string a secret object holds).
- */
-function collectAll(value: unknown, secrets: Set<string>, field?: string): void {
-  if (typeof value === "string") {
-    const secretHere = field === undefined || SECRET_FIELD.test(field);
-    if (secretHere && value.length >= 4 && value !== SECRET_MARKER) secrets.add(value);
-  } else if (typeof value === "number" || typeof value === "boolean") {
-    return;
-  } else if (Array.isArray(value)) {
-    value.forEach((v) => collectAll(v, secrets, field));
-  } else if (value !== null && typeof value === "object") {
-    Object.entries(value).forEach(([k, v]) => collectAll(v, secrets, k));
-  }
-}
-
-export function splitPath(dotted: string): string[] {
-  const parts: string[] = [];
-  for (const m of dotted.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) parts.push(m[1] ?? m[2]!);
-  return parts;
-}
-
-/** A captured resource with the engine's defaults for every option it does not set. */
-export function capturedResource(
-  fields: Pick<CapturedResource, "urn" | "type" | "name" | "custom"> & Partial<CapturedResource>,
-): CapturedResource {
-  return {
-    parent: "",
-    protect: false,
-    retainOnDelete: false,
-    additionalSecretOutputs: [],
-    dependencies: [],
-    propertyDependencies: {},
-    ignoreChanges: [],
-    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-    provider: "",
-    inputs: {},
-    outputs: {},
-    secretPaths: [],
-    ...fields,
-  };
 }
