@@ -23,14 +23,12 @@
  * The analyzer is Pulumi's code (@pulumi/policy's server.js inside run-policy-pack); the resources it is shown
  * come from the offline program run (evaluator/program.ts): inputs as the program registered them (no cloud
  * provider ran Check), outputs from the mocks or, with --emulator, from the dynamic providers.
+ *
+ * This module holds the running pack (PackAnalyzer) and its gRPC client; the process's stack options and
+ * environment are in analyzerProcess.ts, the protocol's messages and level mapping in analyzerMessages.ts (both
+ * re-exported here).
  */
-import type {
-  EnforcementLevel,
-  ReportError,
-  ReportEvaluation,
-  ReportPolicy,
-  ReportViolation,
-} from "../lib/reports/model";
+import type { ReportError, ReportEvaluation, ReportPolicy, ReportViolation } from "../lib/reports/model";
 import { startEngine, type EngineServer } from "./grpc/engine";
 import { resolveFrom, startPlugin, type PluginProcess } from "./grpc/plugin";
 import {
@@ -38,72 +36,49 @@ import {
   analyzerRpc as services,
   emptyproto as emptyProto,
   grpc,
-  toStruct,
 } from "./grpc/proto";
-import { messageField, structBytes } from "./grpc/structWire";
+import { messageField } from "./grpc/structWire";
+import {
+  analyzeRequestBytes,
+  LEVEL_TO_PROTO,
+  propertyBytes,
+  providerResource,
+  readAnalyzeResponse,
+  readInfo,
+  readNotApplicable,
+  resourceOptions,
+  structProto,
+  type AnalyzeResult,
+  type AnalyzerInfo,
+  type AnalyzerPolicyInfo,
+  type Diagnostic,
+  type EngineResource,
+  type Remediation,
+} from "./analyzerMessages";
+import {
+  AnalyzerError,
+  analyzerEnv,
+  refuseOversizedConfig,
+  stackConfigureRequest,
+  type AnalyzerStackOptions,
+} from "./analyzerProcess";
 import type { ResolvedPolicyConfig } from "./packConfig";
 import { scrubString } from "./plain";
 import type { CapturedResource } from "./program";
 
-const structProto = { Struct: { fromJavaScript: (v: Record<string, unknown>) => toStruct(v) } };
+export { AnalyzerError, analyzerEnv };
+export type {
+  AnalyzeResult,
+  AnalyzerInfo,
+  AnalyzerPolicyInfo,
+  AnalyzerStackOptions,
+  Diagnostic,
+  EngineResource,
+  Remediation,
+};
 
 /** @pulumi/policy's gRPC receive limit (server.js maxRPCMessageSize); the engine's client allows the same. */
 const MAX_MESSAGE = 1024 * 1024 * 400;
-
-const LEVEL_TO_PROTO: Record<EnforcementLevel, number> = {
-  advisory: proto.EnforcementLevel.ADVISORY,
-  mandatory: proto.EnforcementLevel.MANDATORY,
-  disabled: proto.EnforcementLevel.DISABLED,
-  remediate: proto.EnforcementLevel.REMEDIATE,
-};
-const PROTO_TO_LEVEL = new Map<number, EnforcementLevel>(
-  Object.entries(LEVEL_TO_PROTO).map(([k, v]) => [v, k as EnforcementLevel]),
-);
-const SEVERITIES = ["", "low", "medium", "high", "critical"];
-
-/** A pack that failed to start or answer as an analyzer (the engine fails the update). */
-export class AnalyzerError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "AnalyzerError";
-  }
-}
-
-/** What GetAnalyzerInfo says about one policy. */
-export interface AnalyzerPolicyInfo {
-  name: string;
-  description: string;
-  enforcementLevel: EnforcementLevel;
-  kind: "resource" | "stack";
-  configSchema?: { properties?: Record<string, unknown>; required?: string[] };
-  severity?: string;
-  remediationSteps?: string;
-  tags: string[];
-}
-
-export interface AnalyzerInfo {
-  name: string;
-  version: string;
-  supportsConfig: boolean;
-  policies: AnalyzerPolicyInfo[];
-  /** The pack's initial config (PolicyPack's third argument), as `{ policy: { enforcementLevel?, ...props } }`. */
-  initialConfig: Record<string, unknown>;
-}
-
-/** How the analyzer process is started: the stack it serves (the engine's PolicyAnalyzerOptions). */
-export interface AnalyzerStackOptions {
-  project: string;
-  stack: string;
-  /** preview (true) or update (false). */
-  dryRun: boolean;
-  /** Stack config as the engine hands it to plugins: `ns:key` -> string. */
-  config: Record<string, string>;
-  secretKeys: string[];
-  /** The engine's gRPC address handed to the pack (run-policy-pack takes it as its first argument). */
-  engineAddress?: string;
-  /** How long the pack may take to print its port (ms). */
-  startTimeoutMs?: number;
-}
 
 /** One running policy pack: the analyzer process and its gRPC client. */
 export class PackAnalyzer {
@@ -284,92 +259,9 @@ export class PackAnalyzer {
   }
 }
 
-/** The engine cannot start a pack whose stack config does not fit one environment variable. */
-function refuseOversizedConfig(options: AnalyzerStackOptions): void {
-  // Pulumi hands plugins the stack config in one environment variable (analyzer_plugin.go constructEnv; the
-  // language host does the same for the program), and Linux caps one at 128 KiB (MAX_ARG_STRLEN): past that
-  // the engine cannot start the pack either.
-  const configBytes = Buffer.byteLength(JSON.stringify(options.config));
-  if (configBytes >= 128 * 1024) {
-    throw new AnalyzerError(
-      `the stack config is ${Math.round(configBytes / 1024)} KiB; Pulumi passes it to every policy pack (and the program) in the PULUMI_CONFIG environment variable, which Linux caps at 128 KiB, so pulumi preview would fail too. Move the large lists into files (a roster into vpconnect:roster.file)`,
-    );
-  }
-}
-
-/**
- * The environment the engine starts a pack with (analyzer_plugin.go constructEnv): the stack config in one
- * variable, the project, stack and dry run (PULUMI_NODEJS_* is what @pulumi/pulumi reads).
- */
-export function analyzerEnv(options: AnalyzerStackOptions): Record<string, string | undefined> {
-  return {
-    // The checker's own ts-node settings must not reach the pack: run-policy-pack registers its own.
-    TS_NODE_TRANSPILE_ONLY: undefined,
-    TS_NODE_PROJECT: undefined,
-    PULUMI_CONFIG: JSON.stringify(options.config),
-    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys),
-    PULUMI_NODEJS_PROJECT: options.project,
-    PULUMI_NODEJS_STACK: options.stack,
-    PULUMI_NODEJS_DRY_RUN: String(options.dryRun),
-    PULUMI_PROJECT: options.project,
-    PULUMI_STACK: options.stack,
-    PULUMI_DRY_RUN: String(options.dryRun),
-  };
-}
-
-/** ConfigureStack as the engine sends it: stack, project, dry run and the stack config. */
-function stackConfigureRequest(options: AnalyzerStackOptions): any {
-  const request = new proto.AnalyzerStackConfigureRequest();
-  request.setStack(options.stack);
-  request.setProject(options.project);
-  request.setDryRun(options.dryRun);
-  for (const [k, v] of Object.entries(options.config)) request.getConfigMap().set(k, v);
-  request.setConfigSecretKeysList(options.secretKeys);
-  return request;
-}
-
 /** The engine's gRPC server the packs are handed (they may log through it), for one check. */
 export function startAnalyzerEngine(): Promise<EngineServer> {
   return startEngine();
-}
-
-/** A resource as the engine describes it to an analyzer (plugin.AnalyzerResource). */
-export interface EngineResource {
-  urn: string;
-  type: string;
-  name: string;
-  parent: string;
-  protect: boolean;
-  ignoreChanges: string[];
-  deleteBeforeReplace?: boolean;
-  additionalSecretOutputs: string[];
-  customTimeouts: { createSeconds: number; updateSeconds: number; deleteSeconds: number };
-  dependencies: string[];
-  propertyDependencies: Record<string, string[]>;
-  providerResource?: { urn: string; type: string; name: string; properties: Record<string, unknown> };
-}
-
-export interface Diagnostic {
-  policy: string;
-  pack: string;
-  description: string;
-  /** The text the engine prints (description, newline, message for a plain reportViolation). */
-  engineMessage: string;
-  level: EnforcementLevel;
-  urn: string;
-  severity?: string;
-}
-
-export interface AnalyzeResult {
-  diagnostics: Diagnostic[];
-  notApplicable: Array<{ policy: string; reason: string }>;
-}
-
-export interface Remediation {
-  policy: string;
-  description: string;
-  diagnostic: string;
-  properties?: Record<string, unknown>;
 }
 
 function call(client: any, method: string, request: unknown): Promise<any> {
@@ -378,116 +270,6 @@ function call(client: any, method: string, request: unknown): Promise<any> {
       error ? reject(error) : resolve(response),
     );
   });
-}
-
-function readInfo(response: any): AnalyzerInfo {
-  const initialConfig: Record<string, unknown> = {};
-  response.getInitialconfigMap().forEach((v: any, k: string) => {
-    const props = v.getProperties()?.toJavaScript() ?? {};
-    initialConfig[k] = { enforcementLevel: PROTO_TO_LEVEL.get(v.getEnforcementlevel()), ...props };
-  });
-  return {
-    name: response.getName(),
-    version: response.getVersion(),
-    supportsConfig: response.getSupportsconfig(),
-    initialConfig,
-    policies: response.getPoliciesList().map((p: any): AnalyzerPolicyInfo => {
-      const schema = p.getConfigschema();
-      const severity = SEVERITIES[p.getSeverity()] ?? "";
-      return {
-        name: p.getName(),
-        description: p.getDescription(),
-        enforcementLevel: PROTO_TO_LEVEL.get(p.getEnforcementlevel()) ?? "advisory",
-        kind: p.getPolicyType() === proto.PolicyType.POLICY_TYPE_STACK ? "stack" : "resource",
-        ...(schema
-          ? {
-              configSchema: {
-                properties: schema.getProperties()?.toJavaScript() ?? {},
-                required: schema.getRequiredList(),
-              },
-            }
-          : {}),
-        ...(severity ? { severity } : {}),
-        ...(p.getRemediationSteps() ? { remediationSteps: p.getRemediationSteps() } : {}),
-        tags: p.getTagsList(),
-      };
-    }),
-  };
-}
-
-function readNotApplicable(list: any[]): Array<{ policy: string; reason: string }> {
-  return list.map((n) => ({ policy: n.getPolicyName(), reason: n.getReason() }));
-}
-
-function readAnalyzeResponse(response: any): AnalyzeResult {
-  return {
-    diagnostics: response.getDiagnosticsList().map((d: any): Diagnostic => {
-      const severity = SEVERITIES[d.getSeverity()] ?? "";
-      return {
-        policy: d.getPolicyname(),
-        pack: d.getPolicypackname(),
-        description: d.getDescription(),
-        engineMessage: d.getMessage(),
-        level: PROTO_TO_LEVEL.get(d.getEnforcementlevel()) ?? "advisory",
-        urn: d.getUrn(),
-        ...(severity ? { severity } : {}),
-      };
-    }),
-    notApplicable: readNotApplicable(response.getNotApplicableList()),
-  };
-}
-
-function resourceOptions(r: EngineResource): any {
-  const opts = new proto.AnalyzerResourceOptions();
-  opts.setProtect(r.protect);
-  opts.setIgnorechangesList(r.ignoreChanges);
-  opts.setDeletebeforereplace(r.deleteBeforeReplace ?? false);
-  opts.setDeletebeforereplacedefined(r.deleteBeforeReplace !== undefined);
-  opts.setAdditionalsecretoutputsList(r.additionalSecretOutputs);
-  opts.setAliasesList([]);
-  const timeouts = new proto.AnalyzerResourceOptions.CustomTimeouts();
-  timeouts.setCreate(r.customTimeouts.createSeconds);
-  timeouts.setUpdate(r.customTimeouts.updateSeconds);
-  timeouts.setDelete(r.customTimeouts.deleteSeconds);
-  opts.setCustomtimeouts(timeouts);
-  opts.setParent(r.parent);
-  return opts;
-}
-
-function providerResource(p: NonNullable<EngineResource["providerResource"]>): any {
-  const out = new proto.AnalyzerProviderResource();
-  out.setUrn(p.urn);
-  out.setType(p.type);
-  out.setName(p.name);
-  out.setProperties(structProto.Struct.fromJavaScript(p.properties));
-  return out;
-}
-
-/**
- * An AnalyzeRequest's bytes: the message without its properties (google-protobuf), then the properties as field 2
- * (AnalyzeRequest.properties) written by structWire.ts. Protobuf reads fields in any order, so the analyzer
- * decodes exactly the message google-protobuf would have built, without millions of intermediate objects for a
- * large roster.
- */
-function analyzeRequestBytes(r: EngineResource, properties: Record<string, unknown>): Buffer {
-  const request = new proto.AnalyzeRequest();
-  request.setUrn(r.urn);
-  request.setType(r.type);
-  request.setName(r.name);
-  request.setOptions(resourceOptions(r));
-  if (r.providerResource) request.setProvider(providerResource(r.providerResource));
-  return Buffer.concat([request.serializeBinary() as Uint8Array, messageField(2, propertyBytes(properties))]);
-}
-
-/** Struct bytes per property bag: every pack is sent the same bags, encoded once (bags are never mutated). */
-const encoded = new WeakMap<object, Buffer>();
-function propertyBytes(properties: Record<string, unknown>): Buffer {
-  let bytes = encoded.get(properties);
-  if (!bytes) {
-    bytes = structBytes(properties);
-    encoded.set(properties, bytes);
-  }
-  return bytes;
 }
 
 /**
