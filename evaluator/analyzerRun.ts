@@ -1,7 +1,8 @@
 /**
  * One offline deployment's policy evaluation through Pulumi's analyzer: the resources of the program run, put
  * in the shape and order the engine sends them (default providers included), through every started pack
- * (evaluator/analyzer.ts), folded into the report's policies, evaluations, violations and errors.
+ * (evaluator/analyzer.ts), folded into the report's policies, evaluations, violations and errors. The engine's
+ * view of the resources (default providers included) is built in engineViews.ts (re-exported here).
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Policy } from "@pulumi/policy";
@@ -13,11 +14,14 @@ import type {
   ReportViolation,
 } from "../lib/reports/model";
 import { policyMessage, type AnalyzeResult, type EngineResource, type PackAnalyzer } from "./analyzer";
+import { engineViews, withEngineResources, type EngineView } from "./engineViews";
 import type { EvaluationResult } from "./evaluate";
 import { prerequisiteOf, remediationMessage } from "./evaluate";
 import type { ResolvedPolicyConfig } from "./packConfig";
-import { engineToPolicy, scrubString, SIG, wireToEngine } from "./plain";
-import { capturedResource, ROOT_STACK_TYPE, type CapturedResource, type PlainView } from "./program";
+import { engineToPolicy, scrubString, wireToEngine } from "./plain";
+
+export { engineViews, withEngineResources };
+export type { EngineView };
 
 /** A started pack with the levels and config the engine would Configure it with. */
 export interface AnalyzerPack {
@@ -25,130 +29,6 @@ export interface AnalyzerPack {
   resolved: ReadonlyMap<string, ResolvedPolicyConfig>;
   /** The pack's policy objects when also loaded in-process (for report metadata such as configKey). */
   policies?: readonly Policy[];
-}
-
-/** A resource as the engine shows it to analyzers: Analyze gets `inputs`, Remediate `remediateInputs`, AnalyzeStack `outputs`. */
-export interface EngineView {
-  resource: EngineResource;
-  inputs: Record<string, unknown>;
-  remediateInputs: Record<string, unknown>;
-  outputs: Record<string, unknown>;
-}
-
-const PROVIDER_PREFIX = "pulumi:providers:";
-
-/** The npm package's version of a provider SDK (the version the SDK sends, so the default provider's name). */
-function providerVersion(pkg: string): string | undefined {
-  if (pkg === "pulumi-nodejs") return undefined;
-  try {
-    const file = require.resolve(`@pulumi/${pkg}/package.json`, { paths: [process.cwd(), __dirname] });
-    return (require(file) as { version?: string }).version;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The engine's view of the program's resources: registration order, with each default provider
- * (`pulumi:providers:<pkg>::default_<version>`, inputs = the package's stack config plus `version`) inserted
- * before the first resource that uses it (pkg/resource/deploy/default_providers.go).
- */
-export function engineViews(
-  resources: readonly CapturedResource[],
-  view: ReadonlyMap<string, PlainView>,
-  options: {
-    project: string;
-    stack: string;
-    config: Record<string, string>;
-    secretKeys: readonly string[];
-    preview: boolean;
-  },
-): EngineView[] {
-  const out: EngineView[] = [];
-  const providers = new Map<string, EngineView>();
-  const defaultProvider = (pkg: string): EngineView => {
-    const known = providers.get(pkg);
-    if (known) return known;
-    const version = providerVersion(pkg);
-    const name = version ? `default_${version.replace(/[.-]/g, "_")}` : "default";
-    const type = `${PROVIDER_PREFIX}${pkg}`;
-    const inputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(options.config)) {
-      if (!key.startsWith(`${pkg}:`)) continue;
-      const prop = key.slice(pkg.length + 1);
-      inputs[prop] = options.secretKeys.includes(key) ? { [SIG.key]: SIG.secret, value } : value;
-    }
-    if (version) inputs.version = version;
-    const provider: EngineView = {
-      resource: {
-        urn: `urn:pulumi:${options.stack}::${options.project}::${type}::${name}`,
-        type,
-        name,
-        parent: "",
-        protect: false,
-        ignoreChanges: [],
-        additionalSecretOutputs: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        dependencies: [],
-        propertyDependencies: {},
-      },
-      inputs,
-      remediateInputs: inputs,
-      outputs: inputs,
-    };
-    providers.set(pkg, provider);
-    out.push(provider);
-    return provider;
-  };
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  for (const r of resources) {
-    const v = view.get(r.urn);
-    const engine = v?.engine ?? { inputs: v?.inputs ?? {}, outputs: v?.outputs ?? {} };
-    let providerResource: EngineResource["providerResource"];
-    if (r.custom && r.type !== ROOT_STACK_TYPE && !r.type.startsWith(PROVIDER_PREFIX)) {
-      const explicit = r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : undefined;
-      if (explicit) {
-        const ev = view.get(explicit.urn);
-        providerResource = {
-          urn: explicit.urn,
-          type: explicit.type,
-          name: explicit.name,
-          properties: ev?.engine?.inputs ?? ev?.inputs ?? {},
-        };
-      } else {
-        const p = defaultProvider(r.type.split(":")[0]!);
-        providerResource = {
-          urn: p.resource.urn,
-          type: p.resource.type,
-          name: p.resource.name,
-          properties: p.inputs,
-        };
-      }
-    }
-    const remediateInputs = { ...engine.inputs };
-    const raw = v?.inputs ?? {};
-    for (const [k, value] of Object.entries(raw)) if (k.startsWith("__")) remediateInputs[k] = value;
-    out.push({
-      resource: {
-        urn: r.urn,
-        type: r.type,
-        name: r.name,
-        parent: r.parent,
-        protect: r.protect,
-        ignoreChanges: r.ignoreChanges,
-        ...(r.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: r.deleteBeforeReplace } : {}),
-        additionalSecretOutputs: r.additionalSecretOutputs,
-        customTimeouts: r.customTimeouts,
-        dependencies: r.dependencies,
-        propertyDependencies: r.propertyDependencies,
-        ...(providerResource ? { providerResource } : {}),
-      },
-      inputs: wireToEngine(engine.inputs),
-      remediateInputs,
-      outputs: wireToEngine(engine.outputs),
-    });
-  }
-  return out;
 }
 
 /** Milliseconds spent in Remediate/Analyze and in AnalyzeStack. */
@@ -395,45 +275,3 @@ export async function evaluateWithAnalyzers(
   timings.analyzeStackMs = Date.now() - stackStarted;
   return { policies, evaluations, violations, errors, notes, timings };
 }
-
-/**
- * The captured resources as the engine holds them: the default providers `engineViews` adds are put in the list
- * (before their first user) and each custom resource points at its provider, so the in-process evaluator sees
- * exactly the resources and provider arguments the analyzer is sent.
- */
-export function withEngineResources(
-  resources: readonly CapturedResource[],
-  view: ReadonlyMap<string, PlainView>,
-  views: readonly EngineView[],
-): { resources: CapturedResource[]; view: Map<string, PlainView> } {
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const outView = new Map(view);
-  const out: CapturedResource[] = [];
-  for (const v of views) {
-    const own = byUrn.get(v.resource.urn);
-    if (own) {
-      const provider = v.resource.providerResource;
-      out.push(
-        provider && !own.provider ? { ...own, provider: `${provider.urn}::${UNKNOWN_PROVIDER_ID}` } : own,
-      );
-      continue;
-    }
-    out.push(
-      capturedResource({
-        urn: v.resource.urn,
-        type: v.resource.type,
-        name: v.resource.name,
-        custom: true,
-      }),
-    );
-    outView.set(v.resource.urn, {
-      inputs: engineToPolicy(v.inputs) as Record<string, unknown>,
-      outputs: engineToPolicy(v.outputs) as Record<string, unknown>,
-      engine: { inputs: v.inputs, outputs: v.outputs },
-    });
-  }
-  return { resources: out, view: outView };
-}
-
-/** A provider reference's id part before the provider exists (offline there is no provider id). */
-const UNKNOWN_PROVIDER_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
