@@ -10,16 +10,14 @@ import { ConnectMailboxApp } from "../../components/connectMailboxApp";
 import { SiteVerification } from "../../components/siteVerification";
 import { VantagepointLoginApp } from "../../components/vantagepointLoginApp";
 import { laterErrors } from "../support/laterErrors";
+import { argsCheckTests, type ArgsCase, type ComponentUnderTest } from "../support/argsCases";
 import { Harness, installMocks } from "../support/pulumiMocks";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- args as a JavaScript caller gets them wrong
-type Args = Record<string, any>;
 
 const VAULT_ID = "/subscriptions/sub/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/vp-kv";
 const daysAgo = (n: number) => new Date(Date.now() - n * 86400_000).toISOString().slice(0, 10);
 
 /** Each component with valid args (so each case fails for its one edit). */
-const COMPONENTS: Record<string, { make: (name: string, args: Args) => unknown; args: () => Args }> = {
+const COMPONENTS: Record<string, ComponentUnderTest> = {
   VantagepointLoginApp: {
     make: (name, args) => new VantagepointLoginApp(name, args as never),
     args: () => ({
@@ -44,13 +42,7 @@ const COMPONENTS: Record<string, { make: (name: string, args: Args) => unknown; 
   },
 };
 
-interface Case {
-  component: keyof typeof COMPONENTS;
-  what: string;
-  edit: (a: Args) => void;
-  /** The problem lines, exactly. */
-  lines: string[];
-}
+type Case = ArgsCase & { component: keyof typeof COMPONENTS };
 
 const CASES: Case[] = [
   {
@@ -136,37 +128,7 @@ describe("the Entra apps and SiteVerification check their args before registerin
   beforeEach(() => harness.reset());
   after(() => harness.restore());
 
-  for (const [component, c] of Object.entries(COMPONENTS)) {
-    it(`${component}: the valid args register`, async () => {
-      c.make("ok", c.args());
-      await harness.settle();
-      assert.ok(harness.resources.length > 1);
-    });
-  }
-
-  for (const k of CASES) {
-    it(`${k.component}: ${k.what} is one error naming the arg, and nothing registers`, async () => {
-      const args = COMPONENTS[k.component]!.args();
-      k.edit(args);
-      let error: unknown;
-      try {
-        COMPONENTS[k.component]!.make("bad", args);
-      } catch (e) {
-        error = e;
-      }
-      assert.ok(error instanceof pulumi.RunError, `a RunError, not ${String(error)}`);
-      const n = k.lines.length;
-      assert.equal(
-        (error as Error).message,
-        [
-          `${k.component} "bad": ${n} problem${n === 1 ? "" : "s"} in its args; nothing was created:`,
-          ...k.lines,
-        ].join("\n"),
-      );
-      await harness.settle();
-      assert.deepEqual(harness.resources, [], "nothing registered");
-    });
-  }
+  argsCheckTests(() => harness, COMPONENTS, CASES, { minResources: 2 });
 
   it("SiteVerification: a URL given as an Output is checked once known, and the command is not created", async () => {
     const errors = await laterErrors(() => {

@@ -14,10 +14,8 @@ import {
   ConnectRosterBrake,
 } from "../../components/vantagepoint";
 import { laterErrors } from "../support/laterErrors";
+import { argsCheckTests, type Args, type ArgsCase, type ComponentUnderTest } from "../support/argsCases";
 import { Harness, installMocks } from "../support/pulumiMocks";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- args as a JavaScript caller gets them wrong
-type Args = Record<string, any>;
 
 const connection = (): Args => ({
   url: "https://vp.example.com/vantagepoint/api",
@@ -36,7 +34,7 @@ const person = (userId: string, email: string): Args => ({
 });
 
 /** Each component with valid args (so each case fails for its one edit). */
-const COMPONENTS: Record<string, { make: (name: string, args: Args) => unknown; args: () => Args }> = {
+const COMPONENTS: Record<string, ComponentUnderTest> = {
   ConnectKeyVault: {
     make: (name, args) => new ConnectKeyVault(name, args as never),
     args: () => ({
@@ -82,13 +80,7 @@ const COMPONENTS: Record<string, { make: (name: string, args: Args) => unknown; 
   },
 };
 
-interface Case {
-  component: keyof typeof COMPONENTS;
-  what: string;
-  edit: (a: Args) => void;
-  /** The problem lines, exactly. */
-  lines: string[];
-}
+type Case = ArgsCase & { component: keyof typeof COMPONENTS };
 
 const CASES: Case[] = [
   {
@@ -190,38 +182,7 @@ describe("components check their args before registering", function () {
   beforeEach(() => harness.reset());
   after(() => harness.restore());
 
-  for (const [component, c] of Object.entries(COMPONENTS)) {
-    it(`${component}: the valid args register`, async () => {
-      c.make("ok", c.args());
-      await harness.settle();
-      assert.ok(harness.resources.length > 0);
-    });
-  }
-
-  for (const k of CASES) {
-    it(`${k.component}: ${k.what} is one error naming the arg, and nothing registers`, async () => {
-      const args = COMPONENTS[k.component]!.args();
-      k.edit(args);
-      let error: unknown;
-      try {
-        COMPONENTS[k.component]!.make("bad", args);
-      } catch (e) {
-        error = e;
-      }
-      assert.ok(error instanceof pulumi.RunError, `a RunError, not ${String(error)}`);
-      const n = k.lines.length;
-      assert.equal(
-        (error as Error).message,
-        [
-          `${k.component} "bad": ${n} problem${n === 1 ? "" : "s"} in its args; nothing was created:`,
-          ...k.lines,
-        ].join("\n"),
-      );
-      assert.doesNotMatch((error as Error).message, /component-sentinel/);
-      await harness.settle();
-      assert.deepEqual(harness.resources, [], "nothing registered");
-    });
-  }
+  argsCheckTests(() => harness, COMPONENTS, CASES, { minResources: 1, neverShown: /component-sentinel/ });
 
   it("ConnectRoster: a connection given as an Output is checked once known, and the roster is not created", async () => {
     const errors = await laterErrors(() => {
