@@ -14,8 +14,6 @@ import {
   connectClientId,
   databaseName,
   date,
-  email,
-  employeeKey,
   hostname,
   ipv4Address,
   ipv4Cidr,
@@ -26,13 +24,12 @@ import {
   name,
   namePrefix,
   ownerId,
-  personName,
+  personSchema,
   range,
   redirectUri,
   sslPolicy,
   urlPath,
   resourceGroupName,
-  userId,
 } from "../values/fields";
 import { ROUTE_TABLE_MODES, VAULT_FIREWALL_MODES } from "../values/siteValues";
 import { guid, httpsUrl } from "../values/validators";
@@ -46,15 +43,7 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(values: T)
 export const bool = z.boolean().optional();
 
 /** One person on the roster (ConnectSite's vantagepoint.roster[i], ConnectRoster's entries[i]). */
-export const rosterEntry = z.strictObject({
-  userId,
-  email,
-  firstName: personName,
-  lastName: personName,
-  employee: employeeKey.optional(),
-  role: z.string().min(1).max(40).optional(),
-  configurer: bool,
-});
+export const rosterEntry = personSchema.extend({ configurer: bool });
 
 /** The Vantagepoint API connection (ConnectSite's vantagepoint.connection, each Vantagepoint resource's connection). */
 export const connection = z.strictObject({
