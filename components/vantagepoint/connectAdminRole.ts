@@ -8,7 +8,7 @@
  * say which role model the server has (lib/vantagepoint/roleModel.ts); `roleModel` says which was used and how.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { RoleModel, VantagepointConnection } from "../../lib/vantagepoint";
+import type { AdminRoleState, RoleModel, VantagepointConnection } from "../../lib/vantagepoint";
 import { connectionSecrets, loadVantagepointLib, resourceOptions, siteId, withoutSecrets } from "./common";
 import type { VantagepointConnectionArgs } from "./common";
 import { adminRoleArgsProblems } from "../../lib/site/componentArgs";
@@ -66,6 +66,30 @@ function makeClient(connection: VantagepointConnection) {
   return new lib.VantagepointClient(connection, lib.clientOptionsFromEnv());
 }
 
+/** The outputs a role read or ensure gives (the same for create, update and refresh). */
+function roleOutputs(r: AdminRoleState) {
+  const roleModel = roleModelOutput(r.model);
+  return {
+    connectAdministration: r.connectAdministration,
+    roleType: r.roleType,
+    roleTypes: r.roleTypes ?? [],
+    available: r.available,
+    exists: r.exists,
+    manualSteps: [] as string[],
+    ...(roleModel ? { roleModel } : {}),
+  };
+}
+
+/** The manual step for a role part the server does not offer: why, then what to do by hand. */
+function manualRoleStep(
+  lib: ReturnType<typeof loadVantagepointLib>,
+  manual: string,
+  role: string,
+  requireAdministratorType: boolean,
+): string {
+  return `${manual.replace(/ Do it by hand.*$/, "")} ${lib.manualRoleSteps(role, requireAdministratorType)}`;
+}
+
 /** A role endpoint the server does not have, or refuses (403): the part becomes manual steps. */
 function manualOnly(lib: ReturnType<typeof loadVantagepointLib>, e: unknown): string | undefined {
   if (e instanceof lib.RoleEndpointUnavailableError) return e.message;
@@ -85,17 +109,7 @@ async function ensure(inputs: ConnectAdminRoleInputs): Promise<ConnectAdminRoleO
         inputs.requireAdministratorType,
         inputs.version,
       );
-      const roleModel = roleModelOutput(r.model);
-      return {
-        ...inputs,
-        connectAdministration: r.connectAdministration,
-        roleType: r.roleType,
-        roleTypes: r.roleTypes ?? [],
-        available: r.available,
-        exists: r.exists,
-        manualSteps: [],
-        ...(roleModel ? { roleModel } : {}),
-      };
+      return { ...inputs, ...roleOutputs(r) };
     } catch (e) {
       const manual = manualOnly(lib, e);
       if (manual === undefined) throw e;
@@ -106,9 +120,7 @@ async function ensure(inputs: ConnectAdminRoleInputs): Promise<ConnectAdminRoleO
         roleTypes: [],
         available: false,
         exists: false,
-        manualSteps: [
-          `${manual.replace(/ Do it by hand.*$/, "")} ${lib.manualRoleSteps(inputs.role, inputs.requireAdministratorType)}`,
-        ],
+        manualSteps: [manualRoleStep(lib, manual, inputs.role, inputs.requireAdministratorType)],
       };
     } finally {
       client.close();
@@ -195,20 +207,7 @@ export const connectAdminRoleProvider: pulumi.dynamic.ResourceProvider<
       const client = makeClient(props.connection);
       try {
         const r = await lib.readAdminRole(client, props.role, props.requireAdministratorType, props.version);
-        const roleModel = roleModelOutput(r.model);
-        return {
-          id,
-          props: {
-            ...props,
-            connectAdministration: r.connectAdministration,
-            roleType: r.roleType,
-            roleTypes: r.roleTypes ?? [],
-            available: r.available,
-            exists: r.exists,
-            manualSteps: [],
-            ...(roleModel ? { roleModel } : {}),
-          },
-        };
+        return { id, props: { ...props, ...roleOutputs(r) } };
       } catch (e) {
         const manual = manualOnly(lib, e);
         if (manual !== undefined)
@@ -217,9 +216,7 @@ export const connectAdminRoleProvider: pulumi.dynamic.ResourceProvider<
             props: {
               ...props,
               available: false,
-              manualSteps: [
-                `${manual.replace(/ Do it by hand.*$/, "")} ${lib.manualRoleSteps(props.role, props.requireAdministratorType)}`,
-              ],
+              manualSteps: [manualRoleStep(lib, manual, props.role, props.requireAdministratorType)],
             },
           };
         throw e;
