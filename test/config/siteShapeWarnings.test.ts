@@ -23,6 +23,7 @@ import { parseStackFile } from "../../lib/config/stackFile";
 import { makeCertificates } from "../verification/tlsFixtures";
 import type { Certificates } from "../verification/tlsFixtures";
 import { siteShapeIssues } from "../support/siteRules";
+import { ZONE_DEFAULT_REGIONS_2025 } from "../support/zoneRegions";
 
 const root = path.resolve(__dirname, "../..");
 const devConfig = parseStackFile(
@@ -114,44 +115,7 @@ describe("site shape warnings, exact text", () => {
 
 describe("site shape: zone regions and prod tags", () => {
   // Microsoft, "Azure regions with availability zone support" (2025), as lib/config/siteShape.ts lists them.
-  const regions = [
-    "australiaeast",
-    "austriaeast",
-    "brazilsouth",
-    "canadacentral",
-    "centralindia",
-    "centralus",
-    "chilecentral",
-    "eastasia",
-    "eastus",
-    "eastus2",
-    "francecentral",
-    "germanywestcentral",
-    "indonesiacentral",
-    "israelcentral",
-    "italynorth",
-    "japaneast",
-    "japanwest",
-    "koreacentral",
-    "malaysiawest",
-    "mexicocentral",
-    "newzealandnorth",
-    "northeurope",
-    "norwayeast",
-    "polandcentral",
-    "qatarcentral",
-    "southafricanorth",
-    "southcentralus",
-    "southeastasia",
-    "spaincentral",
-    "swedencentral",
-    "switzerlandnorth",
-    "uaenorth",
-    "uksouth",
-    "westeurope",
-    "westus2",
-    "westus3",
-  ];
+  const regions = ZONE_DEFAULT_REGIONS_2025;
   it("knows every sourced zone region, and chooses zones for none of them (they are stated: issue 20 item 8)", () => {
     assert.deepEqual([...ZONE_REGIONS].sort(), [...regions].sort());
     for (const location of regions) {

@@ -14,49 +14,7 @@ import {
   zonesMustBeStated,
 } from "../../lib/gatewayRules";
 import type { HubProviderSetting } from "../../lib/gatewayRules";
-
-/**
- * Microsoft's "Azure regions with availability zone support" as of 2025: where versions before the day-2 round put
- * the gateway in zones 1-3 by default (copied from the list, not from the code under test).
- */
-const ZONE_DEFAULT_REGIONS_2025 = [
-  "australiaeast",
-  "austriaeast",
-  "brazilsouth",
-  "canadacentral",
-  "centralindia",
-  "centralus",
-  "chilecentral",
-  "eastasia",
-  "eastus",
-  "eastus2",
-  "francecentral",
-  "germanywestcentral",
-  "indonesiacentral",
-  "israelcentral",
-  "italynorth",
-  "japaneast",
-  "japanwest",
-  "koreacentral",
-  "malaysiawest",
-  "mexicocentral",
-  "newzealandnorth",
-  "northeurope",
-  "norwayeast",
-  "polandcentral",
-  "qatarcentral",
-  "southafricanorth",
-  "southcentralus",
-  "southeastasia",
-  "spaincentral",
-  "swedencentral",
-  "switzerlandnorth",
-  "uaenorth",
-  "uksouth",
-  "westeurope",
-  "westus2",
-  "westus3",
-];
+import { ZONE_DEFAULT_REGIONS_2025 } from "../support/zoneRegions";
 
 describe("gateway rules (exact answers)", () => {
   it("every region older versions zoned by default must state azure.zones; a region without zones need not", () => {
