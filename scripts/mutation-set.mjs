@@ -113,6 +113,29 @@ export const EXTRA_SPECS = {
     "test/components/loginAppRotation.test.ts",
     "test/components/vantagepointLoginApp.test.ts",
   ],
+  // The stack-key table and stackKeyOf name every loader problem (lib/config/siteRules.ts, STACK_CALLER); the
+  // components' args check turns SECRET_NOT_AT_HAND into UNKNOWN (components/argsCheck.ts), program/siteArgs.ts
+  // passes it. The table is module-level: Stryker runs every suite for each of its mutants, so only fast suites.
+  "lib/site/view.ts": [
+    "test/components/componentArgs.test.ts",
+    "test/config/load.test.ts",
+    "test/config/siteShape.test.ts",
+    "test/config/siteShapeRules.test.ts",
+    "test/config/siteShapeWarnings.test.ts",
+    "test/config/valueRules.test.ts",
+    "test/site/siteArgs.test.ts",
+  ],
+  // Run by the loader (lib/config/rosterBuild.ts), ConnectSite's cross-field check (crossFields.ts) and
+  // ConnectRoster's args check (componentArgs.ts, under Pulumi mocks).
+  "lib/site/roster.ts": [
+    "test/components/componentArgs.test.ts",
+    "test/components/libraryTwins.test.ts",
+    "test/components/siteCheckedEntries.test.ts",
+    "test/config/hostile.test.ts",
+    "test/config/load.test.ts",
+    "test/config/valueRules.test.ts",
+    "test/site/crossFieldsExact.test.ts",
+  ],
   // Reached through the stack-config loader (lib/config/schema.ts and load.ts).
   "lib/config/crossChecks.ts": [
     "test/config/day2Shape.test.ts",
