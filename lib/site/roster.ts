@@ -106,7 +106,9 @@ function lookalikeEmails(
   }
   const out: ArgProblem[] = [];
   for (const { where, email } of candidates) {
-    const others = (bySkeleton.get(confusableSkeleton(email)) ?? []).filter((o) => o.where !== where);
+    // Not the same address (the person's own, or the one they repeat, already named as listed twice): a repeat
+    // of "zoë.müller@" is one script, not an imitation.
+    const others = (bySkeleton.get(confusableSkeleton(email)) ?? []).filter((o) => o.email !== idKey(email));
     // Prefer the plain-ASCII address it imitates.
     const other = others.find((o) => ASCII.test(o.email)) ?? others[0];
     if (!other) continue;
