@@ -147,6 +147,7 @@ export const EXTRA_SPECS = {
     "test/config/groupRoster.test.ts",
     "test/config/hostile.test.ts",
     "test/config/load.test.ts",
+    "test/config/rosterBuildExact.test.ts",
     "test/config/rosterScale.test.ts",
     "test/config/rosterSize.test.ts",
     "test/reliability/rosterFiles.test.ts",
