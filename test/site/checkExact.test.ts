@@ -244,9 +244,10 @@ describe("the site args check, called as a library (exact answers)", () => {
           "must be text, not 5; put the value in quotes (YAML and JSON read an unquoted 5 as a number, and a number loses leading zeros)",
       },
     ]);
-    assert.deepEqual(schemaProblems(z.strictObject({ keyVault: z.string() }), { keyVault: "x", zzzzzzzz: 1 }, ["tls"]), [
-      { path: "tls.zzzzzzzz", message: "is not an arg here; expected one of keyVault" },
-    ]);
+    assert.deepEqual(
+      schemaProblems(z.strictObject({ keyVault: z.string() }), { keyVault: "x", zzzzzzzz: 1 }, ["tls"]),
+      [{ path: "tls.zzzzzzzz", message: "is not an arg here; expected one of keyVault" }],
+    );
   });
 
   describe("ConnectAllowList", () => {
