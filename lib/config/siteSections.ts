@@ -17,6 +17,7 @@ import {
   keyVaultName,
   certificateName,
   sslPolicy,
+  trustedRootName,
   backendAddress,
   location,
   namePrefix,
@@ -40,9 +41,7 @@ export const siteSchema = z.strictObject({
       .array(
         z.strictObject({
           /** A short name for the certificate on the gateway. */
-          name: z
-            .string()
-            .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/, "must be 1-80 letters, digits, '.', '_' or '-'"),
+          name: trustedRootName,
           /** The CA certificate, PEM ("-----BEGIN CERTIFICATE-----" ...). */
           pem: z.string().superRefine((value, ctx) => {
             const problem = trustedRootProblem(value);

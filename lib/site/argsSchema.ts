@@ -28,6 +28,7 @@ import {
   range,
   redirectUri,
   sslPolicy,
+  trustedRootName,
   urlPath,
   resourceGroupName,
 } from "../values/fields";
@@ -116,9 +117,7 @@ export const siteArgsSchema = z.strictObject({
     trustedRootCertificates: z
       .array(
         z.strictObject({
-          name: z
-            .string()
-            .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/, "must be 1-80 letters, digits, '.', '_' or '-'"),
+          name: trustedRootName,
           data: z.string().min(1),
         }),
       )

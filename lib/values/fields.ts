@@ -186,6 +186,11 @@ export const certificateName = z
   .string()
   .regex(/^[a-zA-Z0-9-]{1,127}$/, "must be a Key Vault object name (letters, digits, '-')");
 
+/** The name of an internal-CA root certificate on the gateway (Application Gateway's trustedRootCertificates[].name). */
+export const trustedRootName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/, "must be 1-80 letters, digits, '.', '_' or '-'");
+
 /** A predefined TLS policy with TLS 1.2 or newer. */
 export const sslPolicy = z.enum(TLS_POLICIES, {
   message: `must be one of ${TLS_POLICIES.join(", ")} (TLS 1.2 or newer)`,
