@@ -1,6 +1,7 @@
 /**
  * evaluator/promiseStacks.ts: while a program runs, the stacks @pulumi/pulumi's debuggablePromise takes for every
- * promise skip the installed (source-mapping) formatter; every other stack still goes through it.
+ * promise skip the installed (source-mapping) formatter, or are not captured at all; Resource.callsites takes no
+ * stack; every other stack still goes through the formatter, and everything is back afterwards.
  */
 import assert from "node:assert/strict";
 // Internal to @pulumi/pulumi (no declaration): the function every registration wraps its promises in.
@@ -83,6 +84,58 @@ describe("promiseStacks: debuggablePromise's stacks without source maps", () => 
       /boom/,
     );
     assert.equal(Error.prepareStackTrace, mapping);
+  });
+
+  /** The SDK's debuggablePromise as its callers reach it: read from the module object at call time. */
+  const sdkDebuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+    debuggablePromise: <T>(p: Promise<T>, ctx: string) => Promise<T>;
+  };
+  const { Resource } = require("@pulumi/pulumi/resource") as { Resource: { callsites(): unknown[] } };
+
+  /** A promise that records Error.stackTraceLimit when debuggablePromise chains on it (right after its capture). */
+  const limitSeenBy = async () => {
+    const seen: number[] = [];
+    class Recording<T> extends Promise<T> {
+      override then<A = T, B = never>(
+        ok?: ((value: T) => A | PromiseLike<A>) | null,
+        ko?: ((reason: unknown) => B | PromiseLike<B>) | null,
+      ): Promise<A | B> {
+        seen.push(Error.stackTraceLimit);
+        return super.then(ok, ko);
+      }
+    }
+    const given = Recording.resolve(7) as Promise<number> & { _debugStackTrace?: string };
+    const value = await sdkDebuggable.debuggablePromise(given, "test");
+    return { value, first: seen[0], stack: given._debugStackTrace };
+  };
+
+  it("runs the SDK's debuggablePromise without capturing a stack (limit 0) unless PULUMI_DEBUG_PROMISE_LEAKS is set", async () => {
+    const savedEnv = process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+    const limit = Error.stackTraceLimit;
+    try {
+      delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+      const quiet = await withPlainPromiseStacks(limitSeenBy);
+      assert.deepEqual(quiet, { value: 7, first: 0, stack: UNFORMATTED_STACK });
+      assert.equal(Error.stackTraceLimit, limit);
+      process.env.PULUMI_DEBUG_PROMISE_LEAKS = "1";
+      const debugging = await withPlainPromiseStacks(limitSeenBy);
+      assert.equal(debugging.first, limit);
+      assert.match(debugging.stack ?? "", /^Error\n {4}at debuggablePromise \(/);
+      assert.equal(mapped, 0);
+    } finally {
+      if (savedEnv === undefined) delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+      else process.env.PULUMI_DEBUG_PROMISE_LEAKS = savedEnv;
+    }
+    // Outside a run the SDK's own function is back: it captures as it always does.
+    assert.equal((await limitSeenBy()).first, limit);
+  });
+
+  it("Resource.callsites takes no stack during a run (no source position), and is back afterwards", async () => {
+    Error.prepareStackTrace = saved; // the real formatter (source-map-support under mocha), which callsites parses
+    assert.ok(Resource.callsites().length > 0);
+    const inside = await withPlainPromiseStacks(async () => Resource.callsites());
+    assert.deepEqual(inside, []);
+    assert.ok(Resource.callsites().length > 0);
   });
 
   it("recognises debuggablePromise by its function and file only", () => {
