@@ -92,7 +92,7 @@ export async function withPlainPromiseStacks<T>(fn: () => Promise<T>): Promise<T
   try {
     return await fn();
   } finally {
-    if (wrapper && Error.prepareStackTrace === wrapper) Error.prepareStackTrace = installed;
+    if (installed && Error.prepareStackTrace === wrapper) Error.prepareStackTrace = installed;
     if (debuggable.debuggablePromise === standIn) debuggable.debuggablePromise = original;
     if (Resource.callsites === noCallsites) Resource.callsites = callsites;
   }
