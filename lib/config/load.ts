@@ -19,6 +19,7 @@ import { rememberRoster, rosterOnce } from "./loadShare";
 import { readSecrets } from "./secretKeys";
 import { getPath, parseJsonObject } from "./valuePaths";
 import { inlineRosterSizeIssue } from "./configSize";
+import { markRosterChecked } from "../site/checkedRoster";
 
 export { didYouMean };
 export { ConfigError, formatIssues } from "./issues";
@@ -113,9 +114,11 @@ export function loadStackConfig(raw: Readonly<Record<string, unknown>>, options:
     const warnings: string[] = [];
     return { ...buildRoster(config, opts, add, warnings), warnings };
   });
-  const roster = built.entries;
   const groupWarnings = built.warnings;
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
+  // Frozen and marked when ConnectSite's per-person rules passed for every entry, so its args check skips them
+  // (lib/site/checkedRoster.ts); a hand-over gives a copy of the list, marked here in this module's registry.
+  const roster = built.checked ? markRosterChecked(built.entries) : built.entries;
 
   const publicUrl = `https://${config.site.publicHostname}${config.site.vantagepointPath === "/" ? "" : config.site.vantagepointPath}`;
   const warnings: string[] = [...hostileWarnings, ...groupWarnings];

@@ -19,6 +19,8 @@ export interface BuiltRoster {
   entries: RosterEntry[];
   group?: GroupSummary;
   warnings: string[];
+  /** The entries passed ConnectSite's per-person rules (lib/site/checkedRoster.ts): the load marks its list. */
+  checked: boolean;
 }
 
 /** What a build was made from: the settings it read, and the roster file's text. */

@@ -8,6 +8,7 @@ import type { GroupSummary } from "./groupSource";
 import { z } from "zod";
 import { userIdDomainProblem } from "../people";
 import { rosterRules } from "../site/roster";
+import { rosterEntry } from "../site/argsSchema";
 import { textIssues } from "../values/hostile";
 import { ProjectFileError, projectPathProblem } from "./projectFile";
 import { describeIssue, didYouMean } from "../values/describe";
@@ -83,7 +84,7 @@ export function buildRoster(
   options: LoadOptions,
   add: (key: string, message: string) => void,
   warnings: string[],
-): { entries: RosterEntry[]; group?: GroupSummary } {
+): { entries: RosterEntry[]; group?: GroupSummary; checked: boolean } {
   const { roster } = config;
   const sources: Array<{ where: string; person: Person }> = [];
   sources.push({ where: `${NAMESPACE}:roster.configurer`, person: roster.configurer });
@@ -140,17 +141,34 @@ export function buildRoster(
   );
   for (const { path, message } of checked.problems) add(path, message);
   const out: RosterEntry[] = [];
+  const roles = new Set<string>();
   sources.forEach(({ person }, index) => {
     if (!checked.kept[index]) return;
-    out.push(
-      rosterEntryOf(
-        person,
-        index === 0 ? (person.role ?? config.vantagepoint.adminRole) : (person.role ?? roster.defaultRole),
-        index === 0,
-      ),
-    );
+    const role =
+      index === 0 ? (person.role ?? config.vantagepoint.adminRole) : (person.role ?? roster.defaultRole);
+    roles.add(role);
+    out.push(rosterEntryOf(person, role, index === 0));
   });
-  return { entries: out, ...(fromGroup.summary ? { group: fromGroup.summary } : {}) };
+  return {
+    entries: out,
+    checked: checkedAsSiteChecks(fromGroup.sources.length, roles),
+    ...(fromGroup.summary ? { group: fromGroup.summary } : {}),
+  };
+}
+
+/**
+ * Whether the roster built (when it has no problem) passed every per-person rule ConnectSite's args check runs on
+ * `vantagepoint.roster` (lib/site/checkedRoster.ts), so the loader may mark it and ConnectSite skip them: the
+ * configurer, inline users and file rows were checked by the person schema (the same field rules as rosterEntry)
+ * and the unsafe-text rule, and the list by rosterRules above. Not so for a group's people (the group reader's rules
+ * are its own) nor for a role the person schema did not check (roster.defaultRole, vantagepoint.adminRole): each
+ * distinct role is put through ConnectSite's own role rule here, so a default that rule refuses leaves the roster
+ * unmarked and ConnectSite refuses it in its own words.
+ */
+function checkedAsSiteChecks(groupPeople: number, roles: ReadonlySet<string>): boolean {
+  if (groupPeople > 0) return false;
+  for (const role of roles) if (!rosterEntry.shape.role.safeParse(role).success) return false;
+  return true;
 }
 
 /**

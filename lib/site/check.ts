@@ -8,6 +8,7 @@ import { describeIssue, didYouMean, knownKeysAt } from "../values/describe";
 import { textIssues } from "../values/hostile";
 import { escapeUnsafe, redactUrlCredentials } from "../values/validators";
 import { siteArgsSchema } from "./argsSchema";
+import { rosterCheckedByLoader } from "./checkedRoster";
 import { connectApiClientRules, identifierUriRules, siteRosterRules } from "./crossFields";
 import { addressSpaceRules, ipv6Rules, networkRules } from "./network";
 import {
@@ -112,6 +113,7 @@ export function siteRuleProblems(view: SiteView, caller: Caller, options: CheckO
 
 /** Every problem with ConnectSite's args (as plain data; values not known yet are UNKNOWN). */
 export function siteArgsProblems(view: unknown, options: CheckOptions = {}): ArgProblem[] {
+  view = withoutLoaderCheckedRoster(view);
   const shape = schemaProblems(siteArgsSchema, view);
   if (shape.some((p) => p.path === "args")) return shape;
   // Every string a person or a report will read: no control, bidi-override or invisible characters.
@@ -120,6 +122,19 @@ export function siteArgsProblems(view: unknown, options: CheckOptions = {}): Arg
     (p) => !at(view, parts(p.path)).unknown,
   );
   return dedupe([...text, ...shape, ...rules]);
+}
+
+/**
+ * The args with `vantagepoint.roster` left empty when it is a list the stack-config loader checked with the same
+ * per-person rules (lib/site/checkedRoster.ts): the roster's entry shape, unsafe-text and roster rules are the only
+ * rules that read it, and they passed for exactly these frozen values. Any other list is checked in full.
+ */
+function withoutLoaderCheckedRoster(view: unknown): unknown {
+  if (view === null || typeof view !== "object" || Array.isArray(view)) return view;
+  const vantagepoint = (view as { vantagepoint?: unknown }).vantagepoint;
+  if (vantagepoint === null || typeof vantagepoint !== "object") return view;
+  if (!rosterCheckedByLoader((vantagepoint as { roster?: unknown }).roster)) return view;
+  return { ...view, vantagepoint: { ...vantagepoint, roster: [] } };
 }
 
 /** The allow list's args as ConnectAllowList takes them (top level: `connectIps`, not `allowList.connectIps`). */

@@ -144,7 +144,12 @@ describe("ConnectRoster: entries ConnectSite checked are not checked again per p
     const args = devStackArgs();
     const people = args.vantagepoint!.roster.length;
     assert.equal(people, 6);
-    const runs = countEntryChecks(() => new ConnectSite("connect", args));
+    // A copy of the loader's roster (which ConnectSite would not check again, test/site/checkedRoster.test.ts).
+    const copied = {
+      ...args,
+      vantagepoint: { ...args.vantagepoint!, roster: [...args.vantagepoint!.roster] },
+    };
+    const runs = countEntryChecks(() => new ConnectSite("connect", copied));
     await harness.settle();
     assert.equal(harness.resources.filter((r) => /connect-roster$/.test(r.name)).length, 1);
     assert.equal(runs, people, "ConnectSite's check runs the per-person rules once for each person");
