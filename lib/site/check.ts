@@ -102,7 +102,7 @@ export function siteRuleProblems(view: SiteView, caller: Caller, options: CheckO
     ...safely(() => ipv6Rules(view, caller)),
     ...safely(() => allowListRules(view, caller)),
     ...safely(() => httpListenerRules(view, caller)),
-    ...safely(() => backendTlsRules(view, caller)),
+    ...safely(() => backendTlsRules(view, caller, now)),
     ...safely(() => rotationDateRules(view, caller, now)),
     ...safely(() => apiUrlRules(view, caller)),
     ...safely(() => identifierUriRules(view, caller)),

@@ -7,7 +7,7 @@
 import { coverageProblem, parseRange, rangeProblem } from "../allowList";
 import { planAllowList } from "../allowListPlan";
 import type { EnforceAt } from "../allowListPlan";
-import { pfxProblem } from "../values/siteValues";
+import { pfxProblem, trustedRootDataProblem } from "../values/siteValues";
 import { apiRootProblem } from "../values/valueRules";
 import { RotationSettingsError, rotationFields, rotationPlan, rotationProblems } from "../rotation";
 import type { RotationPlan } from "../rotation";
@@ -197,8 +197,11 @@ export function httpListenerRules(v: SiteView, c: Caller): ArgProblem[] {
   return out;
 }
 
-/** Internal-CA roots: only for an HTTPS backend, each under its own name. */
-export function backendTlsRules(v: SiteView, c: Caller): ArgProblem[] {
+/**
+ * Internal-CA roots: only for an HTTPS backend, each under its own name, each a CA certificate in date (checked
+ * where the caller gives `data`; the stack loader checks the PEM it converts, lib/values/siteValues.ts).
+ */
+export function backendTlsRules(v: SiteView, c: Caller, now = new Date()): ArgProblem[] {
   const { out, add } = collector(c);
   const roots = v.backend?.trustedRootCertificates ?? [];
   if (!Array.isArray(roots)) return out;
@@ -210,6 +213,10 @@ export function backendTlsRules(v: SiteView, c: Caller): ArgProblem[] {
   }
   const seen = new Map<string, number>();
   roots.forEach((root, index) => {
+    // An empty or mistyped value is the shape check's (argsSchema); a value not known yet is checked once known.
+    const data = str(root?.data);
+    const dataProblem = data ? trustedRootDataProblem(data, now) : undefined;
+    if (dataProblem) add(`backend.trustedRootCertificates[${index}].data`, dataProblem);
     if (typeof root?.name !== "string") return;
     const key = root.name.toLowerCase();
     const first = seen.get(key);

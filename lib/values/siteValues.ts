@@ -48,9 +48,14 @@ export function trustedRootProblem(pem: string, now = new Date()): string | unde
   if (/PRIVATE KEY-----/.test(pem)) {
     return `contains a private key; never put a key here: ${fix}`;
   }
+  return rootCertificateProblem(pem.trim(), now, fix);
+}
+
+/** Why a certificate (PEM text or DER bytes) cannot be a trusted root: it does not parse, is no CA, or expired. */
+function rootCertificateProblem(certificate: string | Buffer, now: Date, fix: string): string | undefined {
   let cert: X509Certificate;
   try {
-    cert = new X509Certificate(pem.trim());
+    cert = new X509Certificate(certificate);
   } catch {
     return `does not parse as an X.509 certificate; ${fix}`;
   }
@@ -61,6 +66,30 @@ export function trustedRootProblem(pem: string, now = new Date()): string | unde
     return `expired on ${new Date(cert.validTo).toISOString().slice(0, 10)}; ${fix}`;
   }
   return undefined;
+}
+
+/**
+ * Why a trusted root given as Application Gateway takes it (`data`: the certificate base64, what ConnectSite's and
+ * PublicEndpoint's args carry; the stack file gives PEM and the program converts it) cannot serve the gateway, or
+ * undefined: the same checks as trustedRootProblem, on base64 DER or on a base64 PEM file (Microsoft's tools upload
+ * the .cer file, DER or Base-64 X.509, base64-encoded: `az network application-gateway root-cert create --cert-file`,
+ * `Add-AzApplicationGatewayTrustedRootCertificate -CertificateFile`).
+ */
+export function trustedRootDataProblem(data: string, now = new Date()): string | undefined {
+  const fix =
+    "give the root CA certificate of the internal CA that signed the server's certificate, base64 DER (openssl x509 -in root.cer -outform der | base64 -w0)";
+  const compact = data.replace(/\s+/g, "");
+  if (/-----BEGIN/.test(data)) return `is PEM text, not base64; ${fix}`;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) return `is not base64; ${fix}`;
+  const bytes = Buffer.from(compact, "base64");
+  const text = bytes.toString("latin1");
+  if (text.startsWith("-----BEGIN")) {
+    const problem = trustedRootProblem(text, now);
+    return problem === undefined
+      ? undefined
+      : `(a base64 PEM file) ${problem.replace(/; paste the root CA.*$/, `; ${fix}`)}`;
+  }
+  return rootCertificateProblem(bytes, now, fix);
 }
 
 /**

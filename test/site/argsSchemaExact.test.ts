@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { siteArgsProblems } from "../../lib/site/check";
+import { ROOT_CA_DER_BASE64 } from "../support/rootCertificates";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- args as a JavaScript caller gets them wrong */
 const NOW = new Date("2026-12-07T00:00:00Z");
@@ -263,7 +264,7 @@ const CASES: Array<[string, (a: any) => void, string[]]> = [
         address: "10.60.2.4",
         port: 65536,
         requestTimeoutSeconds: 86401,
-        trustedRootCertificates: [{ name: "c".repeat(81), data: "x" }],
+        trustedRootCertificates: [{ name: "c".repeat(81), data: ROOT_CA_DER_BASE64 }],
       };
     },
     [
@@ -281,8 +282,8 @@ const CASES: Array<[string, (a: any) => void, string[]]> = [
         protocol: "Https",
         requestTimeoutSeconds: 86400,
         trustedRootCertificates: [
-          { name: "C".repeat(80), data: "x" },
-          { name: "a_b.c-d", data: "x" },
+          { name: "C".repeat(80), data: ROOT_CA_DER_BASE64 },
+          { name: "a_b.c-d", data: ROOT_CA_DER_BASE64 },
         ],
       };
     },

@@ -18,6 +18,7 @@ import {
 } from "../../lib/site/check";
 import { STACK_CALLER, UNKNOWN } from "../../lib/site/view";
 import type { SiteView } from "../../lib/site/view";
+import { ROOT_CA_DER_BASE64 } from "../support/rootCertificates";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- args as a JavaScript caller gets them wrong
 type Args = Record<string, any>;
@@ -53,7 +54,7 @@ const everyGroupWrong = (): Args =>
     backend: {
       address: "10.60.2.4",
       protocol: "Http",
-      trustedRootCertificates: [{ name: "ca", data: "MII" }],
+      trustedRootCertificates: [{ name: "ca", data: ROOT_CA_DER_BASE64 }],
     },
     allowList: { connectIps: ["10.0.0.0/8"], enforceAt: "waf" },
     httpListener: "redirect",

@@ -14,6 +14,7 @@ import {
   rosterBrakeArgsProblems,
 } from "../../lib/site/componentArgs";
 import { UNKNOWN } from "../../lib/site/view";
+import { ROOT_CA_DER_BASE64 } from "../support/rootCertificates";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- args as a JavaScript caller gets them wrong
 type Args = Record<string, any>;
@@ -348,7 +349,7 @@ describe("component args checks, called as a library (exact answers)", () => {
     });
 
     it("internal-CA roots on an HTTP backend, or two roots with one name, named with PublicEndpoint's args", () => {
-      const root = (name: string) => ({ name, data: "MIIB" });
+      const root = (name: string) => ({ name, data: ROOT_CA_DER_BASE64 });
       assert.deepEqual(
         publicEndpointArgsProblems(
           endpoint({

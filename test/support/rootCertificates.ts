@@ -1,0 +1,30 @@
+/**
+ * Fixed test certificates (self-signed with openssl, EC P-256, valid 2026-12-07 to 2126-11-13): an internal root CA
+ * and a server certificate (not a CA), for the trusted-root checks that take a certificate as data. Public
+ * certificates only; their keys were thrown away.
+ */
+
+/** "CN=Example Corp Test Root CA", basicConstraints CA:TRUE, PEM. */
+export const ROOT_CA_PEM = `-----BEGIN CERTIFICATE-----
+MIIBnjCCAUWgAwIBAgIUCMYifBu3S5nrwOKyhF2jgWcMLbwwCgYIKoZIzj0EAwIw
+JDEiMCAGA1UEAwwZRXhhbXBsZSBDb3JwIFRlc3QgUm9vdCBDQTAgFw0yNjEyMDcw
+NTAyMDNaGA8yMTI2MTExMzA1MDIwM1owJDEiMCAGA1UEAwwZRXhhbXBsZSBDb3Jw
+IFRlc3QgUm9vdCBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABIOuSRLw342K
+Q9yIIZZzH8wmgCv2GbjnuFcN/sWp0N86kVugedzmsuDN+3sTip2G1gSELf4dMeO7
+6WIOtjYr2C2jUzBRMB0GA1UdDgQWBBR3s0t71aYO6ppwgm9yOw3Tq8cpgzAfBgNV
+HSMEGDAWgBR3s0t71aYO6ppwgm9yOw3Tq8cpgzAPBgNVHRMBAf8EBTADAQH/MAoG
+CCqGSM49BAMCA0cAMEQCID5eJBx7Y5iXCgU4vTi/qZvMVMB0P+S4ufJtM2xUC9I9
+AiBJZE+NBDbwjrjRptk7CTLgl8IZMC/z/kcpZ25gWguSLA==
+-----END CERTIFICATE-----
+`;
+
+/** The same root as Application Gateway's trustedRootCertificates[].data takes it: base64 DER. */
+export const ROOT_CA_DER_BASE64 =
+  "MIIBnjCCAUWgAwIBAgIUCMYifBu3S5nrwOKyhF2jgWcMLbwwCgYIKoZIzj0EAwIwJDEiMCAGA1UEAwwZRXhhbXBsZSBDb3JwIFRlc3QgUm9vdCBDQTAgFw0yNjEyMDcwNTAyMDNaGA8yMTI2MTExMzA1MDIwM1owJDEiMCAGA1UEAwwZRXhhbXBsZSBDb3JwIFRlc3QgUm9vdCBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABIOuSRLw342KQ9yIIZZzH8wmgCv2GbjnuFcN/sWp0N86kVugedzmsuDN+3sTip2G1gSELf4dMeO76WIOtjYr2C2jUzBRMB0GA1UdDgQWBBR3s0t71aYO6ppwgm9yOw3Tq8cpgzAfBgNVHSMEGDAWgBR3s0t71aYO6ppwgm9yOw3Tq8cpgzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCID5eJBx7Y5iXCgU4vTi/qZvMVMB0P+S4ufJtM2xUC9I9AiBJZE+NBDbwjrjRptk7CTLgl8IZMC/z/kcpZ25gWguSLA==";
+
+/** "CN=vp-web.corp.example", basicConstraints CA:FALSE (a server's own certificate), base64 DER. */
+export const SERVER_CERT_DER_BASE64 =
+  "MIIBkTCCATagAwIBAgIUEHCU4qiaDGh6IedzW/7lSGhhmvgwCgYIKoZIzj0EAwIwHjEcMBoGA1UEAwwTdnAtd2ViLmNvcnAuZXhhbXBsZTAgFw0yNjEyMDcwNTAyMDRaGA8yMTI2MTExMzA1MDIwNFowHjEcMBoGA1UEAwwTdnAtd2ViLmNvcnAuZXhhbXBsZTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABJsteDWkWBxdIDBC0X9gVUcUNmfRTGyCN3UOjK/MluFWwS/lFe9F/SFXGPbDDE/6aYHmRO7Sxxd7Lcf+znPaYzKjUDBOMB0GA1UdDgQWBBT+9jghky0zinLRoACgJYIju7Np9jAfBgNVHSMEGDAWgBT+9jghky0zinLRoACgJYIju7Np9jAMBgNVHRMBAf8EAjAAMAoGCCqGSM49BAMCA0kAMEYCIQDgYUd8BbIQoENWdcLir4Of5NOox9sN8TRCE6+m+ZW2/wIhAKJJ9OFpxToVmqj5tPx9/VmOLU7MR8gGXOHqxzSjnh0y";
+
+/** When the root expires. */
+export const ROOT_CA_VALID_TO = new Date("2126-11-13T05:02:03.000Z");
