@@ -66,6 +66,8 @@ export const MUTATION_SET = [
   "lib/site/view.ts",
   // The stack config's size rule (issue 21).
   "lib/config/configSize.ts",
+  // The loader's checked roster that ConnectSite's args check skips the per-person rules for (issue 21 item 4).
+  "lib/site/checkedRoster.ts",
 ];
 
 /**
@@ -151,6 +153,8 @@ export const EXTRA_SPECS = {
     "test/config/rosterScale.test.ts",
     "test/config/rosterSize.test.ts",
     "test/reliability/rosterFiles.test.ts",
+    // Whether the loader's roster is marked checked for ConnectSite (checkedAsSiteChecks), 7 s under Pulumi mocks.
+    "test/site/checkedRoster.test.ts",
   ],
 };
 
