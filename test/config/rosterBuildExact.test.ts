@@ -286,7 +286,70 @@ describe("roster the loader builds (lib/config/rosterBuild.ts), exact", () => {
     });
   });
 
+  describe("the configurer", () => {
+    it("is named by its own key: a user repeating it, and its user ID with a domain", () => {
+      assert.deepEqual(
+        problems(
+          dev((c) => {
+            c["vpconnect:roster"].configurer.userId = "pat.jones@corp.example.com";
+            c["vpconnect:roster"].users[2].email = "Pat.Jones@example.com";
+          }),
+        ),
+        [
+          'vpconnect:roster.configurer.userId: "pat.jones@corp.example.com" carries a domain; with Entra ID login (entra.loginMode "entraId") Deltek\'s user setup enters the user name without the domain: use "pat.jones"',
+          'vpconnect:roster.users[2].email: "Pat.Jones@example.com" is listed twice (also at vpconnect:roster.configurer); Connect needs one email per person',
+        ],
+      );
+    });
+  });
+
+  describe("a row from a JSON roster file with a nested value", () => {
+    it("a control character inside is named by the whole path in the row", () => {
+      const lines = problems(withFile("people.json"), {
+        readFile: () => "json",
+        parseRosterFile: parser([person("FILE1", { lastName: { value: "Lee\u0007" } })], [], ["entry 1"]),
+      });
+      assert.equal(lines.length, 1, lines.join("\n"));
+      assert.match(lines[0]!, /^people\.json entry 1 lastName\.value: /);
+    });
+  });
+
   describe("a large roster file read twice in one process", () => {
+    /** Over 1 MiB: the text the stand-in parser is handed (it reads none of it). */
+    const large = (fill: string) => fill.repeat((1 << 20) + 1);
+
+    it("is parsed once for the same name and text, again for other text or another name", () => {
+      let parsed = 0;
+      const counting: RosterFileParser = (text, file) => (
+        parsed++,
+        { entries: [person("FILE1"), person(`${file.slice(0, 1).toUpperCase()}${text.length}`)], errors: [] }
+      );
+      const options = (text: string) => ({ readFile: () => text, parseRosterFile: counting });
+      load(withFile("roster.csv"), options(large("a")));
+      load(withFile("roster.csv"), options(large("a")));
+      assert.equal(parsed, 1, "the same large text is parsed once");
+      load(withFile("roster.csv"), options(large("b")));
+      assert.equal(parsed, 2, "other text is parsed");
+      load(withFile("other.csv"), options(large("b")));
+      assert.equal(parsed, 3, "another name is parsed");
+      load(withFile("other.csv"), options("small"));
+      load(withFile("other.csv"), options("small"));
+      assert.equal(parsed, 5, "a small file is parsed each time");
+    });
+
+    it("a copy of one large file under another name (two stacks' rosters) names its own file in problems", () => {
+      const text = large("x");
+      const options = { readFile: () => text, parseRosterFile: parser([person("FILE1"), person("file1")]) };
+      const message = (file: string) =>
+        `${file} row 3.userId: "file1" is listed twice (also at ${file} row 2); each user ID once`;
+      assert.deepEqual(problems(withFile("stacks/dev-roster.csv"), options), [
+        message("stacks/dev-roster.csv"),
+      ]);
+      assert.deepEqual(problems(withFile("stacks/prod-roster.csv"), options), [
+        message("stacks/prod-roster.csv"),
+      ]);
+    });
+
     /** A CSV of `count` people, over 1 MiB from about 20,000 rows. */
     const bigCsv = (count: number, prefix: string) => {
       const lines = ["userId,email,firstName,lastName"];
