@@ -102,7 +102,12 @@ export const EXTRA_SPECS = {
     "test/config/siteShapeRules.test.ts",
   ],
   "lib/site/crossFields.ts": ["test/components/libraryTwins.test.ts", "test/config/siteShapeRules.test.ts"],
-  "lib/site/argsSchema.ts": ["test/components/componentArgs.test.ts", "test/components/libraryTwins.test.ts"],
+  // argsSchemaExact runs the schema through lib/site/check.ts (ConnectSite's args check), not importing it.
+  "lib/site/argsSchema.ts": [
+    "test/components/componentArgs.test.ts",
+    "test/components/libraryTwins.test.ts",
+    "test/site/argsSchemaExact.test.ts",
+  ],
   // Each component's args check, under Pulumi mocks.
   "lib/site/componentArgs.ts": [
     "test/components/componentArgs.test.ts",
