@@ -341,6 +341,19 @@ describe("component args checks, called as a library (exact answers)", () => {
       );
     });
 
+    it("a certificate id left out is one problem; the other rules still speak", () => {
+      const args = endpoint({ sslPolicyName: "AppGwSslPolicy20170401S" });
+      delete args.certificateSecretId;
+      assert.deepEqual(publicEndpointArgsProblems(args), [
+        { path: "certificateSecretId", message: "is required (text)" },
+        {
+          path: "sslPolicyName",
+          message:
+            '"AppGwSslPolicy20170401S" is not an accepted TLS policy; use AppGwSslPolicy20220101S or AppGwSslPolicy20220101 (TLS 1.2 or newer)',
+        },
+      ]);
+    });
+
     it("an empty name prefix or subnet id is refused as empty", () => {
       assert.deepEqual(publicEndpointArgsProblems(endpoint({ namePrefix: "", gatewaySubnetId: "" })), [
         { path: "namePrefix", message: '"" must not be empty' },
@@ -515,6 +528,29 @@ describe("component args checks, called as a library (exact answers)", () => {
       assert.deepEqual(
         apiClientArgsProblems({ connection: connection(), name: "Connect", clientSecret: "" }),
         [{ path: "clientSecret", message: '"" must not be empty' }],
+      );
+    });
+
+    it("a wrong type and a refused value at once: both listed (the shape does not hide the rules)", () => {
+      assert.deepEqual(
+        apiClientArgsProblems({
+          connection: connection(),
+          name: "Connect",
+          clientId: "vpconnect-provisioning",
+          clientSecret: "",
+        }),
+        [{ path: "clientSecret", message: '"" must not be empty' }, OWN_CLIENT_ID],
+      );
+      assert.deepEqual(
+        adminRoleArgsProblems({ connection: connection({ url: `${API}/token` }), role: "ADMIN", version: 7 }),
+        [
+          {
+            path: "version",
+            message:
+              "must be text, not 7; put the value in quotes (YAML and JSON read an unquoted 7 as a number, and a number loses leading zeros)",
+          },
+          TOKEN_URL_PROBLEM,
+        ],
       );
     });
 
