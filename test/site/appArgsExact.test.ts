@@ -129,6 +129,16 @@ describe("app and verification args checks, called as a library (exact answers)"
       ]);
     });
 
+    it("an app path given as a number is the shape's one problem, not a TypeError turned into a URL problem", () => {
+      assert.deepEqual(loginAppArgsProblems(login({ appPath: 7 }), NOW), [
+        {
+          path: "appPath",
+          message:
+            "must be text, not 7; put the value in quotes (YAML and JSON read an unquoted 7 as a number, and a number loses leading zeros)",
+        },
+      ]);
+    });
+
     it("values not known yet wait; not an object is one problem", () => {
       assert.deepEqual(
         loginAppArgsProblems(
