@@ -39,8 +39,8 @@ function useStack(env) {
   );
 }
 
-// @pulumi/pulumi's unused @npmcli/arborist, loaded on first use only (bin/deferModules.js): once per fleet worker.
-require("./deferModules").deferArborist(process.cwd());
+// @pulumi/pulumi's unused @npmcli/arborist, loaded on first use only, as in every analyzer (bin/pluginPreload.js).
+require("./pluginPreload");
 
 if (typeof process.send === "function") {
   process.on("message", (message) => {

@@ -30,7 +30,7 @@
  */
 import type { ReportError, ReportEvaluation, ReportPolicy, ReportViolation } from "../lib/reports/model";
 import { startEngine, type EngineServer } from "./grpc/engine";
-import { resolveFrom, startPlugin, type PluginProcess } from "./grpc/plugin";
+import { pluginPreloadArgs, resolveFrom, startPlugin, type PluginProcess } from "./grpc/plugin";
 import {
   analyzerProto as proto,
   analyzerRpc as services,
@@ -118,7 +118,8 @@ export class PackAnalyzer {
         cwd: absDir,
         env,
         timeoutMs: options.startTimeoutMs ?? 120_000,
-        ...(preload ? { nodeArgs: ["-r", preload], ipc: true } : {}),
+        // bin/pluginPreload.js (the fleet's preload loads it too): @pulumi/pulumi's unused arborist deferred.
+        ...(preload ? { nodeArgs: ["-r", preload], ipc: true } : { nodeArgs: pluginPreloadArgs() }),
       });
     } catch (error) {
       const text = (error as Error).message;

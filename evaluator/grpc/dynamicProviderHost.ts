@@ -16,7 +16,7 @@
  */
 import { unwrapSecrets } from "../mockRuntime";
 import { SIG } from "../plain";
-import { startPlugin, resolveFrom, type PluginProcess } from "./plugin";
+import { pluginPreloadArgs, startPlugin, resolveFrom, type PluginProcess } from "./plugin";
 import { fromStruct, grpc, providerProto, providerRpc, toStruct, unary } from "./proto";
 
 /** The type token every dynamic resource has. */
@@ -113,6 +113,7 @@ export async function startDynamicProviderHost(
   );
   const plugin: PluginProcess = await startPlugin(entry, [options.engineAddress], {
     cwd: options.programDir,
+    nodeArgs: pluginPreloadArgs(),
     env: {
       ...runtimeEnv,
       PULUMI_NODEJS_PROJECT: options.project,

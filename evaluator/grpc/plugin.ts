@@ -5,6 +5,7 @@
  * provider host) and `@pulumi/pulumi/cmd/run-policy-pack` (a policy pack as an analyzer).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 export interface PluginProcess {
@@ -28,6 +29,24 @@ export interface StartPluginOptions {
   nodeArgs?: string[];
   /** Opens an IPC channel to the process (a shared analyzer's preload listens on it: bin/analyzerPreload.js). */
   ipc?: boolean;
+}
+
+/** A file of this package's bin/ folder, beside the sources (evaluator/grpc/) or the compiled output (dist/...). */
+export function binFile(name: string): string | undefined {
+  for (const up of [path.join("..", ".."), path.join("..", "..", "..")]) {
+    const file = path.join(__dirname, up, "bin", name);
+    if (fs.existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/**
+ * The Node flags that preload bin/pluginPreload.js (@pulumi/pulumi's unused @npmcli/arborist loaded on first use
+ * only) into a plugin process; none when the file is missing (the plugin then loads it as usual).
+ */
+export function pluginPreloadArgs(): string[] {
+  const file = binFile("pluginPreload.js");
+  return file ? ["-r", file] : [];
 }
 
 /** Resolves `request` (e.g. `@pulumi/pulumi/cmd/dynamic-provider`) from `dir`, as `node` would there. */

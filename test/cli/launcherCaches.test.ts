@@ -4,6 +4,7 @@
  * (bin/deferModules.js).
  */
 import assert from "node:assert/strict";
+import { pluginPreloadArgs } from "../../evaluator/grpc/plugin";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -97,5 +98,19 @@ describe("bin/deferModules: @npmcli/arborist on first use", function () {
         `const arb = new a.Arborist({ path: process.cwd() }); console.log(before, ${loaded}, typeof arb.loadActual)`,
     );
     assert.equal(out, "false true function");
+  });
+
+  it("the plugin processes a check starts preload it (bin/pluginPreload.js): the SDK loads without arborist", () => {
+    const args = pluginPreloadArgs();
+    assert.deepEqual(args, ["-r", path.join(root, "bin", "pluginPreload.js")]);
+    const out = execFileSync(
+      process.execPath,
+      [...args, "-e", `require("@pulumi/pulumi"); console.log(${loaded})`],
+      {
+        cwd: root,
+        encoding: "utf8",
+      },
+    ).trim();
+    assert.equal(out, "false");
   });
 });

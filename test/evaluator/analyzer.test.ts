@@ -29,6 +29,18 @@ describe("evaluator: starting a pack as the engine does", function () {
     );
   });
 
+  it("starts the pack with run-policy-pack as the engine does, @pulumi/pulumi's unused arborist deferred (bin/pluginPreload.js)", async () => {
+    const pack = await PackAnalyzer.start(path.join(__dirname, "..", "..", "policies"), STACK);
+    try {
+      const args = (pack as unknown as { plugin: { child: { spawnargs: string[] } } }).plugin.child.spawnargs;
+      assert.deepEqual(args.slice(1, 3), ["-r", path.join(__dirname, "..", "..", "bin", "pluginPreload.js")]);
+      assert.match(args[3]!, /[/\\]@pulumi[/\\]pulumi[/\\]cmd[/\\]run-policy-pack[/\\]index\.js$/);
+      assert.ok(pack.info.policies.length > 0);
+    } finally {
+      await pack.close();
+    }
+  });
+
   it("names the fix when the pack's dependencies are not installed (the engine's words)", async () => {
     fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
     await assert.rejects(PackAnalyzer.start(dir, STACK), (e: unknown) => {
