@@ -181,8 +181,16 @@ export function analyzeRequestBytes(r: EngineResource, properties: Record<string
   return Buffer.concat([request.serializeBinary() as Uint8Array, messageField(2, propertyBytes(properties))]);
 }
 
-/** Struct bytes per property bag: every pack is sent the same bags, encoded once (bags are never mutated). */
+/**
+ * Struct bytes per property bag: every pack is sent the same bags, encoded once (bags are never mutated), and
+ * released (releasePropertyBytes) once every pack has been sent them.
+ */
 const encoded = new WeakMap<object, Buffer>();
+
+/** Forgets the bytes of bags every pack has been sent: they are not sent again. */
+export function releasePropertyBytes(bags: Iterable<object>): void {
+  for (const bag of bags) encoded.delete(bag);
+}
 export function propertyBytes(properties: Record<string, unknown>): Buffer {
   let bytes = encoded.get(properties);
   if (!bytes) {

@@ -14,6 +14,7 @@ import type {
   ReportViolation,
 } from "../lib/reports/model";
 import { policyMessage, type AnalyzeResult, type EngineResource, type PackAnalyzer } from "./analyzer";
+import { releasePropertyBytes } from "./analyzerMessages";
 import { engineViews, withEngineResources, type EngineView } from "./engineViews";
 import type { EvaluationResult } from "./evaluate";
 import { prerequisiteOf, remediationMessage } from "./evaluate";
@@ -22,6 +23,13 @@ import { engineToPolicy, scrubString, wireToEngine } from "./plain";
 
 export { engineViews, withEngineResources };
 export type { EngineView };
+
+/**
+ * How many resources' calls are in flight at once. Each holds its request's bytes until it is answered: with every
+ * resource in flight together a 100,000-person roster's shards held ~50 MB of request bytes at once, which the
+ * process's allocator kept after they were freed (issue 21 item 4, npm run bench:config). Eight keep the pack busy.
+ */
+const IN_FLIGHT = 8;
 
 /** A started pack with the levels and config the engine would Configure it with. */
 export interface AnalyzerPack {
@@ -186,9 +194,9 @@ export async function evaluateWithAnalyzers(
   };
 
   const started = Date.now();
-  // Every resource's calls are in flight together (the engine, too, analyzes resources as they register, not
-  // one after another); each resource's own order stays Remediate on every pack, then Analyze. What each
-  // resource found is applied in registration order, so the report's order does not depend on timing.
+  // Several resources' calls are in flight together (the engine, too, analyzes resources as they register, not
+  // one after another), at most IN_FLIGHT; each resource's own order stays Remediate on every pack, then Analyze.
+  // What each resource found is applied in registration order, so the report's order does not depend on timing.
   const stepOf = async (v: EngineView): Promise<Array<() => void>> => {
     const actions: Array<() => void> = [];
     let inputs = v.inputs;
@@ -261,7 +269,18 @@ export async function evaluateWithAnalyzers(
     );
     return [...actions, ...analyzed];
   };
-  for (const actions of await Promise.all(views.map(stepOf))) for (const apply of actions) apply();
+  const found: Array<Array<() => void>> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < views.length) {
+      const index = next++;
+      const v = views[index]!;
+      found[index] = await stepOf(v);
+      releasePropertyBytes([v.remediateInputs, v.inputs]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, views.length) }, worker));
+  for (const actions of found) for (const apply of actions) apply();
   timings.analyzeMs = Date.now() - started;
   const stackStarted = Date.now();
   const stackResources = views.map((v) => ({ resource: v.resource, properties: v.outputs }));
@@ -272,6 +291,7 @@ export async function evaluateWithAnalyzers(
       record(analyzer.info.name, "stack", { diagnostics: [], notApplicable: [] }, null, failureOf(error));
     }
   }
+  releasePropertyBytes(stackResources.map((r) => r.properties));
   timings.analyzeStackMs = Date.now() - stackStarted;
   return { policies, evaluations, violations, errors, notes, timings };
 }

@@ -18,6 +18,7 @@ import type { LoadedPack } from "./packs";
 import type { SharedAnalyzers } from "./sharedAnalyzers";
 import type { DynamicExecutor, InvokeHandler } from "./program";
 import { scrubString } from "./plain";
+import { collectLargeGarbage } from "./collectGarbage";
 import type { ProgressOutput } from "../lib/progress";
 import { toEngineConfig, UsageError } from "./stack";
 import { analyzeInProcess, analyzeWithPacks } from "./stages/analyze";
@@ -221,6 +222,8 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       ...(stage.loaded ? { loaded: stage.loaded } : {}),
     });
     const program = Date.now() - programStarted;
+    // The program's garbage is not the analysis's: collected now when it is large (a 100,000-person roster).
+    collectLargeGarbage();
     const done = (rest: Omit<UnfinishedReport, keyof typeof base | "packs" | "notes">) =>
       finish({
         ...base,
@@ -239,6 +242,8 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       ? await analyzeWithPacks(pool, evaluated, run, context, options.onParity)
       : await analyzeInProcess(evaluated, run, context);
     const { result } = analysis;
+    // Likewise the analysis's (its request bytes, the in-process probe's roster) before the report is made.
+    collectLargeGarbage();
     notes.push(analysis.note);
     options.onTimings?.({ program, ...analysis.timings });
     if (preview) notes.push(...previewNotes(result, evaluated, result.policies));
