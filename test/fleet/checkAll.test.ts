@@ -239,8 +239,16 @@ describe("vpconnect check --all: flags and site lists", () => {
 
 describe("vpconnect check --all --jobs 2 (worker processes)", function () {
   this.timeout(240_000);
-  it("checks each site in a worker and gives the same verdicts as one process", async () => {
+  it("checks sites in this process and in jobs - 1 workers, with the same verdicts as one process", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vpconnect-fleet-"));
+    // cli/checkAll.ts reads fork from the module at call time: count the workers it starts.
+    const childProcess = require("node:child_process") as typeof import("node:child_process");
+    const fork = childProcess.fork;
+    let forked = 0;
+    childProcess.fork = ((...args: Parameters<typeof fork>) => {
+      forked++;
+      return fork(...args);
+    }) as typeof fork;
     try {
       const east = site(dir, "east", (c) => (c["vpconnect:allowList"].connectIps = ["203.0.113.0/24"]));
       const run = await vpconnect(
@@ -265,9 +273,12 @@ describe("vpconnect check --all --jobs 2 (worker processes)", function () {
           ["east", "FAILED"],
         ],
       );
-      // The workers wrote each site's own report too.
+      // One worker beside this process; each wrote its site's own report.
+      assert.equal(forked, 1);
+      assert.ok(fs.existsSync(path.join(dir, "dev.policy.json")));
       assert.ok(fs.existsSync(path.join(dir, "east.policy.json")));
     } finally {
+      childProcess.fork = fork;
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
