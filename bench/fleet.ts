@@ -7,7 +7,8 @@
  * - fleet: `check --all <SITES files>` in one process (--jobs 1) and with two workers (--jobs 2);
  * - start: `npm start`'s command (`check --stack dev --emulator --out <tmp>`).
  * Prints one JSON line per measurement (the median of RUNS: wall, and CPU seconds user+sys of the process tree
- * when /usr/bin/time is there, which machine load hardly changes; the load average before it) and the ratios
+ * when /usr/bin/time is there, which machine load hardly changes, and the largest process's peak RSS; the load
+ * average before it) and the ratios
  * fleet/one. Target (issue 22): 20 sites in under 3x the time of one; `npm start` at 3 s or less on a quiet 2-core
  * machine. `check --all` shares one analyzer per pack per worker (evaluator/sharedAnalyzers.ts); BENCH_ISOLATE=1
  * adds the same fleet with --isolate-analyzers (one analyzer per site) for comparison.
@@ -26,11 +27,14 @@ const BIN = path.join(ROOT, "bin", "vpconnect.js");
 const TIME = "/usr/bin/time";
 const HAS_TIME = fs.existsSync(TIME);
 
-/** One fresh process: wall ms and, with /usr/bin/time, CPU seconds (user + sys, children included). */
-function timed(args: string[]): { ms: number; cpuS?: number } {
+/**
+ * One fresh process: wall ms and, with /usr/bin/time, CPU seconds (user + sys, children included) and peak RSS
+ * (MB, the largest process of the tree).
+ */
+function timed(args: string[]): { ms: number; cpuS?: number; rssMb?: number } {
   const started = process.hrtime.bigint();
   const r = HAS_TIME
-    ? spawnSync(TIME, ["-f", "VPBENCH %U %S", process.execPath, BIN, ...args], {
+    ? spawnSync(TIME, ["-f", "VPBENCH %U %S %M", process.execPath, BIN, ...args], {
         cwd: ROOT,
         encoding: "utf8",
       })
@@ -38,8 +42,14 @@ function timed(args: string[]): { ms: number; cpuS?: number } {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.status !== 0 && r.status !== 1)
     throw new Error(`vpconnect ${args.join(" ")}: exit ${r.status}\n${r.stderr}`);
-  const cpu = /VPBENCH ([\d.]+) ([\d.]+)/.exec(r.stderr ?? "");
-  return cpu ? { ms, cpuS: +(Number(cpu[1]) + Number(cpu[2])).toFixed(2) } : { ms };
+  const cpu = /VPBENCH ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? "");
+  return cpu
+    ? {
+        ms,
+        cpuS: +(Number(cpu[1]) + Number(cpu[2])).toFixed(2),
+        rssMb: Math.round(Number(cpu[3]) / 1024),
+      }
+    : { ms };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -59,6 +69,7 @@ try {
     const runs = Array.from({ length: RUNS }, () => timed(args));
     const ms = median(runs.map((r) => r.ms));
     const cpus = runs.flatMap((r) => (r.cpuS === undefined ? [] : [r.cpuS]));
+    const rss = runs.flatMap((r) => (r.rssMb === undefined ? [] : [r.rssMb]));
     console.log(
       JSON.stringify({
         bench: "fleet",
@@ -66,6 +77,7 @@ try {
         sites: name.startsWith("fleet") ? SITES : 1,
         medianMs: Math.round(ms),
         ...(cpus.length > 0 ? { medianCpuS: median(cpus) } : {}),
+        ...(rss.length > 0 ? { peakRssMb: Math.max(...rss) } : {}),
         runs: RUNS,
         loadBefore: load,
       }),
