@@ -1,8 +1,8 @@
 /**
  * `vpconnect check --all`: a fleet of Vantagepoint sites, one stack each. Every site is checked exactly as
  * `vpconnect check --config <its stack file>` checks it (same evaluator, same reports per site); a site that
- * fails or cannot be checked does not stop the others. One process (or `--jobs N` worker processes) loads the
- * program, TypeScript and policy packs once and checks its sites one after another. Then one fleet verdict,
+ * fails or cannot be checked does not stop the others. One process (with `--jobs N`, it and N-1 worker processes)
+ * loads the program, TypeScript and policy packs once and checks its sites one after another. Then one fleet verdict,
  * one table, and the fleet reports (fleet.json, fleet.md, fleet.html dashboard, fleet.junit.xml, fleet.sarif).
  */
 import { fork } from "node:child_process";
