@@ -213,6 +213,17 @@ describe("the site args check, called as a library (exact answers)", () => {
       ],
     );
     assert.deepEqual(siteArgsProblems(site({ tls: UNKNOWN, loginApp: UNKNOWN }), { now: NOW }), []);
+    // An IPv6 range not known yet, without an IPv6 frontend: the rule would speak for it; it waits instead.
+    assert.deepEqual(siteArgsProblems(site({ network: { ipv6AddressSpace: UNKNOWN } }), { now: NOW }), []);
+    assert.deepEqual(
+      siteArgsProblems(site({ network: { ipv6AddressSpace: "2001:db8:60::/56" } }), { now: NOW }),
+      [
+        {
+          path: "network.ipv6AddressSpace",
+          message: "is only used with ipv6Frontend: true; set it, or remove the IPv6 ranges",
+        },
+      ],
+    );
   });
 
   it("a misspelt arg gets a did-you-mean; a made-up one the list of args", () => {
@@ -309,6 +320,17 @@ describe("the site args check, called as a library (exact answers)", () => {
         ["a", "l[0]", "l[10]", "z.y", "s.length"],
       );
       assert.deepEqual(knownOnly(UNKNOWN, problems), []);
+      // Arg names of more than one letter, and list indexes of two digits.
+      const site = { tls: UNKNOWN, allowList: { connectIps: [...Array(10).fill("20.1.2.3"), UNKNOWN] } };
+      assert.deepEqual(
+        knownOnly(site, [
+          { path: "tls.keyVault.name", message: "1" },
+          { path: "allowList.connectIps[10]", message: "2" },
+          { path: "allowList.connectIps[9]", message: "3" },
+          { path: "allowList", message: "4" },
+        ]).map((p) => p.message),
+        ["3", "4"],
+      );
       assert.deepEqual(
         knownOnly(null, problems).map((p) => p.path),
         problems.map((p) => p.path),
