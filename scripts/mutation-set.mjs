@@ -68,6 +68,8 @@ export const MUTATION_SET = [
   "lib/config/configSize.ts",
   // The loader's checked roster that ConnectSite's args check skips the per-person rules for (issue 21 item 4).
   "lib/site/checkedRoster.ts",
+  // The shard entry lists ConnectSite marks as checked, which ConnectRoster's args check skips (issue 21 item 4).
+  "components/vantagepoint/siteCheckedEntries.ts",
 ];
 
 /**
