@@ -70,6 +70,8 @@ export const MUTATION_SET = [
   "lib/site/checkedRoster.ts",
   // The shard entry lists ConnectSite marks as checked, which ConnectRoster's args check skips (issue 21 item 4).
   "components/vantagepoint/siteCheckedEntries.ts",
+  // One roster build per check: the hand-over from the check's load to the program's (issue 21 item 4).
+  "lib/config/loadShare.ts",
 ];
 
 /**
@@ -149,6 +151,8 @@ export const EXTRA_SPECS = {
     "test/config/load.test.ts",
     "test/config/valueRules.test.ts",
   ],
+  // Through the loader (lib/config/load.ts) and the check's hand-over.
+  "lib/config/loadShare.ts": ["test/config/rosterHandOver.test.ts"],
   "lib/config/rosterBuild.ts": [
     "test/config/groupRoster.test.ts",
     "test/config/hostile.test.ts",
