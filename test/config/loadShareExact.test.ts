@@ -21,6 +21,7 @@ const config = (roster: Record<string, unknown> = { file: FILE }, adminRole = "A
   entra: { loginMode: "entraId", tenantId: "3f2b8c1d-5e6a-4b7c-9d8e-1a2b3c4d5e6f" },
   vantagepoint: { adminRole },
 });
+const NO_OPTIONS: LoadOptions = { source: "stacks/Pulumi.dev.yaml" };
 const KEY_TAIL =
   ',"loginMode":"entraId","tenantId":"3f2b8c1d-5e6a-4b7c-9d8e-1a2b3c4d5e6f","adminRole":"ADMIN"}';
 
@@ -34,6 +35,7 @@ function building(name = "built") {
     return {
       entries: [{ userId: `${name}:${text ?? "-"}` } as any],
       warnings: [`${name} warning`],
+      checked: true,
     };
   };
   return { calls, build };
@@ -95,7 +97,7 @@ describe("one roster build per check: lib/config/loadShare.ts (exact answers)", 
     assert.equal(calls[0]!.readFile!("other.csv"), "x");
     assert.equal(calls[0]!.readFile!("other.csv"), "x");
     assert.deepEqual(files.reads, [FILE, "other.csv", "other.csv"]);
-    rosterOnce(config(), { readFile: files.readFile }, build);
+    rosterOnce(config(), { ...NO_OPTIONS, readFile: files.readFile }, build);
     assert.equal(calls.length, 2);
     assert.deepEqual(files.reads, [FILE, "other.csv", "other.csv", FILE]);
   });
@@ -113,14 +115,14 @@ describe("one roster build per check: lib/config/loadShare.ts (exact answers)", 
     const text = "userId\nPJONES\n";
     const check = rosterOnce(
       config(),
-      { readFile: reader({ [FILE]: text }).readFile },
+      { ...NO_OPTIONS, readFile: reader({ [FILE]: text }).readFile },
       building("check").build,
     );
     rememberRoster(loaded, check.made);
     const program = building("program");
     const result = await handOverRoster(loaded, async () => {
       const files = reader({ [FILE]: text });
-      const out = rosterOnce(config(), { readFile: files.readFile }, program.build);
+      const out = rosterOnce(config(), { ...NO_OPTIONS, readFile: files.readFile }, program.build);
       assert.deepEqual(files.reads, [FILE], "the file is read to compare its text");
       return out;
     });
@@ -132,7 +134,11 @@ describe("one roster build per check: lib/config/loadShare.ts (exact answers)", 
     assert.notEqual(result.built.warnings, check.built.warnings, "a copy of the warnings");
     assert.equal(result.made, check.made);
     // The hand-over closed with the run: the next load builds.
-    const after = rosterOnce(config(), { readFile: reader({ [FILE]: text }).readFile }, program.build);
+    const after = rosterOnce(
+      config(),
+      { ...NO_OPTIONS, readFile: reader({ [FILE]: text }).readFile },
+      program.build,
+    );
     assert.equal(after.handedOver, false);
     assert.equal(program.calls.length, 1);
   });
@@ -141,7 +147,7 @@ describe("one roster build per check: lib/config/loadShare.ts (exact answers)", 
     const loaded = {} as LoadedConfig;
     const check = rosterOnce(
       config(),
-      { readFile: reader({ [FILE]: "a" }).readFile },
+      { ...NO_OPTIONS, readFile: reader({ [FILE]: "a" }).readFile },
       building("check").build,
     );
     rememberRoster(loaded, check.made);
@@ -149,25 +155,29 @@ describe("one roster build per check: lib/config/loadShare.ts (exact answers)", 
     await handOverRoster(loaded, async () => {
       const other = rosterOnce(
         config({ file: FILE }, "SUPER"),
-        { readFile: reader({ [FILE]: "a" }).readFile },
+        { ...NO_OPTIONS, readFile: reader({ [FILE]: "a" }).readFile },
         program.build,
       );
       assert.equal(other.handedOver, false);
-      const changed = rosterOnce(config(), { readFile: reader({ [FILE]: "b" }).readFile }, program.build);
+      const changed = rosterOnce(
+        config(),
+        { ...NO_OPTIONS, readFile: reader({ [FILE]: "b" }).readFile },
+        program.build,
+      );
       assert.equal(changed.handedOver, false);
       assert.deepEqual(changed.built.entries, [{ userId: "program:b" }]);
       assert.throws(
         () =>
           rosterOnce(
             config(),
-            { readFile: reader({ [FILE]: new Error("EACCES: people/roster.csv") }).readFile },
+            { ...NO_OPTIONS, readFile: reader({ [FILE]: new Error("EACCES: people/roster.csv") }).readFile },
             program.build,
           ),
         /EACCES: people\/roster\.csv/,
         "unreadable now: the build says so",
       );
       // A roster file but no reader: its text cannot be compared.
-      const blind = rosterOnce(config(), {}, program.build);
+      const blind = rosterOnce(config(), NO_OPTIONS, program.build);
       assert.equal(blind.handedOver, false);
     });
     assert.equal(program.calls.length, 4);
@@ -175,10 +185,10 @@ describe("one roster build per check: lib/config/loadShare.ts (exact answers)", 
 
   it("a roster file neither load could read: nothing to compare, so the program's load builds", async () => {
     const loaded = {} as LoadedConfig;
-    rememberRoster(loaded, rosterOnce(config(), {}, building("check").build).made);
+    rememberRoster(loaded, rosterOnce(config(), NO_OPTIONS, building("check").build).made);
     const program = building("program");
     await handOverRoster(loaded, async () => {
-      assert.equal(rosterOnce(config(), {}, program.build).handedOver, false);
+      assert.equal(rosterOnce(config(), NO_OPTIONS, program.build).handedOver, false);
     });
     assert.equal(program.calls.length, 1);
   });
@@ -187,18 +197,21 @@ describe("one roster build per check: lib/config/loadShare.ts (exact answers)", 
     const inline = config({ users: [{ userId: "PJONES" }] });
     const outer = {} as LoadedConfig;
     const inner = {} as LoadedConfig;
-    rememberRoster(outer, rosterOnce(inline, {}, building("outer").build).made);
-    rememberRoster(inner, rosterOnce(config({ users: [] }), {}, building("inner").build).made);
+    rememberRoster(outer, rosterOnce(inline, NO_OPTIONS, building("outer").build).made);
+    rememberRoster(inner, rosterOnce(config({ users: [] }), NO_OPTIONS, building("inner").build).made);
     const program = building("program");
     await handOverRoster(outer, async () => {
-      assert.equal(rosterOnce(inline, { readFile: reader({}).readFile }, program.build).handedOver, true);
+      assert.equal(
+        rosterOnce(inline, { ...NO_OPTIONS, readFile: reader({}).readFile }, program.build).handedOver,
+        true,
+      );
       await handOverRoster(inner, async () => {
-        assert.equal(rosterOnce(inline, {}, program.build).handedOver, false);
-        assert.equal(rosterOnce(config({ users: [] }), {}, program.build).handedOver, true);
+        assert.equal(rosterOnce(inline, NO_OPTIONS, program.build).handedOver, false);
+        assert.equal(rosterOnce(config({ users: [] }), NO_OPTIONS, program.build).handedOver, true);
       });
-      assert.equal(rosterOnce(inline, {}, program.build).handedOver, true);
+      assert.equal(rosterOnce(inline, NO_OPTIONS, program.build).handedOver, true);
     });
-    assert.equal(rosterOnce(inline, {}, program.build).handedOver, false);
+    assert.equal(rosterOnce(inline, NO_OPTIONS, program.build).handedOver, false);
     assert.equal(program.calls.length, 2);
   });
 
@@ -207,13 +220,13 @@ describe("one roster build per check: lib/config/loadShare.ts (exact answers)", 
     assert.equal(await handOverRoster({} as LoadedConfig, async () => "ran"), "ran");
     const loaded = {} as LoadedConfig;
     const inline = config({ users: [{ userId: "ALEE" }] });
-    rememberRoster(loaded, rosterOnce(inline, {}, building().build).made);
+    rememberRoster(loaded, rosterOnce(inline, NO_OPTIONS, building().build).made);
     await assert.rejects(
       handOverRoster(loaded, async () => {
         throw new Error("program failed");
       }),
       /program failed/,
     );
-    assert.equal(rosterOnce(inline, {}, building().build).handedOver, false);
+    assert.equal(rosterOnce(inline, NO_OPTIONS, building().build).handedOver, false);
   });
 });
