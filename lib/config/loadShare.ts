@@ -10,6 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { SecretValue } from "../values/secret";
+import { forgetRosterFileRows } from "./rosterBuild";
 import type { StackConfig } from "./schema";
 import type { GroupSummary } from "./groupSource";
 import type { LoadedConfig, LoadOptions, RosterEntry } from "./loadOptions";
@@ -86,6 +87,7 @@ export function rosterOnce(
       text = undefined; // unreadable now: build, and let the build say so
     }
     if (text === handed.fileText && (text !== undefined || !config.roster.file)) {
+      forgetRosterFileRows();
       return {
         built: {
           ...handed.built,

@@ -74,6 +74,15 @@ function rosterFileRows(file: string, text: string, parse: RosterFileParser): Ro
   return rows;
 }
 
+/**
+ * Lets go of the rows kept for a second load: the program's load under `vpconnect check` took the roster handed over
+ * (lib/config/loadShare.ts) instead, so nothing reads them again, and 100,000 rows kept 16 MB of heap for the rest
+ * of the check.
+ */
+export function forgetRosterFileRows(): void {
+  delete (globalThis as { [ROWS_CACHE]?: RosterFileRows })[ROWS_CACHE];
+}
+
 /** One roster file row: a person, built once (zod compiles a schema on first use: per row it cost seconds). */
 const rosterRowSchema = z.strictObject(sections.roster.shape.configurer.shape);
 const ROSTER_COLUMNS = Object.keys(sections.roster.shape.configurer.shape);

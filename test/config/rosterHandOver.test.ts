@@ -98,6 +98,22 @@ describe("stack config: the roster is built once per check (handOverRoster)", ()
     assert.deepEqual(count, { groupReads: 2, fileReads: 3, parses: 2 });
   });
 
+  it("a large file's checked rows are let go once the program's load took the hand-over", async () => {
+    const text = csv(25_000);
+    assert.ok(text.length >= 1 << 20, "large enough for its rows to be kept process-wide");
+    const { count, options } = counting(() => text);
+    const cli = loadStackConfig(cliRaw(), { ...options, secretOverrides: SECRETS });
+    // Kept: another load of the same file outside the hand-over does not parse it again.
+    loadStackConfig(cliRaw(), { ...options, secretOverrides: SECRETS });
+    assert.equal(count.parses, 1);
+    const program = await handOverRoster(cli, async () => programLoad(cliRaw(), options));
+    assert.equal(program.roster.length, cli.roster.length);
+    assert.equal(count.parses, 1);
+    // Let go after the hand-over: the next load parses the file again.
+    loadStackConfig(cliRaw(), { ...options, secretOverrides: SECRETS });
+    assert.equal(count.parses, 2);
+  });
+
   it("builds again inside the hand-over when the roster file's text changed", async () => {
     let text = csv(50);
     const { count, options } = counting(() => text);
