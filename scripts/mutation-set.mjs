@@ -97,7 +97,12 @@ export const EXTRA_SPECS = {
   "lib/savedPage.ts": ["test/lib/connectIps.test.ts"],
   // Reached through lib/config/siteShape.ts's re-exports and the components' args check.
   "lib/values/siteValues.ts": ["test/config/siteShape.test.ts", "test/config/siteShapeWarnings.test.ts"],
-  "lib/site/rules.ts": ["test/components/libraryTwins.test.ts", "test/config/siteShapeRules.test.ts"],
+  // trustedRootData runs backendTlsRules' data check through lib/site/check.ts and componentArgs.ts (the args checks).
+  "lib/site/rules.ts": [
+    "test/components/libraryTwins.test.ts",
+    "test/config/siteShapeRules.test.ts",
+    "test/values/trustedRootData.test.ts",
+  ],
   "lib/site/network.ts": ["test/components/libraryTwins.test.ts", "test/config/siteShapeRules.test.ts"],
   // Run by lib/config/siteRules.ts (the loader) and components/argsCheck.ts.
   "lib/site/check.ts": [
