@@ -39,7 +39,7 @@ function useStack(env) {
   );
 }
 
-// @pulumi/pulumi's unused @npmcli/arborist, loaded on first use only, as in every analyzer (bin/pluginPreload.js).
+// @pulumi/pulumi's unused modules, loaded on first use only, as in every analyzer (bin/pluginPreload.js).
 require("./pluginPreload");
 
 if (typeof process.send === "function") {

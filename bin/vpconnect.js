@@ -36,7 +36,7 @@ function swcAvailable(from) {
 }
 
 const { reuseOutputs, cacheSwcOutputs } = require("./tsOutputs");
-const { deferArborist } = require("./deferModules");
+const { deferUnusedPulumiModules } = require("./deferModules");
 
 const tsNode = findTsNode();
 if (fromSource) {
@@ -65,8 +65,8 @@ if (fromSource) {
 }
 
 // Before anything loads @pulumi/pulumi (the program's copy, then this package's).
-deferArborist(process.cwd());
-deferArborist(root);
+deferUnusedPulumiModules(process.cwd());
+deferUnusedPulumiModules(root);
 
 const { main } = require(
   fromSource ? path.join(root, "cli", "main.ts") : path.join(root, "dist", "cli", "main.js"),

@@ -83,7 +83,7 @@ describe("bin/tsOutputs: SWC's answers on disk", () => {
   });
 });
 
-describe("bin/deferModules: @npmcli/arborist on first use", function () {
+describe("bin/deferModules: @pulumi/pulumi's unused modules on first use", function () {
   this.timeout(60_000);
   const root = path.join(__dirname, "..", "..");
   const run = (code: string) =>
@@ -112,5 +112,22 @@ describe("bin/deferModules: @npmcli/arborist on first use", function () {
       },
     ).trim();
     assert.equal(out, "false");
+  });
+
+  /** Which of the deferred modules' own files are loaded: arborist, normalize-package-data, the Automation API. */
+  const which = `["@npmcli/arborist/lib/arborist/", "normalize-package-data/lib/fixer.js", "pulumi/automation/stack.js", "/execa/"].map((f) => Object.keys(require.cache).some((k) => k.includes(f))).join(" ")`;
+
+  it("normalize-package-data and the Automation API load on first use too, and work as the real ones", () => {
+    assert.equal(run(`require("@pulumi/pulumi"); console.log(${which})`), "true true true true");
+    const out = run(
+      `require("./bin/deferModules").deferUnusedPulumiModules(process.cwd()); const pulumi = require("@pulumi/pulumi"); const before = ${which};` +
+        `const normalize = require(require.resolve("normalize-package-data", { paths: [require.resolve("@pulumi/pulumi")] }));` +
+        `const data = { repository: "github:a/b" }; normalize(data);` +
+        `const ws = pulumi.automation.LocalWorkspace; console.log(before, "|", ${which}, "|", data.repository.url, typeof ws.create, "LocalWorkspace" in pulumi.automation, Object.keys(pulumi.automation).includes("Stack"))`,
+    );
+    assert.equal(
+      out,
+      "false false false false | false true true true | git+https://github.com/a/b.git function true true",
+    );
   });
 });
