@@ -219,6 +219,13 @@ describe("network rules, called as a library (exact answers)", () => {
         message: `192.168.5.5 is outside azure.network.addressSpace (10.60.0.0/16) and the new VNet is isolated: it has no route to an on-premises address, so the gateway would answer 502. P${FIX.slice(1)}`,
       },
     ]);
+    // An address pasted with spaces around it is named without them.
+    assert.deepEqual(net({}, " 192.168.5.5 "), [
+      {
+        path: "site.backend.address",
+        message: `192.168.5.5 is outside azure.network.addressSpace (10.60.0.0/16) and the new VNet is isolated: it has no route to an on-premises address, so the gateway would answer 502. P${FIX.slice(1)}`,
+      },
+    ]);
     assert.deepEqual(net({ backendRoute: "internet" }, "vp.example.com"), []);
     assert.deepEqual(networkRules(view({ network: {} }), STACK), []);
     assert.deepEqual(networkRules(view({}), STACK), []);
@@ -238,6 +245,14 @@ describe("network rules, called as a library (exact answers)", () => {
         "10.60.0.4",
       ),
       [],
+    );
+    // With an existing VNet (and the hub refused beside it) no address space is created: nothing kept local.
+    assert.deepEqual(
+      net(
+        { backendRoute: "hubPeering", hub: { virtualNetworkId: HUB }, existingVirtualNetwork: EXISTING },
+        "10.60.5.5",
+      ).map((p) => p.path),
+      ["azure.network.hub", "azure.network.backendRoute"],
     );
     assert.deepEqual(net({ hub: { virtualNetworkId: HUB } }, "vp.corp.local"), []);
   });
