@@ -95,6 +95,26 @@ describe("network rules, called as a library (exact answers)", () => {
           "is the virtual network this stack creates (vp-vnet in rg-vp), and a VNet cannot be peered to itself; give the hub VNet that has the VPN/ExpressRoute gateway (az network vnet show -g <hub group> -n <hub vnet> --query id)",
       },
     ]);
+    // An id that is not a resource id (a subscription name, not its GUID) is named once, as that.
+    const bySubscriptionName =
+      "/subscriptions/sub/resourceGroups/rg-vp/providers/Microsoft.Network/virtualNetworks/vp-vnet";
+    assert.deepEqual(
+      networkRules(
+        view({
+          namePrefix: "vp",
+          resourceGroup: { name: "rg-vp" },
+          network: { hub: { virtualNetworkId: bySubscriptionName } },
+          backend: { address: "192.168.1.3" },
+        }),
+        STACK,
+      ),
+      [
+        {
+          path: "azure.network.hub.virtualNetworkId",
+          message: `"${bySubscriptionName}" is not a virtual network resource id; expected /subscriptions/<subscription id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name> (az resource show ... --query id)`,
+        },
+      ],
+    );
     assert.deepEqual(site({ namePrefix: "vp" }), []);
     assert.deepEqual(site({ resourceGroup: { name: "rg-vp" } }), []);
     assert.deepEqual(site({ namePrefix: "vp2", resourceGroup: { name: "rg-vp" } }), []);
@@ -126,6 +146,20 @@ describe("network rules, called as a library (exact answers)", () => {
     assert.deepEqual(
       net({ addressSpace: "10.70.0.0/16", gatewaySubnetPrefix: "10.70.1.0/24" }, " 10.70.2.4 "),
       [],
+    );
+    // The backend's address not known yet, an unreadable address space: the subnet's own size is still checked.
+    assert.deepEqual(
+      networkRules(
+        view({ network: { addressSpace: "10.60.0.0/", gatewaySubnetPrefix: "10.60.1.0/27" }, backend: {} }),
+        STACK,
+      ),
+      [
+        {
+          path: "azure.network.gatewaySubnetPrefix",
+          message:
+            "10.60.1.0/27 is too small; an Application Gateway v2 subnet must be /26 or larger (a /24 is usual)",
+        },
+      ],
     );
     // An IPv6 or unreadable prefix is the field check's to refuse.
     assert.deepEqual(net({ gatewaySubnetPrefix: "2001:db8::/64" }), []);
@@ -253,6 +287,11 @@ describe("network rules, called as a library (exact answers)", () => {
         "10.60.5.5",
       ).map((p) => p.path),
       ["azure.network.hub", "azure.network.backendRoute"],
+    );
+    // The hub's backend inside the new VNet's gateway subnet: the one problem is the space that keeps it local.
+    assert.deepEqual(
+      net({ hub: { virtualNetworkId: HUB } }, "10.60.1.7").map((p) => p.path),
+      ["azure.network.addressSpace"],
     );
     assert.deepEqual(net({ hub: { virtualNetworkId: HUB } }, "vp.corp.local"), []);
   });
