@@ -282,6 +282,7 @@ describe("the site args check, called as a library (exact answers)", () => {
 
     it("an IPv6 range is allowed here: whether the gateway has an IPv6 frontend is ConnectSite's to check", () => {
       assert.deepEqual(allowListArgsProblems(list({ connectIps: ["20.1.2.3", "2603:1000::/40"] })), []);
+      assert.deepEqual(allowListArgsProblems(list({ extraRanges: ["2001:db8:10::/48"] })), []);
     });
 
     it("its resource group and location: required, not empty", () => {
@@ -294,6 +295,11 @@ describe("the site args check, called as a library (exact answers)", () => {
         { path: "location", message: "is required (text)" },
       ]);
       assert.deepEqual(allowListArgsProblems("20.1.2.3"), NOT_AN_OBJECT);
+      // A shape problem beside a rule problem: both listed.
+      assert.deepEqual(allowListArgsProblems(list({ connectIps: ["10.0.0.0/8"], location: "" })), [
+        { path: "location", message: '"" must not be empty' },
+        { path: "connectIps[0]", message: PRIVATE_10 },
+      ]);
     });
   });
 
