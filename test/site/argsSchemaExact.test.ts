@@ -40,6 +40,30 @@ const withVp = (a: any, more: any = {}, c: any = {}) => {
 
 /** What the case does to valid args, and every problem line it gives (none: it sits on a limit and passes). */
 const CASES: Array<[string, (a: any) => void, string[]]> = [
+  [
+    "the tenant as the nil GUID placeholder",
+    (a) => (a.tenantId = "00000000-0000-0000-0000-000000000000"),
+    [
+      "tenantId: is the nil GUID (all zeros), a placeholder; give the Entra tenant ID from the Entra admin center",
+    ],
+  ],
+  [
+    "the version with its patch number (7.0.1)",
+    (a) => withVp(a, { version: "7.0.1" }),
+    ['vantagepoint.version: "7.0.1" must be "major.minor", e.g. "7.0"'],
+  ],
+  ["a two-digit major version (10.0)", (a) => withVp(a, { version: "10.0" }), []],
+  ["a two-digit minor version (7.10)", (a) => withVp(a, { version: "7.10" }), []],
+  [
+    "a login URL with a mistyped scheme (httpss)",
+    (a) => (a.verification = { mode: "off", loginUrl: "httpss://vp.example.com/login" }),
+    ['verification.loginUrl: "httpss://vp.example.com/login" must be an https:// URL'],
+  ],
+  [
+    "a login URL with the git+https scheme",
+    (a) => (a.verification = { mode: "off", loginUrl: "git+https://vp.example.com/login" }),
+    ['verification.loginUrl: "git+https://vp.example.com/login" must be an https:// URL'],
+  ],
   ["a Vantagepoint connection with every required key", (a) => withVp(a), []],
   [
     "an empty password and client secret (a secret not set in the environment)",
