@@ -102,6 +102,17 @@ describe("one roster build per check: lib/config/loadShare.ts (exact answers)", 
     assert.deepEqual(files.reads, [FILE, "other.csv", "other.csv", FILE]);
   });
 
+  it("a build that reads another file before the roster file: only the roster file's text is remembered", () => {
+    const files = reader({ [FILE]: "userId\nPJONES\n", "defaults.csv": "role,ADMIN\n" });
+    const out = rosterOnce(config(), { ...NO_OPTIONS, readFile: files.readFile }, (options) => {
+      options.readFile!("defaults.csv");
+      const text = options.readFile!(FILE);
+      return { entries: [{ userId: text } as any], warnings: [], checked: true };
+    });
+    assert.equal(out.made.fileText, "userId\nPJONES\n");
+    assert.deepEqual(out.built.entries, [{ userId: "userId\nPJONES\n" }]);
+  });
+
   it("without a file reader the build gets none, and nothing is remembered of a file", () => {
     const { calls, build } = building();
     const out = rosterOnce(config({ users: [] }), { source: "s" }, build);
@@ -213,6 +224,29 @@ describe("one roster build per check: lib/config/loadShare.ts (exact answers)", 
     });
     assert.equal(rosterOnce(inline, NO_OPTIONS, program.build).handedOver, false);
     assert.equal(program.calls.length, 2);
+  });
+
+  it("a run for a config nothing was remembered for, inside another hand-over, leaves that hand-over open", async () => {
+    const inline = config({ users: [{ userId: "KWONG" }] });
+    const outer = {} as LoadedConfig;
+    rememberRoster(outer, rosterOnce(inline, NO_OPTIONS, building("outer").build).made);
+    await handOverRoster(outer, async () => {
+      await handOverRoster({} as LoadedConfig, async () => {
+        assert.equal(rosterOnce(inline, NO_OPTIONS, building("program").build).handedOver, true);
+      });
+    });
+  });
+
+  it("before any load remembered a roster in this process, a check just runs its program", async () => {
+    const key = Symbol.for("vantagepoint-connect.config.rosterBuilds");
+    const store = globalThis as Record<symbol, unknown>;
+    const saved = store[key];
+    delete store[key];
+    try {
+      assert.equal(await handOverRoster({} as LoadedConfig, async () => "ran"), "ran");
+    } finally {
+      store[key] = saved;
+    }
   });
 
   it("no loaded config, or one nothing was remembered for, just runs; a failing run closes the hand-over", async () => {
