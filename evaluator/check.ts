@@ -148,17 +148,17 @@ function defaultPolicyPack(cwd: string, projectDir: string): string {
   return path.relative(cwd, own) || "policies";
 }
 
-/** The packs a run evaluates: given, or loaded from --policy-pack (default the project's `policies` folder). */
+/**
+ * The packs a run evaluates: given, or loaded from --policy-pack (default the project's `policies` folder). A
+ * fleet run with shared analyzers loads them once for all its sites, as its analyzers run them once.
+ */
 function packsOf(options: CheckOptions, target: CheckTarget): PackWithConfig[] {
-  return (
-    options.loadedPacks ??
-    loadPacks(
-      options.policyPacks ?? [defaultPolicyPack(target.cwd, target.project.dir)],
-      options.policyPackConfigs ?? [],
-      target.cwd,
-      target.project.dir,
-    )
-  );
+  if (options.loadedPacks) return options.loadedPacks;
+  const dirs = options.policyPacks ?? [defaultPolicyPack(target.cwd, target.project.dir)];
+  const configs = options.policyPackConfigs ?? [];
+  const load = () => loadPacks(dirs, configs, target.cwd, target.project.dir);
+  if (!options.sharedAnalyzers) return load();
+  return options.sharedAnalyzers.packs(JSON.stringify([dirs, configs, target.cwd, target.project.dir]), load);
 }
 
 /** What every report of this run states whatever happens next. */

@@ -15,11 +15,16 @@
  *   config). This project's pack keeps none; for a pack that does, `check --all --isolate-analyzers` starts a
  *   fresh analyzer per site, as the single-stack `vpconnect check` always does.
  * An analyzer that ended (a policy exited the process) is started again for the next stack.
+ *
+ * The packs' modules, loaded in the checker for their policies, levels and config schemas (and the watched
+ * evaluation that tells the reports which resources a policy examined), are shared the same way: loaded (and a
+ * stale build rebuilt) for the first site, kept for the others, as the analyzers keep theirs.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PackAnalyzer, startAnalyzerEngine, type AnalyzerStackOptions } from "./analyzer";
 import type { EngineServer } from "./grpc/engine";
+import type { PackWithConfig } from "./stages/packs";
 
 /** bin/analyzerPreload.js beside the sources (evaluator/) or the compiled output (dist/evaluator/). */
 export function analyzerPreload(): string {
@@ -40,8 +45,22 @@ interface Held {
 export class SharedAnalyzers {
   private server?: Promise<EngineServer>;
   private readonly held = new Map<string, Held>();
+  private readonly loadedPacks = new Map<string, PackWithConfig[]>();
   /** How many analyzer processes this fleet run started (bench and tests). */
   started = 0;
+  /** How many times this fleet run loaded its packs (tests). */
+  packLoads = 0;
+
+  /** The packs `key` names, loaded by `load` the first time (a load that throws is tried again next time). */
+  packs(key: string, load: () => PackWithConfig[]): PackWithConfig[] {
+    let packs = this.loadedPacks.get(key);
+    if (packs === undefined) {
+      packs = load();
+      this.packLoads++;
+      this.loadedPacks.set(key, packs);
+    }
+    return packs;
+  }
 
   /**
    * The analyzers for `packDirs`, serving the stack `options` describes. A pack not started yet starts now with

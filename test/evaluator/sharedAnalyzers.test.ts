@@ -155,3 +155,44 @@ describe("evaluator: a shared analyzer ends with the checker that kept it", func
     assert.equal(left, false, "the analyzer outlived its checker");
   });
 });
+
+describe("evaluator: a fleet run loads its policy packs once", function () {
+  this.timeout(240_000);
+  const root = path.join(__dirname, "..", "..");
+
+  it("packs(key, load): loaded once per key; a load that throws is tried again", () => {
+    const shared = new SharedAnalyzers();
+    let loads = 0;
+    const load = () => {
+      loads++;
+      return [];
+    };
+    const first = shared.packs("a", load);
+    assert.equal(shared.packs("a", load), first);
+    shared.packs("b", load);
+    assert.equal(loads, 2);
+    assert.throws(() =>
+      shared.packs("c", () => {
+        throw new Error("bad pack");
+      }),
+    );
+    assert.deepEqual(shared.packs("c", load), []);
+    assert.equal(shared.packLoads, 3);
+  });
+
+  it("two sites checked with shared analyzers load the packs once, and each gets its own report", async () => {
+    const { runCheck } = require("../../evaluator/check") as typeof import("../../evaluator/check");
+    const shared = new SharedAnalyzers();
+    try {
+      const dev = await runCheck({ cwd: root, stack: "dev", sharedAnalyzers: shared });
+      const prod = await runCheck({ cwd: root, stack: "prod", sharedAnalyzers: shared });
+      assert.equal(shared.packLoads, 1);
+      assert.equal(shared.started, 1);
+      assert.equal(dev.stack, "dev");
+      assert.equal(prod.stack, "prod");
+      assert.deepEqual(dev.packs, prod.packs);
+    } finally {
+      await shared.close();
+    }
+  });
+});
