@@ -246,6 +246,10 @@ describe("the site args check, called as a library (exact answers)", () => {
     assert.deepEqual(siteArgsProblems(null), NOT_AN_OBJECT);
     assert.deepEqual(siteArgsProblems([site()]), NOT_AN_OBJECT);
     assert.deepEqual(siteArgsProblems("vp"), NOT_AN_OBJECT);
+    // A YAML key with nothing after it is null: named as the section it is, never a TypeError.
+    assert.deepEqual(siteArgsProblems(site({ vantagepoint: null }), { now: NOW }), [
+      { path: "vantagepoint", message: "must be a map of keys, not null" },
+    ]);
     assert.deepEqual(schemaProblems(z.strictObject({ a: z.string() }), 5, ["network", 0]), [
       { path: "network[0]", message: "must be an object of named args" },
     ]);
