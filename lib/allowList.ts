@@ -125,7 +125,11 @@ export const MAX_ADMITTED = { 4: 2n ** 24n, 6: 2n ** 96n } as const;
 /** Why a syntactically valid range is not acceptable as a Connect/allowed source, or undefined if it is. */
 export function rangeProblem(
   range: ParsedRange,
-  options: { allowPrivate?: boolean } = {},
+  options: {
+    allowPrivate?: boolean;
+    /** How the caller names the private-ranges switch (default the stack key `allowList.allowPrivateRanges`). */
+    privateRangesKey?: string;
+  } = {},
 ): string | undefined {
   if (range.prefix === 0 || FORBIDDEN_ANY.includes(range.cidr)) {
     return `${range.cidr} admits every address; list Connect's published addresses instead`;
@@ -158,7 +162,7 @@ export function rangeProblem(
         rangeProblem(range, { allowPrivate: true }) === undefined &&
         coverageProblem([range.cidr], { allowPrivate: true }) === undefined;
       const fix = wouldPass
-        ? "remove it or set allowList.allowPrivateRanges: true"
+        ? `remove it or set ${options.privateRangesKey ?? "allowList.allowPrivateRanges"}: true`
         : "remove it and list Connect's published addresses instead";
       return inside
         ? `${range.cidr} is ${reserved.what}, not a public address Connect can come from; ${fix}`

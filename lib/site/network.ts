@@ -94,11 +94,17 @@ export function networkRules(v: SiteView, c: Caller): ArgProblem[] {
   }
   gatewaySubnetRules(n, add, k);
   const address = str(v.backend?.address);
-  if (address !== undefined) backendRouteRules(n, address, add, k);
+  // A malformed address space is the shape check's to name (argsSchema, the stack schema): the route rules need it.
+  if (address !== undefined && spaceParses(n)) backendRouteRules(n, address, add, k);
   return out;
 }
 
 type Add = (path: string, message: string) => void;
+
+/** The VNet's address space (given, or the default) parses as a range. */
+function spaceParses(n: Net): boolean {
+  return !("error" in parseRange(str(n.addressSpace) ?? DEFAULT_ADDRESS_SPACE, { allowPrivate: true }));
+}
 
 function gatewaySubnetRules(n: Net, add: Add, k: (p: string) => string): void {
   const prefix = str(n.gatewaySubnetPrefix) ?? DEFAULT_GATEWAY_SUBNET;
@@ -159,6 +165,8 @@ function backendRouteRules(n: Net, rawAddress: string, add: Add, k: (p: string) 
       `${JSON.stringify(explicit)} does not fit ${k("network.hub")}; use "hubPeering" or remove hub`,
     );
   }
+  // An IPv6 address is named above; it is not also a host name.
+  if (route === undefined && isIP(address) === 6) return;
   if (route === undefined) {
     add(
       "backend.address",
@@ -259,7 +267,8 @@ export function ipv6Rules(v: SiteView, c: Caller): ArgProblem[] {
   const add = (path: string, message: string) => out.push({ path: c.key(path), message });
   const n: Net = v.network ?? {};
   const k = c.key;
-  if (!v.ipv6Frontend) {
+  // A value that is not a boolean is the shape check's; only true asks for the IPv6 ranges.
+  if (v.ipv6Frontend !== true) {
     for (const key of ["ipv6AddressSpace", "gatewaySubnetIpv6Prefix"] as const) {
       if (n[key] !== undefined) {
         add(

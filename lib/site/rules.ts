@@ -123,7 +123,10 @@ export function allowListRules(v: SiteView, c: Caller): ArgProblem[] {
         complete = false;
         continue;
       }
-      const problem = rangeProblem(parsed, { allowPrivate });
+      const problem = rangeProblem(parsed, {
+        allowPrivate,
+        privateRangesKey: c.key("allowList.allowPrivateRanges"),
+      });
       if (problem) {
         add(`allowList.${list}[${index}]`, problem);
         complete = false;
@@ -131,7 +134,7 @@ export function allowListRules(v: SiteView, c: Caller): ArgProblem[] {
     }
   }
   if (complete && valid.connectIps.length > 0) out.push(...wholeListRules(a, valid, allowPrivate, c));
-  if (!v.ipv6Frontend) {
+  if (v.ipv6Frontend !== true) {
     for (const [index, item] of items(a.extraRanges)) {
       const parsed = parseRange(item);
       if (!("error" in parsed) && parsed.version === 6) {
