@@ -604,8 +604,7 @@ const CASES: Array<[string, (a: any) => void, string[]]> = [
       'diagnostics.enabled: must be true or false, not "y"',
       'diagnostics.workspaceId: "ws" is not a Log Analytics workspace resource id; expected /subscriptions/<subscription id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name> (az resource show ... --query id)',
       "diagnostics.retentionDays: 29 must be at least 30",
-      "network.gatewaySubnetIpv6Prefix: is required with ipv6Frontend: true (a dual-stack gateway subnet); give a /64 inside the VNet's IPv6 space, e.g. 2001:db8:60:1::/64",
-      "network.ipv6AddressSpace: is required with ipv6Frontend: true for the VNet this stack creates; give an IPv6 range, e.g. 2001:db8:60::/56",
+      // ipv6Frontend "no" is the shape check's one problem: it is not taken as true (no IPv6 ranges asked for).
     ],
   ],
   [

@@ -30,6 +30,8 @@ const OTHER_APP = "api://11111111-2222-3333-4444-555555555555/other";
 const NOT_AN_OBJECT = [{ path: "args", message: "must be an object of named args" }];
 const PRIVATE_10 =
   "10.0.0.0/8 is private (RFC 1918), not a public address Connect can come from; remove it or set allowList.allowPrivateRanges: true";
+/** The same for ConnectAllowList, whose arg is the top-level allowPrivateRanges. */
+const PRIVATE_10_ALLOW_LIST = PRIVATE_10.replace("allowList.allowPrivateRanges", "allowPrivateRanges");
 
 /** ConnectSite's args with nothing wrong. */
 const site = (more: Args = {}): Args => ({
@@ -277,10 +279,10 @@ describe("the site args check, called as a library (exact answers)", () => {
     it("its args named at the top level (connectIps[0], not allowList.connectIps[0])", () => {
       assert.deepEqual(allowListArgsProblems(list()), []);
       assert.deepEqual(allowListArgsProblems(list({ connectIps: ["10.0.0.0/8"] })), [
-        { path: "connectIps[0]", message: PRIVATE_10 },
+        { path: "connectIps[0]", message: PRIVATE_10_ALLOW_LIST },
       ]);
       assert.deepEqual(allowListArgsProblems(list({ connectIps: [UNKNOWN, "10.0.0.0/8"] })), [
-        { path: "connectIps[1]", message: PRIVATE_10 },
+        { path: "connectIps[1]", message: PRIVATE_10_ALLOW_LIST },
       ]);
     });
 
@@ -302,7 +304,7 @@ describe("the site args check, called as a library (exact answers)", () => {
       // A shape problem beside a rule problem: both listed.
       assert.deepEqual(allowListArgsProblems(list({ connectIps: ["10.0.0.0/8"], location: "" })), [
         { path: "location", message: '"" must not be empty' },
-        { path: "connectIps[0]", message: PRIVATE_10 },
+        { path: "connectIps[0]", message: PRIVATE_10_ALLOW_LIST },
       ]);
     });
   });
