@@ -7,6 +7,7 @@ import { allowListArgsProblems, siteArgsProblems } from "../../lib/site/check";
 import { ipv6Rules, networkRules } from "../../lib/site/network";
 import { LIBRARY_CALLER as C } from "../../lib/site/view";
 import type { SiteView } from "../../lib/site/view";
+import { minimalSiteArgs } from "../support/minimalSiteArgs";
 
 const lines = (problems: { path: string; message: string }[]) =>
   problems.map((p) => `${p.path}: ${p.message}`);
@@ -21,16 +22,7 @@ describe("site rules: answers the mutation review found wrong", () => {
     assert.deepEqual(lines(allowList), [
       "connectIps[0]: 10.0.0.0/8 is private (RFC 1918), not a public address Connect can come from; remove it or set allowPrivateRanges: true",
     ]);
-    const site = {
-      namePrefix: "vp",
-      location: "westeurope",
-      resourceGroup: { name: "rg-vp", create: false },
-      publicHostname: "vantagepoint.example.com",
-      backend: { address: "10.60.2.4" },
-      tls: { keyVault: { name: "kv-vp-dev" }, certificateName: "vantagepoint-tls" },
-      allowList: { connectIps: ["10.0.0.0/8"] },
-      verification: { mode: "off" },
-    };
+    const site = minimalSiteArgs({ allowList: { connectIps: ["10.0.0.0/8"] } });
     assert.deepEqual(lines(siteArgsProblems(site)), [
       "allowList.connectIps[0]: 10.0.0.0/8 is private (RFC 1918), not a public address Connect can come from; remove it or set allowList.allowPrivateRanges: true",
     ]);

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { siteArgsProblems } from "../../lib/site/check";
 import { ROOT_CA_DER_BASE64 } from "../support/rootCertificates";
+import { minimalSiteArgs } from "../support/minimalSiteArgs";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- args as a JavaScript caller gets them wrong */
 const NOW = new Date("2026-12-07T00:00:00Z");
@@ -16,16 +17,7 @@ const HUB =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub";
 
 /** ConnectSite's args with nothing wrong. */
-const base = (): any => ({
-  namePrefix: "vp",
-  location: "westeurope",
-  resourceGroup: { name: "rg-vp", create: false },
-  publicHostname: "vantagepoint.example.com",
-  backend: { address: "10.60.2.4" },
-  tls: { keyVault: { name: "kv-vp-dev" }, certificateName: "vantagepoint-tls" },
-  allowList: { connectIps: ["20.1.2.3"] },
-  verification: { mode: "off" },
-});
+const base = () => minimalSiteArgs();
 const conn = () => ({
   url: API,
   database: "VP",

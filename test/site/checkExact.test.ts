@@ -19,6 +19,7 @@ import {
 import { STACK_CALLER, UNKNOWN } from "../../lib/site/view";
 import type { SiteView } from "../../lib/site/view";
 import { ROOT_CA_DER_BASE64 } from "../support/rootCertificates";
+import { minimalSiteArgs } from "../support/minimalSiteArgs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- args as a JavaScript caller gets them wrong
 type Args = Record<string, any>;
@@ -34,17 +35,7 @@ const PRIVATE_10 =
 const PRIVATE_10_ALLOW_LIST = PRIVATE_10.replace("allowList.allowPrivateRanges", "allowPrivateRanges");
 
 /** ConnectSite's args with nothing wrong. */
-const site = (more: Args = {}): Args => ({
-  namePrefix: "vp",
-  location: "westeurope",
-  resourceGroup: { name: "rg-vp", create: false },
-  publicHostname: "vantagepoint.example.com",
-  backend: { address: "10.60.2.4" },
-  tls: { keyVault: { name: "kv-vp-dev" }, certificateName: "vantagepoint-tls" },
-  allowList: { connectIps: ["20.1.2.3"] },
-  verification: { mode: "off" },
-  ...more,
-});
+const site = minimalSiteArgs;
 
 const person = (userId: string, email: string) => ({ userId, email, firstName: "Pat", lastName: "Jones" });
 

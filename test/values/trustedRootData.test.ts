@@ -14,6 +14,7 @@ import {
   ROOT_CA_VALID_TO,
   SERVER_CERT_DER_BASE64,
 } from "../support/rootCertificates";
+import { minimalSiteArgs } from "../support/minimalSiteArgs";
 
 const FIX =
   "give the root CA certificate of the internal CA that signed the server's certificate, base64 DER (openssl x509 -in root.cer -outform der | base64 -w0)";
@@ -56,14 +57,7 @@ describe("trusted root as data (base64): the checks the stack's PEM gets", () =>
   });
 
   it("ConnectSite's args: a server certificate as a root is named at the arg; a good root and a value not known yet pass", () => {
-    const args = {
-      namePrefix: "vp",
-      location: "westeurope",
-      resourceGroup: { name: "rg-vp", create: false },
-      publicHostname: "vantagepoint.example.com",
-      tls: { keyVault: { name: "kv-vp-dev" }, certificateName: "vantagepoint-tls" },
-      allowList: { connectIps: ["20.1.2.3"] },
-      verification: { mode: "off" },
+    const args = minimalSiteArgs({
       backend: {
         address: "10.60.2.4",
         trustedRootCertificates: [
@@ -72,7 +66,7 @@ describe("trusted root as data (base64): the checks the stack's PEM gets", () =>
           { name: "later", data: UNKNOWN },
         ],
       },
-    };
+    });
     assert.deepEqual(siteArgsProblems(args), [
       {
         path: "backend.trustedRootCertificates[1].data",
