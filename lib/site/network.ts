@@ -94,8 +94,7 @@ export function networkRules(v: SiteView, c: Caller): ArgProblem[] {
   }
   gatewaySubnetRules(n, add, k);
   const address = str(v.backend?.address);
-  // A malformed address space is the shape check's to name (argsSchema, the stack schema): the route rules need it.
-  if (address !== undefined && spaceParses(n)) backendRouteRules(n, address, add, k);
+  if (address !== undefined) backendRouteRules(n, address, add, k);
   return out;
 }
 
@@ -130,7 +129,6 @@ function backendRouteRules(n: Net, rawAddress: string, add: Add, k: (p: string) 
   const address = rawAddress.trim();
   const ip = backendIp(address);
   const explicit = n.backendRoute;
-  const route = backendRoute(n, address);
   const space = str(n.addressSpace) ?? DEFAULT_ADDRESS_SPACE;
   const fix = `peer the new VNet to your hub with the VPN/ExpressRoute gateway (${k("network.hub.virtualNetworkId")}), or put the gateway in a VNet that already has the path (${k("network.existingVirtualNetwork")})`;
   const Fix = `${fix[0]!.toUpperCase()}${fix.slice(1)}`;
@@ -165,8 +163,10 @@ function backendRouteRules(n: Net, rawAddress: string, add: Add, k: (p: string) 
       `${JSON.stringify(explicit)} does not fit ${k("network.hub")}; use "hubPeering" or remove hub`,
     );
   }
-  // An IPv6 address is named above; it is not also a host name.
-  if (route === undefined && isIP(address) === 6) return;
+  // The rules below need the address space: a malformed one is the shape check's to name (argsSchema, the stack
+  // schema). An IPv6 address is named above; it is not also a host name.
+  if (!spaceParses(n) || isIP(address) === 6) return;
+  const route = backendRoute(n, address);
   if (route === undefined) {
     add(
       "backend.address",
@@ -267,7 +267,8 @@ export function ipv6Rules(v: SiteView, c: Caller): ArgProblem[] {
   const add = (path: string, message: string) => out.push({ path: c.key(path), message });
   const n: Net = v.network ?? {};
   const k = c.key;
-  // A value that is not a boolean is the shape check's; only true asks for the IPv6 ranges.
+  // A value that is not a boolean (or not known yet) is the shape check's: no rule here guesses what it meant.
+  if (v.ipv6Frontend !== undefined && typeof v.ipv6Frontend !== "boolean") return out;
   if (v.ipv6Frontend !== true) {
     for (const key of ["ipv6AddressSpace", "gatewaySubnetIpv6Prefix"] as const) {
       if (n[key] !== undefined) {

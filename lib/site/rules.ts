@@ -134,7 +134,8 @@ export function allowListRules(v: SiteView, c: Caller): ArgProblem[] {
     }
   }
   if (complete && valid.connectIps.length > 0) out.push(...wholeListRules(a, valid, allowPrivate, c));
-  if (v.ipv6Frontend !== true) {
+  // ipv6Frontend not a boolean (or not known yet) is the shape check's; only false makes an IPv6 range useless.
+  if (v.ipv6Frontend === undefined || v.ipv6Frontend === false) {
     for (const [index, item] of items(a.extraRanges)) {
       const parsed = parseRange(item);
       if (!("error" in parsed) && parsed.version === 6) {

@@ -82,14 +82,22 @@ export function trustedRootDataProblem(data: string, now = new Date()): string |
   if (/-----BEGIN/.test(data)) return `is PEM text, not base64; ${fix}`;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) return `is not base64; ${fix}`;
   const bytes = Buffer.from(compact, "base64");
+  // A base64 PEM file, whatever precedes its first line (a BOM, openssl's "Bag Attributes", a key): the PEM rules,
+  // which refuse a key or a second certificate anywhere in it.
   const text = bytes.toString("latin1");
-  if (text.startsWith("-----BEGIN")) {
-    const problem = trustedRootProblem(text, now);
+  if (/-----BEGIN [A-Z0-9 ]+-----/.test(text)) {
+    const problem = trustedRootProblem(text.replace(/^\xEF\xBB\xBF/, ""), now);
     return problem === undefined
       ? undefined
       : `(a base64 PEM file) ${problem.replace(/; paste the root CA.*$/, `; ${fix}`)}`;
   }
-  return rootCertificateProblem(bytes, now, fix);
+  // Otherwise DER, and nothing but one certificate: OpenSSL would read the first and ignore what follows.
+  const problem = rootCertificateProblem(bytes, now, fix);
+  if (problem !== undefined) return problem;
+  if (bytes[0] !== 0x30 || new X509Certificate(bytes).raw.length !== bytes.length) {
+    return `holds more than one certificate, or data after it; give one root per entry (${fix})`;
+  }
+  return undefined;
 }
 
 /**

@@ -44,7 +44,25 @@ describe("site rules: answers the mutation review found wrong", () => {
     ]);
   });
 
-  it('ipv6Frontend given as text ("no") is not taken as true: no IPv6 range is asked for', () => {
+  it("a malformed address space still lets the rules that do not read it speak: an IPv6 backend, a route without its hub", () => {
+    assert.deepEqual(
+      lines(
+        networkRules(
+          {
+            backend: { address: "2001:db8::10" },
+            network: { addressSpace: "10.0.0.0/33", backendRoute: "hubPeering" },
+          },
+          C,
+        ),
+      ),
+      [
+        "backend.address: 2001:db8::10 is IPv6; Application Gateway does not support IPv6 backends: give the server's IPv4 address or FQDN",
+        'network.backendRoute: "hubPeering" needs network.hub.virtualNetworkId (the resource id of the hub VNet with the VPN/ExpressRoute gateway)',
+      ],
+    );
+  });
+
+  it('ipv6Frontend given as text ("no", "true") is the shape check\'s alone: no IPv6 rule guesses', () => {
     assert.deepEqual(ipv6Rules({ ipv6Frontend: "no" } as unknown as SiteView, C), []);
     assert.deepEqual(
       lines(
@@ -53,7 +71,18 @@ describe("site rules: answers the mutation review found wrong", () => {
           C,
         ),
       ),
-      ["network.ipv6AddressSpace: is only used with ipv6Frontend: true; set it, or remove the IPv6 ranges"],
+      [],
     );
+    assert.deepEqual(ipv6Rules({ ipv6Frontend: "true" } as unknown as SiteView, C), []);
+  });
+});
+
+describe("the loader's checked-roster mark is not part of the package's API", () => {
+  it("a library caller cannot import it by the package's name (it would skip the per-person checks)", () => {
+    assert.throws(
+      () => require.resolve("vantagepoint-connect/lib/site/checkedRoster"),
+      (e: NodeJS.ErrnoException) => e.code === "ERR_PACKAGE_PATH_NOT_EXPORTED",
+    );
+    assert.doesNotThrow(() => require.resolve("vantagepoint-connect/lib/site/check"));
   });
 });

@@ -51,6 +51,25 @@ describe("trusted root as data (base64): the checks the stack's PEM gets", () =>
     );
   });
 
+  it("refuses a key or a second certificate wherever it sits: after openssl's Bag Attributes, a BOM, or DER's end", () => {
+    // Not a key: the rule looks for the PEM label, as trustedRootProblem does.
+    const key = "-----BEGIN PRIVATE KEY-----\nnot a real key\n-----END PRIVATE KEY-----\n";
+    assert.equal(
+      trustedRootDataProblem(base64(`Bag Attributes\n    localKeyID: 01\n${key}${ROOT_CA_PEM}`)),
+      "(a base64 PEM file) contains a private key; never put a key here: paste the root CA certificate of the internal CA that signed the server's certificate, PEM (export it as Base-64 X.509 .cer)",
+    );
+    assert.equal(
+      trustedRootDataProblem(base64(`\uFEFF${ROOT_CA_PEM}\n${ROOT_CA_PEM}`)),
+      `(a base64 PEM file) holds more than one certificate; give one root per entry (paste the root CA certificate of the internal CA that signed the server's certificate, PEM (export it as Base-64 X.509 .cer))`,
+    );
+    assert.equal(trustedRootDataProblem(base64(`\uFEFF${ROOT_CA_PEM}`)), undefined);
+    const der = Buffer.from(ROOT_CA_DER_BASE64, "base64");
+    assert.equal(
+      trustedRootDataProblem(Buffer.concat([der, der]).toString("base64")),
+      `holds more than one certificate, or data after it; give one root per entry (${FIX})`,
+    );
+  });
+
   it("gives the PEM rule and the data rule the same verdict on the same certificate", () => {
     assert.equal(trustedRootProblem(ROOT_CA_PEM), undefined);
     assert.equal(trustedRootDataProblem(ROOT_CA_DER_BASE64), undefined);
