@@ -159,9 +159,12 @@ describe("the npm package (npm pack, installed into a fresh project)", function 
       "./dist/components/vantagepoint/*",
       "./emulator",
       "./lib/*",
+      // Excluded (null): the stack loader's checked-roster mark, which would let a caller skip the per-person checks.
+      "./lib/site/checkedRoster",
       "./lib/vantagepoint",
       "./package.json",
     ]);
+    assert.equal(manifest.exports["./lib/site/checkedRoster"], null);
   });
 
   for (const kind of ["template", "nodenext"] as const) {
