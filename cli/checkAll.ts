@@ -106,9 +106,10 @@ export async function checkSite(
 ): Promise<SiteOutcome> {
   const started = Date.now();
   const stackFile = path.relative(io.cwd, site.file) || site.file;
-  const { formats, outDir, writes } = reportTargets(flags, io);
-  if (writes) removeReports(outDir, site.stack);
   try {
+    // Inside the try: a report path that cannot be cleared (a folder by a report's name) refuses this site only.
+    const { formats, outDir, writes } = reportTargets(flags, io);
+    if (writes) removeReports(outDir, site.stack);
     const report = await runOneCheck({ ...flags, stack: undefined }, io, custom, site.file, fleet);
     writeReportFiles(report, formats, outDir, io);
     return { stack: site.stack, stackFile, report, durationMs: Date.now() - started };
