@@ -59,6 +59,22 @@ export interface EngineResource {
   providerResource?: { urn: string; type: string; name: string; properties: Record<string, unknown> };
 }
 
+/** An engine resource with the engine's defaults for every option it does not set (as for a default provider). */
+export function engineResource(
+  fields: Pick<EngineResource, "urn" | "type" | "name"> & Partial<EngineResource>,
+): EngineResource {
+  return {
+    parent: "",
+    protect: false,
+    ignoreChanges: [],
+    additionalSecretOutputs: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    dependencies: [],
+    propertyDependencies: {},
+    ...fields,
+  };
+}
+
 export interface Diagnostic {
   policy: string;
   pack: string;

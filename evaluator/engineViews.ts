@@ -3,7 +3,7 @@
  * the engine adds (engineViews), and the captured resources with those providers put in (withEngineResources).
  * Used by analyzerRun.ts.
  */
-import type { EngineResource } from "./analyzerMessages";
+import { engineResource, type EngineResource } from "./analyzerMessages";
 import { engineToPolicy, SIG, wireToEngine } from "./plain";
 import { capturedResource, ROOT_STACK_TYPE, type CapturedResource, type PlainView } from "./program";
 
@@ -60,18 +60,11 @@ export function engineViews(
     }
     if (version) inputs.version = version;
     const provider: EngineView = {
-      resource: {
+      resource: engineResource({
         urn: `urn:pulumi:${options.stack}::${options.project}::${type}::${name}`,
         type,
         name,
-        parent: "",
-        protect: false,
-        ignoreChanges: [],
-        additionalSecretOutputs: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        dependencies: [],
-        propertyDependencies: {},
-      },
+      }),
       inputs,
       remediateInputs: inputs,
       outputs: inputs,

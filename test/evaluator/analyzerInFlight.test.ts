@@ -5,24 +5,18 @@
  */
 import assert from "node:assert/strict";
 import { evaluateWithAnalyzers, type AnalyzerPack, type EngineView } from "../../evaluator/analyzerRun";
-import { propertyBytes, type AnalyzeResult, type EngineResource } from "../../evaluator/analyzerMessages";
+import {
+  engineResource,
+  propertyBytes,
+  type AnalyzeResult,
+  type EngineResource,
+} from "../../evaluator/analyzerMessages";
 import { collectLargeGarbage } from "../../evaluator/collectGarbage";
 
 function view(i: number): EngineView {
   const inputs = { entries: `person ${i}` };
   return {
-    resource: {
-      urn: `urn:pulumi:dev::p::t:m:R::r${i}`,
-      type: "t:m:R",
-      name: `r${i}`,
-      parent: "",
-      protect: false,
-      ignoreChanges: [],
-      additionalSecretOutputs: [],
-      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-      dependencies: [],
-      propertyDependencies: {},
-    },
+    resource: engineResource({ urn: `urn:pulumi:dev::p::t:m:R::r${i}`, type: "t:m:R", name: `r${i}` }),
     inputs,
     remediateInputs: { ...inputs },
     outputs: inputs,
