@@ -14,7 +14,7 @@ import { entriesCheckedBySite, markCheckedBySite } from "../../components/vantag
 import { loadStackConfig } from "../../lib/config/load";
 import { readRosterFile } from "../../lib/config/rosterFile";
 import { parseStackFile } from "../../lib/config/stackFile";
-import { rosterEntry } from "../../lib/site/argsSchema";
+import { countEntryChecks } from "../support/entryChecks";
 import { rosterArgsProblems } from "../../lib/site/componentArgs";
 import { siteArgsFromConfig } from "../../program/siteArgs";
 import type { Harness } from "../support/pulumiMocks";
@@ -30,23 +30,6 @@ const connection = {
   clientSecret: "checked-sentinel-secret",
 };
 const person = (userId: string, email: string) => ({ userId, email, firstName: "Pat", lastName: "Jones" });
-
-/** Counts the runs of the per-person schema (zod 4 runs an array's element through `_zod.run`). */
-function countEntryChecks(body: () => void): number {
-  const zod = (rosterEntry as any)._zod;
-  const run = zod.run;
-  let count = 0;
-  zod.run = (...a: unknown[]) => {
-    count++;
-    return run.apply(zod, a);
-  };
-  try {
-    body();
-  } finally {
-    zod.run = run;
-  }
-  return count;
-}
 
 function devStackArgs() {
   const file = "stacks/Pulumi.dev.yaml";

@@ -14,7 +14,7 @@ import { ConfigError, loadStackConfig } from "../../lib/config/load";
 import type { GroupReader } from "../../lib/config/groupSource";
 import { readRosterFile } from "../../lib/config/rosterFile";
 import { parseStackFile } from "../../lib/config/stackFile";
-import { rosterEntry } from "../../lib/site/argsSchema";
+import { countEntryChecks } from "../support/entryChecks";
 import { siteArgsProblems } from "../../lib/site/check";
 import { markRosterChecked, rosterCheckedByLoader } from "../../lib/site/checkedRoster";
 import { siteArgsFromConfig } from "../../program/siteArgs";
@@ -39,23 +39,6 @@ function devStack(edit: (raw: Record<string, any>) => void = () => {}) {
     parseRosterFile: readRosterFile,
     secretOverrides: SECRETS,
   });
-}
-
-/** Counts the runs of the per-person schema (zod 4 runs an array's element through `_zod.run`). */
-function countEntryChecks(body: () => void): number {
-  const zod = (rosterEntry as any)._zod;
-  const run = zod.run;
-  let count = 0;
-  zod.run = (...a: unknown[]) => {
-    count++;
-    return run.apply(zod, a);
-  };
-  try {
-    body();
-  } finally {
-    zod.run = run;
-  }
-  return count;
 }
 
 function refusal(make: () => void): string {
