@@ -64,18 +64,21 @@ export class SharedAnalyzers {
 
   /**
    * The analyzers for `packDirs`, serving the stack `options` describes. A pack not started yet starts now with
-   * this stack's environment (call early: it starts while the program runs); `ready` on the result switches the
-   * started ones to this stack.
+   * this stack's environment; `ready` on the result switches the started ones to this stack. Resolves once every
+   * new pack's process has been spawned: call it before the program runs, so the packs start while it runs (the
+   * program's module loading holds the event loop, so a spawn left for later would wait for the whole run).
    */
-  acquire(
+  async acquire(
     packDirs: readonly string[],
     options: Omit<AnalyzerStackOptions, "engineAddress">,
-  ): Array<{ ready(): Promise<PackAnalyzer> }> {
+  ): Promise<Array<{ ready(): Promise<PackAnalyzer> }>> {
+    // The engine server first (the packs dial it): its address is only known once it listens.
+    const address = packDirs.some((dir) => !this.held.has(dir)) ? await this.engineAddress() : "";
     return packDirs.map((dir) => {
       const held = this.held.get(dir);
       if (held === undefined) {
-        const fresh = this.start(dir, options);
-        return { ready: () => fresh.analyzer };
+        const started = this.start(dir, options, address);
+        return { ready: () => started.analyzer };
       }
       return {
         ready: async () => {
@@ -87,7 +90,7 @@ export class SharedAnalyzers {
           }
           if (analyzer === undefined || !analyzer.alive) {
             if (analyzer) await analyzer.close();
-            return this.start(dir, options).analyzer;
+            return this.start(dir, options, await this.engineAddress()).analyzer;
           }
           if (held.serving !== options) {
             held.serving = options;
@@ -99,14 +102,21 @@ export class SharedAnalyzers {
     });
   }
 
-  private start(dir: string, options: Omit<AnalyzerStackOptions, "engineAddress">): Held {
+  /** The engine server the fleet's packs dial, started on first use. */
+  private async engineAddress(): Promise<string> {
     this.server ??= startAnalyzerEngine();
-    const server = this.server;
+    return (await this.server).address;
+  }
+
+  /** Starts the pack's process now (PackAnalyzer.start spawns it before its first await). */
+  private start(
+    dir: string,
+    options: Omit<AnalyzerStackOptions, "engineAddress">,
+    engineAddress: string,
+  ): Held {
     this.started++;
     const held: Held = {
-      analyzer: server.then((s) =>
-        PackAnalyzer.start(dir, { ...options, engineAddress: s.address }, analyzerPreload()),
-      ),
+      analyzer: PackAnalyzer.start(dir, { ...options, engineAddress }, analyzerPreload()),
       serving: options,
     };
     held.analyzer.catch(() => undefined); // reported by the stack that waits for it

@@ -43,7 +43,7 @@ export async function startAnalyzers(
   shared?: SharedAnalyzers,
 ): Promise<AnalyzerPool> {
   if (shared) {
-    const held = shared.acquire(
+    const held = await shared.acquire(
       loaded.map(({ pack }) => pack.absDir),
       {
         project: target.project.name,

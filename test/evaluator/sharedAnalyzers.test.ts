@@ -50,7 +50,7 @@ describe("evaluator: one analyzer shared by a fleet's stacks", function () {
   it("shows each stack its own stack, project, dry run, config, secret keys, environment and policy config", async () => {
     const shared = new SharedAnalyzers();
     try {
-      const east = await shared.acquire([PACK], EAST)[0]!.ready();
+      const east = await (await shared.acquire([PACK], EAST))[0]!.ready();
       assert.deepEqual(await seen(east, "from east"), {
         stack: "east",
         project: "alpha",
@@ -60,7 +60,7 @@ describe("evaluator: one analyzer shared by a fleet's stacks", function () {
         env: "east",
         label: "from east",
       });
-      const west = await shared.acquire([PACK], WEST)[0]!.ready();
+      const west = await (await shared.acquire([PACK], WEST))[0]!.ready();
       assert.equal(west, east, "the same analyzer process serves the next stack");
       assert.equal(shared.started, 1);
       // No label for west: the policy sees no config, not east's.
@@ -73,7 +73,7 @@ describe("evaluator: one analyzer shared by a fleet's stacks", function () {
         env: "west",
         label: null,
       });
-      const again = await shared.acquire([PACK], EAST)[0]!.ready();
+      const again = await (await shared.acquire([PACK], EAST))[0]!.ready();
       assert.deepEqual(await seen(again, "east again"), {
         stack: "east",
         project: "alpha",
@@ -92,8 +92,8 @@ describe("evaluator: one analyzer shared by a fleet's stacks", function () {
     const shared = new SharedAnalyzers();
     const fresh = await PackAnalyzer.start(PACK, WEST);
     try {
-      await shared.acquire([PACK], EAST)[0]!.ready();
-      const switched = await shared.acquire([PACK], WEST)[0]!.ready();
+      await (await shared.acquire([PACK], EAST))[0]!.ready();
+      const switched = await (await shared.acquire([PACK], WEST))[0]!.ready();
       assert.deepEqual(await seen(switched), await seen(fresh));
     } finally {
       await fresh.close();
@@ -101,12 +101,29 @@ describe("evaluator: one analyzer shared by a fleet's stacks", function () {
     }
   });
 
+  it("has spawned a new pack's process once acquire resolves, before the program that follows runs", async () => {
+    // The check runs the program right after acquire: its module loading holds the event loop for most of a
+    // second, so a spawn left to a later callback would only start the pack after the whole program run.
+    const processes = () => process.getActiveResourcesInfo().filter((r) => r === "ProcessWrap").length;
+    const before = processes();
+    const shared = new SharedAnalyzers();
+    try {
+      const held = await shared.acquire([PACK], EAST);
+      assert.equal(processes(), before + 1, "the pack's process is running");
+      const again = await shared.acquire([PACK], WEST);
+      assert.equal(processes(), before + 1, "a started pack is not started twice");
+      assert.equal(await again[0]!.ready(), await held[0]!.ready());
+    } finally {
+      await shared.close();
+    }
+  });
+
   it("starts a pack again when its process ended between stacks", async () => {
     const shared = new SharedAnalyzers();
     try {
-      const first = await shared.acquire([PACK], EAST)[0]!.ready();
+      const first = await (await shared.acquire([PACK], EAST))[0]!.ready();
       await first.close();
-      const second = await shared.acquire([PACK], WEST)[0]!.ready();
+      const second = await (await shared.acquire([PACK], WEST))[0]!.ready();
       assert.notEqual(second, first);
       assert.equal(shared.started, 2);
       assert.equal((await seen(second)).stack, "west");
@@ -129,7 +146,7 @@ describe("evaluator: a shared analyzer ends with the checker that kept it", func
         `require("ts-node").register({ transpileOnly: true });
          const { SharedAnalyzers } = require("./evaluator/sharedAnalyzers");
          const shared = new SharedAnalyzers();
-         shared.acquire([${JSON.stringify(PACK)}], ${JSON.stringify(EAST)})[0].ready().then((a) => {
+         shared.acquire([${JSON.stringify(PACK)}], ${JSON.stringify(EAST)}).then((held) => held[0].ready()).then((a) => {
            console.log(a["plugin"].child.pid);
          });`,
       ],
