@@ -32,6 +32,7 @@ import {
   wrapSecretPaths,
 } from "./plain";
 import { withPlainPromiseStacks } from "./promiseStacks";
+import { withoutVersionAliases } from "./versionAliases";
 import {
   COMPUTED_OUTPUTS,
   DEFAULT_INVOKES,
@@ -90,12 +91,17 @@ export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 /**
  * Runs `options.program` under mocks and returns what it registered. Never throws for a program failure:
  * the error is returned in `error` (a ConfigError thrown at the top of the program means zero resources).
- * Not reentrant: the Pulumi runtime state is process-global, so runs are serialized by a lock.
+ * Not reentrant: the Pulumi runtime state is process-global, so runs are serialized by a lock. While it runs, the
+ * SDK's unread stack captures (promiseStacks.ts) and provider SDKs' API-version aliases (versionAliases.ts) are
+ * left out: neither changes what is captured.
  */
 export async function runProgram(options: RunProgramOptions): Promise<RunProgramResult> {
   const release = await acquire();
   try {
-    return await withPlainPromiseStacks(() => runProgramUnlocked(options));
+    const run = () => runProgramUnlocked(options);
+    return await withPlainPromiseStacks(() =>
+      options.keepVersionAliases ? run() : withoutVersionAliases(run),
+    );
   } finally {
     release();
   }

@@ -61,6 +61,11 @@ export interface RunProgramOptions {
    * and every other project module still load afresh.
    */
   keepLoaded?: readonly string[];
+  /**
+   * Keep the API-version aliases provider SDKs add (evaluator/versionAliases.ts leaves them out by default: they
+   * change no answer and were most of a run's cost). The equivalence test's baseline.
+   */
+  keepVersionAliases?: boolean;
 }
 
 export interface RunProgramResult {
