@@ -6,11 +6,12 @@
  * - one: `check --config <one site>` (one stack, the analyzer path);
  * - fleet: `check --all <SITES files>` in one process (--jobs 1) and with two workers (--jobs 2);
  * - start: `npm start`'s command (`check --stack dev --emulator --out <tmp>`).
- * Prints one JSON line per measurement (the median of RUNS: wall, and CPU seconds user+sys of the process tree
- * when /usr/bin/time is there, which machine load hardly changes, and the largest process's peak RSS; the load
- * average before it) and the ratios
- * fleet/one. Target (issue 22): 20 sites in under 3x the time of one; `npm start` at 3 s or less on a quiet 2-core
- * machine. `check --all` shares one analyzer per pack per worker (evaluator/sharedAnalyzers.ts); BENCH_ISOLATE=1
+ * The measurements run in RUNS rounds, each round every measurement once in turn, so a machine whose speed drifts
+ * over minutes slows the runs compared with each other alike. Prints one JSON line per measurement (the median of
+ * RUNS: wall, and CPU seconds user+sys of the process tree when /usr/bin/time is there, which machine load hardly
+ * changes, and the largest process's peak RSS; every run's wall) and the ratios fleet/one: per round (a round's
+ * fleet over the same round's single site), their median, and the ratio of the medians. Target (issue 22): 20 sites
+ * in under 3x the time of one; `npm start` at 3 s or less on a quiet 2-core machine. `check --all` shares one analyzer per pack per worker (evaluator/sharedAnalyzers.ts); BENCH_ISOLATE=1
  * adds the same fleet with --isolate-analyzers (one analyzer per site) for comparison.
  */
 import { spawnSync } from "node:child_process";
@@ -64,67 +65,73 @@ try {
     files.push(file);
   }
   const out = path.join(dir, "reports");
-  const measure = (name: string, args: string[]) => {
-    const load = +os.loadavg()[0]!.toFixed(1);
-    const runs = Array.from({ length: RUNS }, () => timed(args));
-    const ms = median(runs.map((r) => r.ms));
-    const cpus = runs.flatMap((r) => (r.cpuS === undefined ? [] : [r.cpuS]));
-    const rss = runs.flatMap((r) => (r.rssMb === undefined ? [] : [r.rssMb]));
+  const format = ["--format", "json", "--out", out];
+  const cases: Array<{ name: string; sites: number; args: string[] }> = [
+    { name: "one", sites: 1, args: ["check", "--config", files[0]!, ...format] },
+    { name: "fleet --jobs 1", sites: SITES, args: ["check", "--all", ...files, ...format] },
+    { name: "fleet --jobs 2", sites: SITES, args: ["check", "--all", ...files, "--jobs", "2", ...format] },
+    ...(process.env.BENCH_ISOLATE === "1"
+      ? [
+          {
+            name: "fleet --jobs 2 --isolate-analyzers",
+            sites: SITES,
+            args: ["check", "--all", ...files, "--jobs", "2", "--isolate-analyzers", ...format],
+          },
+        ]
+      : []),
+    { name: "npm start", sites: 1, args: ["check", "--stack", "dev", "--emulator", "--out", out] },
+  ];
+  // Rounds, each case once per round in turn: a machine whose speed drifts over minutes (a shared host) slows every
+  // case of a round alike, so the ratios compare runs taken side by side (a round's fleet to the same round's one).
+  const runs = new Map<string, Array<ReturnType<typeof timed>>>(cases.map((c) => [c.name, []]));
+  const loads: number[] = [];
+  for (let round = 0; round < RUNS; round++) {
+    loads.push(+os.loadavg()[0]!.toFixed(1));
+    for (const c of cases) runs.get(c.name)!.push(timed(c.args));
+  }
+  const summary = new Map<string, { ms: number; cpuS?: number }>();
+  for (const c of cases) {
+    const rs = runs.get(c.name)!;
+    const cpus = rs.flatMap((r) => (r.cpuS === undefined ? [] : [r.cpuS]));
+    const rss = rs.flatMap((r) => (r.rssMb === undefined ? [] : [r.rssMb]));
+    const ms = median(rs.map((r) => r.ms));
+    const cpuS = cpus.length > 0 ? median(cpus) : undefined;
+    summary.set(c.name, { ms, ...(cpuS !== undefined ? { cpuS } : {}) });
     console.log(
       JSON.stringify({
         bench: "fleet",
-        name,
-        sites: name.startsWith("fleet") ? SITES : 1,
+        name: c.name,
+        sites: c.sites,
         medianMs: Math.round(ms),
-        ...(cpus.length > 0 ? { medianCpuS: median(cpus) } : {}),
+        ...(cpuS !== undefined ? { medianCpuS: cpuS } : {}),
         ...(rss.length > 0 ? { peakRssMb: Math.max(...rss) } : {}),
+        runsMs: rs.map((r) => Math.round(r.ms)),
         runs: RUNS,
-        loadBefore: load,
       }),
     );
-    return { ms, cpuS: cpus.length > 0 ? median(cpus) : undefined };
-  };
-  const one = measure("one", ["check", "--config", files[0], "--format", "json", "--out", out]);
-  const fleet1 = measure("fleet --jobs 1", ["check", "--all", ...files, "--format", "json", "--out", out]);
-  const fleet2 = measure("fleet --jobs 2", [
-    "check",
-    "--all",
-    ...files,
-    "--jobs",
-    "2",
-    "--format",
-    "json",
-    "--out",
-    out,
-  ]);
-  if (process.env.BENCH_ISOLATE === "1")
-    measure("fleet --jobs 2 --isolate-analyzers", [
-      "check",
-      "--all",
-      ...files,
-      "--jobs",
-      "2",
-      "--isolate-analyzers",
-      "--format",
-      "json",
-      "--out",
-      out,
-    ]);
-  const start = measure("npm start", ["check", "--stack", "dev", "--emulator", "--out", out]);
+  }
+  /** Per round, a case's wall over the same round's single site; the median of those. */
+  const roundRatio = (name: string) =>
+    +median(runs.get(name)!.map((r, i) => r.ms / runs.get("one")![i]!.ms)).toFixed(2);
   const ratio = (a: number | undefined, b: number | undefined) =>
     a === undefined || b === undefined ? undefined : +(a / b).toFixed(2);
+  const one = summary.get("one")!;
+  const fleet1 = summary.get("fleet --jobs 1")!;
+  const fleet2 = summary.get("fleet --jobs 2")!;
   console.log(
     JSON.stringify({
       bench: "fleet",
-      ratio: { "jobs 1 / one": ratio(fleet1.ms, one.ms), "jobs 2 / one": ratio(fleet2.ms, one.ms) },
+      ratio: { "jobs 1 / one": roundRatio("fleet --jobs 1"), "jobs 2 / one": roundRatio("fleet --jobs 2") },
+      ratioOfMedians: { "jobs 1 / one": ratio(fleet1.ms, one.ms), "jobs 2 / one": ratio(fleet2.ms, one.ms) },
       cpuRatio: {
         "jobs 1 / one": ratio(fleet1.cpuS, one.cpuS),
         "jobs 2 / one": ratio(fleet2.cpuS, one.cpuS),
       },
       target: `< 3x for ${SITES} sites`,
-      npmStartMs: Math.round(start.ms),
+      npmStartMs: Math.round(summary.get("npm start")!.ms),
       npmStartTarget: "<= 3000 ms wall, quiet machine",
       cpus: os.cpus().length,
+      loadBeforeRounds: loads,
       loadavg: os.loadavg().map((l) => +l.toFixed(1)),
     }),
   );
