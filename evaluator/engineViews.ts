@@ -28,6 +28,92 @@ function providerVersion(pkg: string): string | undefined {
   }
 }
 
+/** The stack the views are for, and its config as the engine holds it. */
+interface ViewOptions {
+  project: string;
+  stack: string;
+  config: Record<string, string>;
+  secretKeys: readonly string[];
+  preview: boolean;
+}
+
+/** A package's default provider as the engine makes it: inputs = the package's stack config plus `version`. */
+function defaultProviderView(pkg: string, options: ViewOptions): EngineView {
+  const version = providerVersion(pkg);
+  const name = version ? `default_${version.replace(/[.-]/g, "_")}` : "default";
+  const type = `${PROVIDER_PREFIX}${pkg}`;
+  const inputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options.config)) {
+    if (!key.startsWith(`${pkg}:`)) continue;
+    const prop = key.slice(pkg.length + 1);
+    inputs[prop] = options.secretKeys.includes(key) ? { [SIG.key]: SIG.secret, value } : value;
+  }
+  if (version) inputs.version = version;
+  return {
+    resource: engineResource({
+      urn: `urn:pulumi:${options.stack}::${options.project}::${type}::${name}`,
+      type,
+      name,
+    }),
+    inputs,
+    remediateInputs: inputs,
+    outputs: inputs,
+  };
+}
+
+/** A custom resource's provider as analyzers see it: its explicit provider, else its package's default one. */
+function providerOf(
+  r: CapturedResource,
+  byUrn: ReadonlyMap<string, CapturedResource>,
+  view: ReadonlyMap<string, PlainView>,
+  defaultProvider: (pkg: string) => EngineView,
+): EngineResource["providerResource"] {
+  if (!r.custom || r.type === ROOT_STACK_TYPE || r.type.startsWith(PROVIDER_PREFIX)) return undefined;
+  const explicit = r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : undefined;
+  if (explicit) {
+    const ev = view.get(explicit.urn);
+    return {
+      urn: explicit.urn,
+      type: explicit.type,
+      name: explicit.name,
+      properties: ev?.engine?.inputs ?? ev?.inputs ?? {},
+    };
+  }
+  const p = defaultProvider(r.type.split(":")[0]!);
+  return { urn: p.resource.urn, type: p.resource.type, name: p.resource.name, properties: p.inputs };
+}
+
+/** One captured resource as the engine sends it to analyzers. */
+function resourceView(
+  r: CapturedResource,
+  v: PlainView | undefined,
+  providerResource: EngineResource["providerResource"],
+): EngineView {
+  const engine = v?.engine ?? { inputs: v?.inputs ?? {}, outputs: v?.outputs ?? {} };
+  const remediateInputs = { ...engine.inputs };
+  const raw = v?.inputs ?? {};
+  for (const [k, value] of Object.entries(raw)) if (k.startsWith("__")) remediateInputs[k] = value;
+  return {
+    resource: {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      protect: r.protect,
+      ignoreChanges: r.ignoreChanges,
+      ...(r.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: r.deleteBeforeReplace } : {}),
+      additionalSecretOutputs: r.additionalSecretOutputs,
+      customTimeouts: r.customTimeouts,
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
+      ...(providerResource ? { providerResource } : {}),
+    },
+    inputs: wireToEngine(engine.inputs),
+    remediateInputs,
+    outputs: wireToEngine(engine.outputs),
+  };
+}
+
 /**
  * The engine's view of the program's resources: registration order, with each default provider
  * (`pulumi:providers:<pkg>::default_<version>`, inputs = the package's stack config plus `version`) inserted
@@ -36,90 +122,23 @@ function providerVersion(pkg: string): string | undefined {
 export function engineViews(
   resources: readonly CapturedResource[],
   view: ReadonlyMap<string, PlainView>,
-  options: {
-    project: string;
-    stack: string;
-    config: Record<string, string>;
-    secretKeys: readonly string[];
-    preview: boolean;
-  },
+  options: ViewOptions,
 ): EngineView[] {
   const out: EngineView[] = [];
   const providers = new Map<string, EngineView>();
   const defaultProvider = (pkg: string): EngineView => {
-    const known = providers.get(pkg);
-    if (known) return known;
-    const version = providerVersion(pkg);
-    const name = version ? `default_${version.replace(/[.-]/g, "_")}` : "default";
-    const type = `${PROVIDER_PREFIX}${pkg}`;
-    const inputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(options.config)) {
-      if (!key.startsWith(`${pkg}:`)) continue;
-      const prop = key.slice(pkg.length + 1);
-      inputs[prop] = options.secretKeys.includes(key) ? { [SIG.key]: SIG.secret, value } : value;
+    let provider = providers.get(pkg);
+    if (!provider) {
+      provider = defaultProviderView(pkg, options);
+      providers.set(pkg, provider);
+      out.push(provider);
     }
-    if (version) inputs.version = version;
-    const provider: EngineView = {
-      resource: engineResource({
-        urn: `urn:pulumi:${options.stack}::${options.project}::${type}::${name}`,
-        type,
-        name,
-      }),
-      inputs,
-      remediateInputs: inputs,
-      outputs: inputs,
-    };
-    providers.set(pkg, provider);
-    out.push(provider);
     return provider;
   };
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   for (const r of resources) {
-    const v = view.get(r.urn);
-    const engine = v?.engine ?? { inputs: v?.inputs ?? {}, outputs: v?.outputs ?? {} };
-    let providerResource: EngineResource["providerResource"];
-    if (r.custom && r.type !== ROOT_STACK_TYPE && !r.type.startsWith(PROVIDER_PREFIX)) {
-      const explicit = r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : undefined;
-      if (explicit) {
-        const ev = view.get(explicit.urn);
-        providerResource = {
-          urn: explicit.urn,
-          type: explicit.type,
-          name: explicit.name,
-          properties: ev?.engine?.inputs ?? ev?.inputs ?? {},
-        };
-      } else {
-        const p = defaultProvider(r.type.split(":")[0]!);
-        providerResource = {
-          urn: p.resource.urn,
-          type: p.resource.type,
-          name: p.resource.name,
-          properties: p.inputs,
-        };
-      }
-    }
-    const remediateInputs = { ...engine.inputs };
-    const raw = v?.inputs ?? {};
-    for (const [k, value] of Object.entries(raw)) if (k.startsWith("__")) remediateInputs[k] = value;
-    out.push({
-      resource: {
-        urn: r.urn,
-        type: r.type,
-        name: r.name,
-        parent: r.parent,
-        protect: r.protect,
-        ignoreChanges: r.ignoreChanges,
-        ...(r.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: r.deleteBeforeReplace } : {}),
-        additionalSecretOutputs: r.additionalSecretOutputs,
-        customTimeouts: r.customTimeouts,
-        dependencies: r.dependencies,
-        propertyDependencies: r.propertyDependencies,
-        ...(providerResource ? { providerResource } : {}),
-      },
-      inputs: wireToEngine(engine.inputs),
-      remediateInputs,
-      outputs: wireToEngine(engine.outputs),
-    });
+    const providerResource = providerOf(r, byUrn, view, defaultProvider);
+    out.push(resourceView(r, view.get(r.urn), providerResource));
   }
   return out;
 }
