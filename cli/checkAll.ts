@@ -21,7 +21,7 @@ import {
 import type { FleetReport, SiteOutcome } from "../lib/reports/fleet";
 import { fleetVerdictLine } from "../lib/reports/fleet";
 import { renderFleetHtml } from "../lib/reports/fleetHtml";
-import type { CheckReport, ReportFormat } from "../lib/reports";
+import type { ReportFormat } from "../lib/reports";
 import { removeReports, reportTargets, runOneCheck, writeReportFiles } from "./checkRun";
 import type { CheckCommandOptions, CheckFlags } from "./checkRun";
 import type { CheckOptions } from "../evaluator/check";
@@ -148,8 +148,94 @@ function launcher(): string {
   throw new Error("bin/vpconnect.js not found beside the CLI");
 }
 
+/** The fleet's sites, handed out one at a time, and each one's outcome when known. */
+interface SiteQueue {
+  readonly sites: readonly SiteStackFile[];
+  readonly outcomes: Array<SiteOutcome | undefined>;
+  /** The next site's index, undefined when every site has been handed out. */
+  take(): number | undefined;
+}
+
+function siteQueue(sites: readonly SiteStackFile[]): SiteQueue {
+  let next = 0;
+  return {
+    sites,
+    outcomes: new Array<SiteOutcome | undefined>(sites.length),
+    take: () => (next < sites.length ? next++ : undefined),
+  };
+}
+
+/** This process's share: it checks the next site while there is one, with its own shared analyzers. */
+async function checkHere(queue: SiteQueue, flags: CheckFlags, io: Io, custom: CheckCommandOptions) {
+  const fleet = fleetContext(flags);
+  try {
+    for (let index = queue.take(); index !== undefined; index = queue.take())
+      queue.outcomes[index] = await checkSite(queue.sites[index]!, flags, io, custom, fleet);
+  } finally {
+    await fleet.sharedAnalyzers?.close();
+  }
+}
+
+/** One worker process's share: it is given the next site whenever it answers; resolves when it is gone. */
+function checkInWorker(queue: SiteQueue, flags: CheckFlags, io: Io): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const child = fork(launcher(), workerArgv(flags), {
+      // V8's default young generation: the 64 MB one workers had saved ~12% of CPU while every resource built
+      // an Output per API-version alias (evaluator/versionAliases.ts); without those it saves nothing measurable
+      // (20 sites --jobs 2: 9.2 to 9.7 s of CPU either way) and cost ~60 MB of peak memory per worker.
+      execArgv: process.execArgv,
+      cwd: io.cwd,
+      env: { ...io.env, [WORKER_ENV]: "1" },
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      serialization: "advanced",
+    });
+    let current: number | undefined;
+    let done = false;
+    let stderr = "";
+    /** The worker is gone (exit, or an error such as a failed fork or send): its current site is refused. */
+    const gone = (why: string) => {
+      if (done) return;
+      done = true;
+      if (current !== undefined && queue.outcomes[current] === undefined) {
+        const site = queue.sites[current]!;
+        queue.outcomes[current] = {
+          stack: site.stack,
+          stackFile: path.relative(io.cwd, site.file),
+          refused: `the worker checking it ${why}: ${stderr.trim().split("\n").pop() ?? ""}`.trim(),
+          durationMs: 0,
+        };
+      }
+      resolve();
+    };
+    child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    const give = () => {
+      current = queue.take();
+      if (current === undefined) {
+        child.disconnect();
+        return;
+      }
+      child.send({ file: queue.sites[current]!.file }, (error) => {
+        if (error) {
+          child.kill();
+          gone(`could not be given the site (${error.message})`);
+        }
+      });
+    };
+    child.on("message", (m: { outcome: SiteOutcome }) => {
+      if (current !== undefined) queue.outcomes[current] = m.outcome;
+      give();
+    });
+    child.on("exit", (code) => gone(`exited (code ${code})`));
+    child.on("error", (error) => {
+      child.kill();
+      gone(`failed (${error.message})`);
+    });
+    give();
+  });
+}
+
 /**
- * Checks the sites `jobs` at a time: this process checks sites itself (it has loaded the CLI, TypeScript and the
+ * Checks the sites `jobs` at a time (one: in this process alone): this process checks sites itself (it has loaded the CLI, TypeScript and the
  * checker already) beside `jobs - 1` worker processes; each takes the next site when it is free. A worker start
  * costs a whole process load and its own analyzers (about 2.5 s of CPU, measured), so this one is not left idle.
  */
@@ -159,82 +245,17 @@ async function checkInWorkers(
   io: Io,
   jobs: number,
   custom: CheckCommandOptions,
-): Promise<Array<SiteOutcome & { report?: CheckReport }>> {
-  const outcomes: SiteOutcome[] = new Array(sites.length);
-  let next = 0;
-  const here = async () => {
-    const fleet = fleetContext(flags);
-    try {
-      while (next < sites.length) {
-        const index = next++;
-        outcomes[index] = await checkSite(sites[index], flags, io, custom, fleet);
-      }
-    } finally {
-      await fleet.sharedAnalyzers?.close();
-    }
-  };
-  const worker = () =>
-    new Promise<void>((resolve) => {
-      const child = fork(launcher(), workerArgv(flags), {
-        // V8's default young generation: the 64 MB one workers had saved ~12% of CPU while every resource built
-        // an Output per API-version alias (evaluator/versionAliases.ts); without those it saves nothing measurable
-        // (20 sites --jobs 2: 9.2 to 9.7 s of CPU either way) and cost ~60 MB of peak memory per worker.
-        execArgv: process.execArgv,
-        cwd: io.cwd,
-        env: { ...io.env, [WORKER_ENV]: "1" },
-        stdio: ["ignore", "ignore", "pipe", "ipc"],
-        serialization: "advanced",
-      });
-      let current = -1;
-      let done = false;
-      let stderr = "";
-      /** The worker is gone (exit, or an error such as a failed fork or send): its current site is refused. */
-      const gone = (why: string) => {
-        if (done) return;
-        done = true;
-        if (current >= 0 && outcomes[current] === undefined) {
-          const site = sites[current];
-          outcomes[current] = {
-            stack: site.stack,
-            stackFile: path.relative(io.cwd, site.file),
-            refused: `the worker checking it ${why}: ${stderr.trim().split("\n").pop() ?? ""}`.trim(),
-            durationMs: 0,
-          };
-        }
-        resolve();
-      };
-      child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-      const give = () => {
-        if (next >= sites.length) {
-          child.disconnect();
-          return;
-        }
-        current = next++;
-        child.send({ file: sites[current].file }, (error) => {
-          if (error) {
-            child.kill();
-            gone(`could not be given the site (${error.message})`);
-          }
-        });
-      };
-      child.on("message", (m: { outcome: SiteOutcome }) => {
-        outcomes[current] = m.outcome;
-        give();
-      });
-      child.on("exit", (code) => gone(`exited (code ${code})`));
-      child.on("error", (error) => {
-        child.kill();
-        gone(`failed (${error.message})`);
-      });
-      give();
-    });
+): Promise<SiteOutcome[]> {
+  const queue = siteQueue(sites);
   // The workers first: they start while this process checks its first site.
-  const workers = Array.from({ length: Math.min(jobs, sites.length) - 1 }, worker);
-  await Promise.all([...workers, here()]);
+  const workers = Array.from({ length: Math.min(jobs, sites.length) - 1 }, () =>
+    checkInWorker(queue, flags, io),
+  );
+  await Promise.all([...workers, checkHere(queue, flags, io, custom)]);
   // A site no worker reached (every worker died) is refused, never silently missing.
   return sites.map(
     (site, i) =>
-      outcomes[i] ?? {
+      queue.outcomes[i] ?? {
         stack: site.stack,
         stackFile: path.relative(io.cwd, site.file),
         refused: "no worker was left to check it",
@@ -334,18 +355,7 @@ export async function runCheckAll(flags: CheckFlags, io: Io, custom: CheckComman
   const { formats, outDir } = reportTargets(flags, io);
   for (const name of Object.values(FLEET_FILES)) fs.rmSync(path.join(outDir, name), { force: true });
   const started = Date.now();
-  let outcomes: SiteOutcome[];
-  if (flags.jobs > 1 && sites.length > 1)
-    outcomes = await checkInWorkers(sites, flags, io, flags.jobs, custom);
-  else {
-    outcomes = [];
-    const fleet = fleetContext(flags);
-    try {
-      for (const site of sites) outcomes.push(await checkSite(site, flags, io, custom, fleet));
-    } finally {
-      await fleet.sharedAnalyzers?.close();
-    }
-  }
+  const outcomes = await checkInWorkers(sites, flags, io, flags.jobs, custom);
   const report = buildFleetReport(outcomes, {
     tool: { name: "vpconnect", version: toolVersion() },
     ...(() => {
