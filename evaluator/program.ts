@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- resource inputs, outputs and schemas here are untyped JSON (as in pulumi.dynamic.ResourceProvider) */
 /**
  * Runs a Pulumi program in-process under `pulumi.runtime.setMocks`-style mocks and captures every resource it
  * registers, with the options a plain mock never sees (parent, protect, retainOnDelete, additionalSecretOutputs,
@@ -6,31 +5,16 @@
  * pluggable `dynamicExecutor`, so policies see the state a real `create` would produce.
  *
  * The monitor plumbing (internal SDK modules, pinned SDK version) is shared with the tests' harness: mockRuntime.ts.
- * The mocks' canned answers are in mockAnswers.ts, the run's types in programTypes.ts, secret collection in
- * programSecrets.ts, awaiting outputs in programOutputs.ts, require.cache clearing in projectModules.ts (all
- * re-exported here).
+ * A run's steps: its state (programState.ts), the recording monitor that captures registrations
+ * (programCapture.ts), the mocks that answer them and execute dynamic resources (programMocks.ts), awaiting
+ * outputs (programOutputs.ts), then here the root stack and the secrets scrubbing. The mocks' canned answers are
+ * in mockAnswers.ts, the run's types in programTypes.ts, secret collection in programSecrets.ts, require.cache
+ * clearing in projectModules.ts (those four, and DYNAMIC_TYPE, re-exported here).
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  engineUrn,
-  findSecretPaths,
-  installMonitor,
-  MockMonitor,
-  registrationOf,
-  type MonitorCallback,
-  type RegisterResourceOutputsRequest,
-  type RegisterResourceRequest,
-} from "./mockRuntime";
-import {
-  copyData,
-  maskPaths,
-  scrubSecrets,
-  toPlain,
-  wireToEngine,
-  wireToPlain,
-  wrapSecretPaths,
-} from "./plain";
+import { engineUrn, installMonitor } from "./mockRuntime";
+import { maskPaths, scrubSecrets, wireToEngine, wrapSecretPaths } from "./plain";
 import { withPlainPromiseStacks } from "./promiseStacks";
 import { withoutVersionAliases } from "./versionAliases";
 import {
@@ -42,13 +26,11 @@ import {
   mockId,
   type InvokeHandler,
 } from "./mockAnswers";
+import { RecordingMonitor } from "./programCapture";
+import { DYNAMIC_TYPE, programMocks } from "./programMocks";
 import { resolveOutputs, settle } from "./programOutputs";
-import {
-  collectAt,
-  secretInSerializedProvider,
-  SERIALIZED_SECRET_MESSAGE,
-  splitPath,
-} from "./programSecrets";
+import { secretInSerializedProvider, SERIALIZED_SECRET_MESSAGE, splitPath } from "./programSecrets";
+import { newRunState, type RunState } from "./programState";
 import {
   capturedResource,
   type CapturedResource,
@@ -65,6 +47,7 @@ export {
   clearProjectModules,
   COMPUTED_OUTPUTS,
   DEFAULT_INVOKES,
+  DYNAMIC_TYPE,
   idOutputs,
   MOCK_SUBSCRIPTION_ID,
   MOCK_TENANT_ID,
@@ -81,9 +64,6 @@ export type {
   RunProgramOptions,
   RunProgramResult,
 };
-
-/** The dynamic resource type token every `pulumi.dynamic.Resource` registers with. */
-export const DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
 
 /** The engine's root resource type; the evaluator adds one so top-level resources have the engine's parent. */
 export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -116,148 +96,39 @@ function acquire(): Promise<() => void> {
   return previous.then(() => release);
 }
 
+/** One run: the program under the recording monitor, the root stack added, then what reports and policies get. */
 async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgramResult> {
-  const resources: CapturedResource[] = [];
-  const plain = new Map<CapturedResource, Required<PlainView>>();
-  const invokes: RunProgramResult["invokes"] = [];
-  const secrets = new Set<string>((options.knownSecrets ?? []).filter((s) => s.length > 0));
-  const errors: unknown[] = [];
-  const invokeTable = { ...DEFAULT_INVOKES, ...(options.invokes ?? {}) };
-  let seq = 0;
-  let current: CapturedResource | undefined;
-
-  const mocks: pulumi.runtime.Mocks = {
-    async newResource(args) {
-      const record =
-        current !== undefined && current.type === args.type && current.name === args.name
-          ? current
-          : undefined;
-      current = undefined;
-      const inputs = record
-        ? copyData(plain.get(record)!.inputs)
-        : (toPlain(args.inputs) as Record<string, unknown>);
-      seq++;
-      let outputs: Record<string, unknown>;
-      const secretOutputs: string[] = [];
-      if (options.preview) {
-        // A first preview: nothing exists yet, so ids and every output the provider computes stay unknown
-        // (the engine previews a create as its inputs), and dynamic resources have no preview at all.
-        outputs = { ...inputs };
-      } else if (args.type === DYNAMIC_TYPE && options.dynamicExecutor) {
-        const { __provider: _serialized, ...rest } = inputs;
-        // A failed create fails the run (as it fails `pulumi up`), but the program must still finish: a
-        // rejected mock leaves the resource's outputs unresolved and the run would wait for them forever.
-        let outs: unknown = {};
-        try {
-          outs = await options.dynamicExecutor(args.type, args.name, rest, {
-            urn: record?.urn ?? "",
-            serializedProvider: typeof _serialized === "string" ? _serialized : "",
-            stackConfig: { config: options.config, secretKeys: options.secretKeys ?? [] },
-          });
-        } catch (error) {
-          const kind = typeof rest.vpconnectResource === "string" ? rest.vpconnectResource : args.type;
-          errors.push(new Error(`${kind} ${args.name}: ${(error as Error)?.message ?? String(error)}`));
-        }
-        outputs = { ...rest, ...(toPlain(outs) as Record<string, unknown>) };
-      } else {
-        const computed = COMPUTED_OUTPUTS[args.type]?.(args.name, inputs, seq);
-        outputs = { ...inputs, ...(computed?.outputs ?? {}) };
-        secretOutputs.push(...(computed?.secret ?? []));
-      }
-      const id = args.custom && !options.preview ? mockId(args.type, args.name, inputs) : undefined;
-      if (id !== undefined) Object.assign(outputs, { id }, idOutputs(args.type, id, outputs));
-      if (record) {
-        for (const p of secretOutputs) collectAt(outputs, p, secrets);
-        plain.get(record)!.outputs = outputs;
-        record.secretPaths.push(...secretOutputs.filter((p) => !record.secretPaths.includes(p)));
-      }
-      return { id, state: outputs };
-    },
-    call(args) {
-      const inputs = toPlain(args.inputs) as Record<string, any>;
-      invokes.push({ token: args.token, inputs });
-      const handler = invokeTable[args.token];
-      return handler ? handler(inputs) : {};
-    },
+  const state = newRunState(options);
+  const stackOutputs = await executeProgram(state);
+  if (state.resources.length > 0 || state.errors.length === 0) addRootStack(state, stackOutputs);
+  const secretList = [...state.secrets];
+  const policyView = finishResources(state, stackOutputs.masked, secretList);
+  return {
+    resources: state.resources,
+    outputs: scrubSecrets(stackOutputs.masked, secretList) as Record<string, unknown>,
+    invokes: state.invokes,
+    secrets: state.secrets,
+    policyView,
+    ...(state.errors.length > 0 ? { error: state.errors[0] } : {}),
   };
+}
 
-  class RecordingMonitor extends MockMonitor {
-    override async registerResource(req: RegisterResourceRequest, callback: MonitorCallback) {
-      const { raw, secretPaths, identity } = registrationOf(req);
-      const timeouts = req.getCustomtimeouts();
-      const propertyDependencies: Record<string, string[]> = {};
-      req.getPropertydependenciesMap().forEach((v, k) => (propertyDependencies[k] = v.getUrnsList()));
-      const inputs = wireToPlain(raw) as Record<string, unknown>;
-      for (const p of secretPaths) collectAt(inputs, p, secrets);
-      const record: CapturedResource = {
-        ...identity,
-        propertyDependencies,
-        ignoreChanges: req.getIgnorechangesList(),
-        ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
-        customTimeouts: {
-          createSeconds: seconds(timeouts?.getCreate()),
-          updateSeconds: seconds(timeouts?.getUpdate()),
-          deleteSeconds: seconds(timeouts?.getDelete()),
-        },
-        provider: req.getProvider(),
-        inputs: {},
-        outputs: {},
-        secretPaths,
-      };
-      resources.push(record);
-      const engineInputs = wireToEngine(raw);
-      plain.set(record, {
-        inputs,
-        outputs: { ...inputs },
-        engine: { inputs: engineInputs, outputs: { ...engineInputs } },
-      });
-      // MockMonitor.registerResource calls mocks.newResource synchronously first: hand it this record.
-      current = record;
-      // The SDK logs every reply at debug level with the reply written into the message, built whether or not debug
-      // logs are shown (`resp: ${innerResponse}`): protobuf's toString writes out every property, a roster shard's
-      // whole text, as garbage (64 MB at 100,000 people). A reply here says what it is instead.
-      return super.registerResource(req, (error, response) => {
-        if (response)
-          Object.defineProperty(response, "toString", { value: () => "RegisterResourceResponse" });
-        callback(error, response);
-      });
-    }
+/** The program's exported stack outputs: masked (secrets as SECRET_MARKER), plain, and as the engine sends them. */
+type StackOutputs = Awaited<ReturnType<typeof resolveOutputs>>;
 
-    /** A component's `registerOutputs({...})`: under the engine these become its outputs (what stack policies see). */
-    override registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: MonitorCallback) {
-      const record = resources.find((r) => r.urn === req.getUrn());
-      const raw = req.getOutputs()?.toJavaScript() ?? {};
-      if (record) {
-        const outputSecrets: string[] = [];
-        findSecretPaths(raw, "", outputSecrets);
-        const outputs = wireToPlain(raw) as Record<string, unknown>;
-        for (const p of outputSecrets) collectAt(outputs, p, secrets);
-        const view = plain.get(record)!;
-        view.outputs = { ...view.outputs, ...outputs };
-        view.engine.outputs = { ...view.engine.outputs, ...wireToEngine(raw) };
-        record.additionalSecretOutputs.push(
-          ...outputSecrets.filter((p) => !record.additionalSecretOutputs.includes(p)),
-        );
-      }
-      return super.registerResourceOutputs(req, callback);
-    }
-  }
-
-  // An apply that throws leaves its output unresolved forever: the first unhandled rejection ends the wait.
-  let failed!: () => void;
-  const failure = new Promise<void>((resolve) => (failed = resolve));
-  const onRejection = (reason: unknown) => {
-    errors.push(reason);
-    failed();
-  };
-  process.on("unhandledRejection", onRejection);
-  let outputs: Record<string, unknown> = {};
-  let stackOutputsPlain: Record<string, unknown> = {};
-  let stackOutputsEngine: Record<string, unknown> = {};
+/**
+ * Runs the program under the recording monitor and its config: requires it (calling the function it exports, if
+ * any), awaits its exported outputs and waits until no registration or invoke is pending. What fails goes to the
+ * run's errors; the stack outputs stay empty when anything failed before they were read.
+ */
+async function executeProgram(state: RunState): Promise<StackOutputs> {
+  const { options, errors } = state;
+  const rejections = watchRejections(errors);
+  let stackOutputs: StackOutputs = { masked: {}, plain: {}, engine: {} };
   let restoreMonitor: (() => void) | undefined;
   try {
     restoreMonitor = installMonitor(
-      new RecordingMonitor(mocks),
+      new RecordingMonitor(programMocks(state), state),
       options.project,
       options.stack,
       options.preview ?? false,
@@ -265,93 +136,127 @@ async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgra
     pulumi.runtime.setAllConfig(options.config, options.secretKeys);
     clearProjectModules(options.projectDir, options.program, options.keepLoaded);
 
+    // Required and awaited inline, not in an async helper: an extra await before `errors` is read would let more
+    // of the run happen first.
     let exported: unknown;
     try {
       exported = require(path.resolve(options.program));
-      if (typeof exported === "function") exported = await (exported as () => unknown)();
-      else if (exported && typeof (exported as { default?: unknown }).default === "function") {
-        exported = await (exported as { default: () => unknown }).default();
-      }
+      const main = entryPoint(exported);
+      if (main) exported = await main();
     } catch (error) {
       errors.push(error);
     }
     if (errors.length === 0)
-      ({
-        masked: outputs,
-        plain: stackOutputsPlain,
-        engine: stackOutputsEngine,
-      } = await resolveOutputs(exported, secrets, errors, failure));
-    await settle(resources, invokes, errors);
+      stackOutputs = await resolveOutputs(exported, state.secrets, errors, rejections.failure);
+    await settle(state.resources, state.invokes, errors);
   } finally {
-    process.removeListener("unhandledRejection", onRejection);
+    rejections.stop();
     restoreMonitor?.();
   }
-
-  // The engine's root stack resource: parent of every top-level resource, its outputs are the stack outputs.
-  if (resources.length > 0 || errors.length === 0) {
-    const stackUrn = `urn:pulumi:${options.stack}::${options.project}::pulumi:pulumi:Stack::${options.project}-${options.stack}`;
-    const root = capturedResource({
-      urn: stackUrn,
-      type: ROOT_STACK_TYPE,
-      name: `${options.project}-${options.stack}`,
-      custom: false,
-    });
-    for (const r of resources) if (r.parent === "") r.parent = stackUrn;
-    resources.unshift(root);
-    plain.set(root, {
-      inputs: {},
-      outputs: stackOutputsPlain,
-      engine: { inputs: {}, outputs: stackOutputsEngine },
-    });
-  }
-
-  const secretList = [...secrets];
-  const policyView = new Map<string, PlainView>();
-  for (const r of resources) {
-    const view = plain.get(r)!;
-    policyView.set(r.urn, view);
-    if (r.type === ROOT_STACK_TYPE) {
-      r.outputs = scrubSecrets(outputs, secretList);
-      continue;
-    }
-    if (r.custom && !options.preview) {
-      // After an update the engine holds the provider's outputs, secret where the inputs or the resource's
-      // options say so.
-      view.engine.outputs = wrapSecretPaths(wireToEngine(view.outputs), [
-        ...r.secretPaths,
-        ...r.additionalSecretOutputs,
-      ]);
-    } else if (r.custom) {
-      view.engine.outputs = wrapSecretPaths(view.engine.outputs, r.additionalSecretOutputs);
-    }
-    r.inputs = scrubSecrets(maskPaths(view.inputs, r.secretPaths), secretList);
-    r.outputs = scrubSecrets(
-      maskPaths(view.outputs, [...r.secretPaths, ...r.additionalSecretOutputs]),
-      secretList,
-    );
-    if (r.type === DYNAMIC_TYPE) {
-      const leaked = secretInSerializedProvider(view.inputs.__provider, secretList);
-      if (leaked) errors.push(new Error(`${r.name}: ${SERIALIZED_SECRET_MESSAGE}`));
-      for (const bag of [r.inputs, r.outputs]) {
-        if (typeof bag.__provider === "string")
-          bag.__provider = `[serialized dynamic provider, ${bag.__provider.length} chars]`;
-      }
-    }
-  }
-  return {
-    resources,
-    outputs: scrubSecrets(outputs, secretList) as Record<string, unknown>,
-    invokes,
-    secrets,
-    policyView,
-    ...(errors.length > 0 ? { error: errors[0] } : {}),
-  };
+  return stackOutputs;
 }
 
-function seconds(value: string | undefined): number {
-  if (!value) return 0;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
-  if (!match) return 0;
-  const n = Number(match[1]);
-  return { ms: n / 1000, s: n, m: n * 60, h: n * 3600 }[match[2] ?? "s"] ?? n;
+/** The function a program module exports to run: the module itself or its default export (a plain module: none). */
+function entryPoint(exported: unknown): (() => unknown) | undefined {
+  if (typeof exported === "function") return () => (exported as () => unknown)();
+  if (exported && typeof (exported as { default?: unknown }).default === "function") {
+    return () => (exported as { default: () => unknown }).default();
+  }
+  return undefined;
+}
+
+/**
+ * An apply that throws leaves its output unresolved forever: the first unhandled rejection ends the wait.
+ * Records every unhandled rejection in `errors` until `stop`; `failure` settles at the first.
+ */
+function watchRejections(errors: unknown[]): { failure: Promise<void>; stop: () => void } {
+  let failed!: () => void;
+  const failure = new Promise<void>((resolve) => (failed = resolve));
+  const onRejection = (reason: unknown) => {
+    errors.push(reason);
+    failed();
+  };
+  process.on("unhandledRejection", onRejection);
+  return { failure, stop: () => process.removeListener("unhandledRejection", onRejection) };
+}
+
+/** The engine's root stack resource: parent of every top-level resource, its outputs are the stack outputs. */
+function addRootStack(state: RunState, stackOutputs: StackOutputs): void {
+  const { options, resources } = state;
+  const stackUrn = `urn:pulumi:${options.stack}::${options.project}::pulumi:pulumi:Stack::${options.project}-${options.stack}`;
+  const root = capturedResource({
+    urn: stackUrn,
+    type: ROOT_STACK_TYPE,
+    name: `${options.project}-${options.stack}`,
+    custom: false,
+  });
+  for (const r of resources) if (r.parent === "") r.parent = stackUrn;
+  resources.unshift(root);
+  state.plain.set(root, {
+    inputs: {},
+    outputs: stackOutputs.plain,
+    engine: { inputs: {}, outputs: stackOutputs.engine },
+  });
+}
+
+/**
+ * Finishes every captured resource for reports (secrets masked, known secret values scrubbed) and returns, by URN,
+ * the plain views policies get.
+ */
+function finishResources(
+  state: RunState,
+  maskedStackOutputs: Record<string, unknown>,
+  secretList: string[],
+): Map<string, PlainView> {
+  const policyView = new Map<string, PlainView>();
+  for (const r of state.resources) {
+    const view = state.plain.get(r)!;
+    policyView.set(r.urn, view);
+    if (r.type === ROOT_STACK_TYPE) r.outputs = scrubSecrets(maskedStackOutputs, secretList);
+    else finishResource(state, r, view, secretList);
+  }
+  return policyView;
+}
+
+/** One resource: its engine outputs as after an update, its inputs and outputs masked and scrubbed. */
+function finishResource(
+  state: RunState,
+  r: CapturedResource,
+  view: Required<PlainView>,
+  secretList: string[],
+): void {
+  if (r.custom && !state.options.preview) {
+    // After an update the engine holds the provider's outputs, secret where the inputs or the resource's
+    // options say so.
+    view.engine.outputs = wrapSecretPaths(wireToEngine(view.outputs), [
+      ...r.secretPaths,
+      ...r.additionalSecretOutputs,
+    ]);
+  } else if (r.custom) {
+    view.engine.outputs = wrapSecretPaths(view.engine.outputs, r.additionalSecretOutputs);
+  }
+  r.inputs = scrubSecrets(maskPaths(view.inputs, r.secretPaths), secretList);
+  r.outputs = scrubSecrets(
+    maskPaths(view.outputs, [...r.secretPaths, ...r.additionalSecretOutputs]),
+    secretList,
+  );
+  if (r.type === DYNAMIC_TYPE) finishSerializedProvider(state.errors, r, view, secretList);
+}
+
+/**
+ * A dynamic resource's serialized provider (`__provider`): an error when it holds a secret value; in the
+ * captured inputs and outputs only its length.
+ */
+function finishSerializedProvider(
+  errors: unknown[],
+  r: CapturedResource,
+  view: Required<PlainView>,
+  secretList: string[],
+): void {
+  const leaked = secretInSerializedProvider(view.inputs.__provider, secretList);
+  if (leaked) errors.push(new Error(`${r.name}: ${SERIALIZED_SECRET_MESSAGE}`));
+  for (const bag of [r.inputs, r.outputs]) {
+    if (typeof bag.__provider === "string")
+      bag.__provider = `[serialized dynamic provider, ${bag.__provider.length} chars]`;
+  }
 }
