@@ -1,6 +1,6 @@
 /**
  * Runs a Pulumi program in-process under `pulumi.runtime.setMocks`-style mocks and captures every resource it
- * registers, with the options a plain mock never sees (parent, protect, retainOnDelete, additionalSecretOutputs,
+ * registers (in the order it constructed them), with the options a plain mock never sees (parent, protect, retainOnDelete, additionalSecretOutputs,
  * dependencies, provider) and which inputs were secret. Dynamic resources can be executed for real through a
  * pluggable `dynamicExecutor`, so policies see the state a real `create` would produce.
  *
@@ -17,6 +17,7 @@ import { engineUrn, installMonitor } from "./mockRuntime";
 import { maskPaths, scrubSecrets, wireToEngine, wrapSecretPaths } from "./plain";
 import { withPlainPromiseStacks } from "./promiseStacks";
 import { withoutVersionAliases } from "./versionAliases";
+import { withConstructionOrder, type ConstructionOrder } from "./constructionOrder";
 import {
   COMPUTED_OUTPUTS,
   DEFAULT_INVOKES,
@@ -78,9 +79,11 @@ export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 export async function runProgram(options: RunProgramOptions): Promise<RunProgramResult> {
   const release = await acquire();
   try {
-    const run = () => runProgramUnlocked(options);
     return await withPlainPromiseStacks(() =>
-      options.keepVersionAliases ? run() : withoutVersionAliases(run),
+      withConstructionOrder((order) => {
+        const run = () => runProgramUnlocked(options, order);
+        return options.keepVersionAliases ? run() : withoutVersionAliases(run);
+      }),
     );
   } finally {
     release();
@@ -96,10 +99,17 @@ function acquire(): Promise<() => void> {
   return previous.then(() => release);
 }
 
-/** One run: the program under the recording monitor, the root stack added, then what reports and policies get. */
-async function runProgramUnlocked(options: RunProgramOptions): Promise<RunProgramResult> {
-  const state = newRunState(options);
+/**
+ * One run: the program under the recording monitor, its resources put in the order it constructed them
+ * (constructionOrder.ts), the root stack added, then what reports and policies get.
+ */
+async function runProgramUnlocked(
+  options: RunProgramOptions,
+  order: ConstructionOrder,
+): Promise<RunProgramResult> {
+  const state = newRunState(options, order);
   const stackOutputs = await executeProgram(state);
+  state.resources.splice(0, state.resources.length, ...order.sort(state.resources));
   if (state.resources.length > 0 || state.errors.length === 0) addRootStack(state, stackOutputs);
   const secretList = [...state.secrets];
   const policyView = finishResources(state, stackOutputs.masked, secretList);

@@ -43,8 +43,12 @@ async function answerResource(state: RunState, args: ResourceArgs) {
   const inputs = record
     ? copyData(state.plain.get(record)!.inputs)
     : (toPlain(args.inputs) as Record<string, unknown>);
-  // Counted here, before anything is awaited: the mock public IP follows the order registrations came in.
+  // Counted here, before anything is awaited.
   state.seq++;
+  // The mock public IP is numbered by where the program constructed the resource (evaluator/constructionOrder.ts),
+  // which every run of the stack agrees on; by registration count only for a registration not constructed in it.
+  const position = record ? state.order.positionOf(record.urn) : undefined;
+  const number = position === undefined ? state.seq : position + 1;
   let answer: Answer;
   if (options.preview) {
     // A first preview: nothing exists yet, so ids and every output the provider computes stay unknown
@@ -69,7 +73,7 @@ async function answerResource(state: RunState, args: ResourceArgs) {
     }
     answer = { outputs: { ...rest, ...(toPlain(outs) as Record<string, unknown>) }, secret: [] };
   } else {
-    const computed = COMPUTED_OUTPUTS[args.type]?.(args.name, inputs, state.seq);
+    const computed = COMPUTED_OUTPUTS[args.type]?.(args.name, inputs, number);
     answer = { outputs: { ...inputs, ...(computed?.outputs ?? {}) }, secret: [...(computed?.secret ?? [])] };
   }
   return reply(state, args, record, inputs, answer);

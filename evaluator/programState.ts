@@ -3,6 +3,7 @@
  * registration in flight. newRunState makes it; program.ts passes it to the recording monitor (programCapture.ts)
  * and the mocks (programMocks.ts), which fill it as the program registers resources. Used by program.ts.
  */
+import { ConstructionOrder } from "./constructionOrder";
 import type { CapturedResource, PlainView, RunProgramOptions, RunProgramResult } from "./programTypes";
 
 /** What one run of runProgram captures as it goes. */
@@ -19,14 +20,16 @@ export interface RunState {
   readonly secrets: Set<string>;
   /** Everything that failed, in order: the first is the run's error. */
   readonly errors: unknown[];
-  /** How many resources the mocks have answered: the mock public IP follows it (mockAnswers.ts). */
+  /** How many resources the mocks have answered. */
   seq: number;
+  /** Where the program constructed each resource: the order reports list them in, and the mocks number them by. */
+  readonly order: ConstructionOrder;
   /** The record the monitor captured last, for the mocks' newResource that it calls right after. */
   current: CapturedResource | undefined;
 }
 
 /** A run's state before the program starts: nothing captured, only the known secrets. */
-export function newRunState(options: RunProgramOptions): RunState {
+export function newRunState(options: RunProgramOptions, order = new ConstructionOrder()): RunState {
   return {
     options,
     resources: [],
@@ -35,6 +38,7 @@ export function newRunState(options: RunProgramOptions): RunState {
     secrets: new Set<string>((options.knownSecrets ?? []).filter((s) => s.length > 0)),
     errors: [],
     seq: 0,
+    order,
     current: undefined,
   };
 }

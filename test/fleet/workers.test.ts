@@ -30,17 +30,15 @@ function site(dir: string, name: string, edit: (config: Json) => void = () => {}
 }
 
 /**
- * A site's JSON report without what differs run to run: timings, the tool's version line, and the order of its
- * resources (registration order: a dynamic resource registers once its provider is serialized, which takes longer
- * in a process's first program run than in later ones).
+ * A site's JSON report without what differs run to run: timings and the tool's version line. Its resources are in
+ * the order the program constructed them (evaluator/constructionOrder.ts), whichever process checked it: their
+ * registration order differs between a process's first program run and later ones.
  */
 function report(out: string, stack: string): Json {
   const text = fs.readFileSync(path.join(out, `${stack}.policy.json`), "utf8");
-  const json = JSON.parse(text, (key, value: unknown) =>
+  return JSON.parse(text, (key, value: unknown) =>
     key === "durationMs" || key === "tool" ? undefined : value,
   );
-  json.resources.sort((a: Json, b: Json) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
-  return json;
 }
 
 /** The table's rows: stack and verdict. */

@@ -1,0 +1,101 @@
+/**
+ * evaluator/constructionOrder.ts: a check lists a program's resources in the order the program constructs them,
+ * whatever order they finish registering in.
+ */
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { runProgram } from "../../evaluator";
+import { ConstructionOrder, constructedUrn, withConstructionOrder } from "../../evaluator/constructionOrder";
+
+const runtimeResource = require("@pulumi/pulumi/runtime/resource") as Record<string, unknown>;
+
+describe("constructionOrder: the URN of a constructed resource", () => {
+  const stackRoot = { __pulumiType: "pulumi:pulumi:Stack", __name: "p-dev" };
+  const site = { __pulumiType: "vpc:index:ConnectSite", __name: "connect", __parentResource: stackRoot };
+  const vault = {
+    __pulumiType: "vpc:index:ConnectKeyVault",
+    __name: "connect-vault",
+    __parentResource: site,
+  };
+
+  it("is the engine's: the parents' types (not the root stack's), the type and the name", () => {
+    assert.equal(
+      constructedUrn(
+        { __pulumiType: "random:index/randomString:RandomString", __name: "suffix", __parentResource: vault },
+        "dev",
+        "p",
+      ),
+      "urn:pulumi:dev::p::vpc:index:ConnectSite$vpc:index:ConnectKeyVault$random:index/randomString:RandomString::suffix",
+    );
+    assert.equal(constructedUrn(site, "dev", "p"), "urn:pulumi:dev::p::vpc:index:ConnectSite::connect");
+    assert.equal(
+      constructedUrn({ __pulumiType: "t:i:X", __name: "x" }, "s", "p"),
+      "urn:pulumi:s::p::t:i:X::x",
+    );
+  });
+
+  it("is unknown for an object that is not a constructed resource", () => {
+    assert.equal(constructedUrn({}, "dev", "p"), undefined);
+    assert.equal(
+      constructedUrn({ __pulumiType: "t:i:X", __name: "x", __parentResource: {} }, "dev", "p"),
+      undefined,
+    );
+  });
+});
+
+describe("constructionOrder: sorting by construction", () => {
+  it("puts constructed URNs in construction order and the others after them, in their own order", () => {
+    const order = new ConstructionOrder();
+    const positions = order as unknown as { positions: Map<string, number> };
+    positions.positions.set("b", 0);
+    positions.positions.set("a", 1);
+    const items = ["x", "a", "y", "b"].map((urn) => ({ urn }));
+    assert.deepEqual(
+      order.sort(items).map((i) => i.urn),
+      ["b", "a", "x", "y"],
+    );
+    assert.equal(order.positionOf("a"), 1);
+    assert.equal(order.positionOf("x"), undefined);
+  });
+});
+
+describe("constructionOrder: while a program runs", () => {
+  it("wraps the SDK's registerResource and readResource, and puts them back, also when the run throws", async () => {
+    const register = runtimeResource.registerResource;
+    const read = runtimeResource.readResource;
+    await assert.rejects(
+      withConstructionOrder(async () => {
+        assert.notEqual(runtimeResource.registerResource, register);
+        assert.notEqual(runtimeResource.readResource, read);
+        throw new Error("program failed");
+      }),
+      /program failed/,
+    );
+    assert.equal(runtimeResource.registerResource, register);
+    assert.equal(runtimeResource.readResource, read);
+  });
+});
+
+describe("constructionOrder: a program run lists resources in construction order", function () {
+  this.timeout(60_000);
+
+  it("a resource that registers late keeps its construction place, and the mocks number by construction", async () => {
+    const root = path.join(__dirname, "..", "..");
+    const run = await runProgram({
+      program: path.join(root, "test", "fixtures", "programs", "slow-registration", "index.js"),
+      projectDir: root,
+      project: "vantagepoint-connect",
+      stack: "dev",
+      config: {},
+      secretKeys: [],
+    });
+    assert.equal(run.error, undefined);
+    // `slow` registers about 100 ms after `ip` (its input waits on a timer); the program constructed it first.
+    assert.deepEqual(
+      run.resources.map((r) => r.name),
+      ["vantagepoint-connect-dev", "slow", "ip"],
+    );
+    // The public IP is the second resource constructed: 20.50.0.2 (by registration it would have been the first).
+    assert.equal(run.outputs.ipAddress, "20.50.0.2");
+  });
+});
