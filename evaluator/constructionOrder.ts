@@ -9,10 +9,10 @@
  * own: synchronous, the same on every run, and a valid registration order (a resource can only use the outputs of
  * resources constructed before it), so the engine could have registered them so.
  *
- * While a program runs, the SDK's `registerResource` and `readResource` (runtime/resource.js, called by every
- * Resource constructor through the module object) are wrapped to note each resource's URN, computed as the engine
- * computes it (evaluator/mockRuntime.ts engineUrn: the parents' types, then the resource's type and name), in
- * construction order. Everything is back when the run ends.
+ * While a program runs, the SDK's `registerResource` (runtime/resource.js, called by every Resource constructor
+ * through the module object, but for a resource read with `id` or `urn`, which a check does not capture) is wrapped
+ * to note each resource's URN, computed as the engine computes it (evaluator/mockRuntime.ts engineUrn: the parents'
+ * types, then the resource's type and name), in construction order. Everything is back when the run ends.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -28,11 +28,8 @@ interface ConstructedResource {
 
 type Register = (res: ConstructedResource, ...rest: unknown[]) => unknown;
 
-// Internal to @pulumi/pulumi (pinned in package.json): the module object resource.js calls these on at call time.
-const runtimeResource = require("@pulumi/pulumi/runtime/resource") as {
-  registerResource: Register;
-  readResource: Register;
-};
+// Internal to @pulumi/pulumi (pinned in package.json): the module object resource.js calls it on at call time.
+const runtimeResource = require("@pulumi/pulumi/runtime/resource") as { registerResource: Register };
 
 /** The URN the engine gives a constructed resource, from its type, name and parents' types. */
 export function constructedUrn(res: ConstructedResource, stack: string, project: string): string | undefined {
@@ -76,21 +73,15 @@ export class ConstructionOrder {
 /** Runs `fn` noting every resource the program constructs, in order; everything is back afterwards. */
 export async function withConstructionOrder<T>(fn: (order: ConstructionOrder) => Promise<T>): Promise<T> {
   const order = new ConstructionOrder();
-  const originals = { register: runtimeResource.registerResource, read: runtimeResource.readResource };
+  const original = runtimeResource.registerResource;
   const register: Register = (res, ...rest) => {
     order.note(res);
-    return originals.register(res, ...rest);
-  };
-  const read: Register = (res, ...rest) => {
-    order.note(res);
-    return originals.read(res, ...rest);
+    return original(res, ...rest);
   };
   runtimeResource.registerResource = register;
-  runtimeResource.readResource = read;
   try {
     return await fn(order);
   } finally {
-    if (runtimeResource.registerResource === register) runtimeResource.registerResource = originals.register;
-    if (runtimeResource.readResource === read) runtimeResource.readResource = originals.read;
+    if (runtimeResource.registerResource === register) runtimeResource.registerResource = original;
   }
 }

@@ -27,6 +27,8 @@ describe("versionAliases: which aliases are a provider SDK's API versions", () =
     ["a rename", { name: "old-name" }],
     ["a URN", "urn:pulumi:dev::p::azure-native:network/v20230201:ApplicationGateway::gw"],
     ["a version that is not a date", { type: "azure-native:network/v2023:ApplicationGateway" }],
+    ["a version type with more after it", { type: "azure-native:network/v20230201:ApplicationGateway::old" }],
+    ["a version type after something else", { type: "x::azure-native:network/v20230201:ApplicationGateway" }],
     ["a type that is not text", { type: 20230201 }],
     ["an array", [{ type: "azure-native:network/v20230201:ApplicationGateway" }]],
     ["null", null],
@@ -55,6 +57,21 @@ describe("versionAliases: mergeOptions while a program runs", () => {
   it("with only version aliases merged in, the program's own aliases stay as they were", async () => {
     const merged = await withoutVersionAliases(async () =>
       pulumi.mergeOptions({ aliases: [{ name: "mine" }] }, { aliases: versions }),
+    );
+    assert.deepEqual(merged.aliases, [{ name: "mine" }]);
+  });
+
+  it("with only version aliases merged into options that had none, the result has no aliases", async () => {
+    const merged = await withoutVersionAliases(async () =>
+      pulumi.mergeOptions({ protect: true }, { aliases: versions }),
+    );
+    assert.equal(merged.aliases, undefined);
+    assert.equal(merged.protect, true);
+  });
+
+  it("options merged with nothing are the SDK's answer", async () => {
+    const merged = await withoutVersionAliases(async () =>
+      pulumi.mergeOptions({ aliases: [{ name: "mine" }] }, undefined),
     );
     assert.deepEqual(merged.aliases, [{ name: "mine" }]);
   });
