@@ -50,21 +50,21 @@ interface PackLike {
   initialConfig?: Record<string, unknown>;
 }
 
-/**
- * Resolves levels and config for every policy of `pack`. `fileConfig` is the parsed --policy-pack-config file
- * (or undefined), `fileName` names it in problems.
- */
-export function resolvePackConfig(
+/** One layer of policy config: where it came from and its entries ("all" or a policy name -> level or config). */
+interface ConfigLayer {
+  source: string;
+  entries: Record<string, unknown>;
+}
+
+/** The layers in the CLI's order: the stack's derived values, the pack's initial config, then the file. */
+function configLayers(
   pack: PackLike,
   fileConfig: unknown,
-  fileName = "policy pack config",
-  /** Values taken from the stack config, given to every policy whose configSchema has the key (lowest layer). */
-  derived: Record<string, unknown> = {},
-): ResolvedPackConfig {
-  const problems: string[] = [];
-  const notes: string[] = [];
-  const names = pack.policies.map((p) => p.name);
-  const layers: Array<{ source: string; entries: Record<string, unknown> }> = [];
+  fileName: string,
+  derived: Record<string, unknown>,
+  problems: string[],
+): ConfigLayer[] {
+  const layers: ConfigLayer[] = [];
   const derivedEntries: Record<string, unknown> = {};
   for (const policy of pack.policies) {
     const keys = Object.keys(
@@ -86,10 +86,54 @@ export function resolvePackConfig(
       layers.push({ source: fileName, entries: fileConfig as Record<string, unknown> });
     }
   }
+  return layers;
+}
 
-  // As the CLI's ReconcilePolicyPackConfig: each policy starts at its own level (else the pack's), then every
-  // layer in turn applies its "all" level to every policy and then its per-policy entries. So a later layer's
-  // "all" overrides an earlier layer's per-policy level (a file's "all" beats the pack's initialConfig).
+type ParsedEntry = { level?: EnforcementLevel; properties: Record<string, unknown> };
+
+/** A layer's "all" level and its per-policy entries; a bad entry or unknown policy is a problem, and skipped. */
+function readLayer(
+  pack: PackLike,
+  { source, entries }: ConfigLayer,
+  problems: string[],
+): { all?: EnforcementLevel; policies: Array<[string, ParsedEntry]> } {
+  const names = pack.policies.map((p) => p.name);
+  let all: EnforcementLevel | undefined;
+  const policies: Array<[string, ParsedEntry]> = [];
+  for (const [key, value] of Object.entries(entries)) {
+    const parsed = parseEntry(value);
+    if ("error" in parsed) {
+      problems.push(`${source}: ${key}: ${parsed.error}`);
+      continue;
+    }
+    if (key === "all") {
+      if (Object.keys(parsed.properties).length > 0) {
+        problems.push(
+          `${source}: all: takes only an enforcement level; put config keys under the policy's own name`,
+        );
+      }
+      if (parsed.level) all = parsed.level;
+      continue;
+    }
+    if (!names.includes(key)) {
+      const hint = didYouMean(key, names);
+      problems.push(
+        `${source}: ${key}: pack "${pack.name}" has no such policy${hint ? `; did you mean "${hint}"?` : `; its policies are ${names.join(", ")}`}`,
+      );
+      continue;
+    }
+    policies.push([key, parsed]);
+  }
+  return { ...(all ? { all } : {}), policies };
+}
+
+/**
+ * As the CLI's ReconcilePolicyPackConfig: each policy starts at its own level (else the pack's), then every layer in
+ * turn applies its "all" level to every policy and then its per-policy entries. So a later layer's "all" overrides
+ * an earlier layer's per-policy level (a file's "all" beats the pack's initialConfig).
+ */
+function reconcileLayers(pack: PackLike, layers: readonly ConfigLayer[], problems: string[]) {
+  const names = pack.policies.map((p) => p.name);
   const levels = new Map<string, EnforcementLevel>(
     pack.policies.map((p) => [
       p.name,
@@ -97,81 +141,86 @@ export function resolvePackConfig(
     ]),
   );
   const perPolicy = new Map<string, { properties: Record<string, unknown>; source: string }>();
-  for (const { source, entries } of layers) {
-    let layerAll: EnforcementLevel | undefined;
-    const layerPolicies: Array<[string, { level?: EnforcementLevel; properties: Record<string, unknown> }]> =
-      [];
-    for (const [key, value] of Object.entries(entries)) {
-      const parsed = parseEntry(value);
-      if ("error" in parsed) {
-        problems.push(`${source}: ${key}: ${parsed.error}`);
-        continue;
-      }
-      if (key === "all") {
-        if (Object.keys(parsed.properties).length > 0) {
-          problems.push(
-            `${source}: all: takes only an enforcement level; put config keys under the policy's own name`,
-          );
-        }
-        if (parsed.level) layerAll = parsed.level;
-        continue;
-      }
-      if (!names.includes(key)) {
-        const hint = didYouMean(key, names);
-        problems.push(
-          `${source}: ${key}: pack "${pack.name}" has no such policy${hint ? `; did you mean "${hint}"?` : `; its policies are ${names.join(", ")}`}`,
-        );
-        continue;
-      }
-      layerPolicies.push([key, parsed]);
-    }
-    if (layerAll) for (const name of names) levels.set(name, layerAll);
-    for (const [key, parsed] of layerPolicies) {
+  for (const layer of layers) {
+    const { all, policies } = readLayer(pack, layer, problems);
+    if (all) for (const name of names) levels.set(name, all);
+    for (const [key, parsed] of policies) {
       if (parsed.level) levels.set(key, parsed.level);
       const previous = perPolicy.get(key);
       perPolicy.set(key, {
         properties: { ...(previous?.properties ?? {}), ...parsed.properties },
-        source: Object.keys(parsed.properties).length > 0 || !previous ? source : previous.source,
+        source: Object.keys(parsed.properties).length > 0 || !previous ? layer.source : previous.source,
       });
     }
   }
+  return { levels, perPolicy };
+}
 
-  const policies = new Map<string, ResolvedPolicyConfig>();
-  for (const policy of pack.policies) {
-    const given = perPolicy.get(policy.name);
-    const level = levels.get(policy.name) ?? "advisory";
-    const config = { ...(given?.properties ?? {}) };
-    const schema = policy.configSchema as
-      { properties?: Record<string, unknown>; required?: string[] } | undefined;
-    if (schema) {
-      // The CLI fills only top-level `default`s and validates against { type: object, properties, required }:
-      // nothing else of configSchema reaches it (protoutil.js makeAnalyzerInfo sends just those two).
-      const properties = (schema.properties ?? {}) as Record<string, { default?: unknown } | undefined>;
-      for (const [key, sub] of Object.entries(properties)) {
-        if (config[key] === undefined && sub && typeof sub === "object" && "default" in sub)
-          config[key] = structuredClone(sub.default);
-      }
-      const checked = {
-        type: "object",
-        ...(Object.keys(properties).length > 0 ? { properties } : {}),
-        ...(schema.required && schema.required.length > 0 ? { required: schema.required } : {}),
-      };
-      const schemaProblems = validateSchema(config, checked);
-      for (const problem of schemaProblems) {
-        problems.push(`${given?.source ?? fileName}: ${policy.name}.${problem.path}: ${problem.message}`);
-      }
-      // Values the schema cannot judge (lib/packConfigRules.ts, the rules the policies apply under the engine):
-      // an allow range admitting everyone, a copy of Connect's addresses outside the pack folder.
-      if (schemaProblems.length === 0)
-        for (const { key, message } of packConfigValueProblems(config))
-          if (key.replace(/\[\d+\]$/, "") in properties)
-            problems.push(`${given?.source ?? fileName}: ${policy.name}.${key}: ${message}`);
-    } else if (Object.keys(config).length > 0) {
+/**
+ * One policy's config: what the layers gave, with its schema's top-level defaults filled in and checked against
+ * the schema and the value rules; a policy without a schema that was given keys gets a note.
+ */
+function policyConfig(
+  policy: PackLike["policies"][number],
+  given: { properties: Record<string, unknown>; source: string } | undefined,
+  fileName: string,
+  problems: string[],
+  notes: string[],
+): Record<string, unknown> {
+  const config = { ...(given?.properties ?? {}) };
+  const schema = policy.configSchema as
+    { properties?: Record<string, unknown>; required?: string[] } | undefined;
+  if (!schema) {
+    if (Object.keys(config).length > 0)
       notes.push(
         `${given?.source}: ${policy.name}: has config keys (${Object.keys(config).join(", ")}) but the policy declares no configSchema`,
       );
-    }
-    policies.set(policy.name, { level, config });
+    return config;
+  }
+  // The CLI fills only top-level `default`s and validates against { type: object, properties, required }:
+  // nothing else of configSchema reaches it (protoutil.js makeAnalyzerInfo sends just those two).
+  const properties = (schema.properties ?? {}) as Record<string, { default?: unknown } | undefined>;
+  for (const [key, sub] of Object.entries(properties)) {
+    if (config[key] === undefined && sub && typeof sub === "object" && "default" in sub)
+      config[key] = structuredClone(sub.default);
+  }
+  const checked = {
+    type: "object",
+    ...(Object.keys(properties).length > 0 ? { properties } : {}),
+    ...(schema.required && schema.required.length > 0 ? { required: schema.required } : {}),
+  };
+  const schemaProblems = validateSchema(config, checked);
+  for (const problem of schemaProblems) {
+    problems.push(`${given?.source ?? fileName}: ${policy.name}.${problem.path}: ${problem.message}`);
+  }
+  // Values the schema cannot judge (lib/packConfigRules.ts, the rules the policies apply under the engine):
+  // an allow range admitting everyone, a copy of Connect's addresses outside the pack folder.
+  if (schemaProblems.length === 0)
+    for (const { key, message } of packConfigValueProblems(config))
+      if (key.replace(/\[\d+\]$/, "") in properties)
+        problems.push(`${given?.source ?? fileName}: ${policy.name}.${key}: ${message}`);
+  return config;
+}
+
+/**
+ * Resolves levels and config for every policy of `pack`. `fileConfig` is the parsed --policy-pack-config file
+ * (or undefined), `fileName` names it in problems.
+ */
+export function resolvePackConfig(
+  pack: PackLike,
+  fileConfig: unknown,
+  fileName = "policy pack config",
+  /** Values taken from the stack config, given to every policy whose configSchema has the key (lowest layer). */
+  derived: Record<string, unknown> = {},
+): ResolvedPackConfig {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const layers = configLayers(pack, fileConfig, fileName, derived, problems);
+  const { levels, perPolicy } = reconcileLayers(pack, layers, problems);
+  const policies = new Map<string, ResolvedPolicyConfig>();
+  for (const policy of pack.policies) {
+    const config = policyConfig(policy, perPolicy.get(policy.name), fileName, problems, notes);
+    policies.set(policy.name, { level: levels.get(policy.name) ?? "advisory", config });
   }
   return { policies, problems, notes };
 }
