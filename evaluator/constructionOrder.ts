@@ -6,13 +6,17 @@
  * inspector), which takes longer in a process's first program run than in later ones. The same stack checked
  * alone and as the second site of `check --all` registered in different orders, so its reports listed resources
  * (and, with the order-numbered mocks, gave a mock public IP) differently. Construction order is the program's
- * own: synchronous, the same on every run, and a valid registration order (a resource can only use the outputs of
- * resources constructed before it), so the engine could have registered them so.
+ * own, the same on every run for resources constructed synchronously (one constructed inside an apply takes its
+ * place when that callback runs). It is moved only as far as dependencies require (a resource whose input waits on
+ * a promise that a later-constructed resource settles registers after it), so it is always an order the engine could
+ * have registered them in.
  *
  * While a program runs, the SDK's `registerResource` (runtime/resource.js, called by every Resource constructor
  * through the module object, but for a resource read with `id` or `urn`, which a check does not capture) is wrapped
  * to note each resource's URN, computed as the engine computes it (evaluator/mockRuntime.ts engineUrn: the parents'
  * types, then the resource's type and name), in construction order. Everything is back when the run ends.
+ * The wrapper is on the checker's copy of @pulumi/pulumi: a program that loads its own copy constructs through that
+ * one, so its resources are not noted and keep their registration order (still one the engine could see).
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -31,15 +35,21 @@ type Register = (res: ConstructedResource, ...rest: unknown[]) => unknown;
 // Internal to @pulumi/pulumi (pinned in package.json): the module object resource.js calls it on at call time.
 const runtimeResource = require("@pulumi/pulumi/runtime/resource") as { registerResource: Register };
 
+/** A constructed resource's qualified type as the engine builds it: its parent's, then its own (mockRuntime.ts). */
+function qualifiedType(res: ConstructedResource): string | undefined {
+  if (res.__pulumiType === undefined) return undefined;
+  if (res.__parentResource === undefined) return res.__pulumiType;
+  const parent = qualifiedType(res.__parentResource);
+  if (parent === undefined) return undefined;
+  // engineUrn: a parent whose whole qualified type is the root stack's adds nothing.
+  return parent === ROOT_STACK_TYPE ? res.__pulumiType : `${parent}$${res.__pulumiType}`;
+}
+
 /** The URN the engine gives a constructed resource, from its type, name and parents' types. */
 export function constructedUrn(res: ConstructedResource, stack: string, project: string): string | undefined {
-  if (res.__pulumiType === undefined || res.__name === undefined) return undefined;
-  const types = [res.__pulumiType];
-  for (let p = res.__parentResource; p; p = p.__parentResource) {
-    if (p.__pulumiType === undefined) return undefined;
-    if (p.__pulumiType !== ROOT_STACK_TYPE) types.unshift(p.__pulumiType);
-  }
-  return `urn:pulumi:${stack}::${project}::${types.join("$")}::${res.__name}`;
+  const qualified = qualifiedType(res);
+  if (qualified === undefined || res.__name === undefined) return undefined;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${res.__name}`;
 }
 
 /** Construction positions by URN, filled while `withConstructionOrder` runs. */
@@ -58,15 +68,30 @@ export class ConstructionOrder {
   }
 
   /**
-   * `items` in construction order of their URNs; an item whose URN was not constructed in the run keeps its place
-   * relative to the others like it, after every constructed one.
+   * `items` in construction order, moved only as far as their dependencies require: an item comes after every item
+   * it names in `after` (its parent, provider and dependencies), so the result is always an order the engine could
+   * have registered them in (a resource's input can wait on one constructed later). An item whose URN was not
+   * noted (constructed outside the run's SDK copy, or read) sorts by its place among `items`, after the noted ones.
    */
-  sort<T extends { urn: string }>(items: readonly T[]): T[] {
-    const key = (item: T, i: number) => this.positions.get(item.urn) ?? this.positions.size + i;
-    return items
-      .map((item, i) => ({ item, k: key(item, i) }))
-      .sort((a, b) => a.k - b.k)
-      .map(({ item }) => item);
+  sort<T extends { urn: string }>(
+    items: readonly T[],
+    after: (item: T) => readonly string[] = () => [],
+  ): T[] {
+    const key = (urn: string, i: number) => this.positions.get(urn) ?? this.positions.size + i;
+    const pending = items.map((item, i) => ({ item, k: key(item.urn, i) })).sort((a, b) => a.k - b.k);
+    const present = new Set(items.map((i) => i.urn));
+    const placed = new Set<string>();
+    const out: T[] = [];
+    while (pending.length > 0) {
+      // The first pending item whose dependencies are all placed; with none (a cycle, which the engine refuses),
+      // the first pending one, so nothing is lost.
+      let next = pending.findIndex(({ item }) => after(item).every((u) => !present.has(u) || placed.has(u)));
+      if (next < 0) next = 0;
+      const [{ item }] = pending.splice(next, 1) as [{ item: T; k: number }];
+      placed.add(item.urn);
+      out.push(item);
+    }
+    return out;
   }
 }
 

@@ -109,7 +109,12 @@ async function runProgramUnlocked(
 ): Promise<RunProgramResult> {
   const state = newRunState(options, order);
   const stackOutputs = await executeProgram(state);
-  state.resources.splice(0, state.resources.length, ...order.sort(state.resources));
+  const sorted = order.sort(state.resources, (r) => [
+    ...(r.parent ? [r.parent] : []),
+    ...(r.provider ? [r.provider.split("::").slice(0, -1).join("::")] : []),
+    ...r.dependencies,
+  ]);
+  state.resources.splice(0, state.resources.length, ...sorted);
   if (state.resources.length > 0 || state.errors.length === 0) addRootStack(state, stackOutputs);
   const secretList = [...state.secrets];
   const policyView = finishResources(state, stackOutputs.masked, secretList);

@@ -11,6 +11,9 @@ import { collectAt } from "./programSecrets";
 import type { RunState } from "./programState";
 import type { CapturedResource, DynamicExecutor } from "./programTypes";
 
+/** Where mock numbers for resources without a construction place start (20.50.128.0 and up for a public IP). */
+const UNNOTED = 0x8000;
+
 /** The dynamic resource type token every `pulumi.dynamic.Resource` registers with. */
 export const DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
 
@@ -46,9 +49,11 @@ async function answerResource(state: RunState, args: ResourceArgs) {
   // Counted here, before anything is awaited.
   state.seq++;
   // The mock public IP is numbered by where the program constructed the resource (evaluator/constructionOrder.ts),
-  // which every run of the stack agrees on; by registration count only for a registration not constructed in it.
+  // which every run of the stack agrees on. An answer for a resource not noted there (a read, or one constructed
+  // through the program's own @pulumi/pulumi copy) is numbered from UNNOTED up by answer count: the two ranges
+  // never meet, so no two resources share a number.
   const position = record ? state.order.positionOf(record.urn) : undefined;
-  const number = position === undefined ? state.seq : position + 1;
+  const number = position === undefined ? UNNOTED + state.seq : position + 1;
   let answer: Answer;
   if (options.preview) {
     // A first preview: nothing exists yet, so ids and every output the provider computes stay unknown

@@ -10,7 +10,7 @@ import type { CapturedResource, PlainView, RunProgramOptions, RunProgramResult }
 export interface RunState {
   /** The run's options, as runProgram got them. */
   readonly options: RunProgramOptions;
-  /** Every registration, in the order the monitor received them. */
+  /** Every registration, in the order the monitor received them (put in construction order when the run ends). */
   readonly resources: CapturedResource[];
   /** Each captured resource's properties with secrets in plaintext, and as the engine sends them. */
   readonly plain: Map<CapturedResource, Required<PlainView>>;

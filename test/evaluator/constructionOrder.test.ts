@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "../../evaluator";
 import { ConstructionOrder, constructedUrn, withConstructionOrder } from "../../evaluator/constructionOrder";
 
+const root = path.join(__dirname, "..", "..");
 const runtimeResource = require("@pulumi/pulumi/runtime/resource") as Record<string, unknown>;
 
 describe("constructionOrder: the URN of a constructed resource", () => {
@@ -35,6 +36,15 @@ describe("constructionOrder: the URN of a constructed resource", () => {
     );
   });
 
+  it("keeps a root-stack type that is not the whole parent's type (a Stack-typed component under another)", () => {
+    const outer = { __pulumiType: "t:i:Outer", __name: "outer" };
+    const inner = { __pulumiType: "pulumi:pulumi:Stack", __name: "inner", __parentResource: outer };
+    assert.equal(
+      constructedUrn({ __pulumiType: "t:i:X", __name: "x", __parentResource: inner }, "s", "p"),
+      "urn:pulumi:s::p::t:i:Outer$pulumi:pulumi:Stack$t:i:X::x",
+    );
+  });
+
   it("is unknown for an object that is not a constructed resource", () => {
     assert.equal(constructedUrn({}, "dev", "p"), undefined);
     assert.equal(constructedUrn({ __pulumiType: "t:i:X" }, "dev", "p"), undefined);
@@ -59,6 +69,30 @@ describe("constructionOrder: sorting by construction", () => {
     );
     assert.equal(order.positionOf("a"), 1);
     assert.equal(order.positionOf("x"), undefined);
+  });
+});
+
+describe("constructionOrder: dependencies come first", () => {
+  const order = new ConstructionOrder();
+  (order as unknown as { positions: Map<string, number> }).positions = new Map([
+    ["a", 0],
+    ["b", 1],
+    ["c", 2],
+  ]);
+  const item = (urn: string, after: string[] = []) => ({ urn, after });
+  const urns = (items: Array<{ urn: string; after: string[] }>) =>
+    order.sort(items, (i) => i.after).map((i) => i.urn);
+
+  it("moves a resource after one it depends on that was constructed later, and nothing else", () => {
+    assert.deepEqual(urns([item("c"), item("b"), item("a", ["b"])]), ["b", "a", "c"]);
+  });
+
+  it("ignores a dependency that is not among the items", () => {
+    assert.deepEqual(urns([item("b"), item("a", ["elsewhere"])]), ["a", "b"]);
+  });
+
+  it("keeps every item when dependencies form a cycle (which the engine refuses): the cycle in construction order", () => {
+    assert.deepEqual(urns([item("b", ["a"]), item("a", ["b"]), item("c")]), ["c", "a", "b"]);
   });
 });
 
@@ -100,7 +134,6 @@ describe("constructionOrder: a program run lists resources in construction order
   this.timeout(60_000);
 
   it("a resource that registers late keeps its construction place, and the mocks number by construction", async () => {
-    const root = path.join(__dirname, "..", "..");
     const run = await runProgram({
       program: path.join(root, "test", "fixtures", "programs", "slow-registration", "index.js"),
       projectDir: root,
@@ -117,5 +150,24 @@ describe("constructionOrder: a program run lists resources in construction order
     );
     // The public IP is the second resource constructed: 20.50.0.2 (by registration it would have been the first).
     assert.equal(run.outputs.ipAddress, "20.50.0.2");
+  });
+
+  it("a resource waiting on one constructed after it comes after it; reads get addresses no other resource has", async () => {
+    const run = await runProgram({
+      program: path.join(root, "test", "fixtures", "programs", "order-dependency", "index.js"),
+      projectDir: root,
+      project: "vantagepoint-connect",
+      stack: "dev",
+      config: {},
+      secretKeys: [],
+    });
+    assert.equal(run.error, undefined);
+    assert.deepEqual(
+      run.resources.map((r) => r.name),
+      ["vantagepoint-connect-dev", "b", "a", "ip"],
+    );
+    const addresses = run.outputs.addresses as string[];
+    assert.equal(addresses[0], "20.50.0.3");
+    assert.equal(new Set(addresses).size, 3, addresses.join(", "));
   });
 });
