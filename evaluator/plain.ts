@@ -142,9 +142,27 @@ export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
   return scrub(value) as T;
 }
 
+/**
+ * Each secrets list sorted longest first, once per list (scrubSecrets passes one list for every string); sorted
+ * again if the list has grown since.
+ */
+const sortedLists = new WeakMap<readonly string[], readonly string[]>();
+
+function longestFirst(secrets: readonly string[]): readonly string[] {
+  let sorted = sortedLists.get(secrets);
+  if (!sorted || sorted.length !== secrets.length) {
+    sorted = [...secrets].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+    sortedLists.set(secrets, sorted);
+  }
+  return sorted;
+}
+
 export function scrubString(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join(SECRET_MARKER);
+  // Longest first: a secret that contains another would otherwise be cut up by the shorter one's marker and the
+  // rest of it left in plaintext; and the result does not depend on the order the secrets were seen in.
+  for (const s of longestFirst(secrets))
+    if (s.length >= 4 && out.includes(s)) out = out.split(s).join(SECRET_MARKER);
   return out;
 }
 
