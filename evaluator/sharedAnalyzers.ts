@@ -46,6 +46,7 @@ export class SharedAnalyzers {
   private server?: Promise<EngineServer>;
   private readonly held = new Map<string, Held>();
   private readonly loadedPacks = new Map<string, PackWithConfig[]>();
+  private closed = false;
   /** How many analyzer processes this fleet run started (bench and tests). */
   started = 0;
   /** How many times this fleet run loaded its packs (tests). */
@@ -102,10 +103,14 @@ export class SharedAnalyzers {
     });
   }
 
-  /** The engine server the fleet's packs dial, started on first use. */
+  /** The engine server the fleet's packs dial, started on first use; never again once closed. */
   private async engineAddress(): Promise<string> {
+    if (this.closed) throw new Error("the fleet's analyzers are closed");
     this.server ??= startAnalyzerEngine();
-    return (await this.server).address;
+    const { address } = await this.server;
+    // close() ran while the server started: start no pack that would dial a stopped server.
+    if (this.closed) throw new Error("the fleet's analyzers are closed");
+    return address;
   }
 
   /** Starts the pack's process now (PackAnalyzer.start spawns it before its first await). */
@@ -124,8 +129,9 @@ export class SharedAnalyzers {
     return held;
   }
 
-  /** Stops every analyzer and the engine server. */
+  /** Stops every analyzer and the engine server; no analyzer starts after it. */
   async close(): Promise<void> {
+    this.closed = true;
     const all = [...this.held.values()];
     this.held.clear();
     await Promise.all(

@@ -104,18 +104,34 @@ describe("evaluator: one analyzer shared by a fleet's stacks", function () {
   it("has spawned a new pack's process once acquire resolves, before the program that follows runs", async () => {
     // The check runs the program right after acquire: its module loading holds the event loop for most of a
     // second, so a spawn left to a later callback would only start the pack after the whole program run.
-    const processes = () => process.getActiveResourcesInfo().filter((r) => r === "ProcessWrap").length;
-    const before = processes();
+    // evaluator/grpc/plugin.ts reads spawn from the module at call time: count the packs it starts.
+    const childProcess = require("node:child_process") as typeof import("node:child_process");
+    const spawn = childProcess.spawn;
+    let packs = 0;
+    childProcess.spawn = ((...args: Parameters<typeof spawn>) => {
+      if ((args[1] as readonly string[] | undefined)?.some((a) => a.includes("run-policy-pack"))) packs++;
+      return spawn(...args);
+    }) as typeof spawn;
     const shared = new SharedAnalyzers();
     try {
       const held = await shared.acquire([PACK], EAST);
-      assert.equal(processes(), before + 1, "the pack's process is running");
+      assert.equal(packs, 1, "the pack's process is spawned");
       const again = await shared.acquire([PACK], WEST);
-      assert.equal(processes(), before + 1, "a started pack is not started twice");
+      assert.equal(packs, 1, "a started pack is not started twice");
       assert.equal(await again[0]!.ready(), await held[0]!.ready());
     } finally {
+      childProcess.spawn = spawn;
       await shared.close();
     }
+  });
+
+  it("starts no pack once closed, also when close() comes while the engine server starts", async () => {
+    const shared = new SharedAnalyzers();
+    const acquiring = shared.acquire([PACK], EAST);
+    await shared.close();
+    await assert.rejects(acquiring, /the fleet's analyzers are closed/);
+    await assert.rejects(shared.acquire([PACK], WEST), /the fleet's analyzers are closed/);
+    assert.equal(shared.started, 0);
   });
 
   it("starts a pack again when its process ended between stacks", async () => {
