@@ -110,9 +110,10 @@ try {
       }),
     );
   }
-  /** Per round, a case's wall over the same round's single site; the median of those. */
-  const roundRatio = (name: string) =>
-    +median(runs.get(name)!.map((r, i) => r.ms / runs.get("one")![i]!.ms)).toFixed(2);
+  /** Per round, a case's wall over the same round's single site. */
+  const roundRatios = (name: string) =>
+    runs.get(name)!.map((r, i) => +(r.ms / runs.get("one")![i]!.ms).toFixed(2));
+  const roundRatio = (name: string) => median(roundRatios(name));
   const ratio = (a: number | undefined, b: number | undefined) =>
     a === undefined || b === undefined ? undefined : +(a / b).toFixed(2);
   const one = summary.get("one")!;
@@ -122,6 +123,10 @@ try {
     JSON.stringify({
       bench: "fleet",
       ratio: { "jobs 1 / one": roundRatio("fleet --jobs 1"), "jobs 2 / one": roundRatio("fleet --jobs 2") },
+      roundRatios: {
+        "jobs 1 / one": roundRatios("fleet --jobs 1"),
+        "jobs 2 / one": roundRatios("fleet --jobs 2"),
+      },
       ratioOfMedians: { "jobs 1 / one": ratio(fleet1.ms, one.ms), "jobs 2 / one": ratio(fleet2.ms, one.ms) },
       cpuRatio: {
         "jobs 1 / one": ratio(fleet1.cpuS, one.cpuS),

@@ -18,8 +18,12 @@
  * without, per site of a 20-site `check --all`). What it changes: resources that waited for their aliases register
  * earlier, so a report lists resources in another order (still the registration order) and the mocks' sequence
  * numbers (a mock public IP's last octet) follow it.
- * An alias a program or component gives itself (a rename, a new parent, any other type) is kept. Everything is back
- * when the run ends. The SDK copy is the checker's (the one the mocks are installed on).
+ * An alias a program or component gives itself (a rename, a new parent, a type without a version) is kept; one it
+ * gives in the version form itself (a migration from an API-versioned type) is left out too (the provider SDK merges
+ * the program's options through the same function), and like every alias it could only matter against old state,
+ * which a check has none of. Everything is back when the run ends. The stand-in is on the checker's copy of
+ * @pulumi/pulumi (the one the mocks are installed on): a program that loads its own copy keeps its aliases (slower,
+ * the same answers).
  */
 type Options = { aliases?: unknown } & Record<string, unknown>;
 type MergeOptions = (opts1: Options | undefined, opts2: Options | undefined) => Options;
