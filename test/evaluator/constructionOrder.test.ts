@@ -133,9 +133,10 @@ describe("constructionOrder: while a program runs", () => {
 describe("constructionOrder: a program run lists resources in construction order", function () {
   this.timeout(60_000);
 
-  it("a resource that registers late keeps its construction place, and the mocks number by construction", async () => {
+  /** A fixture program's run under the checker's mocks (no config), which must not fail. */
+  const fixture = async (name: string) => {
     const run = await runProgram({
-      program: path.join(root, "test", "fixtures", "programs", "slow-registration", "index.js"),
+      program: path.join(root, "test", "fixtures", "programs", name, "index.js"),
       projectDir: root,
       project: "vantagepoint-connect",
       stack: "dev",
@@ -143,6 +144,11 @@ describe("constructionOrder: a program run lists resources in construction order
       secretKeys: [],
     });
     assert.equal(run.error, undefined);
+    return run;
+  };
+
+  it("a resource that registers late keeps its construction place, and the mocks number by construction", async () => {
+    const run = await fixture("slow-registration");
     // `slow` registers about 100 ms after `ip` (its input waits on a timer); the program constructed it first.
     assert.deepEqual(
       run.resources.map((r) => r.name),
@@ -153,15 +159,7 @@ describe("constructionOrder: a program run lists resources in construction order
   });
 
   it("a resource waiting on one constructed after it comes after it; reads get addresses no other resource has", async () => {
-    const run = await runProgram({
-      program: path.join(root, "test", "fixtures", "programs", "order-dependency", "index.js"),
-      projectDir: root,
-      project: "vantagepoint-connect",
-      stack: "dev",
-      config: {},
-      secretKeys: [],
-    });
-    assert.equal(run.error, undefined);
+    const run = await fixture("order-dependency");
     assert.deepEqual(
       run.resources.map((r) => r.name),
       ["vantagepoint-connect-dev", "b", "a", "ip"],

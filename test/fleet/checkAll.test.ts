@@ -7,31 +7,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse, stringify } from "yaml";
-import { main } from "../../cli/main";
 import { parseCheckArgs, FlagError } from "../../cli/check";
 import { workerArgv } from "../../cli/checkAll";
-import { captureIo } from "../support/io";
-
-const root = path.join(__dirname, "..", "..");
-/** Parsed YAML, read like JSON. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-async function vpconnect(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const captured = captureIo(root);
-  const code = await main(argv, captured.io);
-  return { code, stdout: captured.stdout, stderr: captured.stderr };
-}
-
-/** A site generated from the dev stack file, changed by `edit` (parsed YAML, so secure values stay as they are). */
-function site(dir: string, name: string, edit: (config: Json) => void): string {
-  const doc = parse(fs.readFileSync(path.join(root, "stacks", "Pulumi.dev.yaml"), "utf8"));
-  edit(doc.config);
-  const file = path.join(dir, `Pulumi.${name}.yaml`);
-  fs.writeFileSync(file, stringify(doc));
-  return file;
-}
+import { root, site, vpconnect } from "../support/fleetSites";
 
 describe("vpconnect check --all", function () {
   this.timeout(240_000);

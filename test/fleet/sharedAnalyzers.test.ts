@@ -8,27 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse, stringify } from "yaml";
-import { main } from "../../cli/main";
-import { captureIo } from "../support/io";
-
-const root = path.join(__dirname, "..", "..");
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML and JSON reports
-type Json = any;
-
-async function vpconnect(...argv: string[]): Promise<{ code: number; stderr: string }> {
-  const captured = captureIo(root);
-  const code = await main(argv, captured.io);
-  return { code, stderr: captured.stderr };
-}
-
-function site(dir: string, name: string, edit: (config: Json) => void): string {
-  const doc = parse(fs.readFileSync(path.join(root, "stacks", "Pulumi.dev.yaml"), "utf8"));
-  edit(doc.config);
-  const file = path.join(dir, `Pulumi.${name}.yaml`);
-  fs.writeFileSync(file, stringify(doc));
-  return file;
-}
+import { root, site, vpconnect, type Json } from "../support/fleetSites";
 
 /** A site's report without what differs between any two runs (time spent). */
 function comparable(file: string): Json {
