@@ -19,9 +19,7 @@
  * one, so its resources are not noted and keep their registration order (still one the engine could see).
  */
 import * as pulumi from "@pulumi/pulumi";
-
-/** The engine's root stack resource type: not part of its children's URNs. */
-const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+import { engineUrn } from "./mockRuntime";
 
 /** What the Resource constructor sets on itself before it registers (resource.js: __pulumiType, __name, parent). */
 interface ConstructedResource {
@@ -35,21 +33,16 @@ type Register = (res: ConstructedResource, ...rest: unknown[]) => unknown;
 // Internal to @pulumi/pulumi (pinned in package.json): the module object resource.js calls it on at call time.
 const runtimeResource = require("@pulumi/pulumi/runtime/resource") as { registerResource: Register };
 
-/** A constructed resource's qualified type as the engine builds it: its parent's, then its own (mockRuntime.ts). */
-function qualifiedType(res: ConstructedResource): string | undefined {
-  if (res.__pulumiType === undefined) return undefined;
-  if (res.__parentResource === undefined) return res.__pulumiType;
-  const parent = qualifiedType(res.__parentResource);
-  if (parent === undefined) return undefined;
-  // engineUrn: a parent whose whole qualified type is the root stack's adds nothing.
-  return parent === ROOT_STACK_TYPE ? res.__pulumiType : `${parent}$${res.__pulumiType}`;
-}
-
-/** The URN the engine gives a constructed resource, from its type, name and parents' types. */
+/** The URN the engine gives a constructed resource: engineUrn over its parents' URNs, from the root down. */
 export function constructedUrn(res: ConstructedResource, stack: string, project: string): string | undefined {
-  const qualified = qualifiedType(res);
-  if (qualified === undefined || res.__name === undefined) return undefined;
-  return `urn:pulumi:${stack}::${project}::${qualified}::${res.__name}`;
+  if (res.__pulumiType === undefined || res.__name === undefined) return undefined;
+  let parent = "";
+  if (res.__parentResource !== undefined) {
+    const parentUrn = constructedUrn(res.__parentResource, stack, project);
+    if (parentUrn === undefined) return undefined;
+    parent = parentUrn;
+  }
+  return engineUrn(parent, res.__pulumiType, res.__name, stack, project);
 }
 
 /** Construction positions by URN, filled while `withConstructionOrder` runs. */
