@@ -4,6 +4,7 @@
  * Used by analyzerRun.ts.
  */
 import { engineResource, type EngineResource } from "./analyzerMessages";
+import { providerUrnOf } from "./mockRuntime";
 import { engineToPolicy, SIG, wireToEngine } from "./plain";
 import { capturedResource, ROOT_STACK_TYPE, type CapturedResource, type PlainView } from "./program";
 
@@ -69,7 +70,7 @@ function providerOf(
   defaultProvider: (pkg: string) => EngineView,
 ): EngineResource["providerResource"] {
   if (!r.custom || r.type === ROOT_STACK_TYPE || r.type.startsWith(PROVIDER_PREFIX)) return undefined;
-  const explicit = r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : undefined;
+  const explicit = r.provider ? byUrn.get(providerUrnOf(r.provider)) : undefined;
   if (explicit) {
     const ev = view.get(explicit.urn);
     return {

@@ -144,6 +144,11 @@ export function unwrapSecrets(value: unknown): unknown {
 /** The engine's root stack type: a resource parented to the stack gets no parent prefix. */
 const ROOT_STACK = "pulumi:pulumi:Stack";
 
+/** The provider URN of a provider reference (`<provider URN>::<provider id>`, as a registration names it). */
+export function providerUrnOf(reference: string): string {
+  return reference.split("::").slice(0, -1).join("::");
+}
+
 /** A URN's qualified type: its third `::` part (`Grandparent$Parent$Type`), as the engine's URN.QualifiedType. */
 export function qualifiedTypeOf(urn: string): string {
   return urn.slice("urn:pulumi:".length).split("::")[2] ?? "";

@@ -13,7 +13,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { engineUrn, installMonitor } from "./mockRuntime";
+import { engineUrn, installMonitor, providerUrnOf } from "./mockRuntime";
 import { maskPaths, scrubSecrets, wireToEngine, wrapSecretPaths } from "./plain";
 import { withPlainPromiseStacks } from "./promiseStacks";
 import { withoutVersionAliases } from "./versionAliases";
@@ -111,7 +111,7 @@ async function runProgramUnlocked(
   const stackOutputs = await executeProgram(state);
   const sorted = order.sort(state.resources, (r) => [
     ...(r.parent ? [r.parent] : []),
-    ...(r.provider ? [r.provider.split("::").slice(0, -1).join("::")] : []),
+    ...(r.provider ? [providerUrnOf(r.provider)] : []),
     ...r.dependencies,
   ]);
   state.resources.splice(0, state.resources.length, ...sorted);

@@ -5,6 +5,7 @@
  */
 import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
+import { providerUrnOf } from "../mockRuntime";
 import { engineToPolicy, wireToEngine } from "../plain";
 import type { CapturedResource, PlainView } from "../program";
 
@@ -128,8 +129,7 @@ export function providerLookup(
 ): ProviderLookup {
   return (r) => {
     if (!r.provider) return undefined;
-    const urn = r.provider.split("::").slice(0, -1).join("::");
-    const p = byUrn.get(urn);
+    const p = byUrn.get(providerUrnOf(r.provider));
     if (!p) return undefined;
     return {
       type: p.type,
